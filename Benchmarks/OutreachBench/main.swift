@@ -1,0 +1,2 @@
+import OutreachKit
+print("bench placeholder")

@@ -1,0 +1,42 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Outreach",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "OutreachKit", targets: ["OutreachKit"]),
+        .executable(name: "outreach", targets: ["outreach"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "OutreachKit",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "outreach",
+            dependencies: [
+                "OutreachKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "OutreachBench",
+            dependencies: ["OutreachKit", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/OutreachBench"
+        ),
+        .testTarget(
+            name: "OutreachKitTests",
+            dependencies: ["OutreachKit", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "outreachTests",
+            dependencies: ["outreach"]
+        ),
+    ]
+)

@@ -1,0 +1,82 @@
+/// Where each accepted column sits in a file's header.
+///
+/// Header names are case-insensitive and may come in any order; an unknown, repeated or
+/// missing column is a diagnostic that lists the accepted names.
+public struct CSVHeader: Sendable {
+    /// Field index of each column present, by canonical name.
+    public let positions: [String: Int]
+    /// The header names in file order.
+    public let names: [String]
+
+    /// Maps `header` onto the required and optional columns. `extra` may accept further
+    /// columns (campaign metrics): it returns the canonical name, or nil to reject.
+    public init(_ header: [String], file: String, line: Int, required: [String], optional: [String],
+                extra: ((String) -> String?)? = nil) throws {
+        var positions: [String: Int] = [:]
+        var problems = DiagnosticList(file: file)
+        let accepted = required + optional
+        for (i, raw) in header.enumerated() {
+            let name = raw.replacingOccurrences(of: " ", with: "_")
+            guard let canonical = accepted.contains(name) ? name : extra?(name) else {
+                let hint = name.isEmpty ? "an empty column name" : "unknown column \"\(raw)\""
+                problems.add(line: line, "\(hint) (column \(i + 1)). Accepted columns: \(accepted.joined(separator: ", "))\(extra == nil ? "" : ", and metric codes").")
+                continue
+            }
+            if positions[canonical] != nil {
+                problems.add(line: line, "column \"\(raw)\" appears twice. Keep one of them.")
+                continue
+            }
+            positions[canonical] = i
+        }
+        for name in required where positions[name] == nil {
+            problems.add(line: line, "the required column \"\(name)\" is missing. The header must name \(required.joined(separator: ", ")).")
+        }
+        try problems.check()
+        self.positions = positions
+        self.names = header
+    }
+
+    /// Field index of `column`, if the file has it.
+    public subscript(column: String) -> Int? { positions[column] }
+}
+
+extension CSVRecord {
+    /// Field `i` as trimmed NFC text, nil when the field is absent or blank; a diagnostic when it is not UTF-8.
+    func text(_ i: Int?, column: String, into problems: inout DiagnosticList) -> String? {
+        guard let i, i < count else { return nil }
+        guard let s = string(i) else {
+            problems.add(line: line(ofField: i), column: column, "the text is not UTF-8. Save the file as \"CSV UTF-8\".")
+            return nil
+        }
+        let t = TextFolding.normalizedName(s)
+        return t.isEmpty ? nil : t
+    }
+
+    /// Field `i` as a count (grouped digits accepted); nil when empty or absent.
+    func count(_ i: Int?, column: String, into problems: inout DiagnosticList) -> Int? {
+        guard let i, i < count else { return nil }
+        switch CountParser.parse(bytes(i)) {
+        case .success(let v): return v
+        case .failure(let f):
+            let shown = string(i).map { "\"\($0)\"" } ?? "the value"
+            problems.add(line: line(ofField: i), column: column, "\(shown) \(f.advice)")
+            return nil
+        }
+    }
+
+    /// Checks the number of cells against the header: missing cells are an error, extra cells
+    /// only when they are not empty (spreadsheets pad rows with empty cells).
+    func checkWidth(_ width: Int, into problems: inout DiagnosticList) -> Bool {
+        if count < width {
+            problems.add(line: line, "the row has \(count) cells but the header has \(width). Add the missing cells (they may be empty) or check the delimiter.")
+            return false
+        }
+        if count > width {
+            for i in width..<count where !isBlank(i) {
+                problems.add(line: line, "the row has \(count) cells but the header has \(width). Remove the extra cells, or quote a cell that contains the delimiter.")
+                return false
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,125 @@
+/// The level of an area in the administrative tree (the English words of SPEC.md's glossary).
+public enum AreaLevel: String, CaseIterable, Codable, Sendable, Comparable {
+    case province, district, commune, ward, town
+    case specialZone = "special_zone"
+    case hamlet
+
+    /// Commune-level units: the level that assigns targets to hamlets.
+    public var isCommuneLevel: Bool { [.commune, .ward, .town, .specialZone].contains(self) }
+
+    /// Rank from the top of the tree (province 0 … hamlet 3).
+    public var rank: Int {
+        switch self {
+        case .province: return 0
+        case .district: return 1
+        case .commune, .ward, .town, .specialZone: return 2
+        case .hamlet: return 3
+        }
+    }
+
+    public static func < (a: AreaLevel, b: AreaLevel) -> Bool { a.rank < b.rank }
+
+    /// Reads a kind as written in a file: an English level or a Vietnamese word, with or without
+    /// accents. "thành phố" is a province at the top of the tree and a district below it.
+    /// Returns the level and, for a Vietnamese word, that word as written (kept for display).
+    public static func parse(_ word: String, hasParent: Bool) -> (level: AreaLevel, localWord: String?)? {
+        let trimmed = TextFolding.normalizedName(word)
+        let folded = TextFolding.fold(trimmed).replacingOccurrences(of: "_", with: " ")
+        if let english = englishWords[folded] { return (english, nil) }
+        let local = trimmed.lowercased()
+        if folded == "thanh pho" || folded == "tp" { return (hasParent ? .district : .province, local) }
+        if let level = vietnameseWords[folded] { return (level, local) }
+        return nil
+    }
+
+    /// Every word `parse` accepts, for error messages.
+    public static let acceptedWords = "province, district, commune, ward, town, special_zone, hamlet, or a Vietnamese word such as tỉnh, huyện, xã, phường, thị trấn, đặc khu, thôn, ấp, bản, tổ dân phố"
+
+    private static let englishWords: [String: AreaLevel] = [
+        "province": .province, "district": .district, "commune": .commune, "ward": .ward,
+        "town": .town, "special zone": .specialZone, "hamlet": .hamlet, "village": .hamlet,
+    ]
+
+    private static let vietnameseWords: [String: AreaLevel] = [
+        "tinh": .province, "thanh pho truc thuoc trung uong": .province,
+        "huyen": .district, "quan": .district, "thi xa": .district, "thanh pho thuoc tinh": .district,
+        "xa": .commune, "phuong": .ward, "thi tran": .town, "dac khu": .specialZone,
+        "thon": .hamlet, "ap": .hamlet, "ban": .hamlet, "lang": .hamlet, "buon": .hamlet,
+        "soc": .hamlet, "to dan pho": .hamlet, "tieu khu": .hamlet, "khom": .hamlet,
+        "khu pho": .hamlet, "xom": .hamlet, "khu": .hamlet, "to": .hamlet, "plei": .hamlet,
+    ]
+}
+
+/// Denominators an area may carry: non-negative counts, each optional.
+public struct AreaAttributes: Hashable, Codable, Sendable {
+    public var population: Int?
+    /// People aged 15 and over.
+    public var adults: Int?
+    public var workingAge: Int?
+    public var households: Int?
+
+    public init(population: Int? = nil, adults: Int? = nil, workingAge: Int? = nil, households: Int? = nil) {
+        self.population = population
+        self.adults = adults
+        self.workingAge = workingAge
+        self.households = households
+    }
+
+    /// The attribute names as CSV columns and campaign denominators use them.
+    public static let names = ["population", "adults", "working_age", "households"]
+
+    /// The value of the attribute called `name` (one of `names`).
+    public subscript(name: String) -> Int? {
+        get {
+            switch name {
+            case "population": return population
+            case "adults": return adults
+            case "working_age": return workingAge
+            case "households": return households
+            default: return nil
+            }
+        }
+        set {
+            switch name {
+            case "population": population = newValue
+            case "adults": adults = newValue
+            case "working_age": workingAge = newValue
+            case "households": households = newValue
+            default: break
+            }
+        }
+    }
+}
+
+/// One row of an areas file, validated but not yet checked against the tree.
+public struct AreaRow: Equatable, Sendable {
+    public var line: Int
+    public var code: String
+    public var name: String
+    public var level: AreaLevel
+    public var localKind: String?
+    public var parentCode: String?
+    public var attributes: AreaAttributes
+
+    public init(line: Int, code: String, name: String, level: AreaLevel, localKind: String? = nil,
+                parentCode: String? = nil, attributes: AreaAttributes = AreaAttributes()) {
+        self.line = line
+        self.code = code
+        self.name = name
+        self.level = level
+        self.localKind = localKind
+        self.parentCode = parentCode
+        self.attributes = attributes
+    }
+}
+
+extension String {
+    /// An area name without its administrative prefix ("Tỉnh Gia Lai" → "Gia Lai"), for paths.
+    public var withoutAdministrativePrefix: String {
+        for prefix in ["Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ", "Thị trấn ", "Xã ", "Phường ", "Đặc khu "]
+        where hasPrefix(prefix) && count > prefix.count {
+            return String(dropFirst(prefix.count))
+        }
+        return self
+    }
+}

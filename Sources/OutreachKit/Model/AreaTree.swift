@@ -1,0 +1,107 @@
+/// The administrative tree in memory: nodes in a flat array, children in code order.
+///
+/// Reports walk it in Swift (fast, and testable without a database); SQL only sums.
+public struct AreaTree: Sendable {
+    /// One area.
+    public struct Node: Equatable, Sendable {
+        public var id: Int64
+        public var code: String
+        public var name: String
+        public var level: AreaLevel
+        public var localKind: String?
+        /// Index of the parent in `nodes`.
+        public var parent: Int?
+        public var attributes: AreaAttributes
+
+        public init(id: Int64, code: String, name: String, level: AreaLevel, localKind: String? = nil,
+                    parent: Int? = nil, attributes: AreaAttributes = AreaAttributes()) {
+            self.id = id
+            self.code = code
+            self.name = name
+            self.level = level
+            self.localKind = localKind
+            self.parent = parent
+            self.attributes = attributes
+        }
+    }
+
+    public let nodes: [Node]
+    /// Children of each node, sorted by code.
+    public let children: [[Int]]
+    /// Nodes without a parent, sorted by code.
+    public let roots: [Int]
+    private let indexByCode: [String: Int]
+    private let indexByID: [Int64: Int]
+
+    /// Builds the tree; `nodes[i].parent` must index into `nodes`.
+    public init(nodes: [Node]) {
+        self.nodes = nodes
+        var children = Array(repeating: [Int](), count: nodes.count)
+        var roots: [Int] = []
+        var byCode: [String: Int] = [:]
+        var byID: [Int64: Int] = [:]
+        byCode.reserveCapacity(nodes.count)
+        byID.reserveCapacity(nodes.count)
+        for (i, node) in nodes.enumerated() {
+            byCode[node.code] = i
+            byID[node.id] = i
+            if let p = node.parent { children[p].append(i) } else { roots.append(i) }
+        }
+        let byCodeOrder: (Int, Int) -> Bool = { nodes[$0].code < nodes[$1].code }
+        for i in children.indices where children[i].count > 1 { children[i].sort(by: byCodeOrder) }
+        roots.sort(by: byCodeOrder)
+        self.children = children
+        self.roots = roots
+        self.indexByCode = byCode
+        self.indexByID = byID
+    }
+
+    /// Index of the area with `code`.
+    public func index(of code: String) -> Int? { indexByCode[code] }
+
+    /// Index of the area with database id `id`.
+    public func index(ofID id: Int64) -> Int? { indexByID[id] }
+
+    /// Nodes in tree order (parents before children, siblings by code), each with its depth
+    /// below the start: the starts themselves are at `startDepth`.
+    public func preorder(from starts: [Int], startDepth: Int = 0, maxDepth: Int? = nil) -> [(index: Int, depth: Int)] {
+        var out: [(Int, Int)] = []
+        var stack: [(Int, Int)] = starts.reversed().map { ($0, startDepth) }
+        while let (i, d) = stack.popLast() {
+            out.append((i, d))
+            if let maxDepth, d >= maxDepth { continue }
+            for c in children[i].reversed() { stack.append((c, d + 1)) }
+        }
+        return out
+    }
+
+    /// Ancestors of `index`, nearest first.
+    public func ancestors(of index: Int) -> [Int] {
+        var out: [Int] = []
+        var p = nodes[index].parent
+        while let i = p {
+            out.append(i)
+            p = nodes[i].parent
+        }
+        return out
+    }
+
+    /// Depth from the top of the tree (roots are 0).
+    public func depth(of index: Int) -> Int { ancestors(of: index).count }
+
+    /// Whether `index` is `ancestor` or lies below it.
+    public func isInSubtree(_ index: Int, of ancestor: Int) -> Bool {
+        var p: Int? = index
+        while let i = p {
+            if i == ancestor { return true }
+            p = nodes[i].parent
+        }
+        return false
+    }
+
+    /// "Xã Ia Mơ — Gia Lai": the name, then the ancestors' names without their prefixes.
+    public func pathName(of index: Int) -> String {
+        ([nodes[index].name] + ancestors(of: index).map { nodes[$0].name.withoutAdministrativePrefix })
+            .joined(separator: " — ")
+    }
+}

@@ -1,0 +1,182 @@
+import GRDB
+
+/// What an areas import did.
+public struct AreaImportSummary: Equatable, Sendable {
+    public var added = 0
+    public var updated = 0
+    public var unchanged = 0
+    /// Renames and moves recorded in the tree's history.
+    public var renamed = 0
+    public var moved = 0
+
+    public init(added: Int = 0, updated: Int = 0, unchanged: Int = 0, renamed: Int = 0, moved: Int = 0) {
+        self.added = added
+        self.updated = updated
+        self.unchanged = unchanged
+        self.renamed = renamed
+        self.moved = moved
+    }
+}
+
+extension Store {
+    /// Imports validated rows of an areas file, all or nothing.
+    ///
+    /// New codes are added, known ones updated (name, kind, parent, attributes); a rename or a
+    /// move is recorded in the tree's dated history on `day`. Parents may be in the file (in any
+    /// order) or already in the workspace; unknown parents and cycles reject the whole file.
+    public func importAreas(_ rows: [AreaRow], file: String, on day: Day) throws -> AreaImportSummary {
+        try write { db in
+            var existing: [String: ExistingArea] = [:]
+            var codeOfID: [Int64: String] = [:]
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT id, code, name, level, local_kind, parent_id, population, adults, working_age, households FROM area
+                """)
+            while let row = try cursor.next() {
+                let area = ExistingArea(row: row)
+                existing[area.code] = area
+                codeOfID[area.id] = area.code
+            }
+            // The tree as it will be: the workspace, overridden by the file.
+            var parentOf: [String: String?] = [:]
+            parentOf.reserveCapacity(existing.count + rows.count)
+            for area in existing.values { parentOf[area.code] = area.parentID.flatMap { codeOfID[$0] } }
+            var lineOf: [String: Int] = [:]
+            for row in rows {
+                parentOf[row.code] = row.parentCode
+                lineOf[row.code] = row.line
+            }
+            var problems = DiagnosticList(file: file)
+            for row in rows {
+                if let parent = row.parentCode, parentOf[parent] == nil {
+                    problems.add(line: row.line, column: "parent_code", "parent \"\(parent)\" is neither in this file nor in the workspace. Add a row for it (rows may come in any order) or fix the code.")
+                }
+            }
+            try problems.check()
+            let depth = try Store.depths(of: rows, parentOf: parentOf, lineOf: lineOf, file: file)
+
+            var summary = AreaImportSummary()
+            var idOf: [String: Int64] = [:]
+            for (code, area) in existing { idOf[code] = area.id }
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO area (code, name, level, local_kind, parent_id, population, adults, working_age, households, search_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let update = try db.makeStatement(sql: """
+                UPDATE area SET name = ?, level = ?, local_kind = ?, parent_id = ?, population = ?, adults = ?,
+                    working_age = ?, households = ?, search_key = ? WHERE id = ?
+                """)
+            let history = try db.makeStatement(sql: """
+                INSERT INTO area_change (area_id, day, change, old_name, old_parent_id) VALUES (?, ?, ?, ?, ?)
+                """)
+            // Parents first, so every foreign key points at a row that exists.
+            let ordered = rows.sorted { (depth[$0.code] ?? 0, $0.line) < (depth[$1.code] ?? 0, $1.line) }
+            for row in ordered {
+                let parentID = row.parentCode.flatMap { idOf[$0] }
+                let a = row.attributes
+                let key = TextFolding.fold(row.name)
+                guard let old = existing[row.code] else {
+                    try insert.execute(arguments: [row.code, row.name, row.level.rawValue, row.localKind, parentID,
+                                                   a.population, a.adults, a.workingAge, a.households, key])
+                    idOf[row.code] = db.lastInsertedRowID
+                    summary.added += 1
+                    continue
+                }
+                if old.name == row.name && old.level == row.level.rawValue && old.localKind == row.localKind
+                    && old.parentID == parentID && old.attributes == a {
+                    summary.unchanged += 1
+                    continue
+                }
+                try update.execute(arguments: [row.name, row.level.rawValue, row.localKind, parentID,
+                                               a.population, a.adults, a.workingAge, a.households, key, old.id])
+                if old.name != row.name {
+                    try history.execute(arguments: [old.id, day.number, "rename", old.name, nil])
+                    summary.renamed += 1
+                }
+                if old.parentID != parentID {
+                    try history.execute(arguments: [old.id, day.number, "move", nil, old.parentID])
+                    summary.moved += 1
+                }
+                summary.updated += 1
+            }
+            return summary
+        }
+    }
+
+    /// Depth of every file row in the combined tree; a cycle rejects the file, naming its lines.
+    private static func depths(of rows: [AreaRow], parentOf: [String: String?], lineOf: [String: Int],
+                               file: String) throws -> [String: Int] {
+        var depth: [String: Int] = [:]
+        var problems = DiagnosticList(file: file)
+        var reported = Set<String>()
+        for row in rows where depth[row.code] == nil {
+            var path: [String] = []
+            var onPath = Set<String>()
+            var code: String? = row.code
+            var base = 0
+            while let c = code {
+                if let d = depth[c] { base = d + 1; break }
+                if onPath.contains(c) {
+                    let cycle = Array(path[path.firstIndex(of: c)!...])
+                    if reported.isDisjoint(with: cycle) {
+                        let lines = cycle.compactMap { lineOf[$0] }.sorted()
+                        let chain = (cycle + [c]).joined(separator: " → ")
+                        problems.add(line: lines.first ?? row.line, column: "parent_code",
+                                     "parents form a cycle: \(chain) (lines \(lines.map(String.init).joined(separator: ", "))). Fix a parent_code so that the chain ends at a root.")
+                    }
+                    reported.formUnion(cycle)
+                    for member in path { depth[member] = 0 }
+                    path.removeAll()
+                    break
+                }
+                path.append(c)
+                onPath.insert(c)
+                code = parentOf[c] ?? nil
+            }
+            for (offset, c) in path.reversed().enumerated() { depth[c] = base + offset }
+        }
+        try problems.check()
+        return depth
+    }
+
+    /// The whole tree, in memory.
+    public func areaTree() throws -> AreaTree {
+        try read { db in try Store.areaTree(db) }
+    }
+
+    static func areaTree(_ db: Database) throws -> AreaTree {
+        var raw: [(ExistingArea)] = []
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT id, code, name, level, local_kind, parent_id, population, adults, working_age, households FROM area ORDER BY id
+            """)
+        while let row = try cursor.next() { raw.append(ExistingArea(row: row)) }
+        var indexOfID: [Int64: Int] = [:]
+        indexOfID.reserveCapacity(raw.count)
+        for (i, a) in raw.enumerated() { indexOfID[a.id] = i }
+        let nodes = raw.map { a in
+            AreaTree.Node(id: a.id, code: a.code, name: a.name, level: AreaLevel(rawValue: a.level) ?? .hamlet,
+                          localKind: a.localKind, parent: a.parentID.flatMap { indexOfID[$0] }, attributes: a.attributes)
+        }
+        return AreaTree(nodes: nodes)
+    }
+}
+
+/// An area row as stored.
+struct ExistingArea {
+    var id: Int64
+    var code: String
+    var name: String
+    var level: String
+    var localKind: String?
+    var parentID: Int64?
+    var attributes: AreaAttributes
+
+    init(row: Row) {
+        id = row[0]
+        code = row[1]
+        name = row[2]
+        level = row[3]
+        localKind = row[4]
+        parentID = row[5]
+        attributes = AreaAttributes(population: row[6], adults: row[7], workingAge: row[8], households: row[9])
+    }
+}

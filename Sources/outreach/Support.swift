@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import OutreachKit
+
+/// The `--db` option every command takes.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Workspace database file (default: $OUTREACH_DB, else ./outreach.sqlite).", valueName: "path"))
+    var db: String?
+
+    /// The path chosen by --db, OUTREACH_DB or the default.
+    var path: String {
+        if let db, !db.isEmpty { return db }
+        if let env = ProcessInfo.processInfo.environment["OUTREACH_DB"], !env.isEmpty { return env }
+        return "outreach.sqlite"
+    }
+
+    /// Opens the existing workspace.
+    func open() throws -> Store { try Store.open(path: path) }
+}
+
+/// Writing to the terminal.
+enum Console {
+    /// Writes `text` to standard output as is.
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// Writes one line to standard error.
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Whether standard error is a terminal (progress lines are shown only then).
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}
+
+extension Day {
+    /// Today in the machine's time zone: the only place the clock is read.
+    static func today() -> Day {
+        let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
