@@ -36,7 +36,7 @@ let package = Package(
         ),
         .testTarget(
             name: "outreachTests",
-            dependencies: ["outreach"]
+            dependencies: ["outreach", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

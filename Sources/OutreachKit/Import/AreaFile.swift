@@ -15,6 +15,7 @@ public enum AreaFile {
         var rows: [AreaRow] = []
         var firstLine: [String: Int] = [:]
         let width = reader.header.count
+        var kinds: [String: (level: AreaLevel, localWord: String?)?] = [:]
         let codeAt = header["code"], nameAt = header["name"], kindAt = header["kind"], parentAt = header["parent_code"]
         try reader.forEachRecord { r in
             guard r.checkWidth(width, into: &problems) else { return }
@@ -43,7 +44,9 @@ public enum AreaFile {
                 problems.add(line: r.line, column: "kind", "the kind is empty. Write \(AreaLevel.acceptedWords).")
                 return
             }
-            guard let (level, local) = AreaLevel.parse(kind, hasParent: parent != nil).map({ ($0.level, $0.localWord) }) else {
+            let kindKey = parent == nil ? kind : "/" + kind
+            if kinds[kindKey] == nil { kinds[kindKey] = .some(AreaLevel.parse(kind, hasParent: parent != nil)) }
+            guard let (level, local) = kinds[kindKey]!.map({ ($0.level, $0.localWord) }) else {
                 problems.add(line: r.line, column: "kind", "\"\(kind)\" is not a kind of area. Write \(AreaLevel.acceptedWords).")
                 return
             }

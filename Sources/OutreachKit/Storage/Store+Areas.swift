@@ -69,8 +69,9 @@ extension Store {
                 INSERT INTO area_change (area_id, day, change, old_name, old_parent_id) VALUES (?, ?, ?, ?, ?)
                 """)
             // Parents first, so every foreign key points at a row that exists.
-            let ordered = rows.sorted { (depth[$0.code] ?? 0, $0.line) < (depth[$1.code] ?? 0, $1.line) }
-            for row in ordered {
+            let rowDepth = rows.map { depth[$0.code] ?? 0 }
+            let ordered = rows.indices.sorted { (rowDepth[$0], $0) < (rowDepth[$1], $1) }
+            for row in ordered.lazy.map({ rows[$0] }) {
                 let parentID = row.parentCode.flatMap { idOf[$0] }
                 let a = row.attributes
                 let key = TextFolding.fold(row.name)

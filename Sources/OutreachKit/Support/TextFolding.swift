@@ -9,22 +9,49 @@ public enum TextFolding {
     public static func fold(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+        for scalar in text.unicodeScalars {
             let v = scalar.value
-            if (0x0300...0x036F).contains(v) { continue }
             if scalar.properties.isWhitespace {
                 pendingSpace = !out.isEmpty
                 continue
             }
             if pendingSpace { out.append(" "); pendingSpace = false }
-            switch v {
-            case 0x0110, 0x0111: out.append("d")
-            default:
-                for lower in scalar.properties.lowercaseMapping.unicodeScalars { out.append(lower) }
+            if v < 0x80 {
+                out.append(v >= 0x41 && v <= 0x5A ? Unicode.Scalar(v + 32)! : scalar)
+            } else {
+                out.append(contentsOf: foldedScalars(scalar))
             }
         }
         return String(out)
     }
+
+    /// The folded form of one non-ASCII scalar: marks dropped, `đ` → `d`, lower-cased.
+    private static func foldedScalars(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        let v = scalar.value
+        if (0x0300...0x036F).contains(v) { return [] }
+        if v == 0x0110 || v == 0x0111 { return ["d"] }
+        // Vietnamese letters live in Latin-1, Latin Extended-A/B and Latin Extended Additional:
+        // decompose those through a table built once, everything else on the fly.
+        if v < 0x1F00, let cached = latinFolds[v] { return cached }
+        return fold(decomposing: scalar)
+    }
+
+    private static func fold(decomposing scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        for s in String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
+        where !(0x0300...0x036F).contains(s.value) {
+            if s.value == 0x0110 || s.value == 0x0111 { out.append("d"); continue }
+            out.append(contentsOf: s.properties.lowercaseMapping.unicodeScalars)
+        }
+        return out
+    }
+
+    private static let latinFolds: [UInt32: [Unicode.Scalar]] = {
+        var table: [UInt32: [Unicode.Scalar]] = [:]
+        for v in UInt32(0x80)..<0x250 { if let s = Unicode.Scalar(v) { table[v] = fold(decomposing: s) } }
+        for v in UInt32(0x1E00)..<0x1F00 { if let s = Unicode.Scalar(v) { table[v] = fold(decomposing: s) } }
+        return table
+    }()
 
     /// Lower-case text with every tone mark moved to the end of its word, so that the old and new
     /// tone placements (`hoà` and `hòa`) compare equal while vowel marks (`ơ`, `â`) still count.
@@ -49,6 +76,17 @@ public enum TextFolding {
 
     /// NFC-normalised text with surrounding white space removed: how names are stored.
     public static func normalizedName(_ text: String) -> String {
-        text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        var needsWork = false
+        let utf8 = text.utf8
+        if let first = utf8.first, let last = utf8.last {
+            needsWork = isSpaceByte(first) || isSpaceByte(last)
+        }
+        // Combining marks (U+0300–U+036F) are the bytes CC/CD in UTF-8: without them a
+        // Vietnamese name is already NFC, and Foundation's normalisation can be skipped.
+        if !needsWork { needsWork = utf8.contains { $0 == 0xCC || $0 == 0xCD || $0 == 0xE2 } }
+        guard needsWork else { return text }
+        return text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    private static func isSpaceByte(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0xC2 || b == 0xE2 }
 }

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+/// Runs the built `outreach` binary in a temporary folder, as a user would.
+struct CLI {
+    /// The folder the commands run in; removed by `cleanUp()`.
+    let dir: URL
+    /// Extra environment (OUTREACH_DB, OUTREACH_LANG …).
+    var environment: [String: String] = [:]
+
+    /// The result of one run.
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: dir) }
+
+    /// The package's root folder (for Resources/).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A file under Resources/.
+    static func resource(_ path: String) -> String {
+        packageRoot.appendingPathComponent("Resources").appendingPathComponent(path).path
+    }
+
+    /// The `outreach` executable built next to the test bundle.
+    static let binary: URL = {
+        var url = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = url.appendingPathComponent("outreach")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            url.deleteLastPathComponent()
+        }
+        return Bundle.main.bundleURL.appendingPathComponent("outreach")
+    }()
+
+    /// Writes `text` to a file in the folder and returns its path.
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    /// Writes raw bytes to a file in the folder and returns its path.
+    @discardableResult
+    func write(_ name: String, bytes: [UInt8]) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    /// Path of `name` inside the folder.
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    /// Runs `outreach args…` in the folder, with no standard input.
+    @discardableResult
+    func run(_ args: String...) throws -> Result { try run(args) }
+
+    func run(_ args: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = args
+        process.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "OUTREACH_DB")
+        env.removeValue(forKey: "OUTREACH_LANG")
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        // Output goes to files, so a large output can never block the process on a full pipe.
+        let outURL = dir.appendingPathComponent(".stdout-\(UUID().uuidString)")
+        let errURL = dir.appendingPathComponent(".stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
+        return Result(status: process.terminationStatus,
+                      stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
