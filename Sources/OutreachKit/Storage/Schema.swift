@@ -56,6 +56,122 @@ enum Schema {
             try db.execute(sql: "INSERT INTO workspace (id) VALUES (?)",
                            arguments: [UUID().uuidString.lowercased()])
         }
+        m.registerMigration("v2 teams, members, sessions, totals, leaflets") { db in
+            try db.execute(sql: """
+                -- Teams: Project 06 working groups, community digital teams, volunteer teams.
+                CREATE TABLE team (
+                    id INTEGER PRIMARY KEY,
+                    code TEXT NOT NULL UNIQUE CHECK (length(code) > 0),
+                    name TEXT NOT NULL CHECK (length(name) > 0),
+                    kind TEXT NOT NULL CHECK (kind IN ('project06','digital','volunteer')),
+                    area_id INTEGER NOT NULL REFERENCES area(id),
+                    leader TEXT,
+                    leader_phone TEXT CHECK (leader_phone IS NULL OR (length(leader_phone) = 10 AND leader_phone GLOB '0[0-9]*')),
+                    formed INTEGER,
+                    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','inactive')),
+                    inactive_since INTEGER
+                );
+                CREATE INDEX team_area ON team(area_id);
+
+                -- Members of teams; at most one current leader per team.
+                CREATE TABLE member (
+                    id INTEGER PRIMARY KEY,
+                    uuid BLOB NOT NULL UNIQUE CHECK (length(uuid) = 16),
+                    team_id INTEGER NOT NULL REFERENCES team(id),
+                    name TEXT NOT NULL CHECK (length(name) > 0),
+                    phone TEXT CHECK (phone IS NULL OR (length(phone) = 10 AND phone GLOB '0[0-9]*')),
+                    role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('leader','member')),
+                    joined INTEGER,
+                    left INTEGER,
+                    CHECK (left IS NULL OR joined IS NULL OR left >= joined)
+                );
+                CREATE INDEX member_team ON member(team_id);
+                CREATE UNIQUE INDEX member_one_leader ON member(team_id) WHERE role = 'leader' AND left IS NULL;
+
+                -- Files already imported, by content hash: re-importing one counts nothing twice.
+                CREATE TABLE import_file (
+                    id INTEGER PRIMARY KEY,
+                    sha256 BLOB NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    rows INTEGER NOT NULL,
+                    imported TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                );
+
+                -- Outreach sessions. Integer keys and day numbers keep rows small; the UUID is
+                -- a 16-byte blob under a unique index (idempotent imports and merges).
+                -- Empty metric = not recorded (NULL), which is not 0.
+                CREATE TABLE session (
+                    id INTEGER PRIMARY KEY,
+                    uuid BLOB NOT NULL CHECK (length(uuid) = 16),
+                    day INTEGER NOT NULL,
+                    area_id INTEGER NOT NULL REFERENCES area(id),
+                    team_id INTEGER REFERENCES team(id),
+                    logged_by TEXT,
+                    eid_l2 INTEGER CHECK (eid_l2 >= 0),
+                    bank_account INTEGER CHECK (bank_account >= 0),
+                    ewallet INTEGER CHECK (ewallet >= 0),
+                    leaflets INTEGER CHECK (leaflets >= 0),
+                    dvc_guided INTEGER CHECK (dvc_guided >= 0),
+                    households_visited INTEGER CHECK (households_visited >= 0),
+                    people_reached INTEGER CHECK (people_reached >= 0),
+                    smartphone_setup INTEGER CHECK (smartphone_setup >= 0),
+                    notes TEXT,
+                    import_id INTEGER REFERENCES import_file(id)
+                );
+                CREATE UNIQUE INDEX session_uuid ON session(uuid);
+                CREATE INDEX session_area_day ON session(area_id, day);
+
+                -- Metrics declared by campaigns beyond the built-in ones.
+                CREATE TABLE session_metric (
+                    session_id INTEGER NOT NULL REFERENCES session(id),
+                    metric TEXT NOT NULL,
+                    value INTEGER NOT NULL CHECK (value >= 0),
+                    PRIMARY KEY (session_id, metric)
+                ) WITHOUT ROWID;
+
+                -- Corrections: a session is voided, never edited or deleted.
+                CREATE TABLE session_void (
+                    session_id INTEGER PRIMARY KEY REFERENCES session(id),
+                    day INTEGER NOT NULL,
+                    reason TEXT NOT NULL CHECK (length(reason) > 0),
+                    replaced_by INTEGER REFERENCES session(id)
+                );
+
+                CREATE TRIGGER session_never_deleted BEFORE DELETE ON session
+                BEGIN SELECT RAISE(ABORT, 'sessions are never deleted'); END;
+                CREATE TRIGGER session_never_edited BEFORE UPDATE ON session
+                BEGIN SELECT RAISE(ABORT, 'sessions are never edited'); END;
+                CREATE TRIGGER session_void_never_deleted BEFORE DELETE ON session_void
+                BEGIN SELECT RAISE(ABORT, 'voids are never deleted'); END;
+
+                -- Running totals of live (non-voided) sessions per area and month (months since
+                -- 1970-01), kept current by every write. Metric columns are NULL while no session
+                -- of the bucket recorded the metric.
+                CREATE TABLE area_month (
+                    area_id INTEGER NOT NULL REFERENCES area(id),
+                    month INTEGER NOT NULL,
+                    sessions INTEGER NOT NULL,
+                    eid_l2 INTEGER, bank_account INTEGER, ewallet INTEGER, leaflets INTEGER,
+                    dvc_guided INTEGER, households_visited INTEGER, people_reached INTEGER, smartphone_setup INTEGER,
+                    last_day INTEGER NOT NULL,
+                    PRIMARY KEY (area_id, month)
+                ) WITHOUT ROWID;
+
+                -- Leaflet stock: a receipt (from_area_id NULL) or an allocation down the tree.
+                CREATE TABLE leaflet_move (
+                    id INTEGER PRIMARY KEY,
+                    uuid BLOB NOT NULL UNIQUE CHECK (length(uuid) = 16),
+                    day INTEGER NOT NULL,
+                    from_area_id INTEGER REFERENCES area(id),
+                    to_area_id INTEGER NOT NULL REFERENCES area(id),
+                    quantity INTEGER NOT NULL CHECK (quantity > 0),
+                    batch TEXT,
+                    CHECK (from_area_id IS NULL OR from_area_id <> to_area_id)
+                );
+                CREATE INDEX leaflet_move_to ON leaflet_move(to_area_id);
+                CREATE INDEX leaflet_move_from ON leaflet_move(from_area_id);
+                """)
+        }
         return m
     }()
 }

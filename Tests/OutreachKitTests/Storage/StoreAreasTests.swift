@@ -122,8 +122,8 @@ struct StoreAreasTests {
             try store.importAreas(text: areasHeader + "h,H,hamlet,x\nx,X,commune,y\ny,Y,district,z\nz,Z,province,x\np,P,province,\nq,Q,commune,q2\nq2,Q2,commune,q\n")
         }
         #expect(error?.problems.map(\.line) == [3, 7])
-        #expect(error?.problems.map(\.text.description.prefix(36)) == [
-            "parents form a cycle: x → y → z → x ", "parents form a cycle: q → q2 → q (l",
+        #expect(error?.problems.map { $0.text.components(separatedBy: " (lines")[0] } == [
+            "parents form a cycle: x → y → z → x", "parents form a cycle: q → q2 → q",
         ])
         #expect(error?.problems.first?.text.contains("(lines 3, 4, 5)") == true)
         #expect(try store.count("area") == 0)
@@ -198,7 +198,7 @@ struct StoreAreasTests {
             "16309 move \(reformDay.number) - 404",
             "16309 rename \(reformDay.number) Xã Tế Thắng -",
         ])
-        #expect(try store.findAreas("the thang").isEmpty)
+        #expect(try store.findAreas("te thang").isEmpty)
         #expect(try store.findAreas("thang loi").map(\.code) == ["16309"])
     }
 
@@ -207,8 +207,10 @@ struct StoreAreasTests {
         try store.importAreas(text: areasHeader + "86,Tỉnh Vĩnh Long,province,\n29182,Thị trấn Thạnh Phú,thị trấn,86\n")
         let summary = try store.importAreas(text: areasHeader + "29182,Thị trấn Thạnh Phú,xã,86\n")
         #expect(summary == AreaImportSummary(updated: 1))
-        #expect(try store.snapshot().last == "86|Tỉnh Vĩnh Long|province|||||tinh vinh long".replacingOccurrences(of: "|||||", with: "||||"))
-        #expect(try store.snapshot().first == "29182|Thị trấn Thạnh Phú|commune|xã|86||thi tran thanh phu")
+        #expect(try store.snapshot() == [
+            "29182|Thị trấn Thạnh Phú|commune|xã|86||thi tran thanh phu",
+            "86|Tỉnh Vĩnh Long|province||||tinh vinh long",
+        ])
     }
 
     @Test("never deletes an area")
@@ -230,7 +232,7 @@ struct StoreAreasTests {
         try store.importAreas(text: areasHeader + """
             52,Tỉnh Gia Lai,province,
             23938,Xã Ia Mơ,commune,52
-            23941,Xã Ia Mo Nông,commune,52
+            23941,Xã Ia Mơ Nông,commune,52
             38,Tỉnh Thanh Hóa,province,
             16279,Thị trấn Nông Cống,town,404
             404,Huyện Nông Cống,district,38
@@ -255,15 +257,15 @@ struct StoreAreasTests {
     }
 
     @Test("finds names whatever the accents and case of the query", arguments: [
-        ("thanh phu", ["29182"]),
-        ("THẠNH PHÚ", ["29182"]),
-        ("phu thanh", ["29183"]),
-        ("phu", ["29183", "29182"]),
-        ("nong cong", ["404", "16279", "23941"].dropLast().map { $0 }),
+        ("thanh phu", ["29182", "29183"]),
+        ("THẠNH PHÚ", ["29182", "29183"]),
+        ("phu thanh", ["29183", "29182"]),
+        ("phu", ["29182", "29183"]),
+        ("nong cong", ["404", "16279"]),
         ("Nông Cống", ["404", "16279"]),
         ("nong", ["404", "16279", "23941"]),
         ("gia lai", ["52"]),
-        ("hoa", ["31025", "31024", "31026"]),
+        ("hoa", ["31025", "38", "31024", "31026"]),
         ("xyz", []),
         ("a mo", []),
         ("", []),

@@ -1,0 +1,72 @@
+/// The built-in metrics: counts logged in a session (SPEC.md, "Built-in metrics").
+public enum Metric: String, CaseIterable, Codable, Sendable {
+    case eidL2 = "eid_l2"
+    case bankAccount = "bank_account"
+    case ewallet
+    case leaflets
+    case dvcGuided = "dvc_guided"
+    case householdsVisited = "households_visited"
+    case peopleReached = "people_reached"
+    case smartphoneSetup = "smartphone_setup"
+
+    /// The code used in CSV headers, campaign files and database columns.
+    public var code: String { rawValue }
+
+    /// Position in `allCases`, the order of metric columns everywhere.
+    public var index: Int { Metric.allCases.firstIndex(of: self)! }
+
+    /// The metric with this code, if it is built in.
+    public init?(code: String) { self.init(rawValue: code) }
+
+    /// Every built-in code, comma-separated, for messages.
+    public static let codeList = allCases.map(\.code).joined(separator: ", ")
+}
+
+/// Counts of every built-in metric, each `nil` when not recorded.
+public struct MetricValues: Hashable, Codable, Sendable {
+    /// Values in `Metric.allCases` order.
+    public var values: [Int?]
+
+    public init() { values = Array(repeating: nil, count: Metric.allCases.count) }
+
+    public init(_ pairs: [Metric: Int]) {
+        self.init()
+        for (m, v) in pairs { values[m.index] = v }
+    }
+
+    public subscript(metric: Metric) -> Int? {
+        get { values[metric.index] }
+        set { values[metric.index] = newValue }
+    }
+
+    /// Adds `other`, keeping "not recorded" only where both are unrecorded.
+    public mutating func add(_ other: MetricValues) {
+        for i in values.indices where other.values[i] != nil {
+            values[i] = (values[i] ?? 0) + other.values[i]!
+        }
+    }
+
+    /// Whether no metric is recorded.
+    public var isEmpty: Bool { values.allSatisfy { $0 == nil } }
+}
+
+/// Live (non-voided) session totals of one area: number of sessions, sum of each metric, and
+/// the last day with a session.
+public struct AreaTotals: Hashable, Sendable {
+    public var sessions: Int
+    public var metrics: MetricValues
+    public var lastDay: Day?
+
+    public init(sessions: Int = 0, metrics: MetricValues = MetricValues(), lastDay: Day? = nil) {
+        self.sessions = sessions
+        self.metrics = metrics
+        self.lastDay = lastDay
+    }
+
+    /// Adds another area's or month's totals.
+    public mutating func add(_ other: AreaTotals) {
+        sessions += other.sessions
+        metrics.add(other.metrics)
+        if let d = other.lastDay, lastDay == nil || d > lastDay! { lastDay = d }
+    }
+}
