@@ -44,3 +44,8 @@ extension Day {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+extension Day: ExpressibleByArgument {
+    /// Reads `2026-11-20` or `20/11/2026` from the command line.
+    public init?(argument: String) { self.init(parsing: argument) }
+}

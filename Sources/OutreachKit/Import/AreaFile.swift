@@ -44,7 +44,7 @@ public enum AreaFile {
                 problems.add(line: r.line, column: "kind", "the kind is empty. Write \(AreaLevel.acceptedWords).")
                 return
             }
-            let kindKey = parent == nil ? kind : "/" + kind
+            let kindKey = parent == nil ? kind : kind + "\u{0}"
             if kinds[kindKey] == nil { kinds[kindKey] = .some(AreaLevel.parse(kind, hasParent: parent != nil)) }
             guard let (level, local) = kinds[kindKey]!.map({ ($0.level, $0.localWord) }) else {
                 problems.add(line: r.line, column: "kind", "\"\(kind)\" is not a kind of area. Write \(AreaLevel.acceptedWords).")

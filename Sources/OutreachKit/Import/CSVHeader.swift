@@ -15,7 +15,9 @@ public struct CSVHeader: Sendable {
         var positions: [String: Int] = [:]
         var problems = DiagnosticList(file: file)
         let accepted = required + optional
-        for (i, raw) in header.enumerated() {
+        // Spreadsheets pad the header with empty cells after the last column: ignore those.
+        let lastNamed = header.lastIndex { !$0.isEmpty } ?? -1
+        for (i, raw) in header.enumerated() where i <= lastNamed {
             let name = raw.replacingOccurrences(of: " ", with: "_")
             guard let canonical = accepted.contains(name) ? name : extra?(name) else {
                 let hint = name.isEmpty ? "an empty column name" : "unknown column \"\(raw)\""

@@ -242,6 +242,8 @@ struct Scanner {
             var inQuotes = false
             var counts = (0, 0, 0)
             var i = start
+            // Blank lines before the header do not count.
+            while i < end, buf[i] == 0x0A || buf[i] == 0x0D { i += 1 }
             var complete = false
             while i < end {
                 let b = buf[i]
@@ -306,7 +308,9 @@ struct Scanner {
                         closeField(&field, fieldOffset, e, newlines, false)
                     case .quoted:
                         throw CSVError.unterminatedQuote(file: name, line: lines[field], column: field + 1)
-                    case .afterQuote, .expectLF:
+                    case .afterQuote:
+                        closeField(&field, fieldOffset, pos - 1 - start, newlines, hasEscapes)
+                    case .expectLF:
                         break
                     }
                     break scan

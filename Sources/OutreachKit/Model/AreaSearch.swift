@@ -34,8 +34,9 @@ public struct AreaSearch: Sendable {
         let words = key.split(separator: " ")
         var whole = true
         for token in tokens {
-            guard let word = words.first(where: { $0.hasPrefix(token) }) else { return nil }
-            if word.count != token.count { whole = false }
+            if words.contains(where: { $0 == token }) { continue }
+            guard words.contains(where: { $0.hasPrefix(token) }) else { return nil }
+            whole = false
         }
         let exact = TextFolding.toneKey(name).contains(toneKey)
         let phrase = key.contains(folded)

@@ -76,17 +76,16 @@ public enum TextFolding {
 
     /// NFC-normalised text with surrounding white space removed: how names are stored.
     public static func normalizedName(_ text: String) -> String {
+        let scalars = text.unicodeScalars
         var needsWork = false
-        let utf8 = text.utf8
-        if let first = utf8.first, let last = utf8.last {
-            needsWork = isSpaceByte(first) || isSpaceByte(last)
+        if let first = scalars.first, let last = scalars.last {
+            needsWork = first.properties.isWhitespace || last.properties.isWhitespace
         }
         // Combining marks (U+0300–U+036F) are the bytes CC/CD in UTF-8: without them a
         // Vietnamese name is already NFC, and Foundation's normalisation can be skipped.
-        if !needsWork { needsWork = utf8.contains { $0 == 0xCC || $0 == 0xCD || $0 == 0xE2 } }
+        if !needsWork { needsWork = text.utf8.contains { $0 == 0xCC || $0 == 0xCD || $0 == 0xE2 } }
         guard needsWork else { return text }
         return text.precomposedStringWithCanonicalMapping.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private static func isSpaceByte(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0xC2 || b == 0xE2 }
 }

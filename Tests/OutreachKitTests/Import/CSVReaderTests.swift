@@ -21,13 +21,9 @@ func readAll(_ reader: CSVReader) throws -> [ReadRecord] {
     return out
 }
 
-/// Fields and lines only: what most tests compare.
-func rows(_ text: String, name: String = "test.csv") throws -> [[String?]] {
+/// The fields of every record of `text`: what most tests compare.
+private func rows(_ text: String, name: String = "test.csv") throws -> [[String?]] {
     try readAll(CSVReader(bytes: Array(text.utf8), name: name)).map(\.fields)
-}
-
-func lines(_ text: String) throws -> [Int] {
-    try readAll(CSVReader(bytes: Array(text.utf8), name: "test.csv")).map(\.line)
 }
 
 /// A file in the temporary folder, removed by `remove()`.
@@ -289,6 +285,26 @@ struct CSVReaderTests {
         #expect(reader.bytesRead == Int64(sample.bytes.count))
         let inMemory = try readAll(CSVReader(bytes: sample.bytes, name: "sample.csv"))
         #expect(inMemory == records)
+    }
+
+    @Test("reads quotes, doubled quotes and CRLF split at every chunk boundary")
+    func everyBoundary() throws {
+        var text = "id;text\r\n"
+        for i in 0..<40 {
+            text += "\(i);\"a\"\"b\r\nc;\"\"\";\"\"\r\n" + (i % 3 == 0 ? ";;\r\n" : "") + "x\(i);\"\"\r\n"
+        }
+        let file = try TemporaryFile(Array(text.utf8))
+        defer { file.remove() }
+        let expected = try readAll(CSVReader(bytes: Array(text.utf8), name: "t.csv"))
+        #expect(expected.count == 80)
+        #expect(expected[0].fields == ["0", "a\"b\r\nc;\"", ""])
+        #expect(expected[1].fields == ["x0", ""])
+        #expect(expected.last?.line == 2 + 40 * 3 + 14 - 1)
+        for chunkSize in 64..<140 {
+            let reader = try CSVReader(path: file.path, name: "t.csv", chunkSize: chunkSize)
+            #expect(reader.delimiter == UInt8(ascii: ";"))
+            #expect(try readAll(reader) == expected, "chunk size \(chunkSize)")
+        }
     }
 
     @Test("finds an error in a long record at the same place at any chunk size", arguments: [64, 100, 1 << 20])

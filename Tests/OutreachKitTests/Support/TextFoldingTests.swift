@@ -67,6 +67,16 @@ struct TextFoldingTests {
         #expect(TextFolding.toneKey(a) != TextFolding.toneKey(b))
     }
 
+    @Test("trims every kind of white space around a stored name", arguments: [
+        " Xã Ia Mơ", "Xã Ia Mơ ", "\tXã Ia Mơ\r\n", "\u{00A0}Xã Ia Mơ", "Xã Ia Mơ\u{00A0}", "Xã Ia Mơ\u{2003}",
+        "\u{202F}Xã Ia Mơ\u{202F}", "Xã Ia Mơ\u{3000}",
+    ])
+    func trimsWhiteSpace(text: String) {
+        let expected = Array("Xã Ia Mơ".precomposedStringWithCanonicalMapping.unicodeScalars)
+        #expect(Array(TextFolding.normalizedName(text).unicodeScalars) == expected)
+        #expect(Array(TextFolding.normalizedName(text.decomposedStringWithCanonicalMapping).unicodeScalars) == expected)
+    }
+
     @Test("stores names NFC-normalised and trimmed")
     func normalizedName() {
         let nfd = "  Xã Ia Mơ\n".decomposedStringWithCanonicalMapping

@@ -1,0 +1,319 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The hot path of `sessions import`: validates each record and binds it straight from the
+/// reader's buffer into one prepared INSERT through the SQLite C API (no `String` per field,
+/// no per-row argument arrays), while summing monthly totals in memory.
+struct SessionLoader {
+    let db: Database
+    let reader: CSVReader
+    let header: CSVHeader
+    let hash: [UInt8]
+    let today: Day
+    let areas: [String: AreaFacts]
+    let teams: [String: TeamFacts]
+    var problems: DiagnosticList
+    var warnings: [Warning] = []
+    var warningCount = 0
+    var rows = 0
+    var imported = 0
+    var alreadyPresent = 0
+    let warningLimit = 50
+
+    init(db: Database, reader: CSVReader, header: CSVHeader, hash: [UInt8], today: Day, problemLimit: Int) throws {
+        self.db = db
+        self.reader = reader
+        self.header = header
+        self.hash = hash
+        self.today = today
+        areas = try Store.areaFacts(db)
+        teams = try Store.teamFacts(db, areas: areas)
+        problems = DiagnosticList(file: reader.name, limit: problemLimit)
+    }
+
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    private static let metricCount = Metric.allCases.count
+
+    mutating func run(progress: ImportProgress?) throws {
+        let file = reader.name
+        let bulk = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM session LIMIT 1)") == 0
+        try db.execute(sql: "PRAGMA cache_size = -32768")
+        defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
+        if bulk {
+            // A first load builds its indexes afterwards: sorting once beats random inserts.
+            try db.execute(sql: "DROP INDEX session_uuid; DROP INDEX session_area_day")
+        }
+        try db.execute(sql: "INSERT INTO import_file (sha256, name, rows) VALUES (?, ?, 0)",
+                       arguments: [Data(hash), file])
+        let importID = db.lastInsertedRowID
+        let codes = Metric.allCases.map(\.code)
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes, import_id)
+            VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?, ?)
+            \(bulk ? "" : "ON CONFLICT (uuid) DO NOTHING")
+            """)
+        let existing = try db.makeStatement(sql: """
+            SELECT day, area_id, team_id, \(codes.joined(separator: ", ")) FROM session WHERE uuid = ?
+            """)
+        let stmt = insert.sqliteStatement
+        let connection = db.sqliteConnection
+
+        let width = reader.header.count
+        let idAt = header["id"] ?? -1, dateAt = header["date"]!, areaAt = header["area"]!
+        let teamAt = header["team"] ?? -1, byAt = header["logged_by"] ?? -1, notesAt = header["notes"] ?? -1
+        let metricAt = Metric.allCases.map { header[$0.code] ?? -1 }
+        let metricCount = SessionLoader.metricCount
+        let uuid = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
+        let values = UnsafeMutablePointer<Int>.allocate(capacity: metricCount)
+        let recorded = UnsafeMutablePointer<Bool>.allocate(capacity: metricCount)
+        defer { uuid.deallocate(); values.deallocate(); recorded.deallocate() }
+        for i in 0..<8 { uuid[i] = hash[i] }
+
+        var problems = self.problems
+        var warnings: [Warning] = []
+        var warningCount = 0
+        var rows = 0, imported = 0, alreadyPresent = 0
+        var buckets = MonthBuckets()
+        let areas = self.areas, teams = self.teams, today = self.today, warningLimit = self.warningLimit
+        let total = reader.totalBytes
+        func warn(_ line: Int, _ text: String) {
+            warningCount += 1
+            if warnings.count < warningLimit { warnings.append(Warning(file: file, line: line, text)) }
+        }
+
+        try reader.forEachRecord { r in
+            rows += 1
+            if let progress, rows & 0xFFFF == 0 { progress(r.offset, total, rows) }
+            guard r.checkWidth(width, into: &problems) else { return }
+            var ok = true
+            let line = r.line
+
+            let dateBytes = r.bytes(dateAt).trimmed
+            var day = 0
+            if dateBytes.isEmpty {
+                problems.add(line: line, column: "date", "the date is empty. Write the day of the session as YYYY-MM-DD or DD/MM/YYYY.")
+                ok = false
+            } else if let d = Day(bytes: dateBytes) {
+                day = d.number
+            } else {
+                problems.add(line: r.line(ofField: dateAt), column: "date", "\"\(dateBytes.text)\" is not a date. Write YYYY-MM-DD or DD/MM/YYYY (31/02 and other impossible days are refused).")
+                ok = false
+            }
+
+            let areaBytes = r.bytes(areaAt).trimmed
+            let area = areas[areaBytes.text]
+            if area == nil {
+                if areaBytes.isEmpty {
+                    problems.add(line: line, column: "area", "the area is empty. Write the code of the hamlet where the session took place.")
+                } else {
+                    problems.add(line: line, column: "area", "area \"\(areaBytes.text)\" does not exist. Import it with `outreach areas import`, or fix the code.")
+                }
+                ok = false
+            }
+
+            var team: TeamFacts? = nil
+            if teamAt >= 0 {
+                let teamBytes = r.bytes(teamAt).trimmed
+                if !teamBytes.isEmpty {
+                    team = teams[teamBytes.text]
+                    if team == nil {
+                        problems.add(line: line, column: "team", "team \"\(teamBytes.text)\" does not exist. Add it with `outreach teams add` or `outreach teams import`, or leave the cell empty.")
+                        ok = false
+                    }
+                }
+            }
+
+            if idAt >= 0, !r.isBlank(idAt) {
+                let idBytes = r.bytes(idAt).trimmed
+                if !SessionID.parse(idBytes, into: uuid) {
+                    problems.add(line: line, column: "id", "\"\(idBytes.text)\" is not a session id. Write a UUID (such as 3f2b9c1e-8d4a-4e2f-9b1a-2c3d4e5f6a7b) or leave the cell empty.")
+                    ok = false
+                }
+            } else {
+                // An id derived from the file's content and the line: stable across re-imports.
+                for i in 0..<8 { uuid[i] = hash[i] }
+                var n = UInt64(line)
+                for i in (8..<16).reversed() { uuid[i] = UInt8(truncatingIfNeeded: n); n >>= 8 }
+            }
+
+            for m in 0..<metricCount {
+                recorded[m] = false
+                let at = metricAt[m]
+                guard at >= 0 else { continue }
+                switch CountParser.parse(r.bytes(at)) {
+                case .success(let v?):
+                    values[m] = v
+                    recorded[m] = true
+                case .success(nil):
+                    break
+                case .failure(let f):
+                    problems.add(line: r.line(ofField: at), column: Metric.allCases[m].code, "\"\(r.bytes(at).text)\" \(f.advice)")
+                    ok = false
+                }
+            }
+
+            var loggedBy: TextField = .absent
+            var notes: TextField = .absent
+            if byAt >= 0 { loggedBy = TextField(r.bytes(byAt).trimmed) }
+            if notesAt >= 0 { notes = TextField(r.bytes(notesAt).trimmed) }
+            if case .invalid = loggedBy {
+                problems.add(line: r.line(ofField: byAt), column: "logged_by", "the text is not UTF-8. Save the file as \"CSV UTF-8\" and import it again.")
+                ok = false
+            }
+            if case .invalid = notes {
+                problems.add(line: r.line(ofField: notesAt), column: "notes", "the text is not UTF-8. Save the file as \"CSV UTF-8\" and import it again.")
+                ok = false
+            }
+            guard ok, problems.isEmpty, let area else { return }
+
+            // Checks that warn but do not stop the import.
+            if day > today.number {
+                warn(line, "the date \(Day(number: day).iso) is after today (\(today.iso)). Check the date; the session was imported.")
+            }
+            if let team {
+                if !team.active { warn(line, "team \"\(team.code)\" is inactive. Check the team, or reactivate it with `outreach teams add`.") }
+                if let c = team.communeID, let a = area.communeID, c != a {
+                    warn(line, "team \"\(team.code)\" works outside its own commune here (area \"\(areaBytes.text)\").")
+                }
+            }
+            SessionChecks.capacity(values: values, recorded: recorded, area: area) { text in warn(line, text + " for area \"\(areaBytes.text)\". Check the count; the session was imported.") }
+
+            sqlite3_reset(stmt)
+            sqlite3_bind_blob(stmt, 1, uuid, 16, nil)
+            sqlite3_bind_int64(stmt, 2, Int64(day))
+            sqlite3_bind_int64(stmt, 3, area.id)
+            if let team { sqlite3_bind_int64(stmt, 4, team.id) } else { sqlite3_bind_null(stmt, 4) }
+            loggedBy.bind(stmt, 5, SessionLoader.transient)
+            for m in 0..<metricCount {
+                if recorded[m] { sqlite3_bind_int64(stmt, Int32(6 + m), Int64(values[m])) } else { sqlite3_bind_null(stmt, Int32(6 + m)) }
+            }
+            notes.bind(stmt, Int32(6 + metricCount), SessionLoader.transient)
+            sqlite3_bind_int64(stmt, Int32(7 + metricCount), importID)
+            let rc = sqlite3_step(stmt)
+            guard rc == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)))
+            }
+            if !bulk && sqlite3_changes(connection) == 0 {
+                // The id is known: the same session is fine, different figures are a conflict.
+                let known = try Row.fetchOne(existing, arguments: [Data(bytes: uuid, count: 16)])!
+                var same = (known[0] as Int) == day && (known[1] as Int64) == area.id && (known[2] as Int64?) == team?.id
+                for m in 0..<metricCount where same {
+                    same = (known[3 + m] as Int?) == (recorded[m] ? values[m] : nil)
+                }
+                if same {
+                    alreadyPresent += 1
+                } else {
+                    let id = SessionID.format(Array(UnsafeBufferPointer(start: uuid, count: 16)))
+                    problems.add(line: line, column: idAt >= 0 ? "id" : nil, "session \(id) is already in the workspace with other figures. Sessions are never edited: void it (`outreach sessions void \(id) --reason …`) and log the correction, or give this row a new id.")
+                }
+                return
+            }
+            imported += 1
+            buckets.add(area: area.id, day: day, values: values, recorded: recorded)
+        }
+        if let progress { progress(total ?? 0, total, rows) }
+        self.rows = rows
+        self.imported = imported
+        self.alreadyPresent = alreadyPresent
+        self.warnings = warnings
+        self.warningCount = warningCount
+        self.problems = problems
+        try problems.check()
+
+        if bulk {
+            do {
+                try db.execute(sql: "CREATE UNIQUE INDEX session_uuid ON session(uuid)")
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                let repeated = try Data.fetchAll(db, sql: """
+                    SELECT uuid FROM session GROUP BY uuid HAVING count(*) > 1 LIMIT 20
+                    """)
+                var list = DiagnosticList(file: file)
+                for id in repeated {
+                    list.add(line: reader.headerLine, column: "id", "session id \(SessionID.format(Array(id))) appears on more than one row. Give each session its own id.")
+                }
+                try list.check()
+                throw error
+            }
+            try db.execute(sql: "CREATE INDEX session_area_day ON session(area_id, day)")
+        }
+        try buckets.apply(db)
+        try db.execute(sql: "UPDATE import_file SET rows = ? WHERE id = ?", arguments: [rows, importID])
+    }
+}
+
+/// A text cell ready to bind: absent/empty, raw UTF-8 bytes in the reader's buffer, or a
+/// normalised copy when the bytes were decomposed (NFD) Unicode.
+enum TextField {
+    case absent
+    case raw(UnsafeBufferPointer<UInt8>)
+    case normalized(String)
+    case invalid
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if bytes.isEmpty { self = .absent; return }
+        var ascii = true
+        var marks = false
+        for b in bytes where b >= 0x80 {
+            ascii = false
+            if b == 0xCC || b == 0xCD { marks = true; break }
+        }
+        if ascii { self = .raw(bytes); return }
+        guard let text = String(validating: bytes, as: UTF8.self) else { self = .invalid; return }
+        self = marks ? .normalized(TextFolding.normalizedName(text)) : .raw(bytes)
+    }
+
+    /// The text, for the slow paths.
+    var string: String? {
+        switch self {
+        case .absent, .invalid: return nil
+        case .raw(let b): return String(decoding: b, as: UTF8.self)
+        case .normalized(let s): return s
+        }
+    }
+
+    func bind(_ stmt: OpaquePointer?, _ index: Int32, _ transient: sqlite3_destructor_type) {
+        switch self {
+        case .absent, .invalid:
+            sqlite3_bind_null(stmt, index)
+        case .raw(let b):
+            b.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(stmt, index, $0.baseAddress, Int32(b.count), nil) }
+        case .normalized(let s):
+            sqlite3_bind_text(stmt, index, s, -1, transient)
+        }
+    }
+}
+
+/// Checks a session's counts against what its area can hold.
+enum SessionChecks {
+    /// Calls `warn` for each count larger than the area's denominator (more activations than adults …).
+    static func capacity(values: UnsafePointer<Int>, recorded: UnsafePointer<Bool>, area: AreaFacts, warn: (String) -> Void) {
+        func check(_ metric: Metric, _ limit: Int?, _ what: String) {
+            let i = metric.index
+            if recorded[i], let limit, values[i] > limit {
+                warn("\(metric.code) = \(values[i]) is more than the \(limit) \(what)")
+            }
+        }
+        check(.eidL2, area.adults, "adults")
+        check(.bankAccount, area.adults, "adults")
+        check(.ewallet, area.adults, "adults")
+        check(.smartphoneSetup, area.population, "people")
+        check(.peopleReached, area.population, "people")
+        check(.dvcGuided, area.population, "people")
+        check(.householdsVisited, area.households, "households")
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Without leading and trailing spaces and tabs.
+    var trimmed: UnsafeBufferPointer<UInt8> {
+        guard let base = baseAddress else { return self }
+        var lo = 0, hi = count
+        while lo < hi, base[lo] == 0x20 || base[lo] == 0x09 { lo += 1 }
+        while hi > lo, base[hi - 1] == 0x20 || base[hi - 1] == 0x09 { hi -= 1 }
+        return UnsafeBufferPointer(start: base + lo, count: hi - lo)
+    }
+
+    /// The bytes as text (invalid UTF-8 repaired), for lookups and messages.
+    var text: String { String(decoding: self, as: UTF8.self) }
+}

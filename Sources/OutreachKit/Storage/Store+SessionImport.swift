@@ -1,0 +1,169 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// What `sessions import` did with one file.
+public struct SessionImportSummary: Equatable, Sendable {
+    public var file: String
+    /// Data rows read.
+    public var rows = 0
+    /// Sessions added.
+    public var imported = 0
+    /// Rows whose session id the workspace already had, with the same content.
+    public var alreadyPresent = 0
+    /// Set when this exact file was imported before (its content hash is known): nothing was added.
+    public var previousImport: String?
+    /// Notices that did not stop the import (outliers, teams outside their commune), up to a limit.
+    public var warnings: [Warning] = []
+    /// How many warnings there were in all.
+    public var warningCount = 0
+
+    public init(file: String) { self.file = file }
+}
+
+/// Progress of a running import: bytes read, file size, rows so far.
+public typealias ImportProgress = (_ bytesRead: Int64, _ totalBytes: Int64?, _ rows: Int) -> Void
+
+/// Facts about an area that session checks need.
+struct AreaFacts {
+    var id: Int64
+    var communeID: Int64?
+    var adults: Int?
+    var population: Int?
+    var households: Int?
+}
+
+/// Facts about a team that session checks need.
+struct TeamFacts {
+    var id: Int64
+    var code: String
+    var communeID: Int64?
+    var active: Bool
+}
+
+extension Store {
+    /// The columns a sessions file may have.
+    public static let sessionColumns = (required: ["date", "area"],
+                                        optional: ["id", "team", "logged_by"] + Metric.allCases.map(\.code) + ["notes"])
+
+    /// Imports a sessions file (SPEC.md `sessions.csv`), all or nothing.
+    ///
+    /// Idempotent: rows with an id are skipped when the workspace has that id with the same
+    /// content; rows without one get an id derived from the file's content hash and line, and a
+    /// file whose hash is known is not imported again. Monthly running totals are updated in
+    /// the same transaction. Into an empty workspace the indexes are built after the load,
+    /// which halves the cost of a first bulk import.
+    public func importSessions(file path: String, name: String? = nil, today: Day,
+                               problemLimit: Int = 50, progress: ImportProgress? = nil) throws -> SessionImportSummary {
+        let display = name ?? path
+        guard let hash = ContentHash.ofFile(atPath: path) else {
+            _ = try CSVReader(path: path, name: display)  // throws the precise reason
+            throw CSVError.cannotOpen(file: display, reason: "read error")
+        }
+        let reader = try CSVReader(path: path, name: display)
+        let header = try CSVHeader(reader.header, file: display, line: reader.headerLine,
+                                   required: Store.sessionColumns.required, optional: Store.sessionColumns.optional)
+        return try write { db in
+            var summary = SessionImportSummary(file: display)
+            if let prior = try Row.fetchOne(db, sql: "SELECT imported, rows FROM import_file WHERE sha256 = ?",
+                                            arguments: [Data(hash)]) {
+                summary.previousImport = prior[0]
+                summary.alreadyPresent = prior[1]
+                summary.rows = prior[1]
+                return summary
+            }
+            var loader = try SessionLoader(db: db, reader: reader, header: header, hash: hash, today: today,
+                                           problemLimit: problemLimit)
+            try loader.run(progress: progress)
+            summary.rows = loader.rows
+            summary.imported = loader.imported
+            summary.alreadyPresent = loader.alreadyPresent
+            summary.warnings = loader.warnings
+            summary.warningCount = loader.warningCount
+            return summary
+        }
+    }
+
+    /// Every area's id, commune-level ancestor and denominators, by code.
+    static func areaFacts(_ db: Database) throws -> [String: AreaFacts] {
+        var parent: [Int64: Int64] = [:]
+        var communeLevel = Set<Int64>()
+        var rows: [(String, AreaFacts)] = []
+        let cursor = try Row.fetchCursor(db, sql: "SELECT id, code, parent_id, level, adults, population, households FROM area")
+        while let r = try cursor.next() {
+            let id: Int64 = r[0]
+            if let p: Int64 = r[2] { parent[id] = p }
+            if (AreaLevel(rawValue: r[3]) ?? .hamlet).isCommuneLevel { communeLevel.insert(id) }
+            rows.append((r[1], AreaFacts(id: id, communeID: nil, adults: r[4], population: r[5], households: r[6])))
+        }
+        var out: [String: AreaFacts] = [:]
+        out.reserveCapacity(rows.count)
+        for (code, var facts) in rows {
+            var p: Int64? = facts.id
+            var steps = 0
+            while let i = p, steps < 64 {
+                if communeLevel.contains(i) { facts.communeID = i; break }
+                p = parent[i]
+                steps += 1
+            }
+            out[code] = facts
+        }
+        return out
+    }
+
+    /// Every team's id, commune and status, by code.
+    static func teamFacts(_ db: Database, areas: [String: AreaFacts]) throws -> [String: TeamFacts] {
+        var communeOf: [Int64: Int64?] = [:]
+        for facts in areas.values { communeOf[facts.id] = facts.communeID }
+        var out: [String: TeamFacts] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT id, code, area_id, status FROM team") {
+            let areaID: Int64 = r[2]
+            out[r[1]] = TeamFacts(id: r[0], code: r[1], communeID: communeOf[areaID] ?? nil, active: (r[3] as String) == "active")
+        }
+        return out
+    }
+}
+
+/// Monthly running totals being built in memory during a write.
+struct MonthBuckets {
+    struct Key: Hashable { var area: Int64; var month: Int }
+    struct Bucket {
+        var sessions = 0
+        var sums = [Int](repeating: 0, count: Metric.allCases.count)
+        var recorded = [Bool](repeating: false, count: Metric.allCases.count)
+        var lastDay = Int.min
+    }
+
+    var buckets: [Key: Bucket] = [:]
+
+    mutating func add(area: Int64, day: Int, values: UnsafePointer<Int>, recorded: UnsafePointer<Bool>) {
+        let key = Key(area: area, month: Day(number: day).monthIndex)
+        var b = buckets[key] ?? Bucket()
+        b.sessions += 1
+        for i in 0..<Metric.allCases.count where recorded[i] {
+            b.sums[i] += values[i]
+            b.recorded[i] = true
+        }
+        b.lastDay = max(b.lastDay, day)
+        buckets[key] = b
+    }
+
+    /// Adds every bucket to `area_month`, in key order, one UPSERT each.
+    func apply(_ db: Database) throws {
+        let codes = Metric.allCases.map(\.code)
+        let updates = codes.map { "\($0) = CASE WHEN excluded.\($0) IS NULL THEN \($0) ELSE coalesce(\($0), 0) + excluded.\($0) END" }
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO area_month (area_id, month, sessions, \(codes.joined(separator: ", ")), last_day)
+            VALUES (?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?)
+            ON CONFLICT (area_id, month) DO UPDATE SET sessions = sessions + excluded.sessions,
+                \(updates.joined(separator: ",\n    ")), last_day = max(last_day, excluded.last_day)
+            """)
+        for key in buckets.keys.sorted(by: { ($0.area, $0.month) < ($1.area, $1.month) }) {
+            let b = buckets[key]!
+            var args: [(any DatabaseValueConvertible)?] = [key.area, key.month, b.sessions]
+            for i in codes.indices { args.append(b.recorded[i] ? b.sums[i] : nil) }
+            args.append(b.lastDay)
+            try statement.execute(arguments: StatementArguments(args))
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Logs one session, optionally as the correction of `replacing` (which is voided with
+    /// `reason` in the same transaction). Warns, without refusing, when the team is inactive or
+    /// works outside its commune, when a count exceeds what the area holds, or when the date is
+    /// after `today`.
+    public func logSession(_ session: NewSession, today: Day, replacing: String? = nil,
+                           reason: String? = nil) throws -> LoggedSession {
+        if session.metrics.isEmpty { throw SessionError.nothingRecorded }
+        return try write { db in
+            let areas = try Store.areaFacts(db)
+            guard let area = areas[session.area] else { throw SessionError.unknownArea(session.area) }
+            var team: TeamFacts? = nil
+            if let code = session.team {
+                guard let t = try Store.teamFacts(db, areas: areas)[code] else { throw SessionError.unknownTeam(code) }
+                team = t
+            }
+            var warnings: [Warning] = []
+            if session.day > today {
+                warnings.append(Warning("the date \(session.day.iso) is after today (\(today.iso)). Check the date; the session was logged."))
+            }
+            if let team {
+                if !team.active { warnings.append(Warning("team \"\(team.code)\" is inactive.")) }
+                if let c = team.communeID, let a = area.communeID, c != a {
+                    warnings.append(Warning("team \"\(team.code)\" works outside its own commune here (area \"\(session.area)\")."))
+                }
+            }
+            let values = session.metrics.values.map { $0 ?? 0 }
+            let recorded = session.metrics.values.map { $0 != nil }
+            values.withUnsafeBufferPointer { v in
+                recorded.withUnsafeBufferPointer { r in
+                    SessionChecks.capacity(values: v.baseAddress!, recorded: r.baseAddress!, area: area) {
+                        warnings.append(Warning($0 + " for area \"\(session.area)\". Check the count; the session was logged."))
+                    }
+                }
+            }
+            var old: (id: Int64, area: Int64, day: Int, uuid: String)? = nil
+            if let replacing {
+                guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+                    throw SessionError.emptyReason
+                }
+                old = try Store.liveSession(db, id: replacing)
+                _ = reason
+            }
+            let uuid = withUnsafeBytes(of: UUID().uuid) { Array($0) }
+            let codes = Metric.allCases.map(\.code)
+            var args: [(any DatabaseValueConvertible)?] = [Data(uuid), session.day.number, area.id, team?.id,
+                                                             session.loggedBy.map(TextFolding.normalizedName)]
+            for v in session.metrics.values { args.append(v) }
+            args.append(session.notes.map(TextFolding.normalizedName))
+            try db.execute(sql: """
+                INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes)
+                VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?)
+                """, arguments: StatementArguments(args))
+            let newID = db.lastInsertedRowID
+            var buckets = MonthBuckets()
+            values.withUnsafeBufferPointer { v in
+                recorded.withUnsafeBufferPointer { r in
+                    buckets.add(area: area.id, day: session.day.number, values: v.baseAddress!, recorded: r.baseAddress!)
+                }
+            }
+            try buckets.apply(db)
+            if let old {
+                try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by) VALUES (?, ?, ?, ?)",
+                               arguments: [old.id, today.number, reason!.trimmingCharacters(in: .whitespacesAndNewlines), newID])
+                try Store.recomputeMonth(db, areaID: old.area, month: Day(number: old.day).monthIndex)
+            }
+            return LoggedSession(id: SessionID.format(uuid), replaced: old?.uuid, warnings: warnings)
+        }
+    }
+
+    /// Voids a session: it leaves every total and stays in the history. Returns its full id.
+    @discardableResult
+    public func voidSession(_ id: String, reason: String, on day: Day) throws -> String {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { throw SessionError.emptyReason }
+        return try write { db in
+            let old = try Store.liveSession(db, id: id)
+            try db.execute(sql: "INSERT INTO session_void (session_id, day, reason) VALUES (?, ?, ?)",
+                           arguments: [old.id, day.number, reason])
+            try Store.recomputeMonth(db, areaID: old.area, month: Day(number: old.day).monthIndex)
+            return old.uuid
+        }
+    }
+
+    /// Finds a session by its full id or a unique prefix of it; voided sessions are refused.
+    static func liveSession(_ db: Database, id text: String) throws -> (id: Int64, area: Int64, day: Int, uuid: String) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let rows: [Row]
+        if let bytes = SessionID.parse(trimmed) {
+            rows = try Row.fetchAll(db, sql: "SELECT id, area_id, day, uuid FROM session WHERE uuid = ?", arguments: [Data(bytes)])
+        } else {
+            let hex = trimmed.replacingOccurrences(of: "-", with: "").uppercased()
+            guard hex.count >= 4, hex.allSatisfy(\.isHexDigit) else { throw SessionError.unknownSession(trimmed) }
+            rows = try Row.fetchAll(db, sql: "SELECT id, area_id, day, uuid FROM session WHERE hex(uuid) LIKE ? LIMIT 2",
+                                    arguments: [hex + "%"])
+        }
+        guard let row = rows.first else { throw SessionError.unknownSession(trimmed) }
+        if rows.count > 1 { throw SessionError.ambiguousSession(trimmed, matches: rows.count) }
+        let uuid = SessionID.format(Array(row[3] as Data))
+        if let void = try Row.fetchOne(db, sql: "SELECT day, reason FROM session_void WHERE session_id = ?", arguments: [row[0] as Int64]) {
+            throw SessionError.alreadyVoided(uuid, on: Day(number: void[0]), reason: void[1])
+        }
+        return (row[0], row[1], row[2], uuid)
+    }
+
+    /// Sessions matching `query`, by date then id; voided ones only with `includeVoided`.
+    public func sessions(_ query: SessionQuery) throws -> [SessionEntry] {
+        try read { db in
+            var conditions: [String] = []
+            var args: [(any DatabaseValueConvertible)?] = []
+            var with = ""
+            if let under = query.under {
+                guard let root = try Int64.fetchOne(db, sql: "SELECT id FROM area WHERE code = ?", arguments: [under]) else {
+                    throw SessionError.unknownArea(under)
+                }
+                with = "WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id) "
+                args.append(root)
+                conditions.append("s.area_id IN (SELECT id FROM sub)")
+            }
+            if let from = query.from { conditions.append("s.day >= ?"); args.append(from.number) }
+            if let to = query.to { conditions.append("s.day <= ?"); args.append(to.number) }
+            if let team = query.team {
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM team WHERE code = ?", arguments: [team]) else {
+                    throw SessionError.unknownTeam(team)
+                }
+                conditions.append("s.team_id = ?")
+                args.append(id)
+            }
+            if !query.includeVoided { conditions.append("v.session_id IS NULL") }
+            let codes = Metric.allCases.map(\.code)
+            let sql = """
+                \(with)SELECT s.uuid, s.day, a.code, a.name, t.code, s.logged_by, \(codes.map { "s.\($0)" }.joined(separator: ", ")),
+                    s.notes, v.day, v.reason, r.uuid
+                FROM session s JOIN area a ON a.id = s.area_id
+                LEFT JOIN team t ON t.id = s.team_id
+                LEFT JOIN session_void v ON v.session_id = s.id
+                LEFT JOIN session r ON r.id = v.replaced_by
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                ORDER BY s.day, s.id
+                """
+            var out: [SessionEntry] = []
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
+            let n = codes.count
+            while let row = try cursor.next() {
+                var metrics: [String: Int] = [:]
+                for (i, code) in codes.enumerated() { if let v: Int = row[6 + i] { metrics[code] = v } }
+                var voided: SessionEntry.VoidInfo? = nil
+                if let vday: Int = row[7 + n] {
+                    voided = .init(date: Day(number: vday), reason: row[8 + n],
+                                   replacedBy: (row[9 + n] as Data?).map { SessionID.format(Array($0)) })
+                }
+                out.append(SessionEntry(id: SessionID.format(Array(row[0] as Data)), date: Day(number: row[1]), area: row[2],
+                                        areaName: row[3], team: row[4], loggedBy: row[5], metrics: metrics,
+                                        notes: row[6 + n], voided: voided))
+            }
+            return out
+        }
+    }
+}
