@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks, run whole-process with the release build: medians of N runs, peak memory.
 #
-#   Benchmarks/run.sh [csv|areas|all] [--runs N]
+#   Benchmarks/run.sh [csv|areas|sessions|all] [--runs N]
 #
 # Data comes from Benchmarks/gen.py (a copy of the project's deterministic generator) and is
 # kept in bench-out/ (git-ignored). Needs python3 and, for the side-by-side baseline, the
@@ -55,4 +55,50 @@ if [ "$what" = areas ] || [ "$what" = all ]; then
   gen national-tree --scale national --no-sessions
   BEFORE="rm -f $out/areas.sqlite*" measure "areas import: national synthetic tree (111,367 areas)" \
     $bench areas "$out/national-tree/areas.csv" "$out/areas.sqlite"
+fi
+
+if [ "$what" = sessions ] || [ "$what" = all ]; then
+  gen province-1m --scale province --sessions 1000000
+  gen province-250k --scale province --sessions 250000
+  base="$out/province-base.sqlite"
+  if [ ! -f "$base" ]; then  # the province's areas and teams, no sessions
+    $outreach init --db "$base" >/dev/null
+    $outreach areas import "$out/province-1m/areas.csv" --db "$base" >/dev/null
+    $outreach teams import "$out/province-1m/teams.csv" --db "$base" >/dev/null
+  fi
+  for size in 1m 250k; do
+    csv="$out/province-$size/sessions.csv"
+    BEFORE="rm -f $out/plain.sqlite*" measure "sqlite3 shell .import, plain table ($size rows)" \
+      sqlite3 "$out/plain.sqlite" ".mode csv" ".import $csv sessions"
+    shell=$LAST
+    BEFORE="cp $base $out/work.sqlite; rm -f $out/work.sqlite-*" measure "outreach sessions import ($size rows, empty workspace)" \
+      $outreach sessions import "$csv" --db "$out/work.sqlite"
+    printf '%-58s %.2fx the sqlite3 shell (budget 1.5x)\n' "  ratio" "$(echo "$LAST / $shell" | bc -l)"
+  done
+  # A commune's month (5,000 rows, new ids) into a workspace that already holds 1M sessions.
+  if [ ! -f "$out/province-1m.sqlite" ]; then
+    cp "$base" "$out/province-1m.sqlite"
+    $outreach sessions import "$out/province-1m/sessions.csv" --db "$out/province-1m.sqlite" >/dev/null
+  fi
+  python3 - "$out/province-1m/areas.csv" "$out/commune-month.csv" <<'PY'
+import csv, random, sys, uuid
+random.seed(7)
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+communes = [r["code"] for r in rows if r["kind"] in ("commune", "ward", "town")]
+hamlets = [r["code"] for r in rows if r["parent_code"] == communes[len(communes) // 2]]
+with open(sys.argv[2], "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["id", "date", "area", "eid_l2", "bank_account", "ewallet", "leaflets", "notes"])
+    for i in range(5000):
+        w.writerow([uuid.UUID(int=random.getrandbits(128), version=4), f"2026-10-{1 + i % 31:02d}",
+                    random.choice(hamlets), random.randint(0, 9), random.randint(0, 4), random.randint(0, 4),
+                    random.randint(0, 50), "tháng 10" if i % 3 else ""])
+PY
+  BEFORE="cp $out/province-1m.sqlite $out/work.sqlite; rm -f $out/work.sqlite-*" \
+    measure "sessions import: a commune's month (5,000 rows) into 1M sessions" \
+    $outreach sessions import "$out/commune-month.csv" --db "$out/work.sqlite"
+  hamlet=$(sed -n 2p "$out/commune-month.csv" | cut -d, -f3)
+  cp "$out/province-1m.sqlite" "$out/work.sqlite"; rm -f "$out/work.sqlite-"*
+  BEFORE="" measure "outreach log: one session into 1M sessions" \
+    $outreach log --area "$hamlet" --eid-l2 3 --leaflets 20 --date 2026-11-20 --db "$out/work.sqlite"
 fi

@@ -17,7 +17,8 @@ public enum AreaFile {
         let width = reader.header.count
         var kinds: [String: (level: AreaLevel, localWord: String?)?] = [:]
         let codeAt = header["code"], nameAt = header["name"], kindAt = header["kind"], parentAt = header["parent_code"]
-        try reader.forEachRecord { r in
+        var csvProblems = DiagnosticList(file: reader.name)
+        try csvProblems.collecting(header: reader.header) { try reader.forEachRecord { r in
             guard r.checkWidth(width, into: &problems) else { return }
             let code = r.text(codeAt, column: "code", into: &problems)
             let name = r.text(nameAt, column: "name", into: &problems)
@@ -56,7 +57,8 @@ public enum AreaFile {
             }
             rows.append(AreaRow(line: r.line, code: code, name: name, level: level, localKind: local,
                                 parentCode: parent, attributes: attributes))
-        }
+        } }
+        for p in csvProblems.items { problems.add(line: p.line, column: p.column, p.text) }
         try problems.check()
         return rows
     }

@@ -82,7 +82,8 @@ struct SessionLoader {
             if warnings.count < warningLimit { warnings.append(Warning(file: file, line: line, text)) }
         }
 
-        try reader.forEachRecord { r in
+        var csvProblems = DiagnosticList(file: file)
+        try csvProblems.collecting(header: reader.header) { try reader.forEachRecord { r in
             rows += 1
             if let progress, rows & 0xFFFF == 0 { progress(r.offset, total, rows) }
             guard r.checkWidth(width, into: &problems) else { return }
@@ -211,7 +212,8 @@ struct SessionLoader {
             }
             imported += 1
             buckets.add(area: area.id, day: day, values: values, recorded: recorded)
-        }
+        } }
+        for p in csvProblems.items { problems.add(line: p.line, column: p.column, p.text) }
         if let progress { progress(total ?? 0, total, rows) }
         self.rows = rows
         self.imported = imported
@@ -259,8 +261,8 @@ enum TextField {
             if b == 0xCC || b == 0xCD { marks = true; break }
         }
         if ascii { self = .raw(bytes); return }
-        guard let text = String(validating: bytes, as: UTF8.self) else { self = .invalid; return }
-        self = marks ? .normalized(TextFolding.normalizedName(text)) : .raw(bytes)
+        guard UTF8Check.isValid(bytes) else { self = .invalid; return }
+        self = marks ? .normalized(TextFolding.normalizedName(String(decoding: bytes, as: UTF8.self))) : .raw(bytes)
     }
 
     /// The text, for the slow paths.
@@ -316,4 +318,40 @@ extension UnsafeBufferPointer where Element == UInt8 {
 
     /// The bytes as text (invalid UTF-8 repaired), for lookups and messages.
     var text: String { String(decoding: self, as: UTF8.self) }
+}
+
+/// UTF-8 validation without building a string.
+enum UTF8Check {
+    /// Whether `bytes` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let need: Int
+            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; upper = 0x9F
+            case 0xF0: need = 3; lower = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; upper = 0x8F
+            default: return false
+            }
+            guard i + need < n else { return false }
+            let c1 = bytes[i + 1]
+            if c1 < lower || c1 > upper { return false }
+            var k = 2
+            while k <= need {
+                let c = bytes[i + k]
+                if c < 0x80 || c > 0xBF { return false }
+                k += 1
+            }
+            i += need + 1
+        }
+        return true
+    }
 }

@@ -63,14 +63,20 @@ extension Store {
         let reader = try CSVReader(path: path, name: display)
         let header = try CSVHeader(reader.header, file: display, line: reader.headerLine,
                                    required: Store.sessionColumns.required, optional: Store.sessionColumns.optional)
-        return try write { db in
+        // Foreign keys are checked by the loader itself (every area and team id comes from the
+        // same transaction's snapshot, and areas are never deleted): SQLite's per-row checks
+        // would cost three B-tree searches per session. The pragma only works outside a transaction.
+        return try guarded { try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
             var summary = SessionImportSummary(file: display)
+            try db.inTransaction(.immediate) {
             if let prior = try Row.fetchOne(db, sql: "SELECT imported, rows FROM import_file WHERE sha256 = ?",
                                             arguments: [Data(hash)]) {
                 summary.previousImport = prior[0]
                 summary.alreadyPresent = prior[1]
                 summary.rows = prior[1]
-                return summary
+                return .commit
             }
             var loader = try SessionLoader(db: db, reader: reader, header: header, hash: hash, today: today,
                                            problemLimit: problemLimit)
@@ -80,8 +86,10 @@ extension Store {
             summary.alreadyPresent = loader.alreadyPresent
             summary.warnings = loader.warnings
             summary.warningCount = loader.warningCount
+            return .commit
+            }
             return summary
-        }
+        } }
     }
 
     /// Every area's id, commune-level ancestor and denominators, by code.
@@ -125,27 +133,41 @@ extension Store {
 }
 
 /// Monthly running totals being built in memory during a write.
+///
+/// Buckets live in flat arrays (one slot per area and month) so that adding a session costs
+/// one dictionary lookup and no allocation.
 struct MonthBuckets {
     struct Key: Hashable { var area: Int64; var month: Int }
-    struct Bucket {
-        var sessions = 0
-        var sums = [Int](repeating: 0, count: Metric.allCases.count)
-        var recorded = [Bool](repeating: false, count: Metric.allCases.count)
-        var lastDay = Int.min
-    }
+    static let width = Metric.allCases.count
 
-    var buckets: [Key: Bucket] = [:]
+    private(set) var slots: [Key: Int] = [:]
+    private var sessions: [Int] = []
+    private var lastDay: [Int] = []
+    /// `width` sums per slot, and `width` recorded flags per slot.
+    private var sums: [Int] = []
+    private var recorded: [Bool] = []
 
-    mutating func add(area: Int64, day: Int, values: UnsafePointer<Int>, recorded: UnsafePointer<Bool>) {
+    mutating func add(area: Int64, day: Int, values: UnsafePointer<Int>, recorded flags: UnsafePointer<Bool>) {
+        // Months since 1970-01 from the day number, without building a Day's components twice.
         let key = Key(area: area, month: Day(number: day).monthIndex)
-        var b = buckets[key] ?? Bucket()
-        b.sessions += 1
-        for i in 0..<Metric.allCases.count where recorded[i] {
-            b.sums[i] += values[i]
-            b.recorded[i] = true
+        let slot: Int
+        if let s = slots[key] {
+            slot = s
+        } else {
+            slot = sessions.count
+            slots[key] = slot
+            sessions.append(0)
+            lastDay.append(Int.min)
+            sums.append(contentsOf: repeatElement(0, count: MonthBuckets.width))
+            recorded.append(contentsOf: repeatElement(false, count: MonthBuckets.width))
         }
-        b.lastDay = max(b.lastDay, day)
-        buckets[key] = b
+        sessions[slot] += 1
+        if day > lastDay[slot] { lastDay[slot] = day }
+        let base = slot * MonthBuckets.width
+        for i in 0..<MonthBuckets.width where flags[i] {
+            sums[base + i] += values[i]
+            recorded[base + i] = true
+        }
     }
 
     /// Adds every bucket to `area_month`, in key order, one UPSERT each.
@@ -158,11 +180,11 @@ struct MonthBuckets {
             ON CONFLICT (area_id, month) DO UPDATE SET sessions = sessions + excluded.sessions,
                 \(updates.joined(separator: ",\n    ")), last_day = max(last_day, excluded.last_day)
             """)
-        for key in buckets.keys.sorted(by: { ($0.area, $0.month) < ($1.area, $1.month) }) {
-            let b = buckets[key]!
-            var args: [(any DatabaseValueConvertible)?] = [key.area, key.month, b.sessions]
-            for i in codes.indices { args.append(b.recorded[i] ? b.sums[i] : nil) }
-            args.append(b.lastDay)
+        for key in slots.keys.sorted(by: { ($0.area, $0.month) < ($1.area, $1.month) }) {
+            let slot = slots[key]!
+            var args: [(any DatabaseValueConvertible)?] = [key.area, key.month, sessions[slot]]
+            for i in codes.indices { args.append(recorded[slot * MonthBuckets.width + i] ? sums[slot * MonthBuckets.width + i] : nil) }
+            args.append(lastDay[slot])
             try statement.execute(arguments: StatementArguments(args))
         }
     }

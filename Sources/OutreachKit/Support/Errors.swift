@@ -72,6 +72,24 @@ struct DiagnosticList {
 
     var isEmpty: Bool { total == 0 }
 
+    /// Runs `body` (a pass over a CSV file); a broken quote ends the pass but joins the other
+    /// problems instead of hiding them.
+    mutating func collecting(header: [String] = [], _ body: () throws -> Void) throws {
+        func name(_ column: Int) -> String? { column >= 1 && column <= header.count ? header[column - 1] : nil }
+        do {
+            try body()
+        } catch let error as CSVError {
+            switch error {
+            case let .unterminatedQuote(_, line, column):
+                add(line: line, column: name(column), "\(name(column) == nil ? "column \(column): " : "")a quoted field is never closed, so it swallows the rest of the file. Add the closing \" or remove the opening one.")
+            case let .textAfterQuote(_, line, column):
+                add(line: line, column: name(column), "\(name(column) == nil ? "column \(column): " : "")text follows the closing quote of a field; the rest of the file was not read. Put the whole field in quotes and write a quote inside it as \"\".")
+            default:
+                throw error
+            }
+        }
+    }
+
     /// Throws `ImportRejected` when anything was found.
     func check() throws {
         if total > 0 { throw ImportRejected(file: file, problems: items, total: total) }
