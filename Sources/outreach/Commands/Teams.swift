@@ -3,6 +3,109 @@ import OutreachKit
 
 extension Outreach {
     struct Teams: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Not built yet.")
+        static let configuration = CommandConfiguration(
+            abstract: "Import, add and list teams: Project 06 working groups, community digital teams, volunteer teams.",
+            subcommands: [Import.self, Add.self, List.self])
+    }
+}
+
+extension TeamKind: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
+
+extension TeamStatus: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
+
+extension Outreach.Teams {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import teams.csv (code,name,kind,area_code[,leader,leader_phone,formed,status]).",
+            discussion: "All or nothing: one bad row rejects the file. Re-importing updates teams by code; a team marked inactive becomes inactive today unless it already was.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The CSV file.") var file: String
+
+        func run() throws {
+            let store = try database.open()
+            let (rows, warnings) = try TeamFile.read(try CSVReader(path: file))
+            let s = try store.importTeams(rows, file: file, on: .today())
+            for warning in warnings + s.warnings { Console.error("warning: \(warning)") }
+            Console.out("\(file): \(rows.count) teams — \(s.added) added, \(s.updated) updated, \(s.unchanged) unchanged.\n")
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add one team.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Code, unique in the workspace (for example P06-16282).") var code: String
+        @Option(help: "The team's name.") var name: String
+        @Option(help: "Kind of team.") var kind: TeamKind
+        @Option(help: "Code of the area the team belongs to.") var area: String
+        @Option(help: "The leader's name.") var leader: String?
+        @Option(help: "The leader's mobile number (0912 345 678, +84 91 234 5678 …).") var leaderPhone: String?
+        @Option(help: "Day the team was formed: 2026-11-20 or 20/11/2026.") var formed: String?
+        @Option(help: "Status; an inactive team is inactive from today.") var status: TeamStatus = .active
+
+        func run() throws {
+            let phone = try RosterArgument.phone(leaderPhone, option: "--leader-phone")
+            let team = Team(code: try RosterArgument.text(code, option: "--code"),
+                            name: try RosterArgument.text(name, option: "--name"), kind: kind,
+                            areaCode: try RosterArgument.text(area, option: "--area"),
+                            leader: leader.map(Member.canonicalName).flatMap { $0.isEmpty ? nil : $0 },
+                            leaderPhone: phone?.phone, formed: try RosterArgument.day(formed, option: "--formed"),
+                            status: status)
+            try database.open().addTeam(team, on: .today())
+            if let notice = phone?.conversionNotice { Console.error("warning: --leader-phone: \(notice)") }
+            Console.out("Added team \(team.code) (\(team.name)), \(team.kind.rawValue), to area \(team.areaCode).\n")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List teams in tree order, with their leader, status and members today.",
+            discussion: "Phone numbers are masked (0912***678) unless --show-phones is given.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Only teams of areas under this area's code.") var under: String?
+        @Option(help: "Only teams of this kind.") var kind: TeamKind?
+        @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+        @Flag(help: "Show phone numbers in full.") var showPhones = false
+
+        func run() throws {
+            let listing = try database.open().teamListing(under: under, kind: kind, asOf: .today())
+            Console.out(try listing.rendered(as: format, showPhones: showPhones))
+        }
+    }
+}
+
+/// A roster option (`teams`, `members`, `structure`) that cannot be read, with what to write instead.
+struct RosterArgument: Error, UserFacingError {
+    let message: String
+
+    /// The trimmed NFC text of a required option; empty text is refused.
+    static func text(_ value: String, option: String) throws -> String {
+        let text = Member.canonicalName(value)
+        if text.isEmpty { throw RosterArgument(message: "\(option) is empty. Give it a value.") }
+        return text
+    }
+
+    /// A day written `2026-11-20` or `20/11/2026`; nil when the option was not given.
+    static func day(_ value: String?, option: String) throws -> Day? {
+        guard let value else { return nil }
+        guard let day = Day(parsing: value) else {
+            throw RosterArgument(message: "\(option) \"\(value)\" is not a date. Write 2026-11-20 or 20/11/2026.")
+        }
+        return day
+    }
+
+    /// A mobile number, normalised; nil when the option was not given. The message masks it.
+    static func phone(_ value: String?, option: String) throws -> PhoneReading? {
+        guard let value else { return nil }
+        switch Phone.parse(value) {
+        case .success(let reading): return reading
+        case .failure(let problem): throw RosterArgument(message: "\(option): \(problem.advice)")
+        }
     }
 }

@@ -200,10 +200,12 @@ struct AreaFileTests {
         #expect(rejection?.message.contains("… and 20 more problems.") == true)
     }
 
-    @Test("lets shape errors of the CSV through unchanged")
+    @Test("reports a never-closed quote together with the rows before it")
     func csvErrors() {
-        #expect(throws: CSVError.unterminatedQuote(file: "areas.csv", line: 2, column: 2)) {
-            try readAreas(areasHeader + "1,\"A,province,\n")
-        }
+        let rejection = areaRejection(areasHeader + "1,A,county,\n2,\"B,province,\n")
+        #expect(rejection?.problems == [
+            Diagnostic(file: "areas.csv", line: 2, column: "kind", "\"county\" is not a kind of area. Write \(AreaLevel.acceptedWords)."),
+            Diagnostic(file: "areas.csv", line: 3, column: "name", "a quoted field is never closed, so it swallows the rest of the file. Add the closing \" or remove the opening one."),
+        ])
     }
 }

@@ -1,0 +1,108 @@
+/// Reads and validates `teams.csv` (SPEC.md): `code,name,kind,area_code[,leader,leader_phone,formed,status]`.
+///
+/// Checks what a single file can tell (cells, kinds, phones, dates, duplicate codes); whether
+/// each area exists is checked by `Store.importTeams`.
+public enum TeamFile {
+    /// The columns a teams file must have.
+    public static let required = ["code", "name", "kind", "area_code"]
+    /// The columns a teams file may have.
+    public static let optional = ["leader", "leader_phone", "formed", "status"]
+
+    /// Every valid row and the warnings (old phone numbers), or `ImportRejected` with every
+    /// problem found.
+    public static func read(_ reader: CSVReader) throws -> (rows: [TeamRow], warnings: [Warning]) {
+        let header = try CSVHeader(reader.header, file: reader.name, line: reader.headerLine,
+                                   required: required, optional: optional)
+        var problems = DiagnosticList(file: reader.name)
+        var warnings: [Warning] = []
+        var rows: [TeamRow] = []
+        var firstLine: [String: Int] = [:]
+        let width = reader.header.count
+        try reader.forEachRecord { r in
+            guard r.checkWidth(width, into: &problems) else { return }
+            let before = problems.total
+            let code = r.text(header["code"], column: "code", into: &problems)
+            let name = r.text(header["name"], column: "name", into: &problems)
+            let kindText = r.text(header["kind"], column: "kind", into: &problems)
+            let area = r.text(header["area_code"], column: "area_code", into: &problems)
+            let leader = r.text(header["leader"], column: "leader", into: &problems)
+            let phone = r.rosterPhone(header["leader_phone"], column: "leader_phone", file: reader.name,
+                                      into: &problems, warnings: &warnings)
+            let formed = r.rosterDay(header["formed"], column: "formed", into: &problems)
+            let statusText = r.text(header["status"], column: "status", into: &problems)
+            if let code {
+                if let first = firstLine[code] {
+                    problems.add(line: r.line, column: "code", "team \"\(code)\" is already on line \(first). Each team takes one row; remove or renumber one of them.")
+                } else {
+                    firstLine[code] = r.line
+                }
+            } else {
+                problems.add(line: r.line, column: "code", "the code is empty. Give every team a code that is unique in the workspace (for example P06-16282).")
+            }
+            if name == nil {
+                problems.add(line: r.line, column: "name", "the name is empty. Give the team its name.")
+            }
+            var kind: TeamKind?
+            if let kindText {
+                kind = TeamKind(parsing: kindText)
+                if kind == nil {
+                    problems.add(line: r.line, column: "kind", "\"\(kindText)\" is not a kind of team. Write \(TeamKind.codeList).")
+                }
+            } else {
+                problems.add(line: r.line, column: "kind", "the kind is empty. Write \(TeamKind.codeList).")
+            }
+            if area == nil {
+                problems.add(line: r.line, column: "area_code", "the area code is empty. Give the code of the commune or hamlet the team works for.")
+            }
+            var status = TeamStatus.active
+            if let statusText {
+                if let parsed = TeamStatus(parsing: statusText) {
+                    status = parsed
+                } else {
+                    problems.add(line: r.line, column: "status", "\"\(statusText)\" is not a status. Write active or inactive, or leave the cell empty (active).")
+                }
+            }
+            guard problems.total == before, let code, let name, let kind, let area else { return }
+            rows.append(TeamRow(line: r.line, team: Team(
+                code: code, name: name, kind: kind, areaCode: area, leader: leader.map(Member.canonicalName),
+                leaderPhone: phone, formed: formed, status: status)))
+        }
+        try problems.check()
+        return (rows, warnings)
+    }
+}
+
+extension CSVRecord {
+    /// Field `i` as a day (`YYYY-MM-DD` or `DD/MM/YYYY`); nil when empty or absent.
+    func rosterDay(_ i: Int?, column: String, into problems: inout DiagnosticList) -> Day? {
+        guard let i, i < count, !isBlank(i) else { return nil }
+        var bytes = Array(bytes(i))
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
+        if let day = bytes.withUnsafeBufferPointer({ Day(bytes: $0) }) { return day }
+        let shown = string(i).map { "\"\(TextFolding.normalizedName($0))\"" } ?? "the value"
+        problems.add(line: line(ofField: i), column: column, "\(shown) is not a date. Write YYYY-MM-DD or DD/MM/YYYY (31/02 and other impossible days are refused).")
+        return nil
+    }
+
+    /// Field `i` as a mobile number, normalised; nil when empty or absent. An old 11-digit
+    /// number becomes a warning that names its new form. Messages show the number masked.
+    func rosterPhone(_ i: Int?, column: String, file: String, into problems: inout DiagnosticList,
+                     warnings: inout [Warning]) -> Phone? {
+        guard let i, i < count, !isBlank(i) else { return nil }
+        guard let text = string(i) else {
+            problems.add(line: line(ofField: i), column: column, "the text is not UTF-8. Save the file as \"CSV UTF-8\".")
+            return nil
+        }
+        switch Phone.parse(text) {
+        case .success(let reading):
+            if let notice = reading.conversionNotice {
+                warnings.append(Warning(file: file, line: line(ofField: i), "column \"\(column)\": \(notice)"))
+            }
+            return reading.phone
+        case .failure(let problem):
+            problems.add(line: line(ofField: i), column: column, problem.advice)
+            return nil
+        }
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import GRDB
+
+/// A leaflet receipt or allocation as recorded, with the stock it leaves.
+public struct LeafletRecord: Equatable, Sendable {
+    /// The unit as the user reads it.
+    public struct Unit: Equatable, Sendable {
+        public var code: String
+        public var name: String
+        /// Leaflets on hand once the move is recorded, counting every move and every live
+        /// session whatever its date.
+        public var onHand: Int
+    }
+
+    public var move: LeafletMove
+    /// The unit that received the leaflets.
+    public var to: Unit
+    /// The unit that passed them on; nil for a receipt.
+    public var from: Unit?
+    /// For an allocation recorded with negative stock allowed: the giving unit's lowest stock
+    /// from the move's day on, once the move is counted, when that is below zero.
+    public var shortfall: LeafletLow?
+}
+
+extension Store {
+    /// Records that the unit `code` received `quantity` leaflets from outside the tree on `day`.
+    public func receiveLeaflets(into code: String, quantity: Int, on day: Day, batch: String? = nil,
+                                id: UUID = UUID()) throws -> LeafletRecord {
+        guard quantity > 0 else { throw LeafletError.quantityNotPositive(quantity) }
+        let move = LeafletMove(id: id, day: day, to: code, quantity: quantity, batch: Store.cleanBatch(batch))
+        return try write { db in
+            let to = try Store.leafletUnit(db, code: code)
+            try Store.insert(move, fromID: nil, toID: to.id, db)
+            let onHand = try Store.stockChanges(db, areaID: to.id).reduce(0) { $0 + $1.change }
+            return LeafletRecord(move: move, to: .init(code: code, name: to.name, onHand: onHand))
+        }
+    }
+
+    /// Records that the unit `from` passed `quantity` leaflets on to `to`, a unit below it, on `day`.
+    ///
+    /// Refused when `from` would have less than nothing on hand on `day` or on any later day
+    /// (counting its later allocations and sessions), unless `allowNegative`: then it is
+    /// recorded and `shortfall` says how far below zero the stock goes.
+    public func allocateLeaflets(from fromCode: String, to toCode: String, quantity: Int, on day: Day,
+                                 batch: String? = nil, allowNegative: Bool = false,
+                                 id: UUID = UUID()) throws -> LeafletRecord {
+        guard quantity > 0 else { throw LeafletError.quantityNotPositive(quantity) }
+        let move = LeafletMove(id: id, day: day, from: fromCode, to: toCode, quantity: quantity,
+                               batch: Store.cleanBatch(batch))
+        return try write { db in
+            let from = try Store.leafletUnit(db, code: fromCode)
+            let to = try Store.leafletUnit(db, code: toCode)
+            if from.id == to.id { throw LeafletError.toItself(code: fromCode, name: from.name) }
+            let below = try Bool.fetchOne(db, sql: """
+                WITH RECURSIVE up(id) AS (
+                    SELECT parent_id FROM area WHERE id = ?
+                    UNION SELECT a.parent_id FROM area a JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)
+                SELECT EXISTS (SELECT 1 FROM up WHERE id = ?)
+                """, arguments: [to.id, from.id]) ?? false
+            guard below else {
+                throw LeafletError.notBelow(from: fromCode, fromName: from.name, to: toCode, toName: to.name)
+            }
+            let changes = try Store.stockChanges(db, areaID: from.id)
+            let low = LeafletLow.lowest(from: day, changes: changes)
+            if low.onHand < quantity && !allowNegative {
+                throw LeafletError.notEnough(from: fromCode, name: from.name, quantity: quantity, onHand: low.onHand,
+                                             day: low.day, allocationDay: day)
+            }
+            try Store.insert(move, fromID: from.id, toID: to.id, db)
+            let fromOnHand = changes.reduce(0) { $0 + $1.change } - quantity
+            let toOnHand = try Store.stockChanges(db, areaID: to.id).reduce(0) { $0 + $1.change }
+            return LeafletRecord(
+                move: move, to: .init(code: toCode, name: to.name, onHand: toOnHand),
+                from: .init(code: fromCode, name: from.name, onHand: fromOnHand),
+                shortfall: low.onHand < quantity ? LeafletLow(onHand: low.onHand - quantity, day: low.day) : nil)
+        }
+    }
+
+    /// Every receipt and allocation dated up to `day` (all when nil), by day then in the order
+    /// they were recorded.
+    public func leafletMoves(through day: Day? = nil) throws -> [LeafletMove] {
+        try read { db in try Store.leafletMoves(db, through: day) }
+    }
+
+    /// Leaflets handed out (the `leaflets` metric) in live sessions dated up to `day` (all when
+    /// nil), by the code of the area each session was logged in. Areas with none are absent.
+    public func leafletsHandedOut(through day: Day? = nil) throws -> [String: Int] {
+        try read { db in try Store.leafletsHandedOut(db, through: day) }
+    }
+
+    /// The stock report under the unit `code` (the whole tree when nil) as of `asOf`.
+    public func leafletStock(under code: String? = nil, asOf: Day) throws -> LeafletStock {
+        try read { db in
+            let tree = try Store.areaTree(db)
+            var start: Int? = nil
+            if let code {
+                guard let i = tree.index(of: code) else { throw AreaLookupError.unknownCode(code) }
+                start = i
+            }
+            return LeafletStock(tree: tree, start: start, moves: try Store.leafletMoves(db, through: asOf),
+                                handedOut: try Store.leafletsHandedOut(db, through: asOf), asOf: asOf)
+        }
+    }
+
+    // MARK: Storage
+
+    private static func cleanBatch(_ batch: String?) -> String? {
+        guard let batch else { return nil }
+        let text = TextFolding.normalizedName(batch)
+        return text.isEmpty ? nil : text
+    }
+
+    private static func leafletUnit(_ db: Database, code: String) throws -> (id: Int64, name: String) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, name FROM area WHERE code = ?", arguments: [code]) else {
+            throw AreaLookupError.unknownCode(code)
+        }
+        return (row[0], row[1])
+    }
+
+    private static func insert(_ move: LeafletMove, fromID: Int64?, toID: Int64, _ db: Database) throws {
+        let bytes = withUnsafeBytes(of: move.id.uuid) { Data($0) }
+        try db.execute(sql: """
+            INSERT INTO leaflet_move (uuid, day, from_area_id, to_area_id, quantity, batch) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [bytes, move.day.number, fromID, toID, move.quantity, move.batch])
+    }
+
+    /// Every dated change to one unit's stock: + moves in, − moves out, − leaflets handed out
+    /// in its live sessions (per day).
+    private static func stockChanges(_ db: Database, areaID: Int64) throws -> [(day: Day, change: Int)] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT day, CASE WHEN to_area_id = ?1 THEN quantity ELSE -quantity END FROM leaflet_move
+            WHERE to_area_id = ?1 OR from_area_id = ?1
+            UNION ALL
+            SELECT s.day, -sum(s.leaflets) FROM session s
+            WHERE s.area_id = ?1 AND s.leaflets > 0
+              AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+            GROUP BY s.day
+            """, arguments: [areaID])
+        return rows.map { (Day(number: $0[0]), $0[1]) }
+    }
+
+    static func leafletMoves(_ db: Database, through day: Day?) throws -> [LeafletMove] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT m.uuid, m.day, f.code, t.code, m.quantity, m.batch FROM leaflet_move m
+            LEFT JOIN area f ON f.id = m.from_area_id JOIN area t ON t.id = m.to_area_id
+            WHERE m.day <= ? ORDER BY m.day, m.id
+            """, arguments: [day?.number ?? Int.max])
+        return rows.map { row in
+            let bytes: Data = row[0]
+            let uuid = bytes.count == 16 ? UUID(uuid: bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }) : UUID()
+            return LeafletMove(id: uuid, day: Day(number: row[1]), from: row[2], to: row[3], quantity: row[4], batch: row[5])
+        }
+    }
+
+    /// Sums the monthly running totals; for the month of `day`, an area whose sessions run past
+    /// `day` is summed from its sessions instead, so the count is exact to the day.
+    static func leafletsHandedOut(_ db: Database, through day: Day?) throws -> [String: Int] {
+        var out: [String: Int] = [:]
+        let lastMonth = day?.monthIndex ?? Int.max
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT a.code, m.area_id, m.month, m.leaflets, m.last_day FROM area_month m JOIN area a ON a.id = m.area_id
+            WHERE m.leaflets > 0 AND m.month <= ?
+            """, arguments: [lastMonth])
+        for row in rows {
+            let code: String = row[0]
+            var n: Int = row[3]
+            if let day, (row[2] as Int) == lastMonth, (row[4] as Int) > day.number {
+                let c = day.components
+                let first = Day(year: c.year, month: c.month, day: 1)!
+                n = try Int.fetchOne(db, sql: """
+                    SELECT coalesce(sum(s.leaflets), 0) FROM session s
+                    WHERE s.area_id = ? AND s.day BETWEEN ? AND ?
+                      AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+                    """, arguments: [row[1] as Int64, first.number, day.number]) ?? 0
+            }
+            if n > 0 { out[code, default: 0] += n }
+        }
+        return out
+    }
+}
