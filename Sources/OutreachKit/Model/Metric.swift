@@ -13,7 +13,18 @@ public enum Metric: String, CaseIterable, Codable, Sendable {
     public var code: String { rawValue }
 
     /// Position in `allCases`, the order of metric columns everywhere.
-    public var index: Int { Metric.allCases.firstIndex(of: self)! }
+    public var index: Int {
+        switch self {
+        case .eidL2: return 0
+        case .bankAccount: return 1
+        case .ewallet: return 2
+        case .leaflets: return 3
+        case .dvcGuided: return 4
+        case .householdsVisited: return 5
+        case .peopleReached: return 6
+        case .smartphoneSetup: return 7
+        }
+    }
 
     /// The metric with this code, if it is built in.
     public init?(code: String) { self.init(rawValue: code) }
@@ -27,7 +38,10 @@ public struct MetricValues: Hashable, Codable, Sendable {
     /// Values in `Metric.allCases` order.
     public var values: [Int?]
 
-    public init() { values = Array(repeating: nil, count: Metric.allCases.count) }
+    /// Number of built-in metrics.
+    public static let width = Metric.allCases.count
+
+    public init() { values = Array(repeating: nil, count: MetricValues.width) }
 
     public init(_ pairs: [Metric: Int]) {
         self.init()

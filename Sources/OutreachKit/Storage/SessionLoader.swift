@@ -2,9 +2,12 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// The hot path of `sessions import`: validates each record and binds it straight from the
-/// reader's buffer into one prepared INSERT through the SQLite C API (no `String` per field,
-/// no per-row argument arrays), while summing monthly totals in memory.
+/// The hot path of `sessions import`, as a two-stage pipeline over the machine's two cores.
+///
+/// A reading thread parses and validates records (no `String` per field) into batches of
+/// flat arrays; the database thread binds each batch into one prepared INSERT through the
+/// SQLite C API and sums the monthly totals of what it inserted. Memory stays flat: a few
+/// batches are in flight, recycled through a small queue.
 struct SessionLoader {
     let db: Database
     let reader: CSVReader
@@ -13,13 +16,13 @@ struct SessionLoader {
     let today: Day
     let areas: [String: AreaFacts]
     let teams: [String: TeamFacts]
+    let problemLimit: Int
     var problems: DiagnosticList
     var warnings: [Warning] = []
     var warningCount = 0
     var rows = 0
     var imported = 0
     var alreadyPresent = 0
-    let warningLimit = 50
 
     init(db: Database, reader: CSVReader, header: CSVHeader, hash: [UInt8], today: Day, problemLimit: Int) throws {
         self.db = db
@@ -27,19 +30,19 @@ struct SessionLoader {
         self.header = header
         self.hash = hash
         self.today = today
+        self.problemLimit = problemLimit
         areas = try Store.areaFacts(db)
         teams = try Store.teamFacts(db, areas: areas)
         problems = DiagnosticList(file: reader.name, limit: problemLimit)
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-    private static let metricCount = Metric.allCases.count
 
     mutating func run(progress: ImportProgress?) throws {
         let file = reader.name
         let bulk = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM session LIMIT 1)") == 0
         // A bigger page cache and a second sorter thread for the index builds, for this import only.
-        try db.execute(sql: "PRAGMA cache_size = -24576; PRAGMA threads = 2")
+        try db.execute(sql: "PRAGMA cache_size = -8192; PRAGMA threads = 2")
         defer { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA threads = 0") }
         if bulk {
             // A first load builds its indexes afterwards: sorting once beats random inserts.
@@ -59,32 +62,318 @@ struct SessionLoader {
             """)
         let stmt = insert.sqliteStatement
         let connection = db.sqliteConnection
+        let width = MetricValues.width
 
+        let producer = SessionProducer(reader: reader, header: header, hash: hash, today: today, areas: areas,
+                                       teams: teams, problemLimit: problemLimit, progress: progress)
+        let queue = producer.queue
+        let thread = Thread { producer.run() }
+        thread.stackSize = 1 << 22
+        thread.start()
+
+        var conflicts = DiagnosticList(file: file, limit: problemLimit)
+        var imported = 0, alreadyPresent = 0
+        var buckets = MonthBuckets()
+        var consumerError: (any Error)? = nil
+        while let batch = queue.take() {
+            defer { queue.recycle(batch) }
+            if consumerError != nil { continue }
+            do {
+                try batch.uuids.withUnsafeBufferPointer { uuids in
+                try batch.metrics.withUnsafeBufferPointer { metrics in
+                try batch.recorded.withUnsafeBufferPointer { recorded in
+                try batch.text.withUnsafeBufferPointer { text in
+                    for row in 0..<batch.count {
+                        let uuid = uuids.baseAddress! + 16 * row
+                        let values = metrics.baseAddress! + width * row
+                        let flags = recorded.baseAddress! + width * row
+                        sqlite3_reset(stmt)
+                        sqlite3_bind_blob(stmt, 1, uuid, 16, nil)
+                        sqlite3_bind_int64(stmt, 2, Int64(batch.days[row]))
+                        sqlite3_bind_int64(stmt, 3, batch.areas[row])
+                        if batch.teams[row] >= 0 { sqlite3_bind_int64(stmt, 4, batch.teams[row]) } else { sqlite3_bind_null(stmt, 4) }
+                        SessionLoader.bindText(stmt, 5, text, batch.loggedBy[row])
+                        for m in 0..<width {
+                            if flags[m] { sqlite3_bind_int64(stmt, Int32(6 + m), Int64(values[m])) } else { sqlite3_bind_null(stmt, Int32(6 + m)) }
+                        }
+                        SessionLoader.bindText(stmt, Int32(6 + width), text, batch.notes[row])
+                        sqlite3_bind_int64(stmt, Int32(7 + width), importID)
+                        let rc = sqlite3_step(stmt)
+                        guard rc == SQLITE_DONE else {
+                            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)))
+                        }
+                        if !bulk && sqlite3_changes(connection) == 0 {
+                            // The id is known: the same session is fine, different figures are a conflict.
+                            let known = try Row.fetchOne(existing, arguments: [Data(bytes: uuid, count: 16)])!
+                            let team: Int64? = batch.teams[row] >= 0 ? batch.teams[row] : nil
+                            var same = (known[0] as Int) == batch.days[row] && (known[1] as Int64) == batch.areas[row]
+                                && (known[2] as Int64?) == team
+                            for m in 0..<width where same { same = (known[3 + m] as Int?) == (flags[m] ? values[m] : nil) }
+                            if same {
+                                alreadyPresent += 1
+                            } else {
+                                let id = SessionID.format(Array(UnsafeBufferPointer(start: uuid, count: 16)))
+                                conflicts.add(line: batch.lines[row], column: producer.hasIDColumn ? "id" : nil, "session \(id) is already in the workspace with other figures. Sessions are never edited: void it (`outreach sessions void \(id) --reason …`) and log the correction, or give this row a new id.")
+                            }
+                            continue
+                        }
+                        imported += 1
+                        buckets.add(area: batch.areas[row], day: batch.days[row], values: values, recorded: flags)
+                    }
+                } } } }
+            } catch {
+                // Keep draining, so the reading thread can finish, then report.
+                consumerError = error
+                queue.cancel()
+            }
+        }
+        let result = queue.result()
+        if let error = result.error { throw error }
+        if let consumerError { throw consumerError }
+
+        rows = result.rows
+        self.imported = imported
+        self.alreadyPresent = alreadyPresent
+        warnings = result.warnings
+        warningCount = result.warningCount
+        problems = result.problems
+        for c in conflicts.items { problems.add(line: c.line, column: c.column, c.text) }
+        problems.sortByLine()
+        try problems.check()
+
+        if bulk {
+            do {
+                try db.execute(sql: "CREATE UNIQUE INDEX session_uuid ON session(uuid)")
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                let repeated = try Data.fetchAll(db, sql: """
+                    SELECT uuid FROM session GROUP BY uuid HAVING count(*) > 1 LIMIT 20
+                    """)
+                var list = DiagnosticList(file: file)
+                for id in repeated {
+                    list.add(line: reader.headerLine, column: "id", "session id \(SessionID.format(Array(id))) appears on more than one row. Give each session its own id.")
+                }
+                try list.check()
+                throw error
+            }
+            try db.execute(sql: "CREATE INDEX session_area_day ON session(area_id, day)")
+        }
+        try buckets.apply(db)
+        try db.execute(sql: "UPDATE import_file SET rows = ? WHERE id = ?", arguments: [rows, importID])
+    }
+
+    /// Binds a text cell stored in a batch's arena (`start < 0`: NULL).
+    @inline(__always)
+    static func bindText(_ stmt: OpaquePointer?, _ index: Int32, _ arena: UnsafeBufferPointer<UInt8>, _ range: TextRange) {
+        guard range.start >= 0 else { sqlite3_bind_null(stmt, index); return }
+        (arena.baseAddress! + range.start).withMemoryRebound(to: CChar.self, capacity: range.count) {
+            _ = sqlite3_bind_text(stmt, index, $0, Int32(range.count), nil)
+        }
+    }
+}
+
+/// Where a text cell lies in a batch's arena; `start < 0` for none.
+struct TextRange {
+    var start: Int
+    var count: Int
+    static let none = TextRange(start: -1, count: 0)
+}
+
+/// Validated rows waiting to be inserted, as flat arrays. Moved between the two threads whole,
+/// so each side works on a value it owns.
+struct SessionBatch {
+    static let capacity = 4096
+    var count = 0
+    var lines: [Int] = []
+    var uuids: [UInt8] = []
+    var days: [Int] = []
+    var areas: [Int64] = []
+    /// Team ids, -1 for none.
+    var teams: [Int64] = []
+    var metrics: [Int] = []
+    var recorded: [Bool] = []
+    var text: [UInt8] = []
+    var loggedBy: [TextRange] = []
+    var notes: [TextRange] = []
+
+    mutating func reset() {
+        count = 0
+        lines.removeAll(keepingCapacity: true)
+        uuids.removeAll(keepingCapacity: true)
+        days.removeAll(keepingCapacity: true)
+        areas.removeAll(keepingCapacity: true)
+        teams.removeAll(keepingCapacity: true)
+        metrics.removeAll(keepingCapacity: true)
+        recorded.removeAll(keepingCapacity: true)
+        text.removeAll(keepingCapacity: true)
+        loggedBy.removeAll(keepingCapacity: true)
+        notes.removeAll(keepingCapacity: true)
+    }
+
+    /// Copies a text cell into the arena.
+    mutating func store(_ field: TextField) -> TextRange {
+        switch field {
+        case .absent, .invalid:
+            return .none
+        case .raw(let bytes):
+            let start = text.count
+            text.append(contentsOf: bytes)
+            return TextRange(start: start, count: bytes.count)
+        case .normalized(let string):
+            let start = text.count
+            text.append(contentsOf: string.utf8)
+            return TextRange(start: start, count: text.count - start)
+        }
+    }
+}
+
+/// Hands batches from the reading thread to the database thread and back.
+final class BatchQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var ready: [SessionBatch] = []
+    private var spare: [SessionBatch]
+    private var finished = false
+    private var cancelled = false
+    private var outcome = ProducerResult()
+
+    init(batches: Int) {
+        spare = (0..<batches).map { _ in SessionBatch() }
+    }
+
+    /// The reading side: an empty batch to fill (waits while all are in use); nil once cancelled.
+    func empty() -> SessionBatch? {
+        condition.lock()
+        defer { condition.unlock() }
+        while spare.isEmpty && !cancelled { condition.wait() }
+        return cancelled ? nil : spare.removeLast()
+    }
+
+    /// The reading side: a filled batch for the database thread.
+    func put(_ batch: SessionBatch) {
+        condition.lock()
+        ready.append(batch)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The reading side: no more batches; `result` is what the reading found.
+    func finish(_ result: ProducerResult) {
+        condition.lock()
+        outcome = result
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The database side: the next filled batch, or nil when the reading has finished.
+    func take() -> SessionBatch? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && !finished { condition.wait() }
+        return ready.isEmpty ? nil : ready.removeFirst()
+    }
+
+    /// The database side: gives an inserted batch back for reuse.
+    func recycle(_ batch: SessionBatch) {
+        var batch = batch
+        batch.reset()
+        condition.lock()
+        spare.append(batch)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The database side: stop the reading early (after a database error).
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// What the reading thread found; valid once `take()` returned nil.
+    func result() -> ProducerResult {
+        condition.lock()
+        defer { condition.unlock() }
+        return outcome
+    }
+}
+
+/// What the reading thread reports when it is done.
+struct ProducerResult {
+    var rows = 0
+    var problems = DiagnosticList(file: "")
+    var warnings: [Warning] = []
+    var warningCount = 0
+    var error: (any Error)? = nil
+}
+
+/// The reading thread: parses and validates records into batches.
+final class SessionProducer: @unchecked Sendable {
+    let queue = BatchQueue(batches: 3)
+    let reader: CSVReader
+    let header: CSVHeader
+    let hash: [UInt8]
+    let today: Day
+    let areas: [String: AreaFacts]
+    let teams: [String: TeamFacts]
+    let problemLimit: Int
+    let progress: ImportProgress?
+    var hasIDColumn: Bool { header["id"] != nil }
+    let warningLimit = 50
+
+    init(reader: CSVReader, header: CSVHeader, hash: [UInt8], today: Day, areas: [String: AreaFacts],
+         teams: [String: TeamFacts], problemLimit: Int, progress: ImportProgress?) {
+        self.reader = reader
+        self.header = header
+        self.hash = hash
+        self.today = today
+        self.areas = areas
+        self.teams = teams
+        self.problemLimit = problemLimit
+        self.progress = progress
+    }
+
+    func run() {
+        var result = ProducerResult()
+        do {
+            try read(into: &result)
+        } catch {
+            result.error = error
+        }
+        queue.finish(result)
+    }
+
+    private func read(into result: inout ProducerResult) throws {
+        let file = reader.name
         let width = reader.header.count
         let idAt = header["id"] ?? -1, dateAt = header["date"]!, areaAt = header["area"]!
         let teamAt = header["team"] ?? -1, byAt = header["logged_by"] ?? -1, notesAt = header["notes"] ?? -1
         let metricAt = Metric.allCases.map { header[$0.code] ?? -1 }
-        let metricCount = SessionLoader.metricCount
+        let metricCount = MetricValues.width
         let uuid = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
         let values = UnsafeMutablePointer<Int>.allocate(capacity: metricCount)
         let recorded = UnsafeMutablePointer<Bool>.allocate(capacity: metricCount)
         defer { uuid.deallocate(); values.deallocate(); recorded.deallocate() }
-        for i in 0..<8 { uuid[i] = hash[i] }
+        values.initialize(repeating: 0, count: metricCount)
+        recorded.initialize(repeating: false, count: metricCount)
 
-        var problems = self.problems
+        var problems = DiagnosticList(file: file, limit: problemLimit)
         var warnings: [Warning] = []
         var warningCount = 0
-        var rows = 0, imported = 0, alreadyPresent = 0
-        var buckets = MonthBuckets()
-        let areas = self.areas, teams = self.teams, today = self.today, warningLimit = self.warningLimit
+        var rows = 0
+        let areas = self.areas, teams = self.teams, today = self.today, warningLimit = self.warningLimit, hash = self.hash
         let total = reader.totalBytes
+        let progress = self.progress
         func warn(_ line: Int, _ text: String) {
             warningCount += 1
             if warnings.count < warningLimit { warnings.append(Warning(file: file, line: line, text)) }
         }
+        guard var batch = queue.empty() else { return }
+        var cancelled = false
 
         var csvProblems = DiagnosticList(file: file)
         try csvProblems.collecting(header: reader.header) { try reader.forEachRecord { r in
+            if cancelled { return }
             rows += 1
             if let progress, rows & 0xFFFF == 0 { progress(r.offset, total, rows) }
             guard r.checkWidth(width, into: &problems) else { return }
@@ -138,7 +427,6 @@ struct SessionLoader {
                 var n = UInt64(line)
                 for i in (8..<16).reversed() { uuid[i] = UInt8(truncatingIfNeeded: n); n >>= 8 }
             }
-
             for m in 0..<metricCount {
                 recorded[m] = false
                 let at = metricAt[m]
@@ -181,67 +469,32 @@ struct SessionLoader {
             }
             SessionChecks.capacity(values: values, recorded: recorded, area: area) { text in warn(line, text + " for area \"\(areaBytes.text)\". Check the count; the session was imported.") }
 
-            sqlite3_reset(stmt)
-            sqlite3_bind_blob(stmt, 1, uuid, 16, nil)
-            sqlite3_bind_int64(stmt, 2, Int64(day))
-            sqlite3_bind_int64(stmt, 3, area.id)
-            if let team { sqlite3_bind_int64(stmt, 4, team.id) } else { sqlite3_bind_null(stmt, 4) }
-            loggedBy.bind(stmt, 5, SessionLoader.transient)
-            for m in 0..<metricCount {
-                if recorded[m] { sqlite3_bind_int64(stmt, Int32(6 + m), Int64(values[m])) } else { sqlite3_bind_null(stmt, Int32(6 + m)) }
-            }
-            notes.bind(stmt, Int32(6 + metricCount), SessionLoader.transient)
-            sqlite3_bind_int64(stmt, Int32(7 + metricCount), importID)
-            let rc = sqlite3_step(stmt)
-            guard rc == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)))
-            }
-            if !bulk && sqlite3_changes(connection) == 0 {
-                // The id is known: the same session is fine, different figures are a conflict.
-                let known = try Row.fetchOne(existing, arguments: [Data(bytes: uuid, count: 16)])!
-                var same = (known[0] as Int) == day && (known[1] as Int64) == area.id && (known[2] as Int64?) == team?.id
-                for m in 0..<metricCount where same {
-                    same = (known[3 + m] as Int?) == (recorded[m] ? values[m] : nil)
-                }
-                if same {
-                    alreadyPresent += 1
-                } else {
-                    let id = SessionID.format(Array(UnsafeBufferPointer(start: uuid, count: 16)))
-                    problems.add(line: line, column: idAt >= 0 ? "id" : nil, "session \(id) is already in the workspace with other figures. Sessions are never edited: void it (`outreach sessions void \(id) --reason …`) and log the correction, or give this row a new id.")
-                }
-                return
-            }
-            imported += 1
-            buckets.add(area: area.id, day: day, values: values, recorded: recorded)
-        } }
-        for p in csvProblems.items { problems.add(line: p.line, column: p.column, p.text) }
-        if let progress { progress(total ?? 0, total, rows) }
-        self.rows = rows
-        self.imported = imported
-        self.alreadyPresent = alreadyPresent
-        self.warnings = warnings
-        self.warningCount = warningCount
-        self.problems = problems
-        try problems.check()
 
-        if bulk {
-            do {
-                try db.execute(sql: "CREATE UNIQUE INDEX session_uuid ON session(uuid)")
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                let repeated = try Data.fetchAll(db, sql: """
-                    SELECT uuid FROM session GROUP BY uuid HAVING count(*) > 1 LIMIT 20
-                    """)
-                var list = DiagnosticList(file: file)
-                for id in repeated {
-                    list.add(line: reader.headerLine, column: "id", "session id \(SessionID.format(Array(id))) appears on more than one row. Give each session its own id.")
-                }
-                try list.check()
-                throw error
+            batch.lines.append(line)
+            batch.uuids.append(contentsOf: UnsafeBufferPointer(start: uuid, count: 16))
+            batch.days.append(day)
+            batch.areas.append(area.id)
+            batch.teams.append(team?.id ?? -1)
+            batch.metrics.append(contentsOf: UnsafeBufferPointer(start: values, count: metricCount))
+            batch.recorded.append(contentsOf: UnsafeBufferPointer(start: recorded, count: metricCount))
+            let by = batch.store(loggedBy)
+            batch.loggedBy.append(by)
+            let note = batch.store(notes)
+            batch.notes.append(note)
+            batch.count += 1
+            if batch.count == SessionBatch.capacity {
+                queue.put(batch)
+                guard let next = queue.empty() else { cancelled = true; return }
+                batch = next
             }
-            try db.execute(sql: "CREATE INDEX session_area_day ON session(area_id, day)")
-        }
-        try buckets.apply(db)
-        try db.execute(sql: "UPDATE import_file SET rows = ? WHERE id = ?", arguments: [rows, importID])
+        } }
+        if batch.count > 0 { queue.put(batch) }
+        if let progress { progress(total ?? 0, total, rows) }
+        for p in csvProblems.items { problems.add(line: p.line, column: p.column, p.text) }
+        result.rows = rows
+        result.problems = problems
+        result.warnings = warnings
+        result.warningCount = warningCount
     }
 }
 

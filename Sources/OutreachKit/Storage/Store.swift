@@ -39,7 +39,10 @@ public final class Store: Sendable {
     ///
     /// A file that is not an Outreach workspace, or one written by a newer version, is refused
     /// untouched.
-    public static func open(path: String, create: Bool = false) throws -> Store {
+    ///
+    /// With `singleConnection`, the workspace is opened through one connection (a queue, not a
+    /// pool): bulk imports use it to switch the file to a rollback journal for their duration.
+    public static func open(path: String, create: Bool = false, singleConnection: Bool = false) throws -> Store {
         let url = URL(fileURLWithPath: path)
         var info = stat()
         let exists = stat(path, &info) == 0
@@ -58,26 +61,34 @@ public final class Store: Sendable {
         } else if !create {
             throw StoreError.noWorkspace(path: path)
         }
-        let pool: DatabasePool
+        let connection: any DatabaseWriter
         do {
-            pool = try DatabasePool(path: path, configuration: configuration())
+            if singleConnection {
+                connection = try DatabaseQueue(path: path, configuration: configuration())
+            } else {
+                connection = try DatabasePool(path: path, configuration: configuration())
+            }
         } catch {
             throw StoreError.translate(error, path: path)
         }
-        let store = Store(writer: pool, path: path)
+        let store = Store(writer: connection, path: path)
         try store.guarded {
-            let state = try pool.read { db -> (Int32, Int) in
+            let state = try connection.read { db -> (Int32, Int) in
                 let app = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
                 let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
                 return (app, tables)
             }
             if state.0 != applicationID && state.1 > 0 { throw StoreError.notAWorkspace(path: path) }
             if state.0 == applicationID {
-                if try pool.read({ try Schema.migrator.hasBeenSuperseded($0) }) {
+                if try connection.read({ try Schema.migrator.hasBeenSuperseded($0) }) {
                     throw StoreError.newerVersion(path: path)
                 }
             }
-            try Schema.migrator.migrate(pool)
+            try Schema.migrator.migrate(connection)
+            if singleConnection {
+                // A queue keeps the file's journal mode: make sure a new file starts in WAL too.
+                _ = try connection.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
+            }
         }
         return store
     }

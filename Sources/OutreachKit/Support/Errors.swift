@@ -72,6 +72,11 @@ struct DiagnosticList {
 
     var isEmpty: Bool { total == 0 }
 
+    /// Puts the kept problems in line order (problems found by two passes).
+    mutating func sortByLine() {
+        items.sort { $0.line < $1.line }
+    }
+
     /// Runs `body` (a pass over a CSV file); a broken quote ends the pass but joins the other
     /// problems instead of hiding them.
     mutating func collecting(header: [String] = [], _ body: () throws -> Void) throws {

@@ -23,13 +23,10 @@ extension Outreach.Sessions {
         @Argument(help: "The CSV files.") var files: [String]
 
         func run() throws {
-            let store = try database.open()
+            let store = try Store.open(path: database.path, singleConnection: true)
             var failed = false
             for file in files {
-                let progress: ImportProgress? = Console.stderrIsTerminal ? { read, total, rows in
-                    let share = total.map { $0 > 0 ? " \(Int(Double(read) * 100 / Double($0)))%" : "" } ?? ""
-                    FileHandle.standardError.write(Data("\r  \(file):\(share) \(rows) rows…".utf8))
-                } : nil
+                let progress: ImportProgress? = Console.stderrIsTerminal ? Import.progressLine(for: file) : nil
                 do {
                     let s = try store.importSessions(file: file, today: .today(), progress: progress)
                     if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
@@ -47,6 +44,15 @@ extension Outreach.Sessions {
                 }
             }
             if failed { throw ExitCode.failure }
+        }
+
+        /// A progress line on stderr, redrawn in place: "  sessions.csv: 45% 450000 rows…".
+        static func progressLine(for file: String) -> ImportProgress {
+            { read, total, rows in
+                var share = ""
+                if let total, total > 0 { share = " \(Int(Double(read) * 100 / Double(total)))%" }
+                FileHandle.standardError.write(Data("\r  \(file):\(share) \(rows) rows…".utf8))
+            }
         }
     }
 
