@@ -62,6 +62,34 @@ struct SessionsCLITests {
         #expect(try total(cli, "eid_l2") == 700)
     }
 
+    @Test("a team working outside its own commune, or an inactive team, gives a warning, not a silent pass")
+    func teamWarnings() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try hamletWorkspace(cli)
+        #expect(try cli.run("teams", "add", "--code", "P06-16282", "--name", "Tổ 06 Tân Phúc", "--kind", "project06",
+                            "--area", "16282", "--db", "w.sqlite").status == 0)
+        #expect(try cli.run("teams", "add", "--code", "TN-16285", "--name", "Đội TN Tân Thọ", "--kind", "volunteer",
+                            "--area", "16285", "--status", "inactive", "--db", "w.sqlite").status == 0)
+        let home = try cli.run("log", "--area", "16282-01", "--team", "P06-16282", "--eid-l2", "2", "--date", "2026-11-01", "--db", "w.sqlite")
+        #expect(home.status == 0)
+        #expect(home.stderr.isEmpty)
+        let away = try cli.run("log", "--area", "16285-01", "--team", "P06-16282", "--eid-l2", "2", "--date", "2026-11-01", "--db", "w.sqlite")
+        #expect(away.status == 0)
+        #expect(away.stderr.contains("warning: team \"P06-16282\" works outside its own commune here (area \"16285-01\")."))
+        let inactive = try cli.run("log", "--area", "16285-01", "--team", "TN-16285", "--eid-l2", "1", "--date", "2026-11-01", "--db", "w.sqlite")
+        #expect(inactive.status == 0)
+        #expect(inactive.stderr.contains("warning: team \"TN-16285\" is inactive."))
+        let unknown = try cli.run("log", "--area", "16285-01", "--team", "NOPE", "--eid-l2", "1", "--db", "w.sqlite")
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("team \"NOPE\" does not exist"))
+        let file = try cli.write("s.csv", "date,area,team,eid_l2\n2026-11-02,16285-01,P06-16282,3\n")
+        let imported = try cli.run("sessions", "import", file, "--db", "w.sqlite")
+        #expect(imported.status == 0)
+        #expect(imported.stderr.contains("warning: \(file):2: team \"P06-16282\" works outside its own commune here"))
+        #expect(imported.stdout.contains("1 imported, 0 already present, 1 warning."))
+    }
+
     @Test("a spreadsheet's file (semicolons, DD/MM/YYYY, BOM, grouped 1.010) imports once, however often it is imported")
     func spreadsheetImport() throws {
         let cli = try CLI()

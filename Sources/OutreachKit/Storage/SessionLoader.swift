@@ -423,9 +423,7 @@ final class SessionProducer: @unchecked Sendable {
                 }
             } else {
                 // An id derived from the file's content and the line: stable across re-imports.
-                for i in 0..<8 { uuid[i] = hash[i] }
-                var n = UInt64(line)
-                for i in (8..<16).reversed() { uuid[i] = UInt8(truncatingIfNeeded: n); n >>= 8 }
+                SessionID.derive(fileHash: hash, line: line, into: uuid)
             }
             for m in 0..<metricCount {
                 recorded[m] = false

@@ -134,6 +134,33 @@ extension Store {
         return out
     }
 
+    /// The facts of one area, by code (for single writes: no need to load the whole tree).
+    static func areaFacts(_ db: Database, code: String) throws -> AreaFacts? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, adults, population, households FROM area WHERE code = ?",
+                                         arguments: [code]) else { return nil }
+        let id: Int64 = row[0]
+        return AreaFacts(id: id, communeID: try communeID(db, of: id), adults: row[1], population: row[2], households: row[3])
+    }
+
+    /// The commune-level area that is `areaID` or contains it.
+    static func communeID(_ db: Database, of areaID: Int64) throws -> Int64? {
+        let levels = AreaLevel.allCases.filter(\.isCommuneLevel).map { "'\($0.rawValue)'" }.joined(separator: ",")
+        return try Int64.fetchOne(db, sql: """
+            WITH RECURSIVE up(id, parent_id, level, n) AS (
+                SELECT id, parent_id, level, 0 FROM area WHERE id = ?
+                UNION ALL SELECT a.id, a.parent_id, a.level, up.n + 1 FROM area a JOIN up ON a.id = up.parent_id WHERE up.n < 64)
+            SELECT id FROM up WHERE level IN (\(levels)) ORDER BY n LIMIT 1
+            """, arguments: [areaID])
+    }
+
+    /// The facts of one team, by code.
+    static func teamFacts(_ db: Database, code: String) throws -> TeamFacts? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, area_id, status FROM team WHERE code = ?", arguments: [code]) else {
+            return nil
+        }
+        return TeamFacts(id: row[0], code: code, communeID: try communeID(db, of: row[1]), active: (row[2] as String) == "active")
+    }
+
     /// Every team's id, commune and status, by code.
     static func teamFacts(_ db: Database, areas: [String: AreaFacts]) throws -> [String: TeamFacts] {
         var communeOf: [Int64: Int64?] = [:]

@@ -10,11 +10,10 @@ extension Store {
                            reason: String? = nil) throws -> LoggedSession {
         if session.metrics.isEmpty { throw SessionError.nothingRecorded }
         return try write { db in
-            let areas = try Store.areaFacts(db)
-            guard let area = areas[session.area] else { throw SessionError.unknownArea(session.area) }
+            guard let area = try Store.areaFacts(db, code: session.area) else { throw SessionError.unknownArea(session.area) }
             var team: TeamFacts? = nil
             if let code = session.team {
-                guard let t = try Store.teamFacts(db, areas: areas)[code] else { throw SessionError.unknownTeam(code) }
+                guard let t = try Store.teamFacts(db, code: code) else { throw SessionError.unknownTeam(code) }
                 team = t
             }
             var warnings: [Warning] = []

@@ -114,6 +114,32 @@ public enum SessionID {
         return ok ? out : nil
     }
 
+    /// The id of a row without one: a mix of the file's content hash and the row's line, laid
+    /// out as a version-8 UUID. The same file always gives the same ids; ids of different rows
+    /// differ from their first characters on, so a short prefix names a session.
+    @inline(__always)
+    public static func derive(fileHash: [UInt8], line: Int, into out: UnsafeMutablePointer<UInt8>) {
+        var h0: UInt64 = 0, h1: UInt64 = 0
+        for i in 0..<8 {
+            h0 |= UInt64(fileHash[i]) << (8 * UInt64(i))
+            h1 |= UInt64(fileHash[8 + i]) << (8 * UInt64(i))
+        }
+        func mix(_ x: UInt64) -> UInt64 {
+            var z = x &+ 0x9E37_79B9_7F4A_7C15
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let a = mix(h0 ^ UInt64(line) &* 0xD6E8_FEB8_6659_FD93)
+        let b = mix(h1 ^ a ^ UInt64(line))
+        for i in 0..<8 {
+            out[i] = UInt8(truncatingIfNeeded: a >> (8 * UInt64(i)))
+            out[8 + i] = UInt8(truncatingIfNeeded: b >> (8 * UInt64(i)))
+        }
+        out[6] = (out[6] & 0x0F) | 0x80
+        out[8] = (out[8] & 0x3F) | 0x80
+    }
+
     /// The canonical lower-case text form of 16 bytes.
     public static func format(_ bytes: [UInt8]) -> String {
         let hex = Array("0123456789abcdef".utf8)

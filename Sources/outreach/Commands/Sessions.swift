@@ -35,7 +35,7 @@ extension Outreach.Sessions {
                     if let previous = s.previousImport {
                         Console.out("\(file): already imported on \(previous) (same content); nothing counted twice.\n")
                     } else {
-                        Console.out("\(file): \(s.rows) rows — \(s.imported) imported, \(s.alreadyPresent) already present, \(s.warningCount) warnings.\n")
+                        Console.out("\(file): \(s.rows) rows — \(s.imported) imported, \(s.alreadyPresent) already present, \(s.warningCount) \(s.warningCount == 1 ? "warning" : "warnings").\n")
                     }
                 } catch let error as UserFacingError where files.count > 1 {
                     if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
