@@ -34,8 +34,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OutreachKitTests",
-            dependencies: ["OutreachKit", .product(name: "GRDB", package: "GRDB.swift")],
-            resources: [.copy("Fixtures")]
+            dependencies: ["OutreachKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "outreachTests",
