@@ -120,6 +120,7 @@ enum Schema {
                 );
                 CREATE UNIQUE INDEX session_uuid ON session(uuid);
                 CREATE INDEX session_area_day ON session(area_id, day);
+                CREATE INDEX session_day ON session(day);
 
                 -- Metrics declared by campaigns beyond the built-in ones.
                 CREATE TABLE session_metric (
@@ -154,7 +155,7 @@ enum Schema {
                     eid_l2 INTEGER, bank_account INTEGER, ewallet INTEGER, leaflets INTEGER,
                     dvc_guided INTEGER, households_visited INTEGER, people_reached INTEGER, smartphone_setup INTEGER,
                     last_day INTEGER NOT NULL,
-                    PRIMARY KEY (area_id, month)
+                    PRIMARY KEY (month, area_id)
                 ) WITHOUT ROWID;
 
                 -- Leaflet stock: a receipt (from_area_id NULL) or an allocation down the tree.
@@ -170,6 +171,29 @@ enum Schema {
                 );
                 CREATE INDEX leaflet_move_to ON leaflet_move(to_area_id);
                 CREATE INDEX leaflet_move_from ON leaflet_move(from_area_id);
+                """)
+        }
+        m.registerMigration("v3 campaign period totals") { db in
+            try db.execute(sql: """
+                -- Campaign periods whose running totals are kept, and those totals: per area, the
+                -- live sessions dated inside the period. Built on first use, then kept current by
+                -- every import, log and void, so coverage "as of today" reads one row per area.
+                CREATE TABLE period (
+                    id INTEGER PRIMARY KEY,
+                    start INTEGER NOT NULL,
+                    end INTEGER NOT NULL,
+                    UNIQUE (start, end),
+                    CHECK (start <= end)
+                );
+                CREATE TABLE period_total (
+                    period_id INTEGER NOT NULL REFERENCES period(id),
+                    area_id INTEGER NOT NULL REFERENCES area(id),
+                    sessions INTEGER NOT NULL,
+                    eid_l2 INTEGER, bank_account INTEGER, ewallet INTEGER, leaflets INTEGER,
+                    dvc_guided INTEGER, households_visited INTEGER, people_reached INTEGER, smartphone_setup INTEGER,
+                    last_day INTEGER NOT NULL,
+                    PRIMARY KEY (period_id, area_id)
+                ) WITHOUT ROWID;
                 """)
         }
         return m

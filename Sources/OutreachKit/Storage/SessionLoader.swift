@@ -46,7 +46,7 @@ struct SessionLoader {
         defer { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA threads = 0") }
         if bulk {
             // A first load builds its indexes afterwards: sorting once beats random inserts.
-            try db.execute(sql: "DROP INDEX session_uuid; DROP INDEX session_area_day")
+            try db.execute(sql: "DROP INDEX session_uuid; DROP INDEX session_area_day; DROP INDEX session_day")
         }
         try db.execute(sql: "INSERT INTO import_file (sha256, name, rows) VALUES (?, ?, 0)",
                        arguments: [Data(hash), file])
@@ -73,7 +73,7 @@ struct SessionLoader {
 
         var conflicts = DiagnosticList(file: file, limit: problemLimit)
         var imported = 0, alreadyPresent = 0
-        var buckets = MonthBuckets()
+        var buckets = MonthBuckets(periods: try PeriodRange.all(db))
         var consumerError: (any Error)? = nil
         while let batch = queue.take() {
             defer { queue.recycle(batch) }
@@ -156,6 +156,7 @@ struct SessionLoader {
                 throw error
             }
             try db.execute(sql: "CREATE INDEX session_area_day ON session(area_id, day)")
+            try db.execute(sql: "CREATE INDEX session_day ON session(day)")
         }
         try buckets.apply(db)
         try db.execute(sql: "UPDATE import_file SET rows = ? WHERE id = ?", arguments: [rows, importID])

@@ -174,30 +174,43 @@ extension Store {
     }
 }
 
-/// Monthly running totals being built in memory during a write.
+/// Running totals being built in memory during a write: per area and month (`area_month`),
+/// and per area and registered campaign period (`period_total`).
 ///
-/// Buckets live in flat arrays (one slot per area and month) so that adding a session costs
-/// one dictionary lookup and no allocation.
+/// Buckets live in flat arrays (one slot per key) so that adding a session costs one
+/// dictionary lookup and no allocation.
 struct MonthBuckets {
-    struct Key: Hashable { var area: Int64; var month: Int }
+    /// `group` is the month (months since 1970-01) or the period id.
+    struct Key: Hashable { var area: Int64; var group: Int }
     static let width = Metric.allCases.count
 
-    private(set) var slots: [Key: Int] = [:]
+    /// Registered campaign periods: sessions dated inside one also count in its totals.
+    var periods: [PeriodRange] = []
+
+    private var slots: [Key: Int] = [:]
+    private var periodSlots: [Key: Int] = [:]
     private var sessions: [Int] = []
     private var lastDay: [Int] = []
     /// `width` sums per slot, and `width` recorded flags per slot.
     private var sums: [Int] = []
     private var recorded: [Bool] = []
 
+    init(periods: [PeriodRange] = []) { self.periods = periods }
+
     mutating func add(area: Int64, day: Int, values: UnsafePointer<Int>, recorded flags: UnsafePointer<Bool>) {
-        // Months since 1970-01 from the day number, without building a Day's components twice.
-        let key = Key(area: area, month: Day(number: day).monthIndex)
+        addSlot(period: false, Key(area: area, group: Day(number: day).monthIndex), day: day, values: values, flags: flags)
+        for p in periods where p.start <= day && day <= p.end {
+            addSlot(period: true, Key(area: area, group: Int(p.id)), day: day, values: values, flags: flags)
+        }
+    }
+
+    private mutating func addSlot(period: Bool, _ key: Key, day: Int, values: UnsafePointer<Int>, flags: UnsafePointer<Bool>) {
         let slot: Int
-        if let s = slots[key] {
+        if let s = period ? periodSlots[key] : slots[key] {
             slot = s
         } else {
             slot = sessions.count
-            slots[key] = slot
+            if period { periodSlots[key] = slot } else { slots[key] = slot }
             sessions.append(0)
             lastDay.append(Int.min)
             sums.append(contentsOf: repeatElement(0, count: MonthBuckets.width))
@@ -212,22 +225,40 @@ struct MonthBuckets {
         }
     }
 
-    /// Adds every bucket to `area_month`, in key order, one UPSERT each.
+    /// Adds every bucket to `area_month` and `period_total`, in key order, one UPSERT each.
     func apply(_ db: Database) throws {
+        try apply(db, slots, table: "area_month", group: "month")
+        try apply(db, periodSlots, table: "period_total", group: "period_id")
+    }
+
+    private func apply(_ db: Database, _ table: [Key: Int], table name: String, group: String) throws {
+        guard !table.isEmpty else { return }
         let codes = Metric.allCases.map(\.code)
         let updates = codes.map { "\($0) = CASE WHEN excluded.\($0) IS NULL THEN \($0) ELSE coalesce(\($0), 0) + excluded.\($0) END" }
         let statement = try db.makeStatement(sql: """
-            INSERT INTO area_month (area_id, month, sessions, \(codes.joined(separator: ", ")), last_day)
+            INSERT INTO \(name) (area_id, \(group), sessions, \(codes.joined(separator: ", ")), last_day)
             VALUES (?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?)
-            ON CONFLICT (area_id, month) DO UPDATE SET sessions = sessions + excluded.sessions,
+            ON CONFLICT (\(group), area_id) DO UPDATE SET sessions = sessions + excluded.sessions,
                 \(updates.joined(separator: ",\n    ")), last_day = max(last_day, excluded.last_day)
             """)
-        for key in slots.keys.sorted(by: { ($0.area, $0.month) < ($1.area, $1.month) }) {
-            let slot = slots[key]!
-            var args: [(any DatabaseValueConvertible)?] = [key.area, key.month, sessions[slot]]
+        for key in table.keys.sorted(by: { ($0.group, $0.area) < ($1.group, $1.area) }) {
+            let slot = table[key]!
+            var args: [(any DatabaseValueConvertible)?] = [key.area, key.group, sessions[slot]]
             for i in codes.indices { args.append(recorded[slot * MonthBuckets.width + i] ? sums[slot * MonthBuckets.width + i] : nil) }
             args.append(lastDay[slot])
             try statement.execute(arguments: StatementArguments(args))
         }
+    }
+}
+
+/// A registered campaign period (day numbers, inclusive).
+struct PeriodRange: Sendable {
+    var id: Int64
+    var start: Int
+    var end: Int
+
+    /// Every registered period.
+    static func all(_ db: Database) throws -> [PeriodRange] {
+        try Row.fetchAll(db, sql: "SELECT id, start, end FROM period").map { PeriodRange(id: $0[0], start: $0[1], end: $0[2]) }
     }
 }

@@ -54,7 +54,7 @@ extension Store {
                 VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?)
                 """, arguments: StatementArguments(args))
             let newID = db.lastInsertedRowID
-            var buckets = MonthBuckets()
+            var buckets = MonthBuckets(periods: try PeriodRange.all(db))
             values.withUnsafeBufferPointer { v in
                 recorded.withUnsafeBufferPointer { r in
                     buckets.add(area: area.id, day: session.day.number, values: v.baseAddress!, recorded: r.baseAddress!)
@@ -64,7 +64,7 @@ extension Store {
             if let old {
                 try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by) VALUES (?, ?, ?, ?)",
                                arguments: [old.id, today.number, reason!.trimmingCharacters(in: .whitespacesAndNewlines), newID])
-                try Store.recomputeMonth(db, areaID: old.area, month: Day(number: old.day).monthIndex)
+                try Store.recomputeTotals(db, areaID: old.area, day: old.day)
             }
             return LoggedSession(id: SessionID.format(uuid), replaced: old?.uuid, warnings: warnings)
         }
@@ -79,7 +79,7 @@ extension Store {
             let old = try Store.liveSession(db, id: id)
             try db.execute(sql: "INSERT INTO session_void (session_id, day, reason) VALUES (?, ?, ?)",
                            arguments: [old.id, day.number, reason])
-            try Store.recomputeMonth(db, areaID: old.area, month: Day(number: old.day).monthIndex)
+            try Store.recomputeTotals(db, areaID: old.area, day: old.day)
             return old.uuid
         }
     }
