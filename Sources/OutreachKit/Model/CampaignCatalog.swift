@@ -1,0 +1,93 @@
+import Foundation
+
+/// The campaign files of one folder: `<id>.yaml`, each read with `CampaignFile`.
+///
+/// Which folder is the command line's choice (`--campaigns`, `OUTREACH_CAMPAIGNS`, …); the
+/// catalog only lists and reads what is in it.
+public struct CampaignCatalog: Sendable {
+    /// The folder, as the user named it (shown in messages).
+    public let directory: String
+
+    /// A catalog of the campaign files in `directory`.
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The ids of the campaigns in the folder (file names without `.yaml`), sorted.
+    public func ids() throws -> [String] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CampaignError.noDirectory(directory)
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw CampaignError.cannotRead(file: directory, reason: (error as NSError).localizedDescription)
+        }
+        return names.compactMap { name in
+            guard name.hasSuffix(".yaml"), !name.hasPrefix("."), name.count > 5 else { return nil }
+            return String(name.dropLast(5))
+        }.sorted()
+    }
+
+    /// The path of the file of campaign `id`.
+    public func path(of id: String) -> String {
+        (directory.hasSuffix("/") ? directory : directory + "/") + id + ".yaml"
+    }
+
+    /// Reads campaign `id`.
+    ///
+    /// - Throws: `CampaignError.unknownCampaign` (listing the ids there are) when there is no
+    ///   such file, `CampaignError.invalid` with every problem when the file has any.
+    public func campaign(_ id: String) throws -> Campaign {
+        let available = try ids()
+        guard available.contains(id) else {
+            throw CampaignError.unknownCampaign(id: id, directory: directory, available: available)
+        }
+        return try CampaignCatalog.load(file: path(of: id), expectedID: id)
+    }
+
+    /// Every campaign of the folder that reads, in id order, and the problems of those that do not.
+    public func all() throws -> (campaigns: [Campaign], rejected: [ImportRejected]) {
+        var campaigns: [Campaign] = []
+        var rejected: [ImportRejected] = []
+        for id in try ids() {
+            do {
+                campaigns.append(try CampaignCatalog.load(file: path(of: id), expectedID: id))
+            } catch let CampaignError.invalid(problems) {
+                rejected.append(problems)
+            }
+        }
+        return (campaigns, rejected)
+    }
+
+    /// Reads the campaign file at `file`, and the tables it names from the file's folder.
+    ///
+    /// - Parameter expectedID: the id the file must declare; by default its name without `.yaml`.
+    /// - Throws: `CampaignError.cannotRead` when the file cannot be read, `CampaignError.invalid`
+    ///   with every problem when it has any.
+    public static func load(file: String, expectedID: String? = nil) throws -> Campaign {
+        let bytes = try readBytes(file)
+        let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
+        do {
+            return try CampaignFile.parse(bytes, file: file, expectedID: expectedID ?? CampaignFile.expectedID(forFile: file)) { path in
+                try readBytes(path.hasPrefix("/") ? path : folder.appendingPathComponent(path).path)
+            }
+        } catch let rejected as ImportRejected {
+            throw CampaignError.invalid(rejected)
+        }
+    }
+
+    private static func readBytes(_ path: String) throws -> [UInt8] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw CampaignError.cannotRead(file: path, reason: "no such file")
+        }
+        if isFolder.boolValue { throw CampaignError.cannotRead(file: path, reason: "it is a folder") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CampaignError.cannotRead(file: path, reason: "permission denied")
+        }
+        return [UInt8](data)
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import OutreachKit
+
+/// The `--campaigns` option of the commands that read campaign files.
+struct CampaignOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Folder of campaign files (default: $OUTREACH_CAMPAIGNS, else ./Campaigns, else the Campaigns folder of the Outreach sources).",
+        valueName: "dir"))
+    var campaigns: String?
+
+    /// The Campaigns folder of the package this executable was built from, so that `swift run
+    /// outreach` finds the shipped campaigns from any folder on a developer's machine.
+    static let packageCampaigns = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Campaigns").path
+
+    /// The folder chosen by --campaigns, OUTREACH_CAMPAIGNS, ./Campaigns or the package's own.
+    var directory: String {
+        if let campaigns, !campaigns.isEmpty { return campaigns }
+        if let env = ProcessInfo.processInfo.environment["OUTREACH_CAMPAIGNS"], !env.isEmpty { return env }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: "Campaigns", isDirectory: &isFolder), isFolder.boolValue { return "Campaigns" }
+        return CampaignOptions.packageCampaigns
+    }
+
+    /// The campaigns of the chosen folder.
+    func catalog() throws -> CampaignCatalog {
+        let catalog = CampaignCatalog(directory: directory)
+        _ = try catalog.ids()  // A missing folder is reported here, before any other work.
+        return catalog
+    }
+}
