@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks, run whole-process with the release build: medians of N runs, peak memory.
 #
-#   Benchmarks/run.sh [csv|areas|sessions|all] [--runs N]
+#   Benchmarks/run.sh [csv|areas|sessions|coverage|all] [--runs N]
 #
 # Data comes from Benchmarks/gen.py (a copy of the project's deterministic generator) and is
 # kept in bench-out/ (git-ignored). Needs python3 and, for the side-by-side baseline, the
@@ -101,4 +101,56 @@ PY
   cp "$out/province-1m.sqlite" "$out/work.sqlite"; rm -f "$out/work.sqlite-"*
   BEFORE="" measure "outreach log: one session into 1M sessions" \
     $outreach log --area "$hamlet" --eid-l2 3 --leaflets 20 --date 2026-11-20 --db "$out/work.sqlite"
+fi
+
+if [ "$what" = coverage ] || [ "$what" = all ]; then
+  # National scale: 111,367 areas, 100,000 hamlets; 1M and 10M sessions (gen.py takes ~1 min
+  # and writes 1.4 GB for 10M). Workspaces are built once and kept in bench-out/.
+  mkdir -p "$out/campaigns"
+  cat > "$out/campaigns/national.yaml" <<'YAML'
+version: 1
+id: national
+name: Kích hoạt định danh điện tử mức 2 toàn quốc
+scope: all
+period: {start: 2023-01-01, end: 2026-12-31}
+indicators:
+  - id: eid
+    label: Tỷ lệ người từ 15 tuổi kích hoạt VNeID mức 2
+    numerator: [eid_l2]
+    denominator: adults
+    target: 90%
+YAML
+  for size in 1m 10m; do
+    gen "national-$size" --scale national --sessions "$([ $size = 1m ] && echo 1000000 || echo 10000000)"
+    db="$out/national-$size.sqlite"
+    if [ ! -f "$db" ]; then
+      $outreach init --db "$db" >/dev/null
+      $outreach areas import "$out/national-$size/areas.csv" --db "$db" >/dev/null
+      $outreach teams import "$out/national-$size/teams.csv" --db "$db" >/dev/null
+      /usr/bin/time -f "  (built $db: sessions import %e s, peak %M KB)" \
+        $outreach sessions import "$out/national-$size/sessions.csv" --db "$db" >/dev/null
+      $outreach coverage --campaign national --campaigns "$out/campaigns" --db "$db" >/dev/null  # registers the period
+    fi
+    commune=$(awk -F, '$3=="commune" {print $1; exit}' "$out/national-$size/areas.csv")
+    BEFORE="" measure "coverage, whole tree (111k rows), as of today, $size sessions" \
+      $outreach coverage --campaign national --campaigns "$out/campaigns" --db "$db"
+    BEFORE="" measure "coverage, whole tree, as of 2025-06-15, $size sessions" \
+      $outreach coverage --campaign national --campaigns "$out/campaigns" --as-of 2025-06-15 --db "$db"
+    BEFORE="" measure "coverage, one commune's hamlets ($commune), $size sessions" \
+      $outreach coverage --campaign national --campaigns "$out/campaigns" --under "$commune" --db "$db"
+  done
+  # The naive way: join the sessions to the tree at report time (one run; about a minute at 10M).
+  cat > "$out/naive.sql" <<'SQL'
+WITH RECURSIVE up(area_id, ancestor_id) AS (
+  SELECT id, id FROM area
+  UNION ALL SELECT up.area_id, a.parent_id FROM up JOIN area a ON a.id = up.ancestor_id WHERE a.parent_id IS NOT NULL)
+SELECT a.code, a.name, t.value, a.adults FROM area a LEFT JOIN (
+  SELECT up.ancestor_id AS id, sum(s.eid_l2) AS value FROM session s JOIN up ON up.area_id = s.area_id
+  WHERE s.day BETWEEN 19358 AND 20818 AND s.id NOT IN (SELECT session_id FROM session_void)
+  GROUP BY up.ancestor_id) t ON t.id = a.id;
+SQL
+  runs_saved=$runs; runs=1
+  BEFORE="" measure "naive SQL: sessions joined to the tree at report time, 10m" \
+    sh -c "sqlite3 $out/national-10m.sqlite < $out/naive.sql"
+  runs=$runs_saved
 fi

@@ -151,13 +151,13 @@ extension Campaign {
     /// Area codes the campaign names (its scope, per-area targets, baselines) that `tree` does
     /// not have, sorted. A campaign file alone cannot check them; the CLI warns about them.
     public func unknownAreas(in tree: AreaTree) -> [String] {
-        allAreaCodes.filter { tree.index(of: $0) == nil }.sorted()
+        allAreaCodes.filter { tree.index(of: $0) == nil && $0 != Campaign.wholeTreeScope }.sorted()
     }
 
     /// Codes of per-area targets and baselines that `tree` has but outside the scope's subtree:
     /// their figures never count. Empty when the scope itself is unknown.
     public func areasOutsideScope(in tree: AreaTree) -> [String] {
-        guard let root = tree.index(of: scope) else { return [] }
+        guard !coversWholeTree, let root = tree.index(of: scope) else { return [] }
         return allAreaCodes.filter { code in
             guard code != scope, let i = tree.index(of: code) else { return false }
             return !tree.ancestors(of: i).contains(root)

@@ -3,6 +3,8 @@ public enum AreaLevel: String, CaseIterable, Codable, Sendable, Comparable {
     case province, district, commune, ward, town
     case specialZone = "special_zone"
     case hamlet
+    /// The whole country: never stored, only the root a whole-tree report adds above the provinces.
+    case country
 
     /// Commune-level units: the level that assigns targets to hamlets.
     public var isCommuneLevel: Bool { [.commune, .ward, .town, .specialZone].contains(self) }
@@ -10,6 +12,7 @@ public enum AreaLevel: String, CaseIterable, Codable, Sendable, Comparable {
     /// Rank from the top of the tree (province 0 … hamlet 3).
     public var rank: Int {
         switch self {
+        case .country: return -1
         case .province: return 0
         case .district: return 1
         case .commune, .ward, .town, .specialZone: return 2

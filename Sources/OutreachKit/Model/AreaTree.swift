@@ -56,6 +56,15 @@ public struct AreaTree: Sendable {
         self.indexByID = byID
     }
 
+    /// The same tree under one more root, above the current roots (a whole-country report).
+    public func addingRoot(code: String, name: String) -> AreaTree {
+        var all = nodes
+        let root = all.count
+        for i in roots { all[i].parent = root }
+        all.append(Node(id: 0, code: code, name: name, level: .country))
+        return AreaTree(nodes: all)
+    }
+
     /// Index of the area with `code`.
     public func index(of code: String) -> Int? { indexByCode[code] }
 

@@ -37,6 +37,12 @@ public struct Campaign: Equatable, Sendable {
         self.baselines = baselines
     }
 
+    /// The scope word for a campaign over every area of the workspace.
+    public static let wholeTreeScope = "all"
+
+    /// Whether the campaign covers every area (`scope: all`).
+    public var coversWholeTree: Bool { scope == Campaign.wholeTreeScope }
+
     /// The indicator with this id.
     public func indicator(_ id: String) -> Indicator? { indicators.first { $0.id == id } }
 

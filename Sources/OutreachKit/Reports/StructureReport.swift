@@ -14,7 +14,7 @@ public struct StructureReport: Equatable, Sendable, Encodable {
         /// The report level of an area level.
         public init(_ level: AreaLevel) {
             switch level {
-            case .province: self = .province
+            case .province, .country: self = .province
             case .district: self = .district
             case .hamlet: self = .hamlet
             case .commune, .ward, .town, .specialZone: self = .commune

@@ -120,6 +120,7 @@ struct SessionLoader {
                         imported += 1
                         buckets.add(area: batch.areas[row], day: batch.days[row], values: values, recorded: flags)
                     }
+                    if buckets.isFull { try buckets.flush(db) }
                 } } } }
             } catch {
                 // Keep draining, so the reading thread can finish, then report.

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// What an areas import did.
 public struct AreaImportSummary: Equatable, Sendable {
@@ -145,19 +146,62 @@ extension Store {
     }
 
     static func areaTree(_ db: Database) throws -> AreaTree {
-        var raw: [(ExistingArea)] = []
-        let cursor = try Row.fetchCursor(db, sql: """
+        // Read through the C API: the national tree has over 100,000 areas, and every report
+        // starts here.
+        let statement = try db.makeStatement(sql: """
             SELECT id, code, name, level, local_kind, parent_id, population, adults, working_age, households FROM area ORDER BY id
             """)
-        while let row = try cursor.next() { raw.append(ExistingArea(row: row)) }
-        var indexOfID: [Int64: Int] = [:]
-        indexOfID.reserveCapacity(raw.count)
-        for (i, a) in raw.enumerated() { indexOfID[a.id] = i }
-        let nodes = raw.map { a in
-            AreaTree.Node(id: a.id, code: a.code, name: a.name, level: AreaLevel(rawValue: a.level) ?? .hamlet,
-                          localKind: a.localKind, parent: a.parentID.flatMap { indexOfID[$0] }, attributes: a.attributes)
+        let stmt = statement.sqliteStatement
+        var ids: [Int64] = []
+        var parents: [Int64] = []
+        var nodes: [AreaTree.Node] = []
+        var levels: [String: AreaLevel] = [:]
+        func text(_ column: Int32) -> String? {
+            guard let p = sqlite3_column_text(stmt, column) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, column))), as: UTF8.self)
+        }
+        func int(_ column: Int32) -> Int? {
+            sqlite3_column_type(stmt, column) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(stmt, column))
+        }
+        while true {
+            let rc = sqlite3_step(stmt)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            let levelText = text(3) ?? "hamlet"
+            let level: AreaLevel
+            if let known = levels[levelText] { level = known } else {
+                level = AreaLevel(rawValue: levelText) ?? .hamlet
+                levels[levelText] = level
+            }
+            ids.append(sqlite3_column_int64(stmt, 0))
+            parents.append(int(5).map(Int64.init) ?? -1)
+            nodes.append(AreaTree.Node(id: ids.last!, code: text(1) ?? "", name: text(2) ?? "", level: level,
+                                       localKind: text(4), parent: nil,
+                                       attributes: AreaAttributes(population: int(6), adults: int(7), workingAge: int(8), households: int(9))))
+        }
+        sqlite3_reset(stmt)
+        // Ids are usually 1…n in order: find a parent's index by position, else by search.
+        for i in nodes.indices where parents[i] >= 0 {
+            let guess = Int(parents[i]) - 1
+            if guess >= 0, guess < ids.count, ids[guess] == parents[i] {
+                nodes[i].parent = guess
+            } else if let j = Store.binarySearch(ids, parents[i]) {
+                nodes[i].parent = j
+            }
         }
         return AreaTree(nodes: nodes)
+    }
+
+    /// Index of `value` in the sorted `array`.
+    static func binarySearch(_ array: [Int64], _ value: Int64) -> Int? {
+        var lo = 0, hi = array.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if array[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < array.count && array[lo] == value ? lo : nil
     }
 }
 

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 extension Store {
     /// Live session totals per area (the session's own area, not rolled up) for the sessions
@@ -36,13 +37,18 @@ extension Store {
         }
         try db.execute(sql: "INSERT INTO period (start, end) VALUES (?, ?)", arguments: [start, end])
         let id = db.lastInsertedRowID
-        try db.execute(sql: """
+        let totals = try totalsBetween(db, from: start, to: end)
+        let statement = try db.makeStatement(sql: """
             INSERT INTO period_total (period_id, area_id, sessions, \(metricColumns), last_day)
-            SELECT ?, s.area_id, count(*), \(Metric.allCases.map { "sum(s.\($0.code))" }.joined(separator: ", ")), max(s.day)
-            FROM session s WHERE s.day BETWEEN ? AND ?
-              AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
-            GROUP BY s.area_id
-            """, arguments: [id, start, end])
+            VALUES (?, ?, ?, \(Metric.allCases.map { _ in "?" }.joined(separator: ", ")), ?)
+            """)
+        for area in totals.keys.sorted() {
+            let t = totals[area]!
+            var args: [(any DatabaseValueConvertible)?] = [id, area, t.sessions]
+            for v in t.metrics.values { args.append(v) }
+            args.append(t.lastDay?.number)
+            try statement.execute(arguments: StatementArguments(args))
+        }
         return id
     }
 
@@ -66,14 +72,62 @@ extension Store {
             for (area, t) in part { out[area, default: AreaTotals()].add(t) }
         }
         if wholeFrom <= wholeTo {
-            merge(try totals(db, sql: """
-                SELECT area_id, sum(sessions), max(last_day), \(Metric.allCases.map { "sum(\($0.code))" }.joined(separator: ", "))
-                FROM area_month WHERE month BETWEEN ? AND ? GROUP BY area_id
-                """, arguments: [wholeFrom, wholeTo]))
+            merge(try monthTotals(db, from: wholeFrom, to: wholeTo))
             if wholeFrom > firstMonth { merge(try totals(db, sql: sessionsSQL, arguments: [from, monthStart(wholeFrom) - 1])) }
             if wholeTo < lastMonth { merge(try totals(db, sql: sessionsSQL, arguments: [monthStart(wholeTo + 1), to])) }
         } else {
             merge(try totals(db, sql: sessionsSQL, arguments: [from, to]))
+        }
+        return out
+    }
+
+    /// Sums `area_month` over months `from`…`to` per area. Aggregated here rather than by a SQL
+    /// GROUP BY, which would sort millions of buckets at national scale; read through the C API.
+    static func monthTotals(_ db: Database, from: Int, to: Int) throws -> [Int64: AreaTotals] {
+        let statement = try db.makeStatement(sql: """
+            SELECT area_id, sessions, last_day, \(metricColumns) FROM area_month WHERE month BETWEEN ? AND ?
+            """)
+        let stmt = statement.sqliteStatement
+        sqlite3_bind_int64(stmt, 1, Int64(from))
+        sqlite3_bind_int64(stmt, 2, Int64(to))
+        defer { sqlite3_reset(stmt) }
+        let width = MetricValues.width
+        var slotOf: [Int64: Int] = [:]
+        var areas: [Int64] = []
+        var sessions: [Int] = []
+        var lastDay: [Int] = []
+        var sums: [Int] = []
+        var recorded: [Bool] = []
+        while true {
+            let rc = sqlite3_step(stmt)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            let area = sqlite3_column_int64(stmt, 0)
+            let slot: Int
+            if let s = slotOf[area] { slot = s } else {
+                slot = areas.count
+                slotOf[area] = slot
+                areas.append(area)
+                sessions.append(0)
+                lastDay.append(Int.min)
+                sums.append(contentsOf: repeatElement(0, count: width))
+                recorded.append(contentsOf: repeatElement(false, count: width))
+            }
+            sessions[slot] += Int(sqlite3_column_int64(stmt, 1))
+            lastDay[slot] = max(lastDay[slot], Int(sqlite3_column_int64(stmt, 2)))
+            for i in 0..<width where sqlite3_column_type(stmt, Int32(3 + i)) != SQLITE_NULL {
+                sums[slot * width + i] += Int(sqlite3_column_int64(stmt, Int32(3 + i)))
+                recorded[slot * width + i] = true
+            }
+        }
+        var out: [Int64: AreaTotals] = [:]
+        out.reserveCapacity(areas.count)
+        for (slot, area) in areas.enumerated() {
+            var metrics = MetricValues()
+            for i in 0..<width where recorded[slot * width + i] { metrics.values[i] = sums[slot * width + i] }
+            out[area] = AreaTotals(sessions: sessions[slot], metrics: metrics, lastDay: Day(number: lastDay[slot]))
         }
         return out
     }

@@ -231,6 +231,19 @@ struct MonthBuckets {
         try apply(db, periodSlots, table: "period_total", group: "period_id")
     }
 
+    /// Number of buckets held in memory before they are written out (bounds memory at national
+    /// scale: 100,000 hamlets × 36 months would otherwise be millions of buckets).
+    static let flushThreshold = 100_000
+
+    /// Whether enough buckets are held to write them out now.
+    var isFull: Bool { sessions.count >= MonthBuckets.flushThreshold }
+
+    /// Writes every bucket out and starts empty again.
+    mutating func flush(_ db: Database) throws {
+        try apply(db)
+        self = MonthBuckets(periods: periods)
+    }
+
     private func apply(_ db: Database, _ table: [Key: Int], table name: String, group: String) throws {
         guard !table.isEmpty else { return }
         let codes = Metric.allCases.map(\.code)
@@ -241,12 +254,27 @@ struct MonthBuckets {
             ON CONFLICT (\(group), area_id) DO UPDATE SET sessions = sessions + excluded.sessions,
                 \(updates.joined(separator: ",\n    ")), last_day = max(last_day, excluded.last_day)
             """)
+        // Bound through the C API: at national scale a large import writes a million buckets.
+        let stmt = statement.sqliteStatement
+        let width = MonthBuckets.width
         for key in table.keys.sorted(by: { ($0.group, $0.area) < ($1.group, $1.area) }) {
             let slot = table[key]!
-            var args: [(any DatabaseValueConvertible)?] = [key.area, key.group, sessions[slot]]
-            for i in codes.indices { args.append(recorded[slot * MonthBuckets.width + i] ? sums[slot * MonthBuckets.width + i] : nil) }
-            args.append(lastDay[slot])
-            try statement.execute(arguments: StatementArguments(args))
+            sqlite3_reset(stmt)
+            sqlite3_bind_int64(stmt, 1, key.area)
+            sqlite3_bind_int64(stmt, 2, Int64(key.group))
+            sqlite3_bind_int64(stmt, 3, Int64(sessions[slot]))
+            for i in 0..<width {
+                if recorded[slot * width + i] {
+                    sqlite3_bind_int64(stmt, Int32(4 + i), Int64(sums[slot * width + i]))
+                } else {
+                    sqlite3_bind_null(stmt, Int32(4 + i))
+                }
+            }
+            sqlite3_bind_int64(stmt, Int32(4 + width), Int64(lastDay[slot]))
+            let rc = sqlite3_step(stmt)
+            guard rc == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
         }
     }
 }

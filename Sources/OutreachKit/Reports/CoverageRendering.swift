@@ -1,0 +1,455 @@
+extension CoverageReport {
+    /// The report in `format`. Tables and Markdown speak to people (coverage as `96.6%`, "n/a"
+    /// without a denominator, "no data" apart from 0, flags for over 100 % and means); CSV and
+    /// JSON carry the figures (coverage as a fraction, ISO dates).
+    ///
+    /// A national report has over 100,000 rows, so every format is written into one byte buffer
+    /// (the shared `TextTable`, `CSVWriter` and `JSONEncoder` take seconds there); the output is
+    /// the same as theirs, which the tests check.
+    public func rendered(as format: CoverageFormat) throws -> String {
+        switch format {
+        case .table: return table()
+        case .csv: return csv()
+        case .json: return rows.isEmpty ? try JSONOutput.render(JSONReport(self)) : json()
+        case .md: return markdown()
+        }
+    }
+
+    /// Each indicator with the range of its rows (its total last).
+    var sections: [(indicator: Indicator, rows: Range<Int>)] {
+        var out: [(Indicator, Range<Int>)] = []
+        var start = 0
+        for indicator in indicators {
+            var end = start
+            while end < rows.count, rows[end].indicator == indicator.id { end += 1 }
+            out.append((indicator, start..<end))
+            start = end
+        }
+        return out
+    }
+
+    private func table() -> String {
+        var out = CoverageText()
+        out.line(Labels.title(self))
+        if let note = Labels.selection(self) { out.line(note) }
+        for (indicator, range) in sections {
+            out.line("")
+            out.line(Labels.heading(indicator))
+            let areaRows = rows[range].filter { !$0.isTotal }
+            if behindOnly, areaRows.isEmpty { out.line(Labels.noneBehind) }
+            let base = areaRows.map(\.depth).min() ?? 0
+            let columns = [TableColumn("CODE"), TableColumn("NAME"), TableColumn("KIND"), TableColumn("VALUE", rightAligned: true),
+                           TableColumn(Labels.denominatorTitle(indicator).uppercased(), rightAligned: true),
+                           TableColumn("COVERAGE", rightAligned: true), TableColumn("TARGET", rightAligned: true),
+                           TableColumn("STATUS"), TableColumn("FLAGS")]
+            var cells: [String] = []
+            cells.reserveCapacity(range.count * columns.count)
+            var indents: [Int] = []
+            indents.reserveCapacity(range.count)
+            for row in rows[range] {
+                indents.append(sort == .tree && !row.isTotal ? 2 * (row.depth - base) : 0)
+                cells.append(row.code)
+                cells.append(Labels.name(row, sort: sort))
+                cells.append(row.isTotal ? "" : row.kind.rawValue)
+                cells.append(Labels.value(row.value))
+                cells.append(Labels.denominator(row.denominator))
+                cells.append(Labels.coverage(row))
+                cells.append(Labels.target(row.target))
+                cells.append(row.status.rawValue)
+                cells.append(Labels.flags(row))
+            }
+            out.table(columns, cells, indents: indents, indentColumn: 1)
+        }
+        return out.string
+    }
+
+    private func markdown() -> String {
+        var out = CoverageText()
+        out.line("# " + Labels.markdownTitle(self))
+        out.line("")
+        out.line(Labels.markdownIntro(self))
+        if let note = Labels.selection(self) {
+            out.line("")
+            out.line(note)
+        }
+        for (indicator, range) in sections {
+            out.line("")
+            out.line("## " + Labels.markdownEscaped("\(indicator.id): \(indicator.label)"))
+            out.line("")
+            out.line(Labels.markdownEscaped(Labels.definition(indicator)) + ".")
+            out.line("")
+            let areaRows = rows[range].filter { !$0.isTotal }
+            if behindOnly, areaRows.isEmpty {
+                out.line(Labels.noneBehind)
+                out.line("")
+            }
+            let base = areaRows.map(\.depth).min() ?? 0
+            let header = ["Code", "Name", "Kind", "Value", Labels.denominatorTitle(indicator).capitalizedFirst,
+                          "Coverage", "Target", "Status", "Flags"]
+            out.line("| " + header.joined(separator: " | ") + " |")
+            out.line("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
+            for row in rows[range] {
+                let indent = sort == .tree && !row.isTotal ? String(repeating: "\u{00A0}\u{00A0}", count: row.depth - base) : ""
+                let name = Labels.markdownEscaped(Labels.name(row, sort: sort))
+                var cells = [row.code, row.isTotal ? "" : row.kind.rawValue, Labels.value(row.value),
+                             Labels.denominator(row.denominator), Labels.coverage(row), Labels.target(row.target),
+                             row.status.rawValue, Labels.flags(row)].map(Labels.markdownEscaped)
+                cells.insert(row.isTotal ? "**\(name)**" : indent + name, at: 1)
+                out.line("| " + cells.joined(separator: " | ") + " |")
+            }
+        }
+        return out.string
+    }
+
+    private func csv() -> String {
+        var out = CoverageText()
+        out.csvRecord(Labels.csvHeader)
+        let asOf = self.asOf.iso
+        for row in rows {
+            out.csvRecord([campaign, asOf, row.indicator, row.code, row.name, row.isTotal ? Labels.totalKind : row.kind.rawValue,
+                           String(row.depth), row.value.map(String.init) ?? "", row.denominator.map(String.init) ?? "",
+                           row.coverage.map(Labels.fraction) ?? "", Labels.machineTarget(row.target), row.status.rawValue,
+                           String(row.over), String(row.coverageIsMean)])
+        }
+        return out.string
+    }
+
+    /// The JSON document as `JSONOutput` writes `JSONReport` (pretty, sorted keys, slashes
+    /// unescaped), written directly.
+    private func json() -> String {
+        var out = CoverageText()
+        out.raw("{\n  \"asOf\" : ")
+        out.jsonString(asOf.iso)
+        out.raw(",\n  \"campaign\" : ")
+        out.jsonString(campaign)
+        out.raw(",\n  \"rows\" : [\n")
+        for (i, row) in rows.enumerated() {
+            out.raw(i == 0 ? "    {\n      \"code\" : " : ",\n    {\n      \"code\" : ")
+            out.jsonString(row.code)
+            out.raw(",\n      \"coverage\" : ")
+            out.raw(row.coverage.map(CoverageText.jsonNumber) ?? "null")
+            out.raw(",\n      \"denominator\" : ")
+            out.raw(row.denominator.map(String.init) ?? "null")
+            out.raw(",\n      \"depth\" : ")
+            out.raw(String(row.depth))
+            out.raw(",\n      \"indicator\" : ")
+            out.jsonString(row.indicator)
+            out.raw(",\n      \"kind\" : ")
+            out.jsonString(row.isTotal ? Labels.totalKind : row.kind.rawValue)
+            out.raw(",\n      \"name\" : ")
+            out.jsonString(row.name)
+            out.raw(",\n      \"status\" : ")
+            out.jsonString(row.status.rawValue)
+            out.raw(",\n      \"target\" : ")
+            switch row.target {
+            case let .share(share): out.raw(CoverageText.jsonNumber(share))
+            case let .count(count): out.raw(String(count))
+            }
+            out.raw(",\n      \"value\" : ")
+            out.raw(row.value.map(String.init) ?? "null")
+            out.raw("\n    }")
+        }
+        out.raw("\n  ]\n}\n")
+        return out.string
+    }
+
+    /// The JSON document: `{"campaign", "asOf", "rows": [...]}`.
+    struct JSONReport: Encodable {
+        var campaign: String
+        var asOf: String
+        var rows: [JSONRow]
+
+        init(_ report: CoverageReport) {
+            campaign = report.campaign
+            asOf = report.asOf.iso
+            rows = report.rows.map(JSONRow.init)
+        }
+    }
+
+    /// One row with exactly the documented keys; missing figures are `null`, never left out.
+    struct JSONRow: Encodable {
+        var row: Row
+
+        enum CodingKeys: String, CodingKey {
+            case code, name, kind, depth, indicator, value, denominator, coverage, target, status
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(row.code, forKey: .code)
+            try c.encode(row.name, forKey: .name)
+            try c.encode(row.isTotal ? Labels.totalKind : row.kind.rawValue, forKey: .kind)
+            try c.encode(row.depth, forKey: .depth)
+            try c.encode(row.indicator, forKey: .indicator)
+            try c.encode(row.value, forKey: .value)
+            try c.encode(row.denominator, forKey: .denominator)
+            try c.encode(row.coverage, forKey: .coverage)
+            switch row.target {
+            case let .share(share): try c.encode(share, forKey: .target)
+            case let .count(count): try c.encode(count, forKey: .target)
+            }
+            try c.encode(row.status.rawValue, forKey: .status)
+        }
+    }
+
+    /// Every word the report prints, in one place so that a string table can replace it.
+    enum Labels {
+        static let totalKind = "total"
+        static let noneBehind = "No area is behind."
+        static let csvHeader = ["campaign", "as_of", "indicator", "code", "name", "kind", "depth", "value", "denominator",
+                                "coverage", "target", "status", "over", "coverage_is_mean"]
+
+        /// "Coverage of Chiến dịch … (epay) under Huyện Nông Cống (404) on 20/11/2026, 45.0% of …".
+        static func title(_ r: CoverageReport) -> String {
+            "Coverage of \(r.campaignName) (\(r.campaign)) under \(r.startName) (\(r.startCode)) on \(r.asOf.vietnamese), "
+                + "\(percent(r.elapsedShare)) of the period \(r.periodStart.vietnamese)–\(r.periodEnd.vietnamese) elapsed"
+        }
+
+        static func markdownTitle(_ r: CoverageReport) -> String {
+            markdownEscaped("Coverage of \(r.campaignName) (\(r.campaign))")
+        }
+
+        static func markdownIntro(_ r: CoverageReport) -> String {
+            markdownEscaped("Under \(r.startName) (\(r.startCode)), on \(r.asOf.vietnamese): "
+                + "\(percent(r.elapsedShare)) of the period \(r.periodStart.vietnamese)–\(r.periodEnd.vietnamese) elapsed.")
+        }
+
+        /// Which rows are shown, when not all of them.
+        static func selection(_ r: CoverageReport) -> String? {
+            var parts: [String] = []
+            if let level = r.level { parts.append("Listing \(level); the total sums them.") }
+            if r.behindOnly { parts.append("Only areas behind their target.") }
+            return parts.isEmpty ? nil : parts.joined(separator: " ")
+        }
+
+        /// "epay: Tỷ lệ … — bank_account + ewallet over adults, target 50%, ratio of sums".
+        static func heading(_ indicator: Indicator) -> String {
+            "\(indicator.id): \(indicator.label) — \(definition(indicator))"
+        }
+
+        static func definition(_ indicator: Indicator) -> String {
+            let over = indicator.denominator.map { " over \($0)" } ?? " (a count)"
+            let mode: String
+            switch indicator.rollUp {
+            case .ratio: mode = "ratio of sums"
+            case .mean: mode = "parents show the mean of their units' coverage"
+            case .all: mode = "parents meet it only when all their units do"
+            }
+            var text = "\(indicator.numerator.joined(separator: " + "))\(over), target \(target(indicator.target))"
+            if !indicator.milestones.isEmpty {
+                text += " (milestones: " + indicator.milestones.map { "\(target($0.target)) by \($0.day.vietnamese)" }
+                    .joined(separator: ", ") + ")"
+            }
+            return text + ", " + mode
+        }
+
+        static func denominatorTitle(_ indicator: Indicator) -> String { indicator.denominator ?? "denominator" }
+
+        static func name(_ row: Row, sort: Sort) -> String {
+            if row.isTotal {
+                return row.summedAreas.map { "Total of \($0) area\($0 == 1 ? "" : "s")" } ?? "Total"
+            }
+            if sort != .tree, let within = row.within { return "\(row.name) — \(within)" }
+            return row.name
+        }
+
+        /// A value, or "-" for no data (never 0).
+        static func value(_ value: Int?) -> String { value.map(String.init) ?? "-" }
+
+        static func denominator(_ denominator: Int?) -> String { denominator.map(String.init) ?? "n/a" }
+
+        /// "96.6%", "n/a" without a ratio, "no data" without a value.
+        static func coverage(_ row: Row) -> String {
+            guard row.value != nil else { return "no data" }
+            return row.coverage.map(percent) ?? "n/a"
+        }
+
+        /// "50%", "96.6%" or a count.
+        static func target(_ target: Target) -> String {
+            switch target {
+            case let .share(share):
+                let tenths = Int((share * 1000).rounded())
+                return tenths % 10 == 0 ? "\(tenths / 10)%" : percent(share)
+            case let .count(count):
+                return String(count)
+            }
+        }
+
+        static func flags(_ row: Row) -> String {
+            switch (row.over, row.coverageIsMean) {
+            case (true, true): return "over, mean"
+            case (true, false): return "over"
+            case (false, true): return "mean"
+            case (false, false): return ""
+            }
+        }
+
+        /// One decimal, `.` as separator: 0.9655 → "96.6%".
+        static func percent(_ share: Double) -> String {
+            let tenths = Int((share * 1000).rounded())
+            let sign = tenths < 0 ? "-" : ""
+            return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)%"
+        }
+
+        /// Four decimals: 0.96551 → "0.9655".
+        static func fraction(_ share: Double) -> String {
+            let n = Int((share * 10_000).rounded())
+            let sign = n < 0 ? "-" : ""
+            let decimals = String(abs(n) % 10_000)
+            return "\(sign)\(abs(n) / 10_000)." + String(repeating: "0", count: 4 - decimals.count) + decimals
+        }
+
+        /// A share target as a fraction with four decimals, a count as an integer.
+        static func machineTarget(_ target: Target) -> String {
+            switch target {
+            case let .share(share): return fraction(share)
+            case let .count(count): return String(count)
+            }
+        }
+
+        static func markdownEscaped(_ text: String) -> String {
+            var out = ""
+            for ch in text {
+                switch ch {
+                case "|", "\\", "*", "_", "`", "[", "]", "<", ">": out += "\\\(ch)"
+                case "\n": out += " "
+                default: out.append(ch)
+                }
+            }
+            return out
+        }
+    }
+}
+
+/// UTF-8 output built in one buffer: fast for reports of 100,000 rows.
+struct CoverageText {
+    private(set) var bytes: [UInt8] = []
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    mutating func line(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(0x0A)
+    }
+
+    /// Aligned columns two spaces apart, as `TextTable.render` lays them out: a header line,
+    /// then one line per `columns.count` cells; trailing spaces trimmed. `indents` (one per
+    /// line) puts that many spaces before the cell of `indentColumn`, as if they were part of it.
+    mutating func table(_ columns: [TableColumn], _ cells: [String], indents: [Int]? = nil, indentColumn: Int = 0) {
+        let k = columns.count
+        var widths = columns.map { CoverageText.width($0.title) }
+        var cellWidths = [Int](repeating: 0, count: cells.count)
+        for (i, cell) in cells.enumerated() {
+            var w = CoverageText.width(cell)
+            if let indents, i % k == indentColumn { w += indents[i / k] }
+            cellWidths[i] = w
+            if w > widths[i % k] { widths[i % k] = w }
+        }
+        bytes.reserveCapacity(bytes.count + (cells.count / k + 1) * (widths.reduce(0, +) + 2 * k + 1))
+        func emit(_ cell: String, width: Int, indent: Int, column: Int) {
+            let pad = widths[column] - width
+            if column > 0 { spaces(2) }
+            if columns[column].rightAligned { spaces(pad) }
+            spaces(indent)
+            bytes.append(contentsOf: cell.utf8)
+            if !columns[column].rightAligned, column < k - 1 { spaces(pad) }
+        }
+        func endLine(from start: Int) {
+            while bytes.count > start, bytes[bytes.count - 1] == 0x20 { bytes.removeLast() }
+            bytes.append(0x0A)
+        }
+        var start = bytes.count
+        for (c, column) in columns.enumerated() { emit(column.title, width: CoverageText.width(column.title), indent: 0, column: c) }
+        endLine(from: start)
+        var i = 0
+        while i + k <= cells.count {
+            start = bytes.count
+            for c in 0..<k {
+                let indent = c == indentColumn ? indents?[i / k] ?? 0 : 0
+                emit(cells[i + c], width: cellWidths[i + c], indent: indent, column: c)
+            }
+            endLine(from: start)
+            i += k
+        }
+    }
+
+    private static let blanks = [UInt8](repeating: 0x20, count: 64)
+
+    private mutating func spaces(_ n: Int) {
+        var n = n
+        while n > 0 {
+            let chunk = min(n, CoverageText.blanks.count)
+            bytes.append(contentsOf: CoverageText.blanks[0..<chunk])
+            n -= chunk
+        }
+    }
+
+    /// Columns a cell takes: Unicode scalars, less combining diacritics (U+0300–U+036F), which
+    /// is the number of characters for the NFC text names are stored as.
+    static func width(_ text: String) -> Int {
+        var count = 0
+        var previous: UInt8 = 0
+        for b in text.utf8 {
+            if b & 0xC0 != 0x80 {
+                count += 1
+            } else if previous == 0xCC || (previous == 0xCD && b <= 0xAF) {
+                count -= 1
+            }
+            previous = b
+        }
+        return count
+    }
+
+    /// One CSV record as `CSVWriter.line` writes it: fields quoted only when they hold a
+    /// delimiter (`,` or `;`), a quote or a line break.
+    mutating func csvRecord(_ fields: [String]) {
+        for (i, field) in fields.enumerated() {
+            if i > 0 { bytes.append(0x2C) }
+            if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }) {
+                bytes.append(0x22)
+                for b in field.utf8 {
+                    if b == 0x22 { bytes.append(0x22) }
+                    bytes.append(b)
+                }
+                bytes.append(0x22)
+            } else {
+                bytes.append(contentsOf: field.utf8)
+            }
+        }
+        bytes.append(0x0A)
+    }
+
+    /// A JSON string literal as `JSONEncoder` writes it with `.withoutEscapingSlashes`.
+    mutating func jsonString(_ text: String) {
+        bytes.append(0x22)
+        for b in text.utf8 {
+            switch b {
+            case 0x22: bytes += [0x5C, 0x22]
+            case 0x5C: bytes += [0x5C, 0x5C]
+            case 0x0A: bytes += [0x5C, 0x6E]
+            case 0x0D: bytes += [0x5C, 0x72]
+            case 0x09: bytes += [0x5C, 0x74]
+            case 0x08: bytes += [0x5C, 0x62]
+            case 0x0C: bytes += [0x5C, 0x66]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0x0F)]]
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(0x22)
+    }
+
+    /// A finite number as `JSONEncoder` writes a `Double`: the shortest form, without `.0`.
+    static func jsonNumber(_ value: Double) -> String {
+        let text = value.description
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+    }
+}
+
+extension String {
+    /// The string with its first character upper-cased ("adults" → "Adults").
+    fileprivate var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import OutreachKit
+
+extension Outreach {
+    struct Coverage: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a campaign's coverage per area, rolled up the tree, against its targets.",
+            discussion: """
+                One row per area in tree order with value, denominator, coverage, target and status \
+                (met, on track, behind, no data), and a total row. Coverage sums values and \
+                denominators up the tree; it never averages percentages.
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var campaigns: CampaignOptions
+        @Option(help: "Campaign id, as in Campaigns/<id>.yaml.") var campaign: String
+        @Option(help: "Only this indicator.") var indicator: String?
+        @Option(help: "Start at this area (default: the campaign's scope).") var under: String?
+        @Option(help: "Only areas of this kind (commune, hamlet …) or this many levels below the start.")
+        var level: String?
+        @Option(help: "Count sessions up to this day (default today).") var asOf: Day?
+        @Flag(help: "Only the areas that are behind.") var behind = false
+        @Option(help: "Order of the rows: tree, coverage, name or code.") var sort: CoverageReport.Sort = .tree
+        @Option(help: "Output format: table, csv, json or md.") var format: CoverageFormat = .table
+
+        func validate() throws {
+            if let level, CoverageReport.LevelFilter(parsing: level) == nil {
+                throw ValidationError("--level takes a kind (province, district, commune, hamlet …) or a depth such as 2.")
+            }
+        }
+
+        func run() throws {
+            let definition = try campaigns.catalog().campaign(campaign)
+            let store = try database.open()
+            let day = asOf ?? .today()
+            var tree = try store.areaTree()
+            if definition.coversWholeTree { tree = tree.addingRoot(code: Campaign.wholeTreeScope, name: "Cả nước") }
+            let totals = try store.periodTotals(start: definition.start, end: definition.end, asOf: day)
+            var own: [Int: AreaTotals] = [:]
+            own.reserveCapacity(totals.count)
+            for (id, t) in totals { if let i = tree.index(ofID: id) { own[i] = t } }
+            let report = try CoverageReport(
+                campaign: definition, tree: tree, ownTotals: own,
+                options: .init(asOf: day, indicator: indicator, under: under,
+                               level: level.flatMap(CoverageReport.LevelFilter.init(parsing:)), behindOnly: behind, sort: sort))
+            Console.out(try report.rendered(as: format))
+        }
+    }
+}
+
+extension CoverageFormat: ExpressibleByArgument {}
+extension CoverageReport.Sort: ExpressibleByArgument {}
