@@ -47,22 +47,20 @@ public struct AreaTree: Sendable {
             byID[node.id] = i
             if let p = node.parent { children[p].append(i) } else { roots.append(i) }
         }
+        // Rows usually arrive in code order already: check before sorting.
         let byCodeOrder: (Int, Int) -> Bool = { nodes[$0].code < nodes[$1].code }
-        for i in children.indices where children[i].count > 1 { children[i].sort(by: byCodeOrder) }
-        roots.sort(by: byCodeOrder)
+        func sortIfNeeded(_ list: inout [Int]) {
+            for k in list.indices.dropFirst() where !byCodeOrder(list[k - 1], list[k]) {
+                list.sort(by: byCodeOrder)
+                return
+            }
+        }
+        for i in children.indices where children[i].count > 1 { sortIfNeeded(&children[i]) }
+        sortIfNeeded(&roots)
         self.children = children
         self.roots = roots
         self.indexByCode = byCode
         self.indexByID = byID
-    }
-
-    /// The same tree under one more root, above the current roots (a whole-country report).
-    public func addingRoot(code: String, name: String) -> AreaTree {
-        var all = nodes
-        let root = all.count
-        for i in roots { all[i].parent = root }
-        all.append(Node(id: 0, code: code, name: name, level: .country))
-        return AreaTree(nodes: all)
     }
 
     /// Index of the area with `code`.

@@ -140,12 +140,13 @@ extension Store {
         return depth
     }
 
-    /// The whole tree, in memory.
-    public func areaTree() throws -> AreaTree {
-        try read { db in try Store.areaTree(db) }
+    /// The whole tree, in memory; with `root`, under one more area above the top (a
+    /// whole-country report), built in the same pass.
+    public func areaTree(addingRoot root: (code: String, name: String)? = nil) throws -> AreaTree {
+        try read { db in try Store.areaTree(db, addingRoot: root) }
     }
 
-    static func areaTree(_ db: Database) throws -> AreaTree {
+    static func areaTree(_ db: Database, addingRoot root: (code: String, name: String)? = nil) throws -> AreaTree {
         // Read through the C API: the national tree has over 100,000 areas, and every report
         // starts here.
         let statement = try db.makeStatement(sql: """
@@ -190,6 +191,11 @@ extension Store {
             } else if let j = Store.binarySearch(ids, parents[i]) {
                 nodes[i].parent = j
             }
+        }
+        if let root {
+            let top = nodes.count
+            for i in nodes.indices where nodes[i].parent == nil { nodes[i].parent = top }
+            nodes.append(AreaTree.Node(id: 0, code: root.code, name: root.name, level: .country))
         }
         return AreaTree(nodes: nodes)
     }

@@ -17,9 +17,12 @@ extension Store {
             try Int64.fetchOne(db, sql: "SELECT id FROM period WHERE start = ? AND end = ?", arguments: [start.number, end.number])
         } ?? write { db in try Store.registerPeriod(db, start: start.number, end: end.number) }
         return try read { db in
-            let totals = try Store.totals(db, sql: """
-                SELECT area_id, sessions, last_day, \(Store.metricColumns) FROM period_total WHERE period_id = ?
-                """, arguments: [periodID])
+            let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") ?? 0
+            var dense = DenseTotals(size: Int(maxID) + 1)
+            try dense.add(db, sql: """
+                SELECT area_id, sessions, last_day, \(Store.metricColumns) FROM period_total WHERE period_id BETWEEN ? AND ?
+                """, Int(periodID), Int(periodID))
+            let totals = dense.dictionary()
             let last = totals.values.compactMap(\.lastDay).max()
             guard let last, last > through else { return totals }
             return try Store.totalsBetween(db, from: start.number, to: through.number)
@@ -53,83 +56,34 @@ extension Store {
     }
 
     /// Totals of live sessions dated `from`…`to` (day numbers, inclusive): whole months from
-    /// `area_month`, partial months from the sessions themselves.
+    /// `area_month`, partial months from the sessions themselves (through the day index).
+    ///
+    /// Summed in Swift into arrays indexed by area id (ids are dense), rather than by SQL
+    /// GROUP BYs that would sort millions of buckets or sessions at national scale.
     static func totalsBetween(_ db: Database, from: Int, to: Int) throws -> [Int64: AreaTotals] {
         let first = Day(number: from), last = Day(number: to)
-        let sessionsSQL = """
-            SELECT s.area_id, count(*), max(s.day), \(Metric.allCases.map { "sum(s.\($0.code))" }.joined(separator: ", "))
-            FROM session s WHERE s.day BETWEEN ? AND ?
-              AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
-            GROUP BY s.area_id
-            """
         func monthStart(_ m: Int) -> Int { Day(year: 1970 + m / 12, month: m % 12 + 1, day: 1)!.number }
         let firstMonth = first.monthIndex, lastMonth = last.monthIndex
-        // Whole months strictly inside the range, plus the end months when they are whole.
+        // Whole months inside the range (the end months too when they are whole).
         let wholeFrom = from == monthStart(firstMonth) ? firstMonth : firstMonth + 1
         let wholeTo = to == monthStart(lastMonth + 1) - 1 ? lastMonth : lastMonth - 1
-        var out: [Int64: AreaTotals] = [:]
-        func merge(_ part: [Int64: AreaTotals]) {
-            for (area, t) in part { out[area, default: AreaTotals()].add(t) }
-        }
+        let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") ?? 0
+        var sums = DenseTotals(size: Int(maxID) + 1)
+        let columns = Metric.allCases.map(\.code).joined(separator: ", ")
+        let monthSQL = "SELECT area_id, sessions, last_day, \(columns) FROM area_month WHERE month BETWEEN ? AND ?"
+        let sessionSQL = """
+            SELECT s.area_id, 1, s.day, \(Metric.allCases.map { "s.\($0.code)" }.joined(separator: ", "))
+            FROM session s WHERE s.day BETWEEN ? AND ?
+              AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+            """
         if wholeFrom <= wholeTo {
-            merge(try monthTotals(db, from: wholeFrom, to: wholeTo))
-            if wholeFrom > firstMonth { merge(try totals(db, sql: sessionsSQL, arguments: [from, monthStart(wholeFrom) - 1])) }
-            if wholeTo < lastMonth { merge(try totals(db, sql: sessionsSQL, arguments: [monthStart(wholeTo + 1), to])) }
+            try sums.add(db, sql: monthSQL, wholeFrom, wholeTo)
+            if wholeFrom > firstMonth { try sums.add(db, sql: sessionSQL, from, monthStart(wholeFrom) - 1) }
+            if wholeTo < lastMonth { try sums.add(db, sql: sessionSQL, monthStart(wholeTo + 1), to) }
         } else {
-            merge(try totals(db, sql: sessionsSQL, arguments: [from, to]))
+            try sums.add(db, sql: sessionSQL, from, to)
         }
-        return out
-    }
-
-    /// Sums `area_month` over months `from`…`to` per area. Aggregated here rather than by a SQL
-    /// GROUP BY, which would sort millions of buckets at national scale; read through the C API.
-    static func monthTotals(_ db: Database, from: Int, to: Int) throws -> [Int64: AreaTotals] {
-        let statement = try db.makeStatement(sql: """
-            SELECT area_id, sessions, last_day, \(metricColumns) FROM area_month WHERE month BETWEEN ? AND ?
-            """)
-        let stmt = statement.sqliteStatement
-        sqlite3_bind_int64(stmt, 1, Int64(from))
-        sqlite3_bind_int64(stmt, 2, Int64(to))
-        defer { sqlite3_reset(stmt) }
-        let width = MetricValues.width
-        var slotOf: [Int64: Int] = [:]
-        var areas: [Int64] = []
-        var sessions: [Int] = []
-        var lastDay: [Int] = []
-        var sums: [Int] = []
-        var recorded: [Bool] = []
-        while true {
-            let rc = sqlite3_step(stmt)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            let area = sqlite3_column_int64(stmt, 0)
-            let slot: Int
-            if let s = slotOf[area] { slot = s } else {
-                slot = areas.count
-                slotOf[area] = slot
-                areas.append(area)
-                sessions.append(0)
-                lastDay.append(Int.min)
-                sums.append(contentsOf: repeatElement(0, count: width))
-                recorded.append(contentsOf: repeatElement(false, count: width))
-            }
-            sessions[slot] += Int(sqlite3_column_int64(stmt, 1))
-            lastDay[slot] = max(lastDay[slot], Int(sqlite3_column_int64(stmt, 2)))
-            for i in 0..<width where sqlite3_column_type(stmt, Int32(3 + i)) != SQLITE_NULL {
-                sums[slot * width + i] += Int(sqlite3_column_int64(stmt, Int32(3 + i)))
-                recorded[slot * width + i] = true
-            }
-        }
-        var out: [Int64: AreaTotals] = [:]
-        out.reserveCapacity(areas.count)
-        for (slot, area) in areas.enumerated() {
-            var metrics = MetricValues()
-            for i in 0..<width where recorded[slot * width + i] { metrics.values[i] = sums[slot * width + i] }
-            out[area] = AreaTotals(sessions: sessions[slot], metrics: metrics, lastDay: Day(number: lastDay[slot]))
-        }
-        return out
+        return sums.dictionary()
     }
 
     /// Reads rows of `area_id, sessions, last_day, <metrics…>` into totals by area id.
@@ -140,6 +94,66 @@ extension Store {
             var metrics = MetricValues()
             for i in 0..<MetricValues.width { metrics.values[i] = row[3 + i] }
             out[row[0]] = AreaTotals(sessions: row[1], metrics: metrics, lastDay: (row[2] as Int?).map(Day.init(number:)))
+        }
+        return out
+    }
+}
+
+/// Totals per area id in flat arrays (area ids are dense), filled from query rows of
+/// `area_id, sessions, day, <metrics…>` read through the C API.
+struct DenseTotals {
+    private var sessions: [Int]
+    private var lastDay: [Int]
+    private var sums: [Int]
+    private var recorded: [Bool]
+    private static let width = MetricValues.width
+
+    init(size: Int) {
+        sessions = Array(repeating: 0, count: size)
+        lastDay = Array(repeating: Int.min, count: size)
+        sums = Array(repeating: 0, count: size * DenseTotals.width)
+        recorded = Array(repeating: false, count: size * DenseTotals.width)
+    }
+
+    mutating func add(_ db: Database, sql: String, _ a: Int, _ b: Int) throws {
+        let statement = try db.makeStatement(sql: sql)
+        let stmt = statement.sqliteStatement
+        sqlite3_bind_int64(stmt, 1, Int64(a))
+        sqlite3_bind_int64(stmt, 2, Int64(b))
+        defer { sqlite3_reset(stmt) }
+        let width = DenseTotals.width
+        try sessions.withUnsafeMutableBufferPointer { sessions in
+        try lastDay.withUnsafeMutableBufferPointer { lastDay in
+        try sums.withUnsafeMutableBufferPointer { sums in
+        try recorded.withUnsafeMutableBufferPointer { recorded in
+            while true {
+                let rc = sqlite3_step(stmt)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let area = Int(sqlite3_column_int64(stmt, 0))
+                guard area >= 0, area < sessions.count else { continue }
+                sessions[area] += Int(sqlite3_column_int64(stmt, 1))
+                let day = Int(sqlite3_column_int64(stmt, 2))
+                if day > lastDay[area] { lastDay[area] = day }
+                let base = area * width
+                for i in 0..<width where sqlite3_column_type(stmt, Int32(3 + i)) != SQLITE_NULL {
+                    sums[base + i] += Int(sqlite3_column_int64(stmt, Int32(3 + i)))
+                    recorded[base + i] = true
+                }
+            }
+        } } } }
+    }
+
+    /// The areas with at least one session.
+    func dictionary() -> [Int64: AreaTotals] {
+        var out: [Int64: AreaTotals] = [:]
+        let width = DenseTotals.width
+        for area in sessions.indices where sessions[area] > 0 {
+            var metrics = MetricValues()
+            for i in 0..<width where recorded[area * width + i] { metrics.values[i] = sums[area * width + i] }
+            out[Int64(area)] = AreaTotals(sessions: sessions[area], metrics: metrics, lastDay: Day(number: lastDay[area]))
         }
         return out
     }

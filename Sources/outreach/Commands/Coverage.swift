@@ -33,8 +33,7 @@ extension Outreach {
             let definition = try campaigns.catalog().campaign(campaign)
             let store = try database.open()
             let day = asOf ?? .today()
-            var tree = try store.areaTree()
-            if definition.coversWholeTree { tree = tree.addingRoot(code: Campaign.wholeTreeScope, name: "Cả nước") }
+            let tree = try store.areaTree(addingRoot: definition.coversWholeTree ? (Campaign.wholeTreeScope, "Cả nước") : nil)
             let totals = try store.periodTotals(start: definition.start, end: definition.end, asOf: day)
             var own: [Int: AreaTotals] = [:]
             own.reserveCapacity(totals.count)
