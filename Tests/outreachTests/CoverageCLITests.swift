@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+@Suite("The coverage command, end to end")
+struct CoverageCLITests {
+    /// Nông Cống with the sample hamlets, teams and sessions of Resources/sample.
+    private func district(_ cli: CLI) throws {
+        for args in [["init"], ["areas", "import", CLI.resource("areas/nong_cong.csv")],
+                     ["areas", "import", CLI.resource("sample/hamlets.csv")],
+                     ["teams", "import", CLI.resource("sample/teams.csv")],
+                     ["sessions", "import", CLI.resource("sample/sessions_excel.csv")]] {
+            let r = try cli.run(args + ["--db", "w.sqlite"])
+            try #require(r.status == 0, "\(args): \(r.stderr)")
+        }
+    }
+
+    private func rows(_ result: CLI.Result) throws -> [[String: Any]] {
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        return object?["rows"] as? [[String: Any]] ?? []
+    }
+
+    @Test("e-payment coverage: each commune's value and denominator are the sums of its hamlets'")
+    func communeEqualsSumOfHamlets() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try district(cli)
+        let campaigns = CLI.packageRoot.appendingPathComponent("Campaigns").path
+        let result = try cli.run("coverage", "--campaign", "thanh-toan-dien-tu", "--as-of", "2026-11-22",
+                                 "--format", "json", "--campaigns", campaigns, "--db", "w.sqlite")
+        #expect(result.status == 0, "\(result.stderr)")
+        let all = try rows(result)
+        let byCode = Dictionary(all.filter { $0["kind"] as? String != "total" }.map { ($0["code"] as! String, $0) },
+                                uniquingKeysWith: { a, _ in a })
+        for commune in ["16282", "16285"] {
+            let hamlets = byCode.values.filter { ($0["code"] as! String).hasPrefix(commune + "-") }
+            #expect(!hamlets.isEmpty)
+            let value = hamlets.compactMap { $0["value"] as? Int }.reduce(0, +)
+            let denominator = hamlets.compactMap { $0["denominator"] as? Int }.reduce(0, +)
+            #expect(byCode[commune]?["value"] as? Int == value)
+            #expect(byCode[commune]?["denominator"] as? Int == denominator)
+            let coverage = try #require(byCode[commune]?["coverage"] as? Double)
+            #expect(abs(coverage - Double(value) / Double(denominator)) < 1e-12)
+        }
+        // 16282-01: bank 6 + e-wallet 9 of 870 adults.
+        #expect(byCode["16282-01"]?["value"] as? Int == 15)
+        #expect(byCode["16282-04"]?["status"] as? String == "no data")
+        #expect(byCode["16279"]?["coverage"] is NSNull)
+    }
+
+    @Test("a voided session leaves the coverage; sessions after --as-of do not count yet")
+    func voidsAndAsOf() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try district(cli)
+        let campaigns = CLI.packageRoot.appendingPathComponent("Campaigns").path
+        func eid(_ asOf: String) throws -> Int? {
+            let r = try cli.run("coverage", "--campaign", "de-an-06", "--indicator", "eid-l2", "--under", "16282",
+                                "--as-of", asOf, "--format", "json", "--campaigns", campaigns, "--db", "w.sqlite")
+            return try rows(r).first { $0["code"] as? String == "16282" }?["value"] as? Int
+        }
+        #expect(try eid("2026-11-22") == 72)
+        #expect(try eid("2026-11-04") == 24)
+        let id = try cli.run("sessions", "list", "--under", "16282-03", "--format", "csv", "--db", "w.sqlite")
+            .stdout.split(separator: "\n")[1].split(separator: ",")[0]
+        #expect(try cli.run("sessions", "void", String(id), "--reason", "duplicate", "--db", "w.sqlite").status == 0)
+        #expect(try eid("2026-11-22") == 41)
+        let unknown = try cli.run("coverage", "--campaign", "nope", "--campaigns", campaigns, "--db", "w.sqlite")
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("de-an-06"))
+    }
+}
