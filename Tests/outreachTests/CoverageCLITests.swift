@@ -41,6 +41,16 @@ struct CoverageCLITests {
             let coverage = try #require(byCode[commune]?["coverage"] as? Double)
             #expect(abs(coverage - Double(value) / Double(denominator)) < 1e-12)
         }
+        // Under one commune only its part of the tree is read: the same figures.
+        let under = try rows(try cli.run("coverage", "--campaign", "thanh-toan-dien-tu", "--as-of", "2026-11-22", "--under", "16282",
+                                         "--format", "json", "--campaigns", campaigns, "--db", "w.sqlite"))
+        for row in under where row["kind"] as? String != "total" {
+            let code = row["code"] as! String
+            #expect(row["value"] as? Int == byCode[code]?["value"] as? Int, "\(code)")
+            #expect(row["denominator"] as? Int == byCode[code]?["denominator"] as? Int, "\(code)")
+            #expect(row["status"] as? String == byCode[code]?["status"] as? String, "\(code)")
+        }
+        #expect(under.count == 6)
         // 16282-01: bank 6 + e-wallet 9 of 870 adults.
         #expect(byCode["16282-01"]?["value"] as? Int == 15)
         #expect(byCode["16282-04"]?["status"] as? String == "no data")

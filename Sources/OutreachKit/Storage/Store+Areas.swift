@@ -146,12 +146,35 @@ extension Store {
         try read { db in try Store.areaTree(db, addingRoot: root) }
     }
 
-    static func areaTree(_ db: Database, addingRoot root: (code: String, name: String)? = nil) throws -> AreaTree {
+    /// Only the area `code`, everything below it and its chain of ancestors: what a report that
+    /// starts there needs, without loading the whole country. Nil when there is no such area.
+    public func areaTree(around code: String, addingRoot root: (code: String, name: String)? = nil) throws -> AreaTree? {
+        try read { db in
+            guard try Int64.fetchOne(db, sql: "SELECT id FROM area WHERE code = ?", arguments: [code]) != nil else { return nil }
+            return try Store.areaTree(db, addingRoot: root, around: code)
+        }
+    }
+
+    static func areaTree(_ db: Database, addingRoot root: (code: String, name: String)? = nil,
+                         around code: String? = nil) throws -> AreaTree {
         // Read through the C API: the national tree has over 100,000 areas, and every report
         // starts here.
-        let statement = try db.makeStatement(sql: """
-            SELECT id, code, name, level, local_kind, parent_id, population, adults, working_age, households FROM area ORDER BY id
-            """)
+        let columns = "id, code, name, level, local_kind, parent_id, population, adults, working_age, households"
+        let statement: Statement
+        if let code {
+            statement = try db.makeStatement(sql: """
+                WITH RECURSIVE sub(id) AS (
+                    SELECT id FROM area WHERE code = ?1
+                    UNION ALL SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id),
+                up(id, parent_id) AS (
+                    SELECT id, parent_id FROM area WHERE code = ?1
+                    UNION ALL SELECT a.id, a.parent_id FROM area a JOIN up ON a.id = up.parent_id)
+                SELECT \(columns) FROM area WHERE id IN (SELECT id FROM sub UNION SELECT id FROM up) ORDER BY id
+                """)
+            try statement.setArguments([code])
+        } else {
+            statement = try db.makeStatement(sql: "SELECT \(columns) FROM area ORDER BY id")
+        }
         let stmt = statement.sqliteStatement
         var ids: [Int64] = []
         var parents: [Int64] = []

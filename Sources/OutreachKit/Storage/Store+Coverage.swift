@@ -10,7 +10,10 @@ extension Store {
     /// row per area whatever the number of sessions. An as-of day before the period's last
     /// session is answered from the monthly totals of the whole months and the sessions of the
     /// partial months at each end.
-    public func periodTotals(start: Day, end: Day, asOf: Day) throws -> [Int64: AreaTotals] {
+    ///
+    /// With `areas`, only those areas are read (a report under one commune).
+    public func periodTotals(start: Day, end: Day, asOf: Day, areas: [Int64]? = nil) throws -> [Int64: AreaTotals] {
+        let filter = areas.map { " AND area_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         let through = min(end, asOf)
         if through < start { return [:] }
         let periodID = try read { db in
@@ -20,12 +23,12 @@ extension Store {
             let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") ?? 0
             var dense = DenseTotals(size: Int(maxID) + 1)
             try dense.add(db, sql: """
-                SELECT area_id, sessions, last_day, \(Store.metricColumns) FROM period_total WHERE period_id BETWEEN ? AND ?
+                SELECT area_id, sessions, last_day, \(Store.metricColumns) FROM period_total WHERE period_id BETWEEN ? AND ?\(filter)
                 """, Int(periodID), Int(periodID))
             let totals = dense.dictionary()
             let last = totals.values.compactMap(\.lastDay).max()
             guard let last, last > through else { return totals }
-            return try Store.totalsBetween(db, from: start.number, to: through.number)
+            return try Store.totalsBetween(db, from: start.number, to: through.number, filter: filter)
         }
     }
 
@@ -60,7 +63,7 @@ extension Store {
     ///
     /// Summed in Swift into arrays indexed by area id (ids are dense), rather than by SQL
     /// GROUP BYs that would sort millions of buckets or sessions at national scale.
-    static func totalsBetween(_ db: Database, from: Int, to: Int) throws -> [Int64: AreaTotals] {
+    static func totalsBetween(_ db: Database, from: Int, to: Int, filter: String = "") throws -> [Int64: AreaTotals] {
         let first = Day(number: from), last = Day(number: to)
         func monthStart(_ m: Int) -> Int { Day(year: 1970 + m / 12, month: m % 12 + 1, day: 1)!.number }
         let firstMonth = first.monthIndex, lastMonth = last.monthIndex
@@ -70,10 +73,10 @@ extension Store {
         let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") ?? 0
         var sums = DenseTotals(size: Int(maxID) + 1)
         let columns = Metric.allCases.map(\.code).joined(separator: ", ")
-        let monthSQL = "SELECT area_id, sessions, last_day, \(columns) FROM area_month WHERE month BETWEEN ? AND ?"
+        let monthSQL = "SELECT area_id, sessions, last_day, \(columns) FROM area_month WHERE month BETWEEN ? AND ?\(filter)"
         let sessionSQL = """
             SELECT s.area_id, 1, s.day, \(Metric.allCases.map { "s.\($0.code)" }.joined(separator: ", "))
-            FROM session s WHERE s.day BETWEEN ? AND ?
+            FROM session s WHERE s.day BETWEEN ? AND ?\(filter.replacingOccurrences(of: "area_id", with: "s.area_id"))
               AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
             """
         if wholeFrom <= wholeTo {

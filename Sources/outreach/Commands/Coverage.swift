@@ -33,8 +33,17 @@ extension Outreach {
             let definition = try campaigns.catalog().campaign(campaign)
             let store = try database.open()
             let day = asOf ?? .today()
-            let tree = try store.areaTree(addingRoot: definition.coversWholeTree ? (Campaign.wholeTreeScope, "Cả nước") : nil)
-            let totals = try store.periodTotals(start: definition.start, end: definition.end, asOf: day)
+            // Under one area, only its part of the tree (and its ancestors, for the scope) is read.
+            let root = definition.coversWholeTree ? (code: Campaign.wholeTreeScope, name: "Cả nước") : nil
+            let tree: AreaTree
+            var areas: [Int64]? = nil
+            if let under, let part = try store.areaTree(around: under, addingRoot: root) {
+                tree = part
+                areas = part.nodes.map(\.id).filter { $0 != 0 }
+            } else {
+                tree = try store.areaTree(addingRoot: root)
+            }
+            let totals = try store.periodTotals(start: definition.start, end: definition.end, asOf: day, areas: areas)
             var own: [Int: AreaTotals] = [:]
             own.reserveCapacity(totals.count)
             for (id, t) in totals { if let i = tree.index(ofID: id) { own[i] = t } }
