@@ -89,17 +89,6 @@ extension Store {
         return sums.dictionary()
     }
 
-    /// Reads rows of `area_id, sessions, last_day, <metrics…>` into totals by area id.
-    static func totals(_ db: Database, sql: String, arguments: StatementArguments) throws -> [Int64: AreaTotals] {
-        var out: [Int64: AreaTotals] = [:]
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try cursor.next() {
-            var metrics = MetricValues()
-            for i in 0..<MetricValues.width { metrics.values[i] = row[3 + i] }
-            out[row[0]] = AreaTotals(sessions: row[1], metrics: metrics, lastDay: (row[2] as Int?).map(Day.init(number:)))
-        }
-        return out
-    }
 }
 
 /// Totals per area id in flat arrays (area ids are dense), filled from query rows of

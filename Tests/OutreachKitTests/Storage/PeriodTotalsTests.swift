@@ -6,11 +6,17 @@ import Testing
 /// Totals per area computed the slow way, straight from the live sessions.
 private func bruteForce(_ store: Store, from: Day, to: Day) throws -> [Int64: AreaTotals] {
     try store.read { db in
-        try Store.totals(db, sql: """
+        var out: [Int64: AreaTotals] = [:]
+        for row in try Row.fetchAll(db, sql: """
             SELECT s.area_id, count(*), max(s.day), \(Metric.allCases.map { "sum(s.\($0.code))" }.joined(separator: ", "))
             FROM session s WHERE s.day BETWEEN ? AND ?
               AND s.id NOT IN (SELECT session_id FROM session_void) GROUP BY s.area_id
-            """, arguments: [from.number, to.number])
+            """, arguments: [from.number, to.number]) {
+            var metrics = MetricValues()
+            for i in 0..<MetricValues.width { metrics.values[i] = row[3 + i] }
+            out[row[0]] = AreaTotals(sessions: row[1], metrics: metrics, lastDay: Day(number: row[2]))
+        }
+        return out
     }
 }
 
