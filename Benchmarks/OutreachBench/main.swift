@@ -5,6 +5,7 @@ import OutreachKit
 ///
 ///   OutreachBench csv FILE            parse a CSV file, touching every field (no SQLite)
 ///   OutreachBench areas FILE DB       import an areas file into a new workspace DB
+///   OutreachBench tree DB             load the area tree 5 times, print each time in ms
 let args = CommandLine.arguments.dropFirst()
 
 func fail(_ text: String) -> Never {
@@ -31,8 +32,16 @@ do {
         let rows = try AreaFile.read(try CSVReader(path: file))
         let s = try store.importAreas(rows, file: file, on: Day(number: 20_000))
         print("areas added \(s.added) updated \(s.updated)")
+    case "tree":
+        guard args.count == 2 else { fail("usage: OutreachBench tree DB") }
+        let store = try Store.open(path: args[args.startIndex + 1])
+        for _ in 0..<5 {
+            let t0 = Date()
+            let tree = try store.areaTree()
+            print("tree of \(tree.nodes.count) areas: \(Int(Date().timeIntervalSince(t0) * 1000)) ms")
+        }
     default:
-        fail("usage: OutreachBench csv|areas …")
+        fail("usage: OutreachBench csv|areas|tree …")
     }
 } catch let error as UserFacingError {
     fail(error.message)

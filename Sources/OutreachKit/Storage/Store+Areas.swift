@@ -176,9 +176,13 @@ extension Store {
             statement = try db.makeStatement(sql: "SELECT \(columns) FROM area ORDER BY id")
         }
         let stmt = statement.sqliteStatement
+        let expected = code == nil ? (try Int.fetchOne(db, sql: "SELECT count(*) FROM area") ?? 0) : 0
         var ids: [Int64] = []
         var parents: [Int64] = []
         var nodes: [AreaTree.Node] = []
+        ids.reserveCapacity(expected)
+        parents.reserveCapacity(expected)
+        nodes.reserveCapacity(expected + 1)
         var levels: [String: AreaLevel] = [:]
         func text(_ column: Int32) -> String? {
             guard let p = sqlite3_column_text(stmt, column) else { return nil }
