@@ -58,7 +58,7 @@ public enum AreaFile {
             rows.append(AreaRow(line: r.line, code: code, name: name, level: level, localKind: local,
                                 parentCode: parent, attributes: attributes))
         } }
-        for p in csvProblems.items { problems.add(line: p.line, column: p.column, p.text) }
+        problems.append(csvProblems)
         try problems.check()
         return rows
     }

@@ -20,7 +20,9 @@ public enum MemberFile {
         var firstLine: [StableID: Int] = [:]
         var leaderOf: [String: MemberRow] = [:]
         let width = reader.header.count
-        try reader.forEachRecord { r in
+        // A broken quote ends the pass but is reported with the rows before it.
+        var shape = DiagnosticList(file: reader.name)
+        try shape.collecting(header: reader.header) { try reader.forEachRecord { r in
             guard r.checkWidth(width, into: &problems) else { return }
             let before = problems.total
             let team = r.text(header["team"], column: "team", into: &problems)
@@ -65,7 +67,8 @@ public enum MemberFile {
                 leaderOf[team] = row
             }
             rows.append(row)
-        }
+        } }
+        problems.append(shape)
         try problems.check()
         return (rows, warnings)
     }

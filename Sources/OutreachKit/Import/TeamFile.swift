@@ -18,7 +18,9 @@ public enum TeamFile {
         var rows: [TeamRow] = []
         var firstLine: [String: Int] = [:]
         let width = reader.header.count
-        try reader.forEachRecord { r in
+        // A broken quote ends the pass but is reported with the rows before it.
+        var shape = DiagnosticList(file: reader.name)
+        try shape.collecting(header: reader.header) { try reader.forEachRecord { r in
             guard r.checkWidth(width, into: &problems) else { return }
             let before = problems.total
             let code = r.text(header["code"], column: "code", into: &problems)
@@ -66,7 +68,8 @@ public enum TeamFile {
             rows.append(TeamRow(line: r.line, team: Team(
                 code: code, name: name, kind: kind, areaCode: area, leader: leader.map(Member.canonicalName),
                 leaderPhone: phone, formed: formed, status: status)))
-        }
+        } }
+        problems.append(shape)
         try problems.check()
         return (rows, warnings)
     }

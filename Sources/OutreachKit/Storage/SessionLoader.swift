@@ -36,8 +36,6 @@ struct SessionLoader {
         problems = DiagnosticList(file: reader.name, limit: problemLimit)
     }
 
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
     mutating func run(progress: ImportProgress?) throws {
         let file = reader.name
         let bulk = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM session LIMIT 1)") == 0
@@ -490,7 +488,7 @@ final class SessionProducer: @unchecked Sendable {
         } }
         if batch.count > 0 { queue.put(batch) }
         if let progress { progress(total ?? 0, total, rows) }
-        for p in csvProblems.items { problems.add(line: p.line, column: p.column, p.text) }
+        problems.append(csvProblems)
         result.rows = rows
         result.problems = problems
         result.warnings = warnings
@@ -498,8 +496,8 @@ final class SessionProducer: @unchecked Sendable {
     }
 }
 
-/// A text cell ready to bind: absent/empty, raw UTF-8 bytes in the reader's buffer, or a
-/// normalised copy when the bytes were decomposed (NFD) Unicode.
+/// A text cell as read: absent/empty, raw UTF-8 bytes in the reader's buffer, or a normalised
+/// copy when the bytes were decomposed (NFD) Unicode; copied into a batch by `SessionBatch.store`.
 enum TextField {
     case absent
     case raw(UnsafeBufferPointer<UInt8>)
@@ -517,26 +515,6 @@ enum TextField {
         if ascii { self = .raw(bytes); return }
         guard UTF8Check.isValid(bytes) else { self = .invalid; return }
         self = marks ? .normalized(TextFolding.normalizedName(String(decoding: bytes, as: UTF8.self))) : .raw(bytes)
-    }
-
-    /// The text, for the slow paths.
-    var string: String? {
-        switch self {
-        case .absent, .invalid: return nil
-        case .raw(let b): return String(decoding: b, as: UTF8.self)
-        case .normalized(let s): return s
-        }
-    }
-
-    func bind(_ stmt: OpaquePointer?, _ index: Int32, _ transient: sqlite3_destructor_type) {
-        switch self {
-        case .absent, .invalid:
-            sqlite3_bind_null(stmt, index)
-        case .raw(let b):
-            b.withMemoryRebound(to: CChar.self) { sqlite3_bind_text(stmt, index, $0.baseAddress, Int32(b.count), nil) }
-        case .normalized(let s):
-            sqlite3_bind_text(stmt, index, s, -1, transient)
-        }
     }
 }
 

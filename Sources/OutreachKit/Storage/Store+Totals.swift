@@ -1,27 +1,6 @@
 import GRDB
 
 extension Store {
-    /// Live session totals per area (the session's own area, not rolled up), by area id, from
-    /// the monthly running totals; with `through`, months after that day's month are left out.
-    public func areaTotals(throughMonthOf day: Day? = nil) throws -> [Int64: AreaTotals] {
-        try read { db in try Store.areaTotals(db, throughMonth: day?.monthIndex) }
-    }
-
-    static func areaTotals(_ db: Database, throughMonth: Int? = nil) throws -> [Int64: AreaTotals] {
-        let columns = Metric.allCases.map { "sum(\($0.code))" }.joined(separator: ", ")
-        let filter = throughMonth.map { "WHERE month <= \($0)" } ?? ""
-        var out: [Int64: AreaTotals] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT area_id, sum(sessions), max(last_day), \(columns) FROM area_month \(filter) GROUP BY area_id
-            """)
-        while let row = try rows.next() {
-            var metrics = MetricValues()
-            for i in 0..<Metric.allCases.count { metrics.values[i] = row[3 + i] }
-            out[row[0]] = AreaTotals(sessions: row[1], metrics: metrics, lastDay: (row[2] as Int?).map(Day.init(number:)))
-        }
-        return out
-    }
-
     /// Recomputes, from its live sessions, every running total that a session of `areaID` on
     /// `day` counts in: its month, and each registered campaign period containing the day.
     static func recomputeTotals(_ db: Database, areaID: Int64, day: Int) throws {

@@ -72,6 +72,12 @@ struct DiagnosticList {
 
     var isEmpty: Bool { total == 0 }
 
+    /// Adds the problems of another list (a second pass over the same file).
+    mutating func append(_ other: DiagnosticList) {
+        for p in other.items { add(line: p.line, column: p.column, p.text) }
+        total += other.total - other.items.count
+    }
+
     /// Puts the kept problems in line order (problems found by two passes).
     mutating func sortByLine() {
         items.sort { $0.line < $1.line }
