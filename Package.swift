@@ -15,8 +15,15 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "OutreachResources",
+            path: "Resources",
+            sources: ["OutreachResources.swift"],
+            resources: [.copy("labels"), .copy("areas"), .copy("sample")]
+        ),
+        .target(
             name: "OutreachKit",
             dependencies: [
+                "OutreachResources",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),

@@ -49,3 +49,15 @@ extension Day: ExpressibleByArgument {
     /// Reads `2026-11-20` or `20/11/2026` from the command line.
     public init?(argument: String) { self.init(parsing: argument) }
 }
+
+/// The `--lang` option of every command that prints for people.
+struct LanguageOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Language of what people read: vi (default) or en (default: $OUTREACH_LANG, else vi).", valueName: "vi|en"))
+    var lang: String?
+
+    /// The labels of the chosen language.
+    func labels() throws -> Labels {
+        Labels(try Language.resolve(option: lang, environment: ProcessInfo.processInfo.environment))
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import OutreachResources
+
+/// The language people read: Vietnamese first, English on request.
+public enum Language: String, CaseIterable, Sendable {
+    case vi
+    case en
+
+    /// The language chosen by an option (`--lang`), else by `OUTREACH_LANG`, else Vietnamese.
+    /// Accepts `vi`, `en` and locale-like spellings (`vi_VN`, `en-US`, `EN`).
+    public static func resolve(option: String?, environment: [String: String]) throws(LanguageError) -> Language {
+        if let option, !option.isEmpty {
+            guard let language = Language(loosely: option) else { throw .unknown(option, source: "--lang") }
+            return language
+        }
+        if let env = environment["OUTREACH_LANG"], !env.isEmpty {
+            guard let language = Language(loosely: env) else { throw .unknown(env, source: "OUTREACH_LANG") }
+            return language
+        }
+        return .vi
+    }
+
+    /// `vi`, `VI`, `vi_VN`, `vi-VN.UTF-8` → `.vi`.
+    public init?(loosely text: String) {
+        let prefix = text.lowercased().prefix(while: { $0.isLetter })
+        guard let language = Language(rawValue: String(prefix)) else { return nil }
+        self = language
+    }
+}
+
+/// A language that Outreach does not speak.
+public enum LanguageError: Error, Equatable, UserFacingError {
+    case unknown(String, source: String)
+
+    public var message: String {
+        switch self {
+        case let .unknown(text, source):
+            "\(source): \"\(text)\" is not a language Outreach speaks. Write vi (Tiếng Việt) or en (English)."
+        }
+    }
+}
+
+/// Everything people read, in one language: the label tables of `Resources/labels/*.json`
+/// (flat `key → text`, placeholders written `{name}`) and the way numbers, shares and dates are
+/// written (`1.010`, `96,6%`, `20/11/2026` in Vietnamese; `1,010`, `96.6%`, `20 Nov 2026` in
+/// English).
+///
+/// Machine formats (CSV, JSON) never go through `Labels`: they keep ISO dates, `.` decimals and
+/// English keys.
+public struct Labels: Sendable {
+    public let language: Language
+    private let table: [String: String]
+
+    /// The labels of `language`, read once per process from the bundled table.
+    public init(_ language: Language) {
+        self.language = language
+        self.table = Labels.cache[language] ?? [:]
+    }
+
+    /// Labels over a given table (tests).
+    public init(language: Language, table: [String: String]) {
+        self.language = language
+        self.table = table
+    }
+
+    /// The text of `key`, or `⟦key⟧` when the table lacks it (a test keeps the tables complete).
+    public subscript(_ key: String) -> String {
+        table[key] ?? "⟦\(key)⟧"
+    }
+
+    /// The text of `key` with its `{name}` placeholders filled.
+    public func callAsFunction(_ key: String, _ values: KeyValuePairs<String, String>) -> String {
+        var text = self[key]
+        for (name, value) in values {
+            text = text.replacingOccurrences(of: "{\(name)}", with: value)
+        }
+        return text
+    }
+
+    /// Whether the table has `key`.
+    public func has(_ key: String) -> Bool { table[key] != nil }
+
+    // MARK: Numbers
+
+    /// The thousands separator: `.` in Vietnamese, `,` in English.
+    public var groupSeparator: Character { language == .vi ? "." : "," }
+
+    /// The decimal separator: `,` in Vietnamese, `.` in English.
+    public var decimalSeparator: Character { language == .vi ? "," : "." }
+
+    /// A whole number with grouped thousands: 1010 → `1.010` (vi), `1,010` (en).
+    public func count(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = n < 0 ? "-" : ""
+        out.reserveCapacity(digits.count + digits.count / 3 + 1)
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(groupSeparator) }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// A number with `digits` decimals: 12.5 → `12,5` (vi), `12.5` (en).
+    public func decimal(_ x: Double, digits: Int = 1) -> String {
+        var scale = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int((x * Double(scale)).rounded())
+        let sign = scaled < 0 ? "-" : ""
+        var text = sign + count(abs(scaled) / scale)
+        if digits > 0 {
+            let fraction = String(abs(scaled) % scale)
+            text.append(decimalSeparator)
+            text += String(repeating: "0", count: digits - fraction.count) + fraction
+        }
+        return text
+    }
+
+    /// A share as a percentage with one decimal: 0.9655 → `96,6%` (vi), `96.6%` (en).
+    public func percent(_ share: Double, digits: Int = 1) -> String {
+        decimal(share * 100, digits: digits) + "%"
+    }
+
+    /// A share target as people write it: whole percentages without decimals (`50%`), others
+    /// with one (`92,5%`).
+    public func targetPercent(_ share: Double) -> String {
+        let tenths = Int((share * 1000).rounded())
+        return tenths % 10 == 0 ? count(tenths / 10) + "%" : percent(share)
+    }
+
+    // MARK: Dates
+
+    /// A day as people write it: `20/11/2026` (vi), `20 Nov 2026` (en).
+    public func date(_ day: Day) -> String {
+        let c = day.components
+        switch language {
+        case .vi:
+            return "\(c.day < 10 ? "0" : "")\(c.day)/\(c.month < 10 ? "0" : "")\(c.month)/\(c.year)"
+        case .en:
+            return "\(c.day) \(self["month.\(c.month)"].prefix(3)) \(c.year)"
+        }
+    }
+
+    /// A day written out, as in a document's date line: `ngày 20 tháng 11 năm 2026`,
+    /// `20 November 2026`.
+    public func longDate(_ day: Day) -> String {
+        let c = day.components
+        // Vietnamese documents write days below 10 and the months 1 and 2 with a leading zero
+        // (Decree 30/2020); the month table carries the month's zero.
+        return self("date.long", ["day": c.day < 10 && language == .vi ? "0\(c.day)" : String(c.day),
+                                  "monthName": self["month.\(c.month)"], "year": String(c.year)])
+    }
+
+    // MARK: Tables
+
+    /// The bundled table of `language`, parsed (tests compare the languages' keys).
+    public static func bundledTable(_ language: Language) throws -> [String: String] {
+        let url = OutreachResources.file("labels", "\(language.rawValue).json")
+        let data = try Data(contentsOf: url)
+        guard let table = try JSONSerialization.jsonObject(with: data) as? [String: String] else {
+            throw LabelTableError(file: url.lastPathComponent)
+        }
+        return table
+    }
+
+    private static let cache: [Language: [String: String]] = {
+        var out: [Language: [String: String]] = [:]
+        for language in Language.allCases { out[language] = (try? bundledTable(language)) ?? [:] }
+        return out
+    }()
+}
+
+/// A label table that is not a flat JSON object of strings.
+public struct LabelTableError: Error, CustomStringConvertible {
+    public var file: String
+    public var description: String { "\(file) must be one JSON object whose values are all strings" }
+}
