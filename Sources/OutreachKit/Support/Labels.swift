@@ -40,7 +40,7 @@ public enum LanguageError: Error, Equatable, UserFacingError {
     }
 }
 
-/// Everything people read, in one language: the label tables of `Resources/labels/*.json`
+/// Everything people read, in one language: the label tables of `Resources/labels/LANG/*.json`
 /// (flat `key → text`, placeholders written `{name}`) and the way numbers, shares and dates are
 /// written (`1.010`, `96,6%`, `20/11/2026` in Vietnamese; `1,010`, `96.6%`, `20 Nov 2026` in
 /// English).
@@ -51,7 +51,7 @@ public struct Labels: Sendable {
     public let language: Language
     private let table: [String: String]
 
-    /// The labels of `language`, read once per process from the bundled table.
+    /// The labels of `language`, read once per process from the bundled tables.
     public init(_ language: Language) {
         self.language = language
         self.table = Labels.cache[language] ?? [:]
@@ -152,12 +152,24 @@ public struct Labels: Sendable {
 
     // MARK: Tables
 
-    /// The bundled table of `language`, parsed (tests compare the languages' keys).
+    /// The bundled table of `language`: every `Resources/labels/LANG/*.json` file (flat objects of
+    /// strings), merged. A key defined in two files is an error, so no label hides another.
     public static func bundledTable(_ language: Language) throws -> [String: String] {
-        let url = OutreachResources.file("labels", "\(language.rawValue).json")
-        let data = try Data(contentsOf: url)
-        guard let table = try JSONSerialization.jsonObject(with: data) as? [String: String] else {
-            throw LabelTableError(file: url.lastPathComponent)
+        let folder = OutreachResources.folder("labels").appendingPathComponent(language.rawValue, isDirectory: true)
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        var table: [String: String] = [:]
+        for url in files {
+            let name = "\(language.rawValue)/\(url.lastPathComponent)"
+            guard let part = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: String] else {
+                throw LabelTableError(file: name, problem: "must be one JSON object whose values are all strings")
+            }
+            for (key, text) in part {
+                guard table.updateValue(text, forKey: key) == nil else {
+                    throw LabelTableError(file: name, problem: "defines \"\(key)\" again; another file of labels/\(language.rawValue) already has it")
+                }
+            }
         }
         return table
     }
@@ -172,5 +184,6 @@ public struct Labels: Sendable {
 /// A label table that is not a flat JSON object of strings.
 public struct LabelTableError: Error, CustomStringConvertible {
     public var file: String
-    public var description: String { "\(file) must be one JSON object whose values are all strings" }
+    public var problem: String
+    public var description: String { "Resources/labels/\(file) \(problem)" }
 }
