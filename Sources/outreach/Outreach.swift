@@ -12,6 +12,7 @@ struct Outreach: ParsableCommand {
             environment variable, else ./outreach.sqlite.
             """,
         subcommands: [Init.self, Areas.self, Teams.self, Members.self, Structure.self, Log.self, Sessions.self, Leaflets.self, Campaigns.self, Coverage.self]
+            + [Export.self, Merge.self, Backup.self, Check.self]
     )
 
     /// Parses, runs, and turns every failure into a message that says what to do.

@@ -196,6 +196,58 @@ enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v4 bundles: revision stamps, merge history, allowed negative stock") { db in
+            let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+            try db.execute(sql: """
+                -- When each area, team and member was last changed (UTC, ms), carried by bundles:
+                -- a merge keeps the later version of a row changed in two copies. '' = never
+                -- changed since it was added (or since before this migration), older than any
+                -- stamp. Triggers stamp every change, whoever makes it; a merge then writes the
+                -- stamp of the version it keeps.
+                ALTER TABLE area ADD COLUMN revised TEXT NOT NULL DEFAULT '';
+                ALTER TABLE team ADD COLUMN revised TEXT NOT NULL DEFAULT '';
+                ALTER TABLE member ADD COLUMN revised TEXT NOT NULL DEFAULT '';
+                CREATE TRIGGER area_stamp_update
+                AFTER UPDATE OF code, name, level, local_kind, parent_id, population, adults, working_age, households ON area
+                BEGIN UPDATE area SET revised = \(now) WHERE id = NEW.id; END;
+                CREATE TRIGGER team_stamp_update
+                AFTER UPDATE OF code, name, kind, area_id, leader, leader_phone, formed, status, inactive_since ON team
+                BEGIN UPDATE team SET revised = \(now) WHERE id = NEW.id; END;
+                CREATE TRIGGER member_stamp_update
+                AFTER UPDATE OF uuid, team_id, name, phone, role, joined, left ON member
+                BEGIN UPDATE member SET revised = \(now) WHERE id = NEW.id; END;
+
+                -- An allocation recorded with --allow-negative: `outreach check` accepts the
+                -- negative stock it causes.
+                ALTER TABLE leaflet_move ADD COLUMN allowed_negative INTEGER NOT NULL DEFAULT 0
+                    CHECK (allowed_negative IN (0, 1));
+
+                -- Bundles merged here, by the checksum of their records (provenance; a second
+                -- merge of the same bundle changes nothing, this row included).
+                CREATE TABLE bundle_merge (
+                    id INTEGER PRIMARY KEY,
+                    body_sha256 TEXT NOT NULL UNIQUE,
+                    source_workspace TEXT NOT NULL,
+                    exported TEXT NOT NULL,
+                    merged TEXT NOT NULL,
+                    added INTEGER NOT NULL
+                );
+
+                -- The version of a row a merge did not keep (an area, team or member changed in two
+                -- copies, a session voided twice, or a row set aside with --set-aside-conflicts):
+                -- nothing is lost, and merges report them. `kept` and `set_aside` are bundle records.
+                CREATE TABLE merge_conflict (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL CHECK (kind IN ('area','team','member','session','void','session_metric','leaflet_move')),
+                    key TEXT NOT NULL,
+                    kept TEXT NOT NULL,
+                    set_aside TEXT NOT NULL,
+                    source_workspace TEXT NOT NULL,
+                    merged TEXT NOT NULL,
+                    UNIQUE (kind, key, set_aside)
+                );
+                """)
+        }
         return m
     }()
 }

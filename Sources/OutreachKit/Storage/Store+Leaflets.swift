@@ -66,7 +66,7 @@ extension Store {
                 throw LeafletError.notEnough(from: fromCode, name: from.name, quantity: quantity, onHand: low.onHand,
                                              day: low.day, allocationDay: day)
             }
-            try Store.insert(move, fromID: from.id, toID: to.id, db)
+            try Store.insert(move, fromID: from.id, toID: to.id, allowedNegative: low.onHand < quantity, db)
             let fromOnHand = changes.reduce(0) { $0 + $1.change } - quantity
             let toOnHand = try Store.stockChanges(db, areaID: to.id).reduce(0) { $0 + $1.change }
             return LeafletRecord(
@@ -117,11 +117,14 @@ extension Store {
         return (row[0], row[1])
     }
 
-    private static func insert(_ move: LeafletMove, fromID: Int64?, toID: Int64, _ db: Database) throws {
+    /// `allowedNegative`: recorded with --allow-negative although it leaves the giver below zero.
+    private static func insert(_ move: LeafletMove, fromID: Int64?, toID: Int64, allowedNegative: Bool = false,
+                               _ db: Database) throws {
         let bytes = withUnsafeBytes(of: move.id.uuid) { Data($0) }
         try db.execute(sql: """
-            INSERT INTO leaflet_move (uuid, day, from_area_id, to_area_id, quantity, batch) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [bytes, move.day.number, fromID, toID, move.quantity, move.batch])
+            INSERT INTO leaflet_move (uuid, day, from_area_id, to_area_id, quantity, batch, allowed_negative)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [bytes, move.day.number, fromID, toID, move.quantity, move.batch, allowedNegative])
     }
 
     /// Every dated change to one unit's stock: + moves in, − moves out, − leaflets handed out

@@ -1,0 +1,306 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// How many records of each kind a bundle holds.
+public struct BundleCounts: Equatable, Sendable {
+    public var areas = 0
+    public var teams = 0
+    public var members = 0
+    public var sessions = 0
+    /// Sessions that come voided (each void travels with its session).
+    public var voids = 0
+    public var sessionMetrics = 0
+    public var leafletMoves = 0
+
+    public init() {}
+
+    static let keys = ["areas", "teams", "members", "sessions", "voids", "session_metrics", "leaflet_moves"]
+
+    var values: [Int] { [areas, teams, members, sessions, voids, sessionMetrics, leafletMoves] }
+
+    init(values: [Int]) {
+        (areas, teams, members, sessions, voids, sessionMetrics, leafletMoves) =
+            (values[0], values[1], values[2], values[3], values[4], values[5], values[6])
+    }
+}
+
+/// The first line of a bundle: what it is, where it comes from, what it holds, and the length
+/// and SHA-256 checksum of the records that follow (the body).
+public struct BundleHeader: Equatable, Sendable {
+    /// The value of the header's `format` key.
+    public static let formatName = "outreach-bundle"
+    /// The bundle format this version writes and reads.
+    public static let currentVersion = 1
+    /// Bytes the header line takes, newline included: the JSON is padded with spaces, so the
+    /// header can be written once the body (and its checksum) is known.
+    static let reservedBytes = 2048
+
+    public var version = BundleHeader.currentVersion
+    /// The exporting workspace's id (created by `outreach init`).
+    public var workspace: String
+    /// When it was exported, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
+    public var exported: String
+    /// `--under`: the area whose subtree it holds; nil for the whole workspace.
+    public var under: String?
+    /// `--since`: sessions dated (or voided) on or after this day; nil for all.
+    public var since: Day?
+    /// Whether phone numbers (and member ids, which derive from them) are included.
+    public var phones: Bool
+    public var counts: BundleCounts
+    public var bodyBytes: Int
+    /// Lower-case hex SHA-256 of the body.
+    public var bodySHA256: String
+
+    /// The record types in the order the body holds them, with their columns.
+    static let recordColumns: [[String]] = [AreaRecord.columns, TeamRecord.columns, MemberRecord.columns,
+                                            SessionRecord.columns, SessionMetricRecord.columns, MoveRecord.columns]
+
+    /// The header as one line of JSON, keys in a fixed order, padded to `reservedBytes`.
+    func encoded() throws -> [UInt8] {
+        func quoted(_ s: String?) -> String {
+            guard let s else { return "null" }
+            var w = BundleLineWriter()
+            w.begin(s)
+            return String(decoding: w.bytes.dropFirst(), as: UTF8.self)
+        }
+        let counts = zip(BundleCounts.keys, self.counts.values).map { "\"\($0)\":\($1)" }.joined(separator: ",")
+        let columns = BundleHeader.recordColumns.map { c in
+            "\(quoted(c[0])):[\(c.dropFirst().map(quoted).joined(separator: ","))]"
+        }.joined(separator: ",")
+        let json = """
+            {"format":\(quoted(BundleHeader.formatName)),"version":\(version),"workspace":\(quoted(workspace)),\
+            "exported":\(quoted(exported)),"scope":{"under":\(quoted(under)),"since":\(quoted(since?.iso))},\
+            "phones":\(phones),"counts":{\(counts)},"body_bytes":\(bodyBytes),"body_sha256":\(quoted(bodySHA256)),\
+            "columns":{\(columns)}}
+            """
+        var bytes = Array(json.utf8)
+        guard bytes.count < BundleHeader.reservedBytes else {
+            throw BundleError.cannotWrite(file: "bundle", reason: "the header is longer than \(BundleHeader.reservedBytes) bytes")
+        }
+        bytes += [UInt8](repeating: 0x20, count: BundleHeader.reservedBytes - 1 - bytes.count)
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    /// Reads a header line (without its newline); `file` names the bundle in errors.
+    static func decode(_ line: [UInt8], file: String) throws -> BundleHeader {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+              object["format"] as? String == formatName else {
+            throw BundleError.notABundle(file: file)
+        }
+        func damaged(_ what: String) -> BundleError { .damaged(file: file, reason: "its header \(what)") }
+        guard let version = object["version"] as? Int, version >= 1 else { throw damaged("has no valid version") }
+        if version > currentVersion { throw BundleError.newerVersion(file: file, version: version) }
+        guard let workspace = object["workspace"] as? String, let exported = object["exported"] as? String,
+              let scope = object["scope"] as? [String: Any], let phones = object["phones"] as? Bool,
+              let countsObject = object["counts"] as? [String: Any], let bodyBytes = object["body_bytes"] as? Int,
+              let sha = object["body_sha256"] as? String, sha.utf8.count == 64,
+              let columns = object["columns"] as? [String: Any] else {
+            throw damaged("lacks a field")
+        }
+        var values: [Int] = []
+        for key in BundleCounts.keys {
+            guard let n = countsObject[key] as? Int, n >= 0 else { throw damaged("has no count of \(key)") }
+            values.append(n)
+        }
+        for c in recordColumns where (columns[c[0]] as? [String]) != Array(c.dropFirst()) {
+            throw damaged("lists other columns for \(c[0]) records than format \(version) has")
+        }
+        var since: Day? = nil
+        if let text = scope["since"] as? String {
+            guard let day = Day(parsing: text) else { throw damaged("has an invalid scope") }
+            since = day
+        }
+        return BundleHeader(version: version, workspace: workspace, exported: exported, under: scope["under"] as? String,
+                            since: since, phones: phones, counts: BundleCounts(values: values), bodyBytes: bodyBytes,
+                            bodySHA256: sha.lowercased())
+    }
+}
+
+/// A bundle file opened for reading: the header read and the body checked against its length
+/// and checksum before any record is looked at.
+struct BundleReader {
+    /// The file as the user named it.
+    let name: String
+    let header: BundleHeader
+    private let data: Data
+    private let bodyStart: Int
+
+    /// Opens and verifies the bundle at `path`. Throws `BundleError` when it is not a bundle,
+    /// is newer, incomplete or damaged.
+    init(path: String, name: String) throws {
+        self.name = name
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw BundleError.cannotRead(file: name, reason: String(cString: strerror(errno)))
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw BundleError.cannotRead(file: name, reason: "it is a folder") }
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw BundleError.cannotRead(file: name, reason: "permission denied or unreadable")
+        }
+        let prefix = Array("{\"format\":\"\(BundleHeader.formatName)\"".utf8)
+        let probe = Array(data.prefix(64 << 10))
+        guard let newline = probe.firstIndex(of: 0x0A) else {
+            if probe.starts(with: prefix) || prefix.starts(with: probe) && !probe.isEmpty {
+                throw BundleError.truncated(file: name, expected: 0, actual: 0)
+            }
+            throw BundleError.notABundle(file: name)
+        }
+        header = try BundleHeader.decode(Array(probe[..<newline]), file: name)
+        bodyStart = newline + 1
+        let actual = data.count - bodyStart
+        if actual < header.bodyBytes {
+            throw BundleError.truncated(file: name, expected: header.bodyBytes, actual: actual)
+        }
+        if actual > header.bodyBytes {
+            throw BundleError.damaged(file: name, reason: "it has \(actual - header.bodyBytes) bytes more than its header announces")
+        }
+        var hash = SHA256()
+        data.withUnsafeBytes { raw in
+            hash.update(UnsafeRawBufferPointer(rebasing: raw[bodyStart...]))
+        }
+        if hash.hexDigest() != header.bodySHA256 {
+            throw BundleError.damaged(file: name, reason: "its records do not match the checksum in its header")
+        }
+    }
+
+    /// Calls `body` with every record: its line number in the file, its type and its values.
+    /// Records must come in the order of `BundleHeader.recordColumns`, as many of each as the
+    /// header counts.
+    func forEachRecord(_ body: (_ line: Int, _ type: String, _ values: [BundleValue]) throws -> Void) throws {
+        let order = BundleHeader.recordColumns.map { $0[0] }
+        var seen = [Int](repeating: 0, count: order.count)
+        var kind = 0
+        var voids = 0
+        var lineNumber = 1
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = bodyStart
+            while start < bytes.count {
+                lineNumber += 1
+                guard let end = bytes[start...].firstIndex(of: 0x0A) else {
+                    throw BundleError.badRecord(file: name, line: lineNumber, text: "the last record does not end with a line break")
+                }
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                start = end + 1
+                guard let values = BundleLineParser.parse(line), case .string(let type)? = values.first else {
+                    throw BundleError.badRecord(file: name, line: lineNumber, text: "this line is not a record (a JSON array that starts with its type)")
+                }
+                guard let k = order.firstIndex(of: type) else {
+                    throw BundleError.badRecord(file: name, line: lineNumber, text: "\"\(type.prefix(40))\" is not a type of record")
+                }
+                if k < kind {
+                    throw BundleError.badRecord(file: name, line: lineNumber, text: "a \(type) record comes after the \(order[kind]) records")
+                }
+                kind = k
+                seen[k] += 1
+                if type == SessionRecord.columns[0], values.count == SessionRecord.columns.count,
+                   values[values.count - 3] != .null { voids += 1 }
+                do {
+                    try body(lineNumber, type, values)
+                } catch let error as RecordError {
+                    throw BundleError.badRecord(file: name, line: lineNumber, text: error.text)
+                }
+            }
+        }
+        let c = header.counts
+        let expected = [c.areas, c.teams, c.members, c.sessions, c.sessionMetrics, c.leafletMoves]
+        if seen != expected || voids != c.voids {
+            throw BundleError.damaged(file: name, reason: "it holds other numbers of records than its header counts")
+        }
+    }
+}
+
+/// Writes a bundle: the body is streamed to a temporary file next to the destination and
+/// hashed on the way; `finish` writes the header in the space reserved for it and renames the
+/// file into place, so a bundle under the final name is always whole.
+struct BundleWriter {
+    let path: String
+    let name: String
+    private let temporary: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var hash = SHA256()
+    private(set) var bodyBytes = 0
+
+    /// Refuses to replace an existing file that is not a bundle.
+    init(path: String, name: String) throws {
+        self.path = path
+        self.name = name
+        if let existing = FileHandle(forReadingAtPath: path) {
+            let head = (try? existing.read(upToCount: 11)) ?? Data()
+            try? existing.close()
+            if head != Data("{\"format\":\"".utf8) { throw BundleError.wouldOverwrite(file: name) }
+        }
+        temporary = path + ".partial-\(getpid())"
+        fd = open(temporary, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
+        guard fd >= 0 else { throw BundleError.cannotWrite(file: name, reason: String(cString: strerror(errno))) }
+        buffer.reserveCapacity(1 << 20)
+        try writeAll([UInt8](repeating: 0x20, count: BundleHeader.reservedBytes))
+    }
+
+    /// Adds the records in `line` to the body, and empties `line`.
+    mutating func write(_ line: inout BundleLineWriter) throws {
+        try write(line.bytes)
+        line.clear()
+    }
+
+    /// Adds encoded records to the body.
+    mutating func write(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    private mutating func flush() throws {
+        buffer.withUnsafeBytes { hash.update($0) }
+        bodyBytes += buffer.count
+        try writeAll(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    private func writeAll(_ bytes: [UInt8], at offset: off_t? = nil) throws {
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = offset.map { pwrite(fd, raw.baseAddress! + done, raw.count - done, $0 + off_t(done)) }
+                    ?? Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw BundleError.cannotWrite(file: name, reason: String(cString: strerror(errno)))
+                }
+                done += n
+            }
+        }
+    }
+
+    /// The body's length and checksum, once everything is written.
+    mutating func seal() throws -> (bytes: Int, sha256: String) {
+        try flush()
+        return (bodyBytes, hash.hexDigest())
+    }
+
+    /// Writes `header` (made from `seal()`), syncs and renames the file into place.
+    mutating func finish(header: BundleHeader) throws {
+        try writeAll(try header.encoded(), at: 0)
+        guard fsync(fd) == 0 else { throw BundleError.cannotWrite(file: name, reason: String(cString: strerror(errno))) }
+        close(fd)
+        fd = -1
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw BundleError.cannotWrite(file: name, reason: reason)
+        }
+    }
+
+    /// Removes the temporary file after a failure.
+    mutating func discard() {
+        if fd >= 0 { close(fd); fd = -1 }
+        unlink(temporary)
+    }
+}

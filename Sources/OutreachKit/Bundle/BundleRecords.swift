@@ -1,0 +1,410 @@
+import Foundation
+
+/// Why one record of a bundle cannot be read (the bundle passed its checksum, so it was made
+/// by another program or a buggy writer).
+struct RecordError: Error, Equatable {
+    var text: String
+    init(_ text: String) { self.text = text }
+}
+
+/// Reads the values of one record in column order, with messages that name the column.
+struct RecordFields {
+    private let values: [BundleValue]
+    private let columns: [String]
+    private var at = 1
+
+    /// `columns` includes the record type at position 0.
+    init(_ values: [BundleValue], columns: [String]) throws {
+        guard values.count == columns.count else {
+            throw RecordError("a \(columns[0]) record has \(columns.count - 1) fields, this one has \(values.count - 1)")
+        }
+        self.values = values
+        self.columns = columns
+    }
+
+    private mutating func next() -> (BundleValue, String) {
+        defer { at += 1 }
+        return (values[at], columns[at])
+    }
+
+    private func describe(_ value: BundleValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .string(let s): return "\"\(s.prefix(40))\""
+        }
+    }
+
+    mutating func optionalText() throws -> String? {
+        let (v, name) = next()
+        switch v {
+        case .null: return nil
+        case .string(let s): return s
+        default: throw RecordError("column \"\(name)\": expected text or null, found \(describe(v))")
+        }
+    }
+
+    mutating func text() throws -> String {
+        let name = columns[at]
+        guard let s = try optionalText(), !s.isEmpty else { throw RecordError("column \"\(name)\": must not be empty") }
+        return s
+    }
+
+    mutating func optionalCount() throws -> Int? {
+        let (v, name) = next()
+        switch v {
+        case .null: return nil
+        case .int(let i) where i >= 0: return i
+        default: throw RecordError("column \"\(name)\": expected a count (0 or more) or null, found \(describe(v))")
+        }
+    }
+
+    mutating func count() throws -> Int {
+        let name = columns[at]
+        guard let n = try optionalCount() else { throw RecordError("column \"\(name)\": must not be null") }
+        return n
+    }
+
+    mutating func bool() throws -> Bool {
+        let (v, name) = next()
+        guard case .bool(let b) = v else { throw RecordError("column \"\(name)\": expected true or false, found \(describe(v))") }
+        return b
+    }
+
+    mutating func optionalDay() throws -> Day? {
+        let name = columns[at]
+        guard let s = try optionalText() else { return nil }
+        guard s.utf8.count == 10, let day = Day(parsing: s), day.iso == s else {
+            throw RecordError("column \"\(name)\": \"\(s.prefix(40))\" is not a date (YYYY-MM-DD)")
+        }
+        return day
+    }
+
+    mutating func day() throws -> Day {
+        let name = columns[at]
+        guard let d = try optionalDay() else { throw RecordError("column \"\(name)\": must not be null") }
+        return d
+    }
+
+    mutating func optionalID() throws -> StableID? {
+        let name = columns[at]
+        guard let s = try optionalText() else { return nil }
+        guard let bytes = SessionID.parse(s), SessionID.format(bytes) == s else {
+            throw RecordError("column \"\(name)\": \"\(s.prefix(40))\" is not an id (a lower-case UUID)")
+        }
+        return StableID(bytes: bytes)
+    }
+
+    mutating func id() throws -> StableID {
+        let name = columns[at]
+        guard let id = try optionalID() else { throw RecordError("column \"\(name)\": must not be null") }
+        return id
+    }
+
+    mutating func optionalPhone() throws -> Phone? {
+        let name = columns[at]
+        guard let s = try optionalText() else { return nil }
+        guard let phone = Phone(digits: s) else { throw RecordError("column \"\(name)\": not a stored phone number") }
+        return phone
+    }
+
+    /// A value of a closed list (a kind, a status, a role).
+    mutating func choice<T: RawRepresentable>(_ type: T.Type) throws -> T where T.RawValue == String {
+        let name = columns[at]
+        let s = try text()
+        guard let value = T(rawValue: s) else { throw RecordError("column \"\(name)\": \"\(s.prefix(40))\" is not a known value") }
+        return value
+    }
+}
+
+/// An area as a bundle carries it.
+struct AreaRecord: Equatable {
+    static let columns = ["area", "code", "name", "kind", "local_kind", "parent", "population", "adults",
+                          "working_age", "households", "revised"]
+    var code: String
+    var name: String
+    var level: AreaLevel
+    var localKind: String?
+    var parent: String?
+    var attributes: AreaAttributes
+    /// When it last changed in the exporting workspace; "" when never.
+    var revised: String
+
+    func encode(_ w: inout BundleLineWriter, revised withStamp: Bool = true) {
+        w.begin(Self.columns[0])
+        w.add(code); w.add(name); w.add(level.rawValue); w.add(localKind); w.add(parent)
+        w.add(attributes.population); w.add(attributes.adults); w.add(attributes.workingAge); w.add(attributes.households)
+        if withStamp { w.add(revised) }
+        w.end()
+    }
+
+    init(code: String, name: String, level: AreaLevel, localKind: String?, parent: String?,
+         attributes: AreaAttributes, revised: String) {
+        self.code = code
+        self.name = name
+        self.level = level
+        self.localKind = localKind
+        self.parent = parent
+        self.attributes = attributes
+        self.revised = revised
+    }
+
+    init(_ values: [BundleValue]) throws {
+        var f = try RecordFields(values, columns: Self.columns)
+        code = try f.text()
+        name = try f.text()
+        level = try f.choice(AreaLevel.self)
+        if level == .country { throw RecordError("column \"kind\": \"country\" is not a kind of stored area") }
+        localKind = try f.optionalText()
+        parent = try f.optionalText()
+        attributes = AreaAttributes(population: try f.optionalCount(), adults: try f.optionalCount(),
+                                    workingAge: try f.optionalCount(), households: try f.optionalCount())
+        revised = try f.optionalText() ?? ""
+        if parent == code { throw RecordError("area \"\(code)\" is its own parent") }
+    }
+}
+
+/// A team as a bundle carries it. `leaderPhone` is nil when the bundle was made without phones.
+struct TeamRecord: Equatable {
+    static let columns = ["team", "code", "name", "kind", "area", "leader", "leader_phone", "formed", "status",
+                          "inactive_since", "revised"]
+    var code: String
+    var name: String
+    var kind: TeamKind
+    var area: String
+    var leader: String?
+    var leaderPhone: Phone?
+    var formed: Day?
+    var status: TeamStatus
+    var inactiveSince: Day?
+    var revised: String
+
+    func encode(_ w: inout BundleLineWriter, revised withStamp: Bool = true) {
+        w.begin(Self.columns[0])
+        w.add(code); w.add(name); w.add(kind.rawValue); w.add(area); w.add(leader); w.add(leaderPhone?.digits)
+        w.add(formed); w.add(status.rawValue); w.add(inactiveSince)
+        if withStamp { w.add(revised) }
+        w.end()
+    }
+
+    init(code: String, name: String, kind: TeamKind, area: String, leader: String?, leaderPhone: Phone?,
+         formed: Day?, status: TeamStatus, inactiveSince: Day?, revised: String) {
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.area = area
+        self.leader = leader
+        self.leaderPhone = leaderPhone
+        self.formed = formed
+        self.status = status
+        self.inactiveSince = inactiveSince
+        self.revised = revised
+    }
+
+    init(_ values: [BundleValue]) throws {
+        var f = try RecordFields(values, columns: Self.columns)
+        code = try f.text()
+        name = try f.text()
+        kind = try f.choice(TeamKind.self)
+        area = try f.text()
+        leader = try f.optionalText()
+        leaderPhone = try f.optionalPhone()
+        formed = try f.optionalDay()
+        status = try f.choice(TeamStatus.self)
+        inactiveSince = try f.optionalDay()
+        revised = try f.optionalText() ?? ""
+    }
+}
+
+/// A team member as a bundle carries it. Without phones, `id` (derived from the phone) and
+/// `phone` are both nil: the member is known by team and name.
+struct MemberRecord: Equatable {
+    static let columns = ["member", "id", "team", "name", "phone", "role", "joined", "left", "revised"]
+    var id: StableID?
+    var team: String
+    var name: String
+    var phone: Phone?
+    var role: MemberRole
+    var joined: Day?
+    var left: Day?
+    var revised: String
+
+    func encode(_ w: inout BundleLineWriter, revised withStamp: Bool = true) {
+        w.begin(Self.columns[0])
+        w.add(id?.uuidString); w.add(team); w.add(name); w.add(phone?.digits); w.add(role.rawValue)
+        w.add(joined); w.add(left)
+        if withStamp { w.add(revised) }
+        w.end()
+    }
+
+    init(id: StableID?, team: String, name: String, phone: Phone?, role: MemberRole, joined: Day?, left: Day?,
+         revised: String) {
+        self.id = id
+        self.team = team
+        self.name = name
+        self.phone = phone
+        self.role = role
+        self.joined = joined
+        self.left = left
+        self.revised = revised
+    }
+
+    init(_ values: [BundleValue]) throws {
+        var f = try RecordFields(values, columns: Self.columns)
+        id = try f.optionalID()
+        team = try f.text()
+        name = try f.text()
+        phone = try f.optionalPhone()
+        role = try f.choice(MemberRole.self)
+        joined = try f.optionalDay()
+        left = try f.optionalDay()
+        revised = try f.optionalText() ?? ""
+        if let joined, let left, left < joined { throw RecordError("member \"\(name)\" left before joining") }
+    }
+
+    /// Whether the member leads the team now.
+    var isCurrentLeader: Bool { role == .leader && left == nil }
+}
+
+/// Why, when and by what a session was voided.
+struct VoidRecord: Equatable {
+    var day: Day
+    var reason: String
+    var replacedBy: StableID?
+
+    /// The order in which two voids of one session are compared: the earlier one is kept.
+    var order: (Int, String, String) { (day.number, reason, replacedBy?.uuidString ?? "") }
+}
+
+/// A session as a bundle carries it, with its void when it was voided.
+struct SessionRecord: Equatable {
+    static let columns = ["session", "id", "date", "area", "team", "logged_by"] + Metric.allCases.map(\.code)
+        + ["notes", "voided_on", "void_reason", "replaced_by"]
+    var id: StableID
+    var day: Day
+    var area: String
+    var team: String?
+    var loggedBy: String?
+    var metrics: MetricValues
+    var notes: String?
+    var void: VoidRecord?
+
+    func encode(_ w: inout BundleLineWriter) {
+        w.begin(Self.columns[0])
+        w.add(id.uuidString); w.add(day); w.add(area); w.add(team); w.add(loggedBy)
+        for v in metrics.values { w.add(v) }
+        w.add(notes)
+        w.add(void?.day); w.add(void?.reason); w.add(void?.replacedBy?.uuidString)
+        w.end()
+    }
+
+    init(id: StableID, day: Day, area: String, team: String?, loggedBy: String?, metrics: MetricValues,
+         notes: String?, void: VoidRecord?) {
+        self.id = id
+        self.day = day
+        self.area = area
+        self.team = team
+        self.loggedBy = loggedBy
+        self.metrics = metrics
+        self.notes = notes
+        self.void = void
+    }
+
+    init(_ values: [BundleValue]) throws {
+        var f = try RecordFields(values, columns: Self.columns)
+        id = try f.id()
+        day = try f.day()
+        area = try f.text()
+        team = try f.optionalText()
+        loggedBy = try f.optionalText()
+        metrics = MetricValues()
+        for i in 0..<MetricValues.width { metrics.values[i] = try f.optionalCount() }
+        notes = try f.optionalText()
+        let voided = try f.optionalDay()
+        let reason = try f.optionalText()
+        let replacement = try f.optionalID()
+        switch (voided, reason) {
+        case let (day?, reason?) where !reason.isEmpty:
+            void = VoidRecord(day: day, reason: reason, replacedBy: replacement)
+        case (nil, nil) where replacement == nil:
+            void = nil
+        default:
+            throw RecordError("a void needs both \"voided_on\" and \"void_reason\"")
+        }
+    }
+
+    /// Whether `other` is the same session (everything but the void).
+    func sameContent(as other: SessionRecord) -> Bool {
+        id == other.id && day == other.day && area == other.area && team == other.team && loggedBy == other.loggedBy
+            && metrics == other.metrics && notes == other.notes
+    }
+}
+
+/// A count of a metric declared by a campaign, logged in a session.
+struct SessionMetricRecord: Equatable {
+    static let columns = ["session_metric", "session", "metric", "value"]
+    var session: StableID
+    var metric: String
+    var value: Int
+
+    func encode(_ w: inout BundleLineWriter) {
+        w.begin(Self.columns[0])
+        w.add(session.uuidString); w.add(metric); w.add(value)
+        w.end()
+    }
+
+    init(session: StableID, metric: String, value: Int) {
+        self.session = session
+        self.metric = metric
+        self.value = value
+    }
+
+    init(_ values: [BundleValue]) throws {
+        var f = try RecordFields(values, columns: Self.columns)
+        session = try f.id()
+        metric = try f.text()
+        value = try f.count()
+    }
+}
+
+/// A leaflet receipt or allocation as a bundle carries it.
+struct MoveRecord: Equatable {
+    static let columns = ["leaflet_move", "id", "date", "from", "to", "quantity", "batch", "allowed_negative"]
+    var id: StableID
+    var day: Day
+    var from: String?
+    var to: String
+    var quantity: Int
+    var batch: String?
+    var allowedNegative: Bool
+
+    func encode(_ w: inout BundleLineWriter) {
+        w.begin(Self.columns[0])
+        w.add(id.uuidString); w.add(day); w.add(from); w.add(to); w.add(quantity); w.add(batch); w.add(allowedNegative)
+        w.end()
+    }
+
+    init(id: StableID, day: Day, from: String?, to: String, quantity: Int, batch: String?, allowedNegative: Bool) {
+        self.id = id
+        self.day = day
+        self.from = from
+        self.to = to
+        self.quantity = quantity
+        self.batch = batch
+        self.allowedNegative = allowedNegative
+    }
+
+    init(_ values: [BundleValue]) throws {
+        var f = try RecordFields(values, columns: Self.columns)
+        id = try f.id()
+        day = try f.day()
+        from = try f.optionalText()
+        to = try f.text()
+        quantity = try f.count()
+        batch = try f.optionalText()
+        allowedNegative = try f.bool()
+        if quantity < 1 { throw RecordError("column \"quantity\": must be at least 1") }
+        if from == to { throw RecordError("leaflets moved from an area to itself") }
+    }
+}

@@ -1,0 +1,684 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Merges one verified bundle inside a write transaction. See `Store.mergeBundle`.
+///
+/// Records arrive in bundle order (areas, teams, members, sessions, session metrics, leaflet
+/// moves); each kind is finished before the next starts: the tree is checked for cycles, members
+/// are written leaders last, new sessions' monthly totals are added and voids applied.
+struct BundleMerge {
+    let db: Database
+    let reader: BundleReader
+    let today: Day
+    /// The merge time, for the merge log.
+    let now: String
+    let setAsideConflicts: Bool
+    private(set) var summary: MergeSummary
+
+    private var areas: StoredAreas
+    private var parentsChanged = false
+    private var teams: [String: (id: Int64, record: TeamRecord)] = [:]
+    private var teamCodes: [Int64: String] = [:]
+    private var members: [StableID: LocalMember] = [:]
+    private var membersByName: [String: [StableID]] = [:]
+    private var memberWrites: [MemberWrite] = []
+    /// Team and name of members a bundle without phones adds (two namesakes cannot both be added).
+    private var addedByName = Set<String>()
+    private var buckets: MonthBuckets
+    private var voids: [PendingVoid] = []
+    private var setAsideSessions = Set<StableID>()
+    private var problems: [MergeRefused.Problem] = []
+    private var problemTotal = 0
+    private var log: [LogEntry] = []
+    private var phase = 0
+    private let sessions: SessionStatements
+    private let noteLimit = 20
+
+    private struct LocalMember {
+        var rowID: Int64
+        var record: MemberRecord
+    }
+
+    private struct MemberWrite {
+        var line: Int
+        var rowID: Int64?
+        var teamID: Int64
+        var record: MemberRecord
+        /// The version it replaces (for the merge log), nil for a new member or a new stamp only.
+        var replaced: MemberRecord?
+        var stampOnly = false
+    }
+
+    private struct PendingVoid {
+        var line: Int
+        var sessionID: Int64
+        var session: StableID
+        var areaID: Int64
+        var day: Int
+        var void: VoidRecord
+        /// Whether the session counted in the totals until now.
+        var wasLive: Bool
+        /// Whether this workspace already has another void of the session (which the bundle's replaces).
+        var replacing: Bool
+    }
+
+    private struct LogEntry {
+        var kind: String
+        var key: String
+        var kept: [UInt8]
+        var setAside: [UInt8]
+    }
+
+    init(db: Database, reader: BundleReader, today: Day, now: String, setAsideConflicts: Bool) throws {
+        self.db = db
+        self.reader = reader
+        self.today = today
+        self.now = now
+        self.setAsideConflicts = setAsideConflicts
+        summary = MergeSummary(file: reader.name, header: reader.header)
+        areas = try StoredAreas(db)
+        buckets = MonthBuckets(periods: try PeriodRange.all(db))
+        sessions = try SessionStatements(db)
+        for row in try Row.fetchAll(db, sql: """
+            SELECT t.id, t.code, t.name, t.kind, a.code, t.leader, t.leader_phone, t.formed, t.status, t.inactive_since, t.revised
+            FROM team t JOIN area a ON a.id = t.area_id
+            """) {
+            let record = TeamRecord(code: row[1], name: row[2], kind: TeamKind(rawValue: row[3]) ?? .project06, area: row[4],
+                                    leader: row[5], leaderPhone: (row[6] as String?).flatMap(Phone.init(digits:)),
+                                    formed: (row[7] as Int?).map(Day.init(number:)),
+                                    status: TeamStatus(rawValue: row[8]) ?? .active,
+                                    inactiveSince: (row[9] as Int?).map(Day.init(number:)), revised: row[10])
+            teams[record.code] = (row[0], record)
+            teamCodes[row[0]] = record.code
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT m.id, m.uuid, t.code, m.name, m.phone, m.role, m.joined, m.left, m.revised
+            FROM member m JOIN team t ON t.id = m.team_id
+            """) {
+            let record = MemberRecord(id: StableID(bytes: [UInt8](row[1] as Data)), team: row[2], name: row[3],
+                                      phone: (row[4] as String?).flatMap(Phone.init(digits:)),
+                                      role: MemberRole(rawValue: row[5]) ?? .member,
+                                      joined: (row[6] as Int?).map(Day.init(number:)), left: (row[7] as Int?).map(Day.init(number:)),
+                                      revised: row[8])
+            guard let id = record.id else { continue }
+            members[id] = LocalMember(rowID: row[0], record: record)
+            membersByName[BundleMerge.nameKey(record), default: []].append(id)
+        }
+    }
+
+    mutating func run() throws {
+        if let previous = try String.fetchOne(db, sql: "SELECT merged FROM bundle_merge WHERE body_sha256 = ?",
+                                              arguments: [reader.header.bodySHA256]) {
+            summary.previousMerge = previous
+        }
+        try reader.forEachRecord { line, type, values in
+            let kind = BundleHeader.recordColumns.firstIndex { $0[0] == type }!
+            while phase < kind { try finishPhase() }
+            switch kind {
+            case 0: try area(AreaRecord(values), line: line)
+            case 1: try team(TeamRecord(values), line: line)
+            case 2: try member(MemberRecord(values), line: line)
+            case 3: try session(SessionRecord(values), line: line)
+            case 4: try sessionMetric(SessionMetricRecord(values), line: line)
+            default: try move(MoveRecord(values), line: line)
+            }
+        }
+        while phase < BundleHeader.recordColumns.count { try finishPhase() }
+        if problemTotal > 0 {
+            throw MergeRefused(file: reader.name, problems: problems, total: problemTotal)
+        }
+        let statement = try db.makeStatement(sql: """
+            INSERT OR IGNORE INTO merge_conflict (kind, key, kept, set_aside, source_workspace, merged) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for entry in log {
+            try statement.execute(arguments: [entry.kind, entry.key, BundleMerge.text(entry.kept), BundleMerge.text(entry.setAside),
+                                              reader.header.workspace, now])
+        }
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO bundle_merge (body_sha256, source_workspace, exported, merged, added) VALUES (?, ?, ?, ?, ?)
+            """, arguments: [reader.header.bodySHA256, reader.header.workspace, reader.header.exported, now, summary.added])
+    }
+
+    private mutating func finishPhase() throws {
+        switch phase {
+        case 0: if parentsChanged { try checkCycles() }
+        case 2: try writeMembers()
+        case 3:
+            try buckets.apply(db)
+            try applyVoids()
+        default: break
+        }
+        phase += 1
+    }
+
+    // MARK: Areas
+
+    private mutating func area(_ record: AreaRecord, line: Int) throws {
+        var parentID: Int64? = nil
+        if let parent = record.parent {
+            guard let i = areas.index[parent] else {
+                throw RecordError("the parent \"\(parent)\" of area \"\(record.code)\" is neither earlier in the bundle nor in this workspace")
+            }
+            parentID = areas.rows[i].id
+        }
+        let a = record.attributes
+        guard let i = areas.index[record.code] else {
+            try db.execute(sql: """
+                INSERT INTO area (code, name, level, local_kind, parent_id, population, adults, working_age, households, search_key, revised)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [record.code, record.name, record.level.rawValue, record.localKind, parentID, a.population,
+                                 a.adults, a.workingAge, a.households, TextFolding.fold(record.name), record.revised])
+            areas.add(.init(id: db.lastInsertedRowID, code: record.code, name: record.name, level: record.level,
+                            localKind: record.localKind, parentID: parentID, attributes: a, revised: record.revised))
+            summary.areas.new += 1
+            return
+        }
+        let local = areas.rows[i]
+        let ours = local.record(parent: areas.parentCode(of: i))
+        switch compare(record.content, record.revised, ours.content, ours.revised) {
+        case .same:
+            summary.areas.present += 1
+            if record.revised > local.revised { try restamp("area", local.id, record.revised) }
+        case .oursWins:
+            keepOurs("area", record.code, ours: ours.line, theirs: record.line, count: \.areas)
+        case .theirsWins:
+            try db.execute(sql: """
+                UPDATE area SET name = ?, level = ?, local_kind = ?, parent_id = ?, population = ?, adults = ?, working_age = ?,
+                    households = ?, search_key = ? WHERE id = ?
+                """, arguments: [record.name, record.level.rawValue, record.localKind, parentID, a.population, a.adults,
+                                 a.workingAge, a.households, TextFolding.fold(record.name), local.id])
+            try restamp("area", local.id, record.revised)
+            let history = "INSERT INTO area_change (area_id, day, change, old_name, old_parent_id) VALUES (?, ?, ?, ?, ?)"
+            if local.name != record.name {
+                try db.execute(sql: history, arguments: [local.id, today.number, "rename", local.name, nil])
+            }
+            if local.parentID != parentID {
+                try db.execute(sql: history, arguments: [local.id, today.number, "move", nil, local.parentID])
+                parentsChanged = true
+            }
+            areas.add(.init(id: local.id, code: record.code, name: record.name, level: record.level, localKind: record.localKind,
+                            parentID: parentID, attributes: a, revised: record.revised))
+            takeTheirs("area", record.code, ours: ours.line, theirs: record.line, count: \.areas)
+        }
+    }
+
+    /// Refuses a tree whose parents form a cycle after the bundle's moves.
+    private mutating func checkCycles() throws {
+        for start in areas.rows {
+            var seen: [String] = [start.code]
+            var parent = start.parentID
+            while let p = parent, let i = areas.position[p] {
+                let area = areas.rows[i]
+                if area.id == start.id {
+                    problem(nil, "area \"\(start.code)\": with the bundle's changes its parents form a cycle (\((seen + [start.code]).joined(separator: " → "))). Fix the parent_code in the copy that is wrong (`outreach areas import`), export again and merge.", canSetAside: false)
+                    return
+                }
+                seen.append(area.code)
+                if seen.count > areas.rows.count { break }
+                parent = area.parentID
+            }
+        }
+    }
+
+    // MARK: Teams and members
+
+    private mutating func team(_ record: TeamRecord, line: Int) throws {
+        guard let areaIndex = areas.index[record.area] else {
+            throw RecordError("the area \"\(record.area)\" of team \"\(record.code)\" is neither in the bundle nor in this workspace")
+        }
+        let areaID = areas.rows[areaIndex].id
+        var theirs = record
+        let local = teams[record.code]
+        if !reader.header.phones { theirs.leaderPhone = local?.record.leaderPhone }
+        let arguments: StatementArguments = [theirs.name, theirs.kind.rawValue, areaID, theirs.leader, theirs.leaderPhone?.digits,
+                                             theirs.formed?.number, theirs.status.rawValue, theirs.inactiveSince?.number]
+        guard let local else {
+            try db.execute(sql: """
+                INSERT INTO team (name, kind, area_id, leader, leader_phone, formed, status, inactive_since, code, revised)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: arguments + [theirs.code, theirs.revised])
+            teams[theirs.code] = (db.lastInsertedRowID, theirs)
+            teamCodes[db.lastInsertedRowID] = theirs.code
+            summary.teams.new += 1
+            return
+        }
+        switch compare(theirs.content, theirs.revised, local.record.content, local.record.revised) {
+        case .same:
+            summary.teams.present += 1
+            if theirs.revised > local.record.revised { try restamp("team", local.id, theirs.revised) }
+        case .oursWins:
+            keepOurs("team", record.code, ours: local.record.line, theirs: theirs.line, count: \.teams)
+        case .theirsWins:
+            try db.execute(sql: """
+                UPDATE team SET name = ?, kind = ?, area_id = ?, leader = ?, leader_phone = ?, formed = ?, status = ?,
+                    inactive_since = ? WHERE id = ?
+                """, arguments: arguments + [local.id])
+            try restamp("team", local.id, theirs.revised)
+            teams[theirs.code] = (local.id, theirs)
+            takeTheirs("team", record.code, ours: local.record.line, theirs: theirs.line, count: \.teams)
+        }
+    }
+
+    private static func nameKey(_ member: MemberRecord) -> String { member.team + "\u{0}" + member.name }
+
+    /// Matches a member of the bundle to this workspace's: by id with phones; by team and name
+    /// without (the phone and id are then this workspace's). A member without a phone here is
+    /// the same person as one of the bundle with the same team and name.
+    private mutating func member(_ record: MemberRecord, line: Int) throws {
+        guard let team = teams[record.team] else {
+            throw RecordError("the team \"\(record.team)\" of member \"\(record.name)\" is neither in the bundle nor in this workspace")
+        }
+        let namesakes = (membersByName[BundleMerge.nameKey(record)] ?? []).compactMap { members[$0] }
+        var theirs = record
+        var local: LocalMember? = nil
+        if let id = record.id {
+            local = members[id] ?? namesakes.first { $0.record.phone == nil }
+        } else if namesakes.count == 1 {
+            local = namesakes[0]
+        } else if namesakes.count > 1 {
+            let same = namesakes.first { n in
+                var completed = record
+                completed.id = n.record.id
+                completed.phone = n.record.phone
+                return completed.content == n.record.content
+            }
+            if same != nil {
+                summary.members.present += 1
+            } else {
+                summary.members.setAside += 1
+                note("member \(record.name) of team \(record.team): this workspace has \(namesakes.count) members with that name, and the bundle has no phone numbers to tell them apart; the bundle's version is kept in the merge log.")
+                log.append(LogEntry(kind: "member", key: "\(record.team)|\(record.name)", kept: [], setAside: record.bytes))
+            }
+            return
+        }
+        if !reader.header.phones {
+            theirs.phone = local?.record.phone
+            theirs.id = local?.record.id ?? Member(teamCode: record.team, name: record.name).id
+        }
+        guard let local else {
+            if !reader.header.phones && !addedByName.insert(BundleMerge.nameKey(record)).inserted {
+                summary.members.setAside += 1
+                note("member \(record.name) of team \(record.team): the bundle has two members with that name and no phone numbers to tell them apart; one was added, the other is kept in the merge log.")
+                log.append(LogEntry(kind: "member", key: "\(record.team)|\(record.name)", kept: [], setAside: record.bytes))
+                return
+            }
+            memberWrites.append(MemberWrite(line: line, rowID: nil, teamID: team.id, record: theirs, replaced: nil))
+            summary.members.new += 1
+            return
+        }
+        switch compare(theirs.content, theirs.revised, local.record.content, local.record.revised) {
+        case .same:
+            summary.members.present += 1
+            if theirs.revised > local.record.revised {
+                memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: theirs, replaced: nil,
+                                                stampOnly: true))
+            }
+        case .oursWins:
+            keepOurs("member", theirs.id!.uuidString, ours: local.record.line, theirs: theirs.line, count: \.members)
+        case .theirsWins:
+            memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: theirs, replaced: local.record))
+        }
+    }
+
+    /// Writes the members, current leaders last, so that the one-leader rule holds after every
+    /// statement; a team left with two current leaders is a problem.
+    private mutating func writeMembers() throws {
+        let ordered = memberWrites.sorted { !$0.record.isCurrentLeader && $1.record.isCurrentLeader }
+        for w in ordered {
+            let r = w.record
+            if w.stampOnly, let rowID = w.rowID {
+                try restamp("member", rowID, r.revised)
+                continue
+            }
+            let arguments: StatementArguments = [r.id!.data, w.teamID, r.name, r.phone?.digits, r.role.rawValue,
+                                                 r.joined?.number, r.left?.number]
+            do {
+                if let rowID = w.rowID {
+                    try db.execute(sql: "UPDATE member SET uuid = ?, team_id = ?, name = ?, phone = ?, role = ?, joined = ?, left = ? WHERE id = ?",
+                                   arguments: arguments + [rowID])
+                    try restamp("member", rowID, r.revised)
+                } else {
+                    try db.execute(sql: "INSERT INTO member (uuid, team_id, name, phone, role, joined, left, revised) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                   arguments: arguments + [r.revised])
+                }
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                guard r.isCurrentLeader else { throw error }
+                let leader = try String.fetchOne(db, sql: "SELECT name FROM member WHERE team_id = ? AND role = 'leader' AND left IS NULL",
+                                                 arguments: [w.teamID]) ?? "another member"
+                if setAsideConflicts {
+                    if w.rowID == nil { summary.members.new -= 1 }
+                    summary.members.setAside += 1
+                    note("member \(r.name) of team \(r.team): would be a second current leader besides \(leader); the bundle's version is kept in the merge log.")
+                    log.append(LogEntry(kind: "member", key: r.id!.uuidString, kept: w.replaced?.bytes ?? [], setAside: r.bytes))
+                } else {
+                    problem(w.line, "team \"\(r.team)\" would have two current leaders, \(leader) (this workspace) and \(r.name) (the bundle). In the copy that is wrong, give one of them a left date (`outreach members import`), export again and merge; or merge with --set-aside-conflicts to keep \(leader).", canSetAside: true)
+                }
+                continue
+            }
+            if let replaced = w.replaced {
+                takeTheirs("member", r.id!.uuidString, ours: replaced.line, theirs: r.line, count: \.members)
+            }
+        }
+    }
+
+    // MARK: Sessions
+
+    private mutating func session(_ record: SessionRecord, line: Int) throws {
+        guard let areaIndex = areas.index[record.area] else {
+            throw RecordError("the area \"\(record.area)\" of session \(record.id) is neither in the bundle nor in this workspace")
+        }
+        let areaID = areas.rows[areaIndex].id
+        var teamID: Int64? = nil
+        if let code = record.team {
+            guard let team = teams[code] else {
+                throw RecordError("the team \"\(code)\" of session \(record.id) is neither in the bundle nor in this workspace")
+            }
+            teamID = team.id
+        }
+        if try sessions.insert(db, record, areaID: areaID, teamID: teamID) {
+            summary.sessions.new += 1
+            let id = db.lastInsertedRowID
+            if let void = record.void {
+                voids.append(PendingVoid(line: line, sessionID: id, session: record.id, areaID: areaID, day: record.day.number,
+                                         void: void, wasLive: false, replacing: false))
+            } else {
+                record.metrics.withTotals { buckets.add(area: areaID, day: record.day.number, values: $0, recorded: $1) }
+                if buckets.isFull { try buckets.flush(db) }
+            }
+            return
+        }
+        let (localID, ours) = try sessions.existing(db, record.id, areas: areas, teams: teamCodes)
+        guard record.sameContent(as: ours) else {
+            let differing = BundleMerge.differingColumns(ours.bytes, record.bytes, SessionRecord.columns)
+            conflict("session", record.id.uuidString, ours: ours.bytes, theirs: record.bytes, line: line, count: \.sessions,
+                     "session \(record.id) is in this workspace with other content (\(differing) differ).")
+            setAsideSessions.insert(record.id)
+            return
+        }
+        summary.sessions.present += 1
+        guard let theirs = record.void else { return }
+        guard let mine = ours.void else {
+            voids.append(PendingVoid(line: line, sessionID: localID, session: record.id, areaID: areaID, day: record.day.number,
+                                     void: theirs, wasLive: true, replacing: false))
+            return
+        }
+        if mine == theirs { summary.voids.present += 1; return }
+        // Two different voids of one session: the earlier is kept (by day, reason, replacement).
+        let replacements = Set([mine.replacedBy, theirs.replacedBy].compactMap { $0 })
+        if replacements.count == 2 {
+            summary.warnings.append(Warning(file: reader.name, line: line, "session \(record.id) was voided in both copies and replaced by two different sessions (\(replacements.map(\.uuidString).sorted().joined(separator: " and "))); both count. Void the one that should not count."))
+        }
+        var ourRecord = ours
+        var theirRecord = record
+        ourRecord.void = mine
+        theirRecord.void = theirs
+        if theirs.order < mine.order {
+            voids.append(PendingVoid(line: line, sessionID: localID, session: record.id, areaID: areaID, day: record.day.number,
+                                     void: theirs, wasLive: false, replacing: true))
+            takeTheirs("void", record.id.uuidString, ours: ourRecord.bytes, theirs: theirRecord.bytes, count: \.voids)
+        } else {
+            keepOurs("void", record.id.uuidString, ours: ourRecord.bytes, theirs: theirRecord.bytes, count: \.voids)
+        }
+    }
+
+    /// Writes the bundle's voids once every session is in (a void may name a later replacement),
+    /// and takes newly voided sessions out of the running totals.
+    private mutating func applyVoids() throws {
+        var recompute = Set<[Int64]>()
+        for v in voids {
+            var replacement: Int64? = nil
+            if let id = v.void.replacedBy {
+                guard let local = try Int64.fetchOne(db, sql: "SELECT id FROM session WHERE uuid = ?", arguments: [id.data]) else {
+                    throw BundleError.badRecord(file: reader.name, line: v.line, text: "the session \(id) that replaced session \(v.session) is neither in the bundle nor in this workspace")
+                }
+                replacement = local
+            }
+            if v.replacing {
+                try db.execute(sql: "UPDATE session_void SET day = ?, reason = ?, replaced_by = ? WHERE session_id = ?",
+                               arguments: [v.void.day.number, v.void.reason, replacement, v.sessionID])
+                continue
+            }
+            try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by) VALUES (?, ?, ?, ?)",
+                           arguments: [v.sessionID, v.void.day.number, v.void.reason, replacement])
+            summary.voids.new += 1
+            if v.wasLive { recompute.insert([v.areaID, Int64(v.day)]) }
+        }
+        for key in recompute.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            try Store.recomputeTotals(db, areaID: key[0], day: Int(key[1]))
+        }
+    }
+
+    private mutating func sessionMetric(_ record: SessionMetricRecord, line: Int) throws {
+        guard let sessionID = try Int64.fetchOne(db, sql: "SELECT id FROM session WHERE uuid = ?", arguments: [record.session.data]) else {
+            throw RecordError("the session \(record.session) of this count is neither in the bundle nor in this workspace")
+        }
+        let key = "\(record.session.uuidString)|\(record.metric)"
+        if setAsideSessions.contains(record.session) {
+            summary.sessionMetrics.setAside += 1
+            log.append(LogEntry(kind: "session_metric", key: key, kept: [], setAside: record.bytes))
+            return
+        }
+        try db.execute(sql: "INSERT INTO session_metric (session_id, metric, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                       arguments: [sessionID, record.metric, record.value])
+        if db.changesCount > 0 { summary.sessionMetrics.new += 1; return }
+        let value = try Int.fetchOne(db, sql: "SELECT value FROM session_metric WHERE session_id = ? AND metric = ?",
+                                     arguments: [sessionID, record.metric])
+        if value == record.value { summary.sessionMetrics.present += 1; return }
+        let ours = SessionMetricRecord(session: record.session, metric: record.metric, value: value ?? 0)
+        conflict("session_metric", key, ours: ours.bytes, theirs: record.bytes, line: line, count: \.sessionMetrics,
+                 "session \(record.session): this workspace records \(record.metric) = \(value ?? 0), the bundle \(record.value).")
+    }
+
+    // MARK: Leaflets
+
+    private mutating func move(_ record: MoveRecord, line: Int) throws {
+        func areaID(_ code: String) throws -> Int64 {
+            guard let i = areas.index[code] else {
+                throw RecordError("the area \"\(code)\" of leaflet move \(record.id) is neither in the bundle nor in this workspace")
+            }
+            return areas.rows[i].id
+        }
+        let to = try areaID(record.to)
+        let from = try record.from.map(areaID)
+        try db.execute(sql: """
+            INSERT INTO leaflet_move (uuid, day, from_area_id, to_area_id, quantity, batch, allowed_negative)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING
+            """, arguments: [record.id.data, record.day.number, from, to, record.quantity, record.batch, record.allowedNegative])
+        if db.changesCount > 0 { summary.leafletMoves.new += 1; return }
+        let row = try Row.fetchOne(db, sql: """
+            SELECT day, from_area_id, to_area_id, quantity, batch, allowed_negative FROM leaflet_move WHERE uuid = ?
+            """, arguments: [record.id.data])!
+        let ours = MoveRecord(id: record.id, day: Day(number: row[0]), from: (row[1] as Int64?).map(areas.code(of:)),
+                              to: areas.code(of: row[2]), quantity: row[3], batch: row[4], allowedNegative: row[5])
+        if ours == record { summary.leafletMoves.present += 1; return }
+        let differing = BundleMerge.differingColumns(ours.bytes, record.bytes, MoveRecord.columns)
+        conflict("leaflet_move", record.id.uuidString, ours: ours.bytes, theirs: record.bytes, line: line, count: \.leafletMoves,
+                 "leaflet move \(record.id) is in this workspace with other content (\(differing) differ).")
+    }
+
+    // MARK: Versions and the merge log
+
+    private enum Outcome { case same, oursWins, theirsWins }
+
+    /// Which version of a row to keep: the same content is the same row; otherwise the later
+    /// revision stamp wins, then the greater content, so every merge order keeps the same one.
+    private func compare(_ theirs: [UInt8], _ theirStamp: String, _ ours: [UInt8], _ ourStamp: String) -> Outcome {
+        if theirs == ours { return .same }
+        if theirStamp != ourStamp { return theirStamp > ourStamp ? .theirsWins : .oursWins }
+        return ours.lexicographicallyPrecedes(theirs) ? .theirsWins : .oursWins
+    }
+
+    /// Writes a revision stamp without firing the stamping triggers (they watch content columns).
+    private func restamp(_ table: String, _ id: Int64, _ stamp: String) throws {
+        try db.execute(sql: "UPDATE \(table) SET revised = ? WHERE id = ?", arguments: [stamp, id])
+    }
+
+    private mutating func keepOurs(_ kind: String, _ key: String, ours: [UInt8], theirs: [UInt8],
+                                   count: WritableKeyPath<MergeSummary, MergeCount>) {
+        summary[keyPath: count].setAside += 1
+        log.append(LogEntry(kind: kind, key: key, kept: ours, setAside: theirs))
+        note("\(kind.replacingOccurrences(of: "_", with: " ")) \(key): both copies changed it (\(BundleMerge.differingColumns(ours, theirs, BundleMerge.columns(of: kind)))); this workspace's version is newer and was kept, the bundle's is in the merge log.")
+    }
+
+    private mutating func takeTheirs(_ kind: String, _ key: String, ours: [UInt8], theirs: [UInt8],
+                                     count: WritableKeyPath<MergeSummary, MergeCount>) {
+        summary[keyPath: count].updated += 1
+        log.append(LogEntry(kind: kind, key: key, kept: theirs, setAside: ours))
+        note("\(kind.replacingOccurrences(of: "_", with: " ")) \(key): both copies changed it (\(BundleMerge.differingColumns(ours, theirs, BundleMerge.columns(of: kind)))); the bundle's version is newer and replaced this workspace's, which is in the merge log.")
+    }
+
+    /// A row with the same id and other content: a problem, or set aside with --set-aside-conflicts.
+    private mutating func conflict(_ kind: String, _ key: String, ours: [UInt8], theirs: [UInt8], line: Int,
+                                   count: WritableKeyPath<MergeSummary, MergeCount>, _ text: String) {
+        guard setAsideConflicts else {
+            problem(line, text, canSetAside: true)
+            return
+        }
+        summary[keyPath: count].setAside += 1
+        log.append(LogEntry(kind: kind, key: key, kept: ours, setAside: theirs))
+        note(text + " This workspace's version was kept; the bundle's is in the merge log.")
+    }
+
+    private mutating func note(_ text: String) {
+        summary.noteCount += 1
+        if summary.notes.count < noteLimit { summary.notes.append(text) }
+    }
+
+    private mutating func problem(_ line: Int?, _ text: String, canSetAside: Bool) {
+        problemTotal += 1
+        if problems.count < 50 { problems.append(.init(line: line, text: text, canSetAside: canSetAside)) }
+    }
+
+    private static func columns(of kind: String) -> [String] {
+        BundleHeader.recordColumns.first { $0[0] == kind } ?? SessionRecord.columns
+    }
+
+    /// The names of the columns where two encoded records differ (never their values: phones).
+    static func differingColumns(_ a: [UInt8], _ b: [UInt8], _ columns: [String]) -> String {
+        let x = a.withUnsafeBufferPointer { BundleLineParser.parse(UnsafeBufferPointer(rebasing: $0.dropLast())) } ?? []
+        let y = b.withUnsafeBufferPointer { BundleLineParser.parse(UnsafeBufferPointer(rebasing: $0.dropLast())) } ?? []
+        let names = columns.indices.filter { i in
+            columns[i] != "revised" && i < x.count && i < y.count && x[i] != y[i]
+        }.map { columns[$0] }
+        return names.isEmpty ? "content" : names.joined(separator: ", ")
+    }
+
+    /// An encoded record without its newline, for the merge log.
+    static func text(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes.last == 0x0A ? bytes.dropLast() : bytes[...], as: UTF8.self)
+    }
+}
+
+/// The prepared statements that insert and look up sessions, bound through the C API.
+private struct SessionStatements {
+    let insert: Statement
+    let lookup: Statement
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+    init(_ db: Database) throws {
+        let codes = Metric.allCases.map(\.code)
+        insert = try db.makeStatement(sql: """
+            INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes)
+            VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?) ON CONFLICT (uuid) DO NOTHING
+            """)
+        lookup = try db.makeStatement(sql: """
+            SELECT s.id, s.day, s.area_id, s.team_id, s.logged_by, \(codes.map { "s.\($0)" }.joined(separator: ", ")),
+                s.notes, v.day, v.reason, r.uuid
+            FROM session s LEFT JOIN session_void v ON v.session_id = s.id LEFT JOIN session r ON r.id = v.replaced_by
+            WHERE s.uuid = ?
+            """)
+    }
+
+    /// Inserts the session unless its id is known; whether it was inserted.
+    func insert(_ db: Database, _ r: SessionRecord, areaID: Int64, teamID: Int64?) throws -> Bool {
+        let stmt = insert.sqliteStatement
+        sqlite3_reset(stmt)
+        r.id.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(stmt, 1, $0.baseAddress, 16, SessionStatements.transient) }
+        sqlite3_bind_int64(stmt, 2, Int64(r.day.number))
+        sqlite3_bind_int64(stmt, 3, areaID)
+        if let teamID { sqlite3_bind_int64(stmt, 4, teamID) } else { sqlite3_bind_null(stmt, 4) }
+        bind(stmt, 5, r.loggedBy)
+        for (m, v) in r.metrics.values.enumerated() {
+            if let v { sqlite3_bind_int64(stmt, Int32(6 + m), Int64(v)) } else { sqlite3_bind_null(stmt, Int32(6 + m)) }
+        }
+        bind(stmt, Int32(6 + MetricValues.width), r.notes)
+        let rc = sqlite3_step(stmt)
+        guard rc == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return sqlite3_changes(db.sqliteConnection) > 0
+    }
+
+    private func bind(_ stmt: OpaquePointer?, _ index: Int32, _ text: String?) {
+        guard let text else { sqlite3_bind_null(stmt, index); return }
+        var copy = text
+        copy.withUTF8 { _ = sqlite3_bind_text(stmt, index, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self),
+                                              Int32($0.count), SessionStatements.transient) }
+    }
+
+    /// The stored session with this id (its rowid, and as a record with its void).
+    func existing(_ db: Database, _ id: StableID, areas: StoredAreas, teams: [Int64: String]) throws -> (Int64, SessionRecord) {
+        let stmt = lookup.sqliteStatement
+        sqlite3_reset(stmt)
+        id.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(stmt, 1, $0.baseAddress, 16, SessionStatements.transient) }
+        let c = SQLiteColumns(stmt)
+        guard try c.step(db) else {
+            throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "session vanished during a merge")
+        }
+        let width = MetricValues.width
+        var metrics = MetricValues()
+        for m in 0..<width { metrics.values[m] = c.int(Int32(5 + m)) }
+        var void: VoidRecord? = nil
+        if let day = c.int(Int32(6 + width)) {
+            void = VoidRecord(day: Day(number: day), reason: c.text(Int32(7 + width)) ?? "", replacedBy: c.id(Int32(8 + width)))
+        }
+        let teamCode = c.int(3).flatMap { teams[Int64($0)] }
+        let record = SessionRecord(id: id, day: Day(number: c.int(1)!), area: areas.code(of: Int64(c.int(2)!)), team: teamCode,
+                                   loggedBy: c.text(4), metrics: metrics, notes: c.text(Int32(5 + width)), void: void)
+        let rowID = Int64(c.int(0)!)
+        sqlite3_reset(stmt)
+        return (rowID, record)
+    }
+}
+
+extension MetricValues {
+    /// Calls `body` with the values (0 where not recorded) and the recorded flags, as
+    /// `MonthBuckets` takes them.
+    func withTotals(_ body: (UnsafePointer<Int>, UnsafePointer<Bool>) -> Void) {
+        let numbers = values.map { $0 ?? 0 }
+        let flags = values.map { $0 != nil }
+        numbers.withUnsafeBufferPointer { n in flags.withUnsafeBufferPointer { f in body(n.baseAddress!, f.baseAddress!) } }
+    }
+}
+
+extension AreaRecord {
+    /// The record without its revision stamp: what two versions compare.
+    var content: [UInt8] { var w = BundleLineWriter(); encode(&w, revised: false); return w.bytes }
+    var bytes: [UInt8] { var w = BundleLineWriter(); encode(&w); return w.bytes }
+    var line: [UInt8] { bytes }
+}
+
+extension TeamRecord {
+    var content: [UInt8] { var w = BundleLineWriter(); encode(&w, revised: false); return w.bytes }
+    var bytes: [UInt8] { var w = BundleLineWriter(); encode(&w); return w.bytes }
+    var line: [UInt8] { bytes }
+}
+
+extension MemberRecord {
+    var content: [UInt8] { var w = BundleLineWriter(); encode(&w, revised: false); return w.bytes }
+    var bytes: [UInt8] { var w = BundleLineWriter(); encode(&w); return w.bytes }
+    var line: [UInt8] { bytes }
+}
+
+extension SessionRecord {
+    var bytes: [UInt8] { var w = BundleLineWriter(); encode(&w); return w.bytes }
+}
+
+extension SessionMetricRecord {
+    var bytes: [UInt8] { var w = BundleLineWriter(); encode(&w); return w.bytes }
+}
+
+extension MoveRecord {
+    var bytes: [UInt8] { var w = BundleLineWriter(); encode(&w); return w.bytes }
+}

@@ -1,0 +1,91 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GRDB
+
+/// What `outreach backup` copied.
+public struct BackupSummary: Equatable, Sendable {
+    public var path: String
+    public var bytes: Int
+    public var sessions: Int
+}
+
+/// A backup that cannot be made; nothing was written under the backup's name.
+public enum BackupError: Error, Equatable, Sendable, UserFacingError {
+    case exists(path: String)
+    case notAWorkspace(path: String)
+    case sameFile(path: String)
+    case cannotWrite(path: String, reason: String)
+
+    public var message: String {
+        switch self {
+        case let .exists(path):
+            return "\(path): this file already exists. Choose a new name (such as one with today's date), or add --overwrite to replace an older backup."
+        case let .notAWorkspace(path):
+            return "\(path): this file exists and is not an Outreach workspace, so it was left untouched. Choose another name."
+        case let .sameFile(path):
+            return "\(path) is the workspace itself. Name a file elsewhere, ideally on another disk or a USB stick."
+        case let .cannotWrite(path, reason):
+            return "\(path): the backup cannot be written (\(reason)). Check the folder, its permissions and the free space; nothing was written."
+        }
+    }
+}
+
+extension Store {
+    /// Copies the workspace to `path` with SQLite's online backup, from one consistent snapshot
+    /// while other processes keep writing. The copy is made under a temporary name (permissions
+    /// 0600), checked, and renamed into place, so `path` never holds half a backup.
+    ///
+    /// An existing file is replaced only with `overwrite`, and only when it is an Outreach workspace.
+    public func backup(to path: String, overwrite: Bool = false) throws -> BackupSummary {
+        var info = stat(), mine = stat()
+        if stat(path, &info) == 0 {
+            if stat(self.path, &mine) == 0 && info.st_dev == mine.st_dev && info.st_ino == mine.st_ino {
+                throw BackupError.sameFile(path: path)
+            }
+            guard overwrite else { throw BackupError.exists(path: path) }
+            let head = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 16) }
+            if head != Data("SQLite format 3\0".utf8) { throw BackupError.notAWorkspace(path: path) }
+        }
+        let temporary = path + ".partial-\(getpid())"
+        let fd = Glibc.open(temporary, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
+        guard fd >= 0 else { throw BackupError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        close(fd)
+        func cleanUp() { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) } }
+        do {
+            let copy = try DatabaseQueue(path: temporary)
+            try writer.backup(to: copy)
+            let (ok, sessions) = try copy.writeWithoutTransaction { db -> (Bool, Int) in
+                // The copy is a file on its own: no write-ahead log next to it.
+                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")
+                let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                return (check == ["ok"], try Int.fetchOne(db, sql: "SELECT count(*) FROM session") ?? 0)
+            }
+            try copy.close()
+            guard ok else { throw BackupError.cannotWrite(path: path, reason: "the copy failed its integrity check") }
+            let sync = Glibc.open(temporary, O_RDONLY)
+            if sync >= 0 { fsync(sync); close(sync) }
+            guard rename(temporary, path) == 0 else {
+                throw BackupError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+            }
+            var done = stat()
+            _ = stat(path, &done)
+            return BackupSummary(path: path, bytes: Int(done.st_size), sessions: sessions)
+        } catch let error as BackupError {
+            cleanUp()
+            throw error
+        } catch {
+            cleanUp()
+            if let db = error as? DatabaseError, db.resultCode == .SQLITE_FULL {
+                throw BackupError.cannotWrite(path: path, reason: "the disk is full")
+            }
+            if let db = error as? DatabaseError, [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM].contains(db.resultCode) {
+                throw BackupError.cannotWrite(path: path, reason: "it cannot be created there")
+            }
+            throw StoreError.translate(error, path: self.path)
+        }
+    }
+}

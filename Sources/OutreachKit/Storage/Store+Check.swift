@@ -1,0 +1,291 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The result of `outreach check`: SQLite's integrity check and the product's own invariants.
+public struct WorkspaceCheck: Equatable, Sendable {
+    public enum Status: String, Equatable, Sendable {
+        case ok, warning, problem
+    }
+
+    /// One thing checked.
+    public struct Item: Equatable, Sendable {
+        /// What was checked ("monthly totals").
+        public var name: String
+        public var status: Status
+        /// What was found, in a line or a few.
+        public var detail: String
+        /// What to do about a problem or a warning.
+        public var advice: String?
+    }
+
+    public var items: [Item] = []
+
+    /// Whether nothing is wrong (warnings allowed).
+    public var passed: Bool { !items.contains { $0.status == .problem } }
+
+    /// Whether `Store.repair()` can fix every problem found.
+    public var repairable: Bool { items.filter { $0.status == .problem }.allSatisfy { Self.repairableNames.contains($0.name) } }
+
+    static let repairableNames: Set<String> = ["schema", "monthly totals", "campaign period totals"]
+
+    mutating func add(_ name: String, _ status: Status, _ detail: String, advice: String? = nil) {
+        items.append(Item(name: name, status: status, detail: detail, advice: advice))
+    }
+}
+
+/// What `Store.repair()` did.
+public struct RepairSummary: Equatable, Sendable {
+    /// Indexes and triggers re-created from the schema.
+    public var schemaObjects: [String] = []
+    /// Monthly and campaign-period buckets rewritten from the sessions.
+    public var totals = 0
+}
+
+extension Store {
+    /// Advice for damage only a backup can undo.
+    static let restoreAdvice = "Restore the last backup (copy the file `outreach backup` made over this one), then merge again the bundles exported since it was made."
+
+    /// Checks the workspace: SQLite's integrity check and foreign keys, the schema's indexes and
+    /// triggers, every session's area, the area tree, the stored running totals against totals
+    /// recomputed from the live sessions, and leaflet stock below zero that no allocation allowed.
+    /// Reads one consistent snapshot; never writes.
+    public func check() throws -> WorkspaceCheck {
+        let reference = try Store.referenceSchema()
+        return try read { db in
+            var result = WorkspaceCheck()
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check(20)")
+            if integrity == ["ok"] {
+                result.add("SQLite integrity", .ok, "ok")
+            } else {
+                result.add("SQLite integrity", .problem, integrity.prefix(5).joined(separator: "; "), advice: Store.restoreAdvice)
+            }
+            let broken = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
+            if broken.isEmpty {
+                result.add("references", .ok, "every row refers to rows that exist")
+            } else {
+                let tables = Dictionary(grouping: broken) { $0[0] as String }.map { "\($0.value.count) in \($0.key)" }.sorted()
+                result.add("references", .problem, "\(broken.count) rows refer to rows that do not exist (\(tables.joined(separator: ", ")))",
+                           advice: Store.restoreAdvice)
+            }
+            let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('index','trigger','table')"))
+            let missing = reference.keys.filter { !present.contains($0) }.sorted()
+            if missing.isEmpty {
+                result.add("schema", .ok, "every table, index and trigger is there")
+            } else {
+                result.add("schema", .problem, "missing: \(missing.joined(separator: ", "))",
+                           advice: "Run `outreach check --repair` to re-create indexes and triggers; a missing table needs the backup. \(Store.restoreAdvice)")
+            }
+            try Store.checkSessionsAndTree(db, into: &result)
+            guard present.contains("session"), present.contains("area_month") else { return result }
+            let recomputed = try Store.recomputedTotals(db)
+            let stored = try Store.storedTotals(db)
+            let codes = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, code FROM area").map { ($0[0] as Int64, $0[1] as String) })
+            for (name, table, isMonth) in [("monthly totals", "area_month", true), ("campaign period totals", "period_total", false)] {
+                let a = isMonth ? recomputed.months : recomputed.periods
+                let b = isMonth ? stored.months : stored.periods
+                let wrong = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted { ($0.group, $0.area) < ($1.group, $1.area) }
+                if wrong.isEmpty {
+                    result.add(name, .ok, "\(b.count) \(table) rows equal the totals recomputed from the live sessions")
+                } else {
+                    let examples = wrong.prefix(3).map { k -> String in
+                        let place = isMonth ? "\(1970 + k.group / 12)-\(k.group % 12 + 1 < 10 ? "0" : "")\(k.group % 12 + 1)" : "period \(k.group)"
+                        return "area \(codes[k.area] ?? String(k.area)), \(place): stored \(Store.describe(b[k])), recomputed \(Store.describe(a[k]))"
+                    }
+                    result.add(name, .problem, "\(wrong.count) of \(table)'s rows differ from the live sessions (\(examples.joined(separator: "; ")))",
+                               advice: "Run `outreach check --repair` to rebuild the running totals from the sessions.")
+                }
+            }
+            try Store.checkLeaflets(db, codes: codes, into: &result)
+            return result
+        }
+    }
+
+    /// Rebuilds the running totals from the live sessions and re-creates missing indexes and
+    /// triggers, in one transaction.
+    public func repair() throws -> RepairSummary {
+        let reference = try Store.referenceSchema()
+        return try write { db in
+            var summary = RepairSummary()
+            let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master"))
+            for (name, object) in reference.sorted(by: { $0.key < $1.key }) where !present.contains(name) && object.type != "table" {
+                try db.execute(sql: object.sql)
+                summary.schemaObjects.append(name)
+            }
+            let totals = try Store.recomputedTotals(db)
+            try db.execute(sql: "DELETE FROM area_month; DELETE FROM period_total")
+            let codes = Metric.allCases.map(\.code).joined(separator: ", ")
+            let marks = Metric.allCases.map { _ in "?" }.joined(separator: ", ")
+            for (table, group, rows) in [("area_month", "month", totals.months), ("period_total", "period_id", totals.periods)] {
+                let statement = try db.makeStatement(sql: """
+                    INSERT INTO \(table) (area_id, \(group), sessions, \(codes), last_day) VALUES (?, ?, ?, \(marks), ?)
+                    """)
+                for key in rows.keys.sorted(by: { ($0.group, $0.area) < ($1.group, $1.area) }) {
+                    let t = rows[key]!
+                    var args: [(any DatabaseValueConvertible)?] = [key.area, key.group, t.sessions]
+                    for v in t.metrics.values { args.append(v) }
+                    args.append(t.lastDay?.number)
+                    try statement.execute(arguments: StatementArguments(args))
+                    summary.totals += 1
+                }
+            }
+            return summary
+        }
+    }
+
+    /// Name → (type, SQL) of every table, index and trigger the migrations create.
+    private static func referenceSchema() throws -> [String: (type: String, sql: String)] {
+        let fresh = try Store.inMemory()
+        return try fresh.read { db in
+            var out: [String: (String, String)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT name, type, sql FROM sqlite_master WHERE type IN ('index','trigger','table') AND sql IS NOT NULL
+                  AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'
+                """) {
+                out[row[0]] = (row[1], row[2])
+            }
+            return out
+        }
+    }
+
+    private static func checkSessionsAndTree(_ db: Database, into result: inout WorkspaceCheck) throws {
+        let sessions = try Int.fetchOne(db, sql: "SELECT count(*) FROM session") ?? 0
+        let voided = try Int.fetchOne(db, sql: "SELECT count(*) FROM session_void") ?? 0
+        let orphans = try Int.fetchOne(db, sql: "SELECT count(*) FROM session WHERE area_id NOT IN (SELECT id FROM area)") ?? 0
+        if orphans == 0 {
+            result.add("sessions", .ok, "\(sessions) sessions (\(voided) voided); every session's area exists")
+        } else {
+            result.add("sessions", .problem, "\(orphans) of \(sessions) sessions are in areas that do not exist", advice: Store.restoreAdvice)
+        }
+        var parent: [Int64: Int64] = [:]
+        var code: [Int64: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, code, parent_id FROM area") {
+            code[row[0]] = row[1]
+            if let p: Int64 = row[2] { parent[row[0]] = p }
+        }
+        var cycles: [String] = []
+        var done = Set<Int64>()
+        for start in code.keys.sorted() where !done.contains(start) {
+            var path: [Int64] = []
+            var onPath = Set<Int64>()
+            var at: Int64? = start
+            while let id = at, !done.contains(id) {
+                if onPath.contains(id) {
+                    cycles.append(path[path.firstIndex(of: id)!...].compactMap { code[$0] }.joined(separator: " → "))
+                    break
+                }
+                path.append(id)
+                onPath.insert(id)
+                at = parent[id]
+            }
+            done.formUnion(path)
+        }
+        if cycles.isEmpty {
+            result.add("area tree", .ok, "\(code.count) areas, no cycle")
+        } else {
+            result.add("area tree", .problem, "parents form a cycle: \(cycles.prefix(3).joined(separator: "; "))",
+                       advice: "Fix the parent_code of one of these areas with `outreach areas import`.")
+        }
+    }
+
+    /// Running totals keyed by (month or period id, area).
+    struct TotalsByKey {
+        var months: [MonthBuckets.Key: AreaTotals] = [:]
+        var periods: [MonthBuckets.Key: AreaTotals] = [:]
+    }
+
+    /// The totals every live session adds up to, per month and per registered period.
+    static func recomputedTotals(_ db: Database) throws -> TotalsByKey {
+        let periods = try PeriodRange.all(db)
+        var out = TotalsByKey()
+        let statement = try db.makeStatement(sql: """
+            SELECT s.area_id, s.day, \(Metric.allCases.map { "s.\($0.code)" }.joined(separator: ", ")) FROM session s
+            WHERE NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+            """)
+        let c = SQLiteColumns(statement.sqliteStatement)
+        defer { sqlite3_reset(c.stmt) }
+        var one = AreaTotals(sessions: 1)
+        while try c.step(db) {
+            let area = Int64(c.int(0)!), day = c.int(1)!
+            for m in 0..<MetricValues.width { one.metrics.values[m] = c.int(Int32(2 + m)) }
+            one.lastDay = Day(number: day)
+            out.months[MonthBuckets.Key(area: area, group: Day(number: day).monthIndex), default: AreaTotals()].add(one)
+            for p in periods where p.start <= day && day <= p.end {
+                out.periods[MonthBuckets.Key(area: area, group: Int(p.id)), default: AreaTotals()].add(one)
+            }
+        }
+        return out
+    }
+
+    private static func storedTotals(_ db: Database) throws -> TotalsByKey {
+        var out = TotalsByKey()
+        let columns = "sessions, \(Metric.allCases.map(\.code).joined(separator: ", ")), last_day"
+        for (table, group) in [("area_month", "month"), ("period_total", "period_id")] {
+            for row in try Row.fetchAll(db, sql: "SELECT area_id, \(group), \(columns) FROM \(table)") {
+                var metrics = MetricValues()
+                for m in 0..<MetricValues.width { metrics.values[m] = row[3 + m] }
+                let totals = AreaTotals(sessions: row[2], metrics: metrics, lastDay: Day(number: row[3 + MetricValues.width]))
+                let key = MonthBuckets.Key(area: row[0], group: row[1])
+                if table == "area_month" { out.months[key] = totals } else { out.periods[key] = totals }
+            }
+        }
+        return out
+    }
+
+    private static func describe(_ totals: AreaTotals?) -> String {
+        guard let totals else { return "nothing" }
+        let figures = Metric.allCases.compactMap { m in totals.metrics[m].map { "\(m.code) \($0)" } }
+        return "\(totals.sessions) sessions" + (figures.isEmpty ? "" : ", " + figures.joined(separator: ", "))
+    }
+
+    /// Stock below zero: an error where allocations alone took a unit below zero and none of its
+    /// allocations up to that day was recorded with --allow-negative (two copies passed on the
+    /// same leaflets); a warning where only the leaflets handed out in sessions did, which
+    /// `outreach leaflets stock` flags as "over".
+    private static func checkLeaflets(_ db: Database, codes: [Int64: String], into result: inout WorkspaceCheck) throws {
+        var changes: [Int64: [(day: Day, change: Int)]] = [:]
+        var allowed: [Int64: [Day]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT day, from_area_id, to_area_id, quantity, allowed_negative FROM leaflet_move") {
+            let day = Day(number: row[0]), quantity: Int = row[3]
+            changes[row[2], default: []].append((day, quantity))
+            if let from: Int64 = row[1] {
+                changes[from, default: []].append((day, -quantity))
+                if row[4] as Bool { allowed[from, default: []].append(day) }
+            }
+        }
+        var unflagged: [String] = []
+        var flagged = 0
+        for (area, list) in changes.sorted(by: { $0.key < $1.key }) {
+            let start = list.map(\.day).min()!
+            let low = LeafletLow.lowest(from: start, changes: list)
+            guard low.onHand < 0 else { continue }
+            if (allowed[area] ?? []).contains(where: { $0 <= low.day }) {
+                flagged += 1
+            } else {
+                unflagged.append("\(codes[area] ?? String(area)) has \(low.onHand) on \(low.day.iso)")
+            }
+        }
+        let handedOut = try leafletsHandedOut(db, through: nil)
+        var codeToID: [String: Int64] = [:]
+        for (id, code) in codes { codeToID[code] = id }
+        var over = 0
+        for (code, n) in handedOut {
+            let id = codeToID[code] ?? -1
+            if (changes[id] ?? []).reduce(0, { $0 + $1.change }) - n < 0 { over += 1 }
+        }
+        if !unflagged.isEmpty {
+            result.add("leaflet stock", .problem, "\(unflagged.count) units passed on more leaflets than they received, and no allocation allowed it: \(unflagged.prefix(5).joined(separator: "; "))",
+                       advice: "Copies merged from two workspaces may have passed on the same leaflets. Record the missing receipt (`outreach leaflets receive --area CODE --quantity N`) or the allocation from the unit above; `outreach leaflets stock` shows every unit.")
+            return
+        }
+        var notes: [String] = []
+        if flagged > 0 { notes.append("\(flagged) units below zero through allocations recorded with --allow-negative") }
+        if over > 0 { notes.append("\(over) units handed out more leaflets than they received") }
+        if notes.isEmpty {
+            result.add("leaflet stock", .ok, "no unit below zero")
+        } else {
+            result.add("leaflet stock", .warning, notes.joined(separator: "; ") + " (flagged \"over\" by `outreach leaflets stock`)",
+                       advice: "Record what those units received (`outreach leaflets receive`, or `outreach leaflets allocate` from the unit above).")
+        }
+    }
+}

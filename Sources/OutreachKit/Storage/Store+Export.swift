@@ -1,0 +1,314 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// What `outreach export` puts in a bundle.
+public struct BundleScope: Equatable, Sendable {
+    /// Only this area's subtree (with the ancestors, teams and areas its rows refer to).
+    public var under: String?
+    /// Only sessions dated on or after this day, or voided on or after it, and leaflet moves
+    /// dated on or after it. Areas, teams and members in scope always come whole.
+    public var since: Day?
+    /// Phone numbers of team leaders and members (and member ids, which derive from them).
+    public var includePhones: Bool
+
+    public init(under: String? = nil, since: Day? = nil, includePhones: Bool = false) {
+        self.under = under
+        self.since = since
+        self.includePhones = includePhones
+    }
+}
+
+extension Store {
+    /// Writes a bundle of the rows in `scope` to `path` (named `name` in messages) from one
+    /// consistent snapshot of the workspace, and returns its header.
+    ///
+    /// Rows come in a fixed order (areas parents first, then by code; teams by code; sessions by
+    /// id …), so two workspaces holding the same rows write the same body, with the same checksum.
+    /// `now` is the export time recorded in the header.
+    public func exportBundle(to path: String, name: String? = nil, scope: BundleScope, now: Date) throws -> BundleHeader {
+        let name = name ?? path
+        var writer = try BundleWriter(path: path, name: name)
+        do {
+            let header = try read { db in try Store.writeBundle(db, scope: scope, now: now, into: &writer) }
+            try writer.finish(header: header)
+            return header
+        } catch {
+            writer.discard()
+            throw StoreError.translate(error, path: self.path)
+        }
+    }
+
+    private static func writeBundle(_ db: Database, scope: BundleScope, now: Date,
+                                    into writer: inout BundleWriter) throws -> BundleHeader {
+        let areas = try StoredAreas(db)
+        var inScope: Set<Int64>? = nil
+        if let under = scope.under {
+            guard let root = areas.index[under] else { throw BundleError.unknownArea(under) }
+            inScope = areas.subtree(of: areas.rows[root].id)
+        }
+        let selection = SessionSelection(under: scope.under == nil ? nil : areas.rows[areas.index[scope.under!]!].id,
+                                         since: scope.since)
+        let teamCodes = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, code FROM team").map {
+            ($0[0] as Int64, $0[1] as String)
+        })
+
+        // Which teams and areas the bundle needs: those in scope, and those its rows refer to.
+        var teamIDs = Set<Int64>()
+        var areaIDs = inScope ?? Set(areas.rows.map(\.id))
+        if let inScope {
+            for row in try Row.fetchAll(db, sql: "SELECT id, area_id FROM team") where inScope.contains(row[1] as Int64) {
+                teamIDs.insert(row[0])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT DISTINCT s.area_id, s.team_id FROM session s \(selection.join)",
+                                        arguments: selection.arguments) {
+                areaIDs.insert(row[0])
+                if let team: Int64 = row[1] { teamIDs.insert(team) }
+            }
+        } else {
+            teamIDs = Set(teamCodes.keys)
+        }
+        let moves = try Row.fetchAll(db, sql: """
+            SELECT uuid, day, from_area_id, to_area_id, quantity, batch, allowed_negative FROM leaflet_move
+            WHERE day >= ? ORDER BY uuid
+            """, arguments: [scope.since?.number ?? Int.min]).filter { row in
+                guard let inScope else { return true }
+                return inScope.contains(row[3]) || (row[2] as Int64?).map(inScope.contains) == true
+            }
+        for row in moves {
+            areaIDs.insert(row[3])
+            if let from: Int64 = row[2] { areaIDs.insert(from) }
+        }
+        let teams = try Row.fetchAll(db, sql: """
+            SELECT id, code, name, kind, area_id, leader, leader_phone, formed, status, inactive_since, revised
+            FROM team ORDER BY code
+            """).filter { teamIDs.contains($0[0]) }
+        for team in teams { areaIDs.insert(team[4]) }
+
+        var counts = BundleCounts()
+        var line = BundleLineWriter()
+        for i in areas.closedUpward(areaIDs) {
+            areas.rows[i].record(parent: areas.parentCode(of: i)).encode(&line)
+            try writer.write(&line)
+            counts.areas += 1
+        }
+        for row in teams {
+            let phone = scope.includePhones ? (row[6] as String?).flatMap(Phone.init(digits:)) : nil
+            TeamRecord(code: row[1], name: row[2], kind: TeamKind(rawValue: row[3]) ?? .project06,
+                       area: areas.code(of: row[4]), leader: row[5], leaderPhone: phone,
+                       formed: (row[7] as Int?).map(Day.init(number:)), status: TeamStatus(rawValue: row[8]) ?? .active,
+                       inactiveSince: (row[9] as Int?).map(Day.init(number:)), revised: row[10]).encode(&line)
+            try writer.write(&line)
+            counts.teams += 1
+        }
+        var members: [[UInt8]] = []
+        for row in try Row.fetchAll(db, sql: "SELECT uuid, team_id, name, phone, role, joined, left, revised FROM member")
+        where teamIDs.contains(row[1]) {
+            MemberRecord(id: scope.includePhones ? StableID(bytes: [UInt8](row[0] as Data)) : nil,
+                         team: teamCodes[row[1]] ?? "", name: row[2],
+                         phone: scope.includePhones ? (row[3] as String?).flatMap(Phone.init(digits:)) : nil,
+                         role: MemberRole(rawValue: row[4]) ?? .member, joined: (row[5] as Int?).map(Day.init(number:)),
+                         left: (row[6] as Int?).map(Day.init(number:)), revised: row[7]).encode(&line)
+            members.append(line.bytes)
+            line.clear()
+        }
+        for bytes in members.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            try writer.write(bytes)
+            counts.members += 1
+        }
+        try writeSessions(db, selection: selection, areas: areas, teams: teamCodes, counts: &counts,
+                          into: &writer, line: &line)
+        for row in try Row.fetchAll(db, sql: """
+            SELECT s.uuid, m.metric, m.value FROM session_metric m JOIN session s ON s.id = m.session_id
+            \(selection.join)
+            ORDER BY s.uuid, m.metric
+            """, arguments: selection.arguments) {
+            SessionMetricRecord(session: StableID(bytes: [UInt8](row[0] as Data))!, metric: row[1], value: row[2]).encode(&line)
+            try writer.write(&line)
+            counts.sessionMetrics += 1
+        }
+        for row in moves {
+            MoveRecord(id: StableID(bytes: [UInt8](row[0] as Data))!, day: Day(number: row[1]),
+                       from: (row[2] as Int64?).map(areas.code(of:)), to: areas.code(of: row[3]), quantity: row[4],
+                       batch: row[5], allowedNegative: row[6]).encode(&line)
+            try writer.write(&line)
+            counts.leafletMoves += 1
+        }
+        let body = try writer.seal()
+        return BundleHeader(workspace: try String.fetchOne(db, sql: "SELECT id FROM workspace") ?? "",
+                            exported: Store.isoTimestamp(now), under: scope.under, since: scope.since,
+                            phones: scope.includePhones, counts: counts, bodyBytes: body.bytes, bodySHA256: body.sha256)
+    }
+
+    /// Streams the selected sessions, by id, through the C API (a province has millions).
+    private static func writeSessions(_ db: Database, selection: SessionSelection, areas: StoredAreas,
+                                      teams: [Int64: String], counts: inout BundleCounts,
+                                      into writer: inout BundleWriter, line: inout BundleLineWriter) throws {
+        let width = MetricValues.width
+        let statement = try db.makeStatement(sql: """
+            SELECT s.uuid, s.day, s.area_id, s.team_id, s.logged_by, \(Metric.allCases.map { "s.\($0.code)" }.joined(separator: ", ")),
+                s.notes, v.day, v.reason, r.uuid
+            FROM session s \(selection.join)
+            LEFT JOIN session_void v ON v.session_id = s.id LEFT JOIN session r ON r.id = v.replaced_by
+            ORDER BY s.uuid
+            """)
+        try statement.setArguments(selection.arguments)
+        let c = SQLiteColumns(statement.sqliteStatement)
+        defer { sqlite3_reset(c.stmt) }
+        var metrics = MetricValues()
+        while try c.step(db) {
+            for m in 0..<width { metrics.values[m] = c.int(Int32(5 + m)) }
+            var void: VoidRecord? = nil
+            if let day = c.int(Int32(6 + width)) {
+                void = VoidRecord(day: Day(number: day), reason: c.text(Int32(7 + width)) ?? "",
+                                  replacedBy: c.id(Int32(8 + width)))
+                counts.voids += 1
+            }
+            SessionRecord(id: c.id(0)!, day: Day(number: c.int(1)!), area: areas.code(of: Int64(c.int(2)!)),
+                          team: c.int(3).flatMap { teams[Int64($0)] }, loggedBy: c.text(4), metrics: metrics,
+                          notes: c.text(Int32(5 + width)), void: void).encode(&line)
+            try writer.write(&line)
+            counts.sessions += 1
+        }
+    }
+
+    /// `date` as `YYYY-MM-DDTHH:MM:SSZ`, UTC.
+    static func isoTimestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}
+
+/// The sessions a bundle holds, as a join clause on `session s`: those in the subtree of
+/// `under` dated (or voided) since `since`, and the sessions that replaced them.
+struct SessionSelection {
+    var under: Int64?
+    var since: Day?
+
+    /// Empty when every session is selected.
+    var join: String {
+        guard under != nil || since != nil else { return "" }
+        let area = under == nil ? "?1 IS NULL" : "s.area_id IN (SELECT id FROM sub)"
+        let time = since == nil ? "?2 IS NULL" : "(s.day >= ?2 OR s.id IN (SELECT session_id FROM session_void WHERE day >= ?2))"
+        return """
+            JOIN (WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id),
+                sel0(id) AS (SELECT s.id FROM session s WHERE \(area) AND \(time)
+                    UNION SELECT v.replaced_by FROM session_void v JOIN sel0 ON v.session_id = sel0.id
+                    WHERE v.replaced_by IS NOT NULL)
+                SELECT id FROM sel0) sel ON sel.id = s.id
+            """
+    }
+
+    var arguments: StatementArguments {
+        guard under != nil || since != nil else { return [] }
+        return [under, since?.number]
+    }
+}
+
+/// Every area of the workspace in memory, for choosing and writing a bundle's areas.
+struct StoredAreas {
+    struct Stored {
+        var id: Int64
+        var code: String
+        var name: String
+        var level: AreaLevel
+        var localKind: String?
+        var parentID: Int64?
+        var attributes: AreaAttributes
+        var revised: String
+
+        func record(parent: String?) -> AreaRecord {
+            AreaRecord(code: code, name: name, level: level, localKind: localKind, parent: parent,
+                       attributes: attributes, revised: revised)
+        }
+    }
+
+    private(set) var rows: [Stored] = []
+    /// Position in `rows` by code and by id.
+    private(set) var index: [String: Int] = [:]
+    private(set) var position: [Int64: Int] = [:]
+
+    init(_ db: Database) throws {
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT id, code, name, level, local_kind, parent_id, population, adults, working_age, households, revised FROM area
+            """)
+        while let r = try cursor.next() {
+            add(Stored(id: r[0], code: r[1], name: r[2], level: AreaLevel(rawValue: r[3]) ?? .hamlet, localKind: r[4],
+                       parentID: r[5], attributes: AreaAttributes(population: r[6], adults: r[7], workingAge: r[8], households: r[9]),
+                       revised: r[10]))
+        }
+    }
+
+    /// Adds or replaces an area (a merge keeps its view of the tree current).
+    mutating func add(_ area: Stored) {
+        if let i = position[area.id] {
+            rows[i] = area
+        } else {
+            position[area.id] = rows.count
+            rows.append(area)
+        }
+        index[area.code] = position[area.id]
+    }
+
+    func code(of id: Int64) -> String { position[id].map { rows[$0].code } ?? "" }
+
+    func parentCode(of i: Int) -> String? { rows[i].parentID.map(code(of:)) }
+
+    /// Ids of the area `id` and everything below it.
+    func subtree(of id: Int64) -> Set<Int64> {
+        var children: [Int64: [Int64]] = [:]
+        for r in rows { if let p = r.parentID { children[p, default: []].append(r.id) } }
+        var out: Set<Int64> = [id]
+        var stack = [id]
+        while let next = stack.popLast() {
+            for c in children[next] ?? [] where out.insert(c).inserted { stack.append(c) }
+        }
+        return out
+    }
+
+    /// Positions of `ids` and all their ancestors, parents before children, then by code.
+    func closedUpward(_ ids: Set<Int64>) -> [Int] {
+        var chosen = Set<Int>()
+        for id in ids {
+            var p = position[id]
+            while let i = p, chosen.insert(i).inserted { p = rows[i].parentID.flatMap { position[$0] } }
+        }
+        let depth = chosen.map { i -> (Int, Int) in
+            var d = 0
+            var p = rows[i].parentID
+            while let id = p, d < 64 { d += 1; p = position[id].flatMap { rows[$0].parentID } }
+            return (i, d)
+        }
+        return depth.sorted { ($0.1, rows[$0.0].code) < ($1.1, rows[$1.0].code) }.map(\.0)
+    }
+}
+
+/// Reads the columns of a statement's current row through the C API.
+struct SQLiteColumns {
+    let stmt: OpaquePointer?
+
+    init(_ stmt: OpaquePointer?) { self.stmt = stmt }
+
+    /// Steps to the next row; false when there is none.
+    func step(_ db: Database) throws -> Bool {
+        let rc = sqlite3_step(stmt)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    }
+
+    func int(_ i: Int32) -> Int? {
+        sqlite3_column_type(stmt, i) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(stmt, i))
+    }
+
+    func text(_ i: Int32) -> String? {
+        guard let p = sqlite3_column_text(stmt, i) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, i))), as: UTF8.self)
+    }
+
+    func id(_ i: Int32) -> StableID? {
+        guard sqlite3_column_bytes(stmt, i) == 16, let p = sqlite3_column_blob(stmt, i) else { return nil }
+        return StableID(bytes: Array(UnsafeRawBufferPointer(start: p, count: 16)))
+    }
+}
