@@ -11,7 +11,7 @@ struct Outreach: ParsableCommand {
             Every command works on one workspace database: --db PATH, else the OUTREACH_DB \
             environment variable, else ./outreach.sqlite.
             """,
-        subcommands: [Init.self, Areas.self, Teams.self, Members.self, Structure.self, Log.self, Sessions.self, Leaflets.self, Campaigns.self, Coverage.self]
+        subcommands: [Init.self, Areas.self, Teams.self, Members.self, Structure.self, Log.self, Sessions.self, Leaflets.self, Campaigns.self, Coverage.self, Report.self, Demo.self]
             + [Export.self, Merge.self, Backup.self, Check.self]
     )
 

@@ -1,0 +1,90 @@
+import GRDB
+import GRDBSQLite
+
+extension Store {
+    /// The district report of `campaign` under the area `code` (the campaign's scope when nil)
+    /// on `asOf`: coverage built exactly as `outreach coverage` builds it, the team structure,
+    /// the leaflet stock, the weekly progress and the units gone quiet.
+    ///
+    /// `countryName` names the root added above the provinces for a campaign over the whole
+    /// tree (`scope: all`).
+    public func districtReport(campaign: Campaign, under code: String?, asOf: Day,
+                               countryName: String) throws -> DistrictReport {
+        let coverage = try coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code),
+                                          countryName: countryName)
+        let tree = try areaTree(addingRoot: campaign.coversWholeTree ? (Campaign.wholeTreeScope, countryName) : nil)
+        guard let start = tree.index(of: coverage.startCode) else { throw AreaLookupError.unknownCode(coverage.startCode) }
+        let isRoot = tree.nodes[start].level == .country
+        let subtree = tree.preorder(from: [start])
+        let ids = isRoot ? nil : subtree.map { tree.nodes[$0.index].id }
+        let through = min(asOf, campaign.end)
+        let daily = through < campaign.start ? [:] : try dailyTotals(areas: ids, from: campaign.start, through: through)
+        let units = DistrictReport.sessionUnits(tree: tree, start: start)
+        let lastDays = try lastSessionDays(areas: units.map { tree.nodes[$0].id }, through: asOf)
+        let teams = try self.teams()
+        let structure = try structureReport(under: isRoot ? nil : coverage.startCode, asOf: asOf)
+        let stock = try leafletStock(under: isRoot ? nil : coverage.startCode, asOf: asOf)
+        return DistrictReport(campaign: campaign, tree: tree, start: start, coverage: coverage, structure: structure,
+                              leaflets: stock, daily: daily, units: units, lastDays: lastDays, teams: teams)
+    }
+
+    /// A coverage report built the way `outreach coverage` builds it: under one area, only its
+    /// part of the tree and its totals are read.
+    public func coverageReport(campaign: Campaign, options: CoverageReport.Options,
+                               countryName: String) throws -> CoverageReport {
+        let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
+        let tree: AreaTree
+        var areas: [Int64]? = nil
+        if let under = options.under, let part = try areaTree(around: under, addingRoot: root) {
+            tree = part
+            areas = part.nodes.map(\.id).filter { $0 != 0 }
+        } else {
+            tree = try areaTree(addingRoot: root)
+        }
+        let totals = try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, areas: areas)
+        var own: [Int: AreaTotals] = [:]
+        own.reserveCapacity(totals.count)
+        for (id, t) in totals { if let i = tree.index(ofID: id) { own[i] = t } }
+        return try CoverageReport(campaign: campaign, tree: tree, ownTotals: own, options: options)
+    }
+
+    /// Live sessions summed per day, dated `from`…`through`, over the areas `areas` (every
+    /// area when nil): what a weekly progress line is drawn from.
+    public func dailyTotals(areas: [Int64]?, from: Day, through: Day) throws -> [Day: AreaTotals] {
+        let filter = areas.map { " AND s.area_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
+        let sql = """
+            SELECT s.day, count(*), \(Metric.allCases.map { "sum(s.\($0.code))" }.joined(separator: ", "))
+            FROM session s WHERE s.day BETWEEN ? AND ?\(filter)
+              AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+            GROUP BY s.day
+            """
+        return try read { db in
+            var out: [Day: AreaTotals] = [:]
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: [from.number, through.number])
+            while let row = try cursor.next() {
+                var metrics = MetricValues()
+                for i in 0..<MetricValues.width { metrics.values[i] = row[2 + i] }
+                let day = Day(number: row[0])
+                out[day] = AreaTotals(sessions: row[1], metrics: metrics, lastDay: day)
+            }
+            return out
+        }
+    }
+
+    /// The day of the last live session up to `through` in each of `areas` (by area id); areas
+    /// without one are absent. One index lookup per area.
+    public func lastSessionDays(areas: [Int64], through: Day) throws -> [Int64: Day] {
+        try read { db in
+            let statement = try db.makeStatement(sql: """
+                SELECT s.day FROM session s WHERE s.area_id = ? AND s.day <= ?
+                  AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+                ORDER BY s.day DESC LIMIT 1
+                """)
+            var out: [Int64: Day] = [:]
+            for id in areas {
+                if let day = try Int.fetchOne(statement, arguments: [id, through.number]) { out[id] = Day(number: day) }
+            }
+            return out
+        }
+    }
+}

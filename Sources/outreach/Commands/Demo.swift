@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import OutreachKit
+
+extension Outreach {
+    struct Demo: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build a demo workspace shaped like a real district, print its coverage and teams, and write report.html.",
+            discussion: """
+                The real Nông Cống tree (Thanh Hóa) with made-up villages, teams, members, leaflets and a \
+                season of sessions up to today; the shipped campaigns are copied next to it. Running it \
+                again rebuilds the folder; a folder it did not make is left alone.
+                """)
+
+        @Option(help: ArgumentHelp("Folder to build it in (default: ./outreach-demo).", valueName: "dir")) var dir = "outreach-demo"
+        @OptionGroup var campaigns: CampaignOptions
+        @OptionGroup var language: LanguageOptions
+
+        /// The campaign the demo's sessions follow and its report shows.
+        static let mainCampaign = "de-an-06"
+        /// The campaign whose quarter counts leaflets, guided dossiers and smartphone help.
+        static let quarterCampaign = "to-cong-nghe-so"
+
+        func run() throws {
+            let started = ContinuousClock.now
+            let l = try language.labels()
+            let today = Day.today()
+            let folder = try DemoFolder(path: dir, labels: l)
+            try folder.prepare()
+            try folder.copyCampaigns(from: campaigns.directory)
+            let catalog = CampaignCatalog(directory: folder.campaigns)
+            let main = try catalog.campaign(Demo.mainCampaign)
+            let quarter = (try? catalog.campaign(Demo.quarterCampaign))?.start
+                ?? Day(year: main.start.components.year, month: 10, day: 1)!
+
+            let tree = try AreaFile.read(try CSVReader(path: DemoFiles.tree))
+            let demo = DemoDistrict(tree: tree, period: main.start...main.end, quarterStart: quarter, today: today)
+            let files = DemoFiles(folder: folder.data)
+            for (path, text) in [(files.hamlets, demo.hamlets), (files.teams, demo.teams), (files.members, demo.members),
+                                 (files.sessions, demo.sessions)] {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            }
+            let store = try Store.open(path: folder.database, create: true)
+            try store.loadDemo(demo, files: files, today: today)
+
+            let report = try store.districtReport(campaign: main, under: nil, asOf: today, countryName: l["report.country"])
+            try ReportFile.write(report.html(labels: l, notice: l["demo.notice"]), to: folder.report)
+            let coverage = try store.coverageReport(
+                campaign: main, options: .init(asOf: today, indicator: main.indicators.first?.id, level: .kind(.commune)),
+                countryName: l["report.country"])
+            let structure = try store.structureReport(under: DemoDistrict.districtCode, asOf: today)
+            let took = (ContinuousClock.now - started).components
+            let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
+
+            let f = demo.figures
+            var out = l("demo.built", ["dir": dir, "communes": l.count(f.communes), "hamlets": l.count(f.hamlets),
+                                       "teams": l.count(f.teams), "members": l.count(f.members), "sessions": l.count(f.sessions),
+                                       "leaflets": l.count(f.leaflets), "seconds": l.decimal(seconds)]) + "\n\n"
+            out += try coverage.rendered(as: .table) + "\n"
+            out += try structure.rendered(as: .table) + "\n"
+            out += l("demo.report", ["path": folder.report]) + "\n\n"
+            let run = CommandLine.arguments.first.map { $0.contains("/.build") } == true ? "swift run outreach" : "outreach"
+            let db = "--db " + folder.database
+            out += l["demo.next"] + "\n"
+            for (command, key) in [
+                ("\(run) coverage --campaign de-an-06 --under 16282 \(db)", "demo.next.commune"),
+                ("\(run) coverage --campaign de-an-06 --level hamlet --behind --sort coverage \(db)", "demo.next.behind"),
+                ("\(run) report --campaign to-cong-nghe-so --out \(folder.path("to-cong-nghe-so.html")) \(db)", "demo.next.report"),
+                ("\(run) report --campaign de-an-06 --under 16282 --out \(folder.path("tan-phuc.md")) \(db)", "demo.next.markdown"),
+                ("\(run) leaflets stock --under 16282 \(db)", "demo.next.leaflets"),
+                ("\(run) sessions list --under 16282-01 \(db)", "demo.next.sessions"),
+            ] {
+                out += "  " + command + "\n      " + l[key] + "\n"
+            }
+            Console.out(out)
+        }
+    }
+}
+
+/// The folder the demo builds: its workspace, data files, campaigns and report, and the mark
+/// that says the demo made it (so a re-run may rebuild it, and any other folder is left alone).
+struct DemoFolder {
+    let root: String
+    let labels: Labels
+
+    static let mark = ".outreach-demo"
+    static let built = ["outreach.sqlite", "outreach.sqlite-wal", "outreach.sqlite-shm", "data", "Campaigns", "report.html", mark]
+
+    init(path: String, labels: Labels) throws {
+        root = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        self.labels = labels
+    }
+
+    func path(_ name: String) -> String { root + "/" + name }
+    var database: String { path("outreach.sqlite") }
+    var data: String { path("data") }
+    var campaigns: String { path("Campaigns") }
+    var report: String { path("report.html") }
+
+    /// Makes the folder ready: new, empty, or a demo folder whose previous build is removed.
+    func prepare() throws {
+        let fm = FileManager.default
+        var isFolder: ObjCBool = false
+        if fm.fileExists(atPath: root, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw DemoError(message: labels("demo.error.not_folder", ["dir": root])) }
+            let entries = try fm.contentsOfDirectory(atPath: root)
+            if !entries.isEmpty {
+                guard entries.contains(DemoFolder.mark) else {
+                    throw DemoError(message: labels("demo.error.not_demo", ["dir": root, "mark": DemoFolder.mark]))
+                }
+                for name in DemoFolder.built where entries.contains(name) { try fm.removeItem(atPath: path(name)) }
+            }
+        }
+        do {
+            try fm.createDirectory(atPath: data, withIntermediateDirectories: true)
+            try Data(labels["demo.mark"].utf8).write(to: URL(fileURLWithPath: path(DemoFolder.mark)))
+        } catch {
+            throw DemoError(message: labels("demo.error.cannot_write", ["dir": root, "reason": (error as NSError).localizedDescription]))
+        }
+    }
+
+    /// Copies the campaign files (`*.yaml` and the tables they name) into `Campaigns/`.
+    func copyCampaigns(from source: String) throws {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: source) else {
+            throw DemoError(message: labels("demo.error.no_campaigns", ["dir": source]))
+        }
+        try fm.createDirectory(atPath: campaigns, withIntermediateDirectories: true)
+        for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".csv") {
+            try fm.copyItem(atPath: source + "/" + name, toPath: campaigns + "/" + name)
+        }
+    }
+}
+
+/// Why the demo could not be built, and what to do.
+struct DemoError: Error, UserFacingError {
+    var message: String
+}

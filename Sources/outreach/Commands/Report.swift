@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import OutreachKit
+
+extension Outreach {
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a campaign's district report: HTML with charts, or Markdown tables.",
+            discussion: """
+                The file's extension picks the format: .html (one self-contained page that works \
+                offline, reads on a phone and prints on A4) or .md (the same figures as tables). \
+                Its coverage figures are those of `outreach coverage` for the same campaign, area and day.
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var campaigns: CampaignOptions
+        @OptionGroup var language: LanguageOptions
+        @Option(help: "Campaign id, as in Campaigns/<id>.yaml.") var campaign: String
+        @Option(help: "Report on this area (default: the campaign's scope).") var under: String?
+        @Option(help: "Count sessions up to this day (default today).") var asOf: Day?
+        @Option(help: ArgumentHelp("The file to write: report.html or report.md.", valueName: "file")) var out: String
+
+        func run() throws {
+            let format = try ReportFile.format(of: out)
+            let labels = try language.labels()
+            let definition = try campaigns.catalog().campaign(campaign)
+            let report = try database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today(),
+                                                            countryName: labels["report.country"])
+            let text = format == .html ? report.html(labels: labels) : report.markdown(labels: labels)
+            try ReportFile.write(text, to: out)
+            Console.out(labels("report.cli.wrote", ["file": out, "area": report.place.name,
+                                                    "campaign": report.campaign.id, "date": labels.date(report.asOf)]) + "\n")
+        }
+    }
+}
+
+/// The report file named by `--out`: its format, and writing it.
+enum ReportFile {
+    enum Format { case html, markdown }
+
+    /// The format the extension names.
+    static func format(of path: String) throws -> Format {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "html", "htm": return .html
+        case "md", "markdown": return .markdown
+        default: throw ReportFileError.unknownExtension(path)
+        }
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ReportFileError.cannotWrite(path, reason: (error as NSError).localizedDescription)
+        }
+    }
+}
+
+/// A report file that cannot be written.
+enum ReportFileError: Error, UserFacingError {
+    case unknownExtension(String)
+    case cannotWrite(String, reason: String)
+
+    var message: String {
+        switch self {
+        case let .unknownExtension(path):
+            return "--out \"\(path)\": the report is written as HTML or Markdown. End the file name with .html or .md."
+        case let .cannotWrite(path, reason):
+            return "cannot write \(path): \(reason). Check that its folder exists and can be written to."
+        }
+    }
+}
