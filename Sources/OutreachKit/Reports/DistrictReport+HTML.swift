@@ -223,7 +223,7 @@ private struct HTMLPage {
         var tones: [String] = []
         let total = report.total(of: indicator)
         for row in rows + (total.map { [$0] } ?? []) {
-            var cells = [row.isTotal ? l("report.total", ["area": row.name]) : row.name, words.value(row.value)]
+            var cells = [row.isTotal ? l("report.total", ["area": ReportWording.inText(row.name)]) : row.name, words.value(row.value)]
             if isShare {
                 cells += [words.value(row.denominator), words.measure(row, indicator), words.target(row.target),
                           DistrictReport.stillNeeded(row).map(l.count) ?? l["report.dash"]]
@@ -359,7 +359,7 @@ private struct HTMLPage {
             rows.append([l("report.leaflets.kept", ["area": own.name]), l.count(own.received), l.count(own.handedOut), l.count(own.onHand)])
             classes.append(own.flag == .over ? "behind" : "")
         }
-        rows.append([l("report.total", ["area": report.place.name]), l.count(total.receivedFromOutside),
+        rows.append([l("report.total", ["area": words.areaInText]), l.count(total.receivedFromOutside),
                      l.count(total.handedOut), l.count(total.onHand)])
         classes.append("total")
         table(header: [l["report.col.unit"], l["report.col.received"], l["report.col.handed_out"], l["report.col.on_hand"]],

@@ -59,7 +59,7 @@ extension DistrictReport {
             header.append(l["report.col.status"])
             align.append(.left)
             out.table(header: header, align: align, rows: rows.map { row in
-                var cells = [row.isTotal ? l("report.total", ["area": row.name]) : row.name, words.value(row.value)]
+                var cells = [row.isTotal ? l("report.total", ["area": ReportWording.inText(row.name)]) : row.name, words.value(row.value)]
                 if isShare {
                     cells += [words.value(row.denominator), words.measure(row, indicator), words.target(row.target),
                               DistrictReport.stillNeeded(row).map(l.count) ?? l["report.dash"]]
@@ -136,7 +136,7 @@ extension DistrictReport {
                 rows.append([l("report.leaflets.kept", ["area": own.name]), l.count(own.received), l.count(own.handedOut),
                              l.count(own.onHand)])
             }
-            rows.append([l("report.total", ["area": place.name]), l.count(t.receivedFromOutside), l.count(t.handedOut), l.count(t.onHand)])
+            rows.append([l("report.total", ["area": words.areaInText]), l.count(t.receivedFromOutside), l.count(t.handedOut), l.count(t.onHand)])
             out.table(header: [l["report.col.unit"], l["report.col.received"], l["report.col.handed_out"], l["report.col.on_hand"]],
                       align: [.left, .right, .right, .right], rows: rows, boldLast: true)
             let over = leaflets.overRows

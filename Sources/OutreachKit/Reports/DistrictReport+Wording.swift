@@ -1,3 +1,15 @@
+extension DistrictReport {
+    /// The team structure as sentences: "29/29 xã, phường, thị trấn có Tổ công tác Đề án 06
+    /// (319 thành viên)", one per level and kind of team.
+    public func structureLines(labels: Labels) -> [String] {
+        let words = ReportWording(self, labels: labels)
+        return structure.lines.map { line in
+            labels("report.structure.sentence", ["units": "\(line.withTeam)/\(line.units)", "what": words.structureLine(line),
+                                                 "members": words.members(line.members)])
+        }
+    }
+}
+
 /// The words both renderings of the district report share, from the `report.*` labels.
 struct ReportWording {
     let l: Labels

@@ -111,7 +111,8 @@ enum ReportCharts {
             let ty = format(y(target))
             w.void("line", ["class": "target", "x1": format(left), "x2": format(width - right), "y1": ty, "y2": ty])
             if let label = chart.targetLabel {
-                w.element("text", ["class": "target-label", "x": format(left + 4), "y": format(y(target) - 5)], label)
+                // Under the line at the left, where the lines start near zero: the axis never cuts it.
+                w.element("text", ["class": "target-label", "x": format(left + 4), "y": format(y(target) + 13)], label)
             }
             // The pace: nothing at the start, the target on the last day.
             w.void("line", ["class": "pace", "x1": format(left), "y1": format(y(0)), "x2": format(width - right), "y2": ty])

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+@Suite("The report and demo commands, end to end")
+struct ReportCLITests {
+    static let campaigns = CLI.packageRoot.appendingPathComponent("Campaigns").path
+
+    /// Nông Cống with the sample hamlets, teams and sessions of Resources/sample.
+    private func district(_ cli: CLI) throws {
+        for args in [["init"], ["areas", "import", CLI.resource("areas/nong_cong.csv")],
+                     ["areas", "import", CLI.resource("sample/hamlets.csv")],
+                     ["teams", "import", CLI.resource("sample/teams.csv")],
+                     ["sessions", "import", CLI.resource("sample/sessions_excel.csv")]] {
+            let r = try cli.run(args + ["--db", "w.sqlite"])
+            try #require(r.status == 0, "\(args): \(r.stderr)")
+        }
+    }
+
+    /// 1010 → "1.010".
+    static func vi(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(".") }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// 0.0192 → "1,9%".
+    static func viPercent(_ share: Double) -> String {
+        let tenths = Int((share * 1000).rounded())
+        return "\(vi(tenths / 10)),\(tenths % 10)%"
+    }
+
+    @Test("report writes Markdown by extension, with the figures of the coverage command for the same data")
+    func markdownMatchesCoverage() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try district(cli)
+        let common = ["--campaign", "de-an-06", "--under", "16282", "--as-of", "2026-11-22", "--campaigns", Self.campaigns, "--db", "w.sqlite"]
+        let coverage = try cli.run(["coverage", "--format", "json"] + common)
+        try #require(coverage.status == 0, "\(coverage.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(coverage.stdout.utf8)) as? [String: Any]
+        let rows = try #require(object?["rows"] as? [[String: Any]]).filter { $0["indicator"] as? String == "eid-l2" }
+
+        let result = try cli.run(["report", "--out", "tan-phuc.md"] + common)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("tan-phuc.md"))
+        let markdown = try String(contentsOfFile: cli.path("tan-phuc.md"), encoding: .utf8)
+        #expect(!markdown.contains("⟦"))
+        #expect(markdown.contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") && markdown.contains("Tân Phúc, ngày 22 tháng 11 năm 2026"))
+        #expect(rows.count == 5)  // four hamlets and the total
+        for row in rows {
+            let name = row["name"] as! String
+            let denominator = try #require(row["denominator"] as? Int)
+            guard let value = row["value"] as? Int, let share = row["coverage"] as? Double else {
+                #expect(markdown.contains("| \(name) | — | \(Self.vi(denominator)) | — |"), "\(name): no data")
+                continue
+            }
+            let cells = "\(Self.vi(value)) | \(Self.vi(denominator)) | \(Self.viPercent(share))"
+            if row["kind"] as? String == "total" {
+                #expect(markdown.contains("| **Toàn xã Tân Phúc** | **\(Self.vi(value))** | **\(Self.vi(denominator))** | **\(Self.viPercent(share))** |"),
+                        "total \(cells)")
+            } else {
+                #expect(markdown.contains("| \(name) | \(cells) |"), "\(name): \(cells)")
+            }
+        }
+    }
+
+    @Test("report writes one self-contained HTML page, in Vietnamese or in English")
+    func html() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try district(cli)
+        let common = ["--campaign", "de-an-06", "--as-of", "2026-11-22", "--campaigns", Self.campaigns, "--db", "w.sqlite"]
+        for (file, lang, words) in [("vi.html", "vi", ["ỦY BAN NHÂN DÂN", "HUYỆN NÔNG CỐNG", "Độc lập - Tự do - Hạnh phúc",
+                                                        "Nông Cống, ngày 22 tháng 11 năm 2026", "29/29"]),
+                                    ("en.HTML", "en", ["PEOPLE'S COMMITTEE", "SOCIALIST REPUBLIC OF VIET NAM", "Nông Cống, 22 November 2026"])] {
+            let result = try cli.run(["report", "--out", file, "--lang", lang] + common)
+            #expect(result.status == 0, "\(result.stderr)")
+            let html = try String(contentsOfFile: cli.path(file), encoding: .utf8)
+            #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<svg") && html.contains("@media print"))
+            #expect(!html.contains("⟦") && !html.contains("//") && !html.contains("<script"))
+            for word in words { #expect(html.contains(word), "\(file): \(word)") }
+        }
+    }
+
+    @Test("report refuses a file name that is neither .html nor .md, and writes nothing")
+    func unknownExtension() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try district(cli)
+        let result = try cli.run("report", "--campaign", "de-an-06", "--out", "report.pdf", "--campaigns", Self.campaigns, "--db", "w.sqlite")
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: --out \"report.pdf\": the report is written as HTML or Markdown. End the file name with .html or .md.\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.path("report.pdf")))
+    }
+
+    @Test("demo builds a district shaped like Nông Cống's reports, writes report.html, and rebuilds only its own folder")
+    func demo() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let result = try cli.run("demo", "--dir", "demo")
+        #expect(result.status == 0, "\(result.stderr)")
+        for line in ["29/29 xã, phường, thị trấn có Tổ công tác Đề án 06 (319 thành viên)",
+                     "201/201 thôn, tổ dân phố có Tổ công tác Đề án 06 (1.010 thành viên)",
+                     "29/29 xã, phường, thị trấn có đội thanh niên tình nguyện"] {
+            #expect(result.stdout.contains(line), "missing: \(line)")
+        }
+        #expect(result.stdout.contains("demo/report.html") && result.stdout.contains("--db demo/outreach.sqlite"))
+        for file in ["report.html", "outreach.sqlite", "Campaigns/de-an-06.yaml", "data/sessions.csv", ".outreach-demo"] {
+            #expect(FileManager.default.fileExists(atPath: cli.path("demo/" + file)), "\(file)")
+        }
+        let html = try String(contentsOfFile: cli.path("demo/report.html"), encoding: .utf8)
+        #expect(html.contains("201/201") && html.contains("1.010 thành viên") && html.contains("6.000"))
+
+        // Follow-up commands work on it, as the demo suggests.
+        let structure = try cli.run("structure", "--under", "404", "--db", "demo/outreach.sqlite")
+        #expect(structure.status == 0 && structure.stdout.contains("29/29") && structure.stdout.contains("201/201"))
+        let coverage = try cli.run("coverage", "--campaign", "de-an-06", "--under", "16282", "--campaigns", "demo/Campaigns",
+                                   "--db", "demo/outreach.sqlite")
+        #expect(coverage.status == 0, "\(coverage.stderr)")
+
+        // Running it again rebuilds the same folder; a folder it did not make is left alone.
+        let again = try cli.run("demo", "--dir", "demo")
+        #expect(again.status == 0, "\(again.stderr)")
+        try FileManager.default.createDirectory(atPath: cli.path("mine"), withIntermediateDirectories: true)
+        try cli.write("mine/notes.txt", "")
+        let refused = try cli.run("demo", "--dir", "mine")
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("mine") && refused.stderr.contains("--dir"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cli.path("mine")) == ["notes.txt"])
+    }
+}
