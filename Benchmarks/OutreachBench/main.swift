@@ -6,6 +6,8 @@ import OutreachKit
 ///   OutreachBench csv FILE            parse a CSV file, touching every field (no SQLite)
 ///   OutreachBench areas FILE DB       import an areas file into a new workspace DB
 ///   OutreachBench tree DB             load the area tree 5 times, print each time in ms
+///   OutreachBench coverage DB DIR ID [AS_OF] [UNDER]
+///                                     the steps of `outreach coverage`, each timed in ms
 let args = CommandLine.arguments.dropFirst()
 
 func fail(_ text: String) -> Never {
@@ -40,8 +42,30 @@ do {
             let tree = try store.areaTree()
             print("tree of \(tree.nodes.count) areas: \(Int(Date().timeIntervalSince(t0) * 1000)) ms")
         }
+    case "coverage":
+        guard (4...6).contains(args.count) else { fail("usage: OutreachBench coverage DB CAMPAIGNS ID [AS_OF] [UNDER]") }
+        let a = Array(args)
+        var t = Date()
+        func lap(_ what: String) {
+            FileHandle.standardError.write(Data("\(what): \(Int(Date().timeIntervalSince(t) * 1000)) ms\n".utf8))
+            t = Date()
+        }
+        let catalog = CampaignCatalog(directory: a[2])
+        let campaign = try catalog.campaign(a[3])
+        let asOf = a.count > 4 ? Day(parsing: a[4])! : Day(number: 20_600)
+        let under = a.count > 5 ? a[5] : nil
+        lap("campaign")
+        let store = try Store.open(path: a[1])
+        lap("open")
+        let report = try store.coverageReport(campaign: campaign, options: .init(
+            asOf: asOf, indicator: nil, under: under, level: nil, behindOnly: false, sort: .tree))
+        lap("tree, totals and report (\(report.rows.count) rows)")
+        let text = try report.rendered(as: .table)
+        lap("render (\(text.utf8.count) bytes)")
+        FileHandle.standardOutput.write(Data(text.utf8))
+        lap("write")
     default:
-        fail("usage: OutreachBench csv|areas|tree …")
+        fail("usage: OutreachBench csv|areas|tree|coverage …")
     }
 } catch let error as UserFacingError {
     fail(error.message)

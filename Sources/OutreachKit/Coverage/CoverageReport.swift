@@ -209,6 +209,11 @@ public struct CoverageReport: Equatable, Sendable {
     /// subtree), for the sessions that count: not voided, dated from the campaign's start to
     /// `options.asOf`. Areas outside the start's subtree are ignored.
     public init(campaign: Campaign, tree: AreaTree, ownTotals: [Int: AreaTotals], options: Options) throws {
+        try self.init(campaign: campaign, tree: tree, ownTotals: OwnTotals(count: tree.nodes.count, ownTotals), options: options)
+    }
+
+    /// Builds the report from own totals by tree index (see the other initializer).
+    public init(campaign: Campaign, tree: AreaTree, ownTotals: OwnTotals, options: Options) throws {
         let indicators: [Indicator]
         if let id = options.indicator {
             guard let indicator = campaign.indicator(id) else {
@@ -406,7 +411,7 @@ extension CoverageReport {
         /// The on-track bar of areas on the indicator's target.
         let indicatorThreshold: Double
 
-        init(indicator: Indicator, campaign: Campaign, tree: AreaTree, layout: Layout, ownTotals: [Int: AreaTotals],
+        init(indicator: Indicator, campaign: Campaign, tree: AreaTree, layout: Layout, ownTotals: OwnTotals,
              asOf: Day, elapsedShare: Double) {
             self.indicator = indicator
             self.tree = tree
@@ -424,19 +429,8 @@ extension CoverageReport {
                 if let sum { baselines[i] = sum }
             }
             var own = [Tally](repeating: Tally(), count: n)
-            func numerator(_ totals: AreaTotals) -> Int? {
-                var value: Int?
-                for m in metricIndexes { if let v = totals.metrics.values[m] { value = (value ?? 0) + v } }
-                return value
-            }
-            if ownTotals.count < n {
-                // Few areas with sessions (or a small start): visit them, not the walk.
-                for (index, totals) in ownTotals {
-                    let position = layout.position(of: index)
-                    if position >= 0 { own[position].value = numerator(totals) }
-                }
-            } else {
-                for position in 0..<n { own[position].value = ownTotals[walk.indexes[position]].flatMap(numerator) }
+            for position in 0..<n where walk.indexes[position] < ownTotals.count {
+                own[position].value = ownTotals.sum(at: walk.indexes[position], of: metricIndexes)
             }
             for (index, b) in baselines {
                 let position = layout.position(of: index)
@@ -517,10 +511,29 @@ extension CoverageReport {
         }
 
         /// Appends the listed areas' rows (only those behind with `behindOnly`), in tree order.
+        ///
+        /// A national walk (over 100,000 rows) is built in two halves on two threads.
         func appendAreaRows(to rows: inout [Row], behindOnly: Bool) {
+            let n = layout.walk.count
+            guard n >= 20_000 else {
+                appendAreaRows(in: 0..<n, to: &rows, behindOnly: behindOnly)
+                return
+            }
+            let halves = [0..<n / 2, n / 2..<n]
+            let parts = Parts(count: halves.count)
+            DispatchQueue.concurrentPerform(iterations: halves.count) { k in
+                var part: [Row] = []
+                part.reserveCapacity(halves[k].count)
+                appendAreaRows(in: halves[k], to: &part, behindOnly: behindOnly)
+                parts.set(k, part)
+            }
+            for part in parts.values { rows += part }
+        }
+
+        private func appendAreaRows(in positions: Range<Int>, to rows: inout [Row], behindOnly: Bool) {
             // Hamlets share their parent's short name: work it out once per parent.
             var withinCache: (parent: Int, name: String?) = (-1, nil)
-            for position in 0..<layout.walk.count where layout.listed[position] {
+            for position in positions where layout.listed[position] {
                 if behindOnly, statuses[position] != .behind { continue }
                 let index = layout.walk.indexes[position]
                 var within: String?
@@ -582,6 +595,20 @@ extension CoverageReport {
                        value: sum.value, denominator: sum.denominator, coverage: coverage, target: indicator.target,
                        status: status, over: (coverage ?? 0) > 1, coverageIsMean: indicator.rollUp == .mean,
                        isTotal: true, summedAreas: summed)
+        }
+    }
+
+    /// Results of parallel work, one slot per task.
+    final class Parts: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var values: [[Row]]
+
+        init(count: Int) { values = Array(repeating: [], count: count) }
+
+        func set(_ k: Int, _ rows: [Row]) {
+            lock.lock()
+            values[k] = rows
+            lock.unlock()
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The administrative tree in memory: nodes in a flat array, children in code order.
 ///
 /// Reports walk it in Swift (fast, and testable without a database); SQL only sums.
@@ -30,22 +32,58 @@ public struct AreaTree: Sendable {
     public let children: [[Int]]
     /// Nodes without a parent, sorted by code.
     public let roots: [Int]
-    private let indexByCode: [String: Int]
-    private let indexByID: [Int64: Int]
+    /// Codes to indexes, built on the first lookup by code: a national coverage report never
+    /// needs it, and hashing 111,000 codes costs more than the rest of the tree's indexes.
+    private let codeIndex = CodeIndex()
+    /// Index of each database id: an array when ids are dense (they are rowids), else a table.
+    private let indexByID: IDIndex
+
+    private enum IDIndex: Sendable {
+        case dense([Int32])
+        case table([Int64: Int])
+    }
+
+    private final class CodeIndex: @unchecked Sendable {
+        private let lock = NSLock()
+        private var table: [String: Int]?
+        private var lookups = 0
+
+        /// The first lookup scans (a report looks up one code: its start); later ones build
+        /// the table once and use it.
+        func index(of code: String, in nodes: [Node]) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            if let table { return table[code] }
+            lookups += 1
+            if lookups == 1 { return nodes.lastIndex { $0.code == code } }
+            var built: [String: Int] = [:]
+            built.reserveCapacity(nodes.count)
+            for (i, node) in nodes.enumerated() { built[node.code] = i }
+            table = built
+            return built[code]
+        }
+    }
 
     /// Builds the tree; `nodes[i].parent` must index into `nodes`.
     public init(nodes: [Node]) {
         self.nodes = nodes
         var children = Array(repeating: [Int](), count: nodes.count)
         var roots: [Int] = []
-        var byCode: [String: Int] = [:]
-        var byID: [Int64: Int] = [:]
-        byCode.reserveCapacity(nodes.count)
-        byID.reserveCapacity(nodes.count)
+        var minID = Int64.max, maxID = Int64.min
         for (i, node) in nodes.enumerated() {
-            byCode[node.code] = i
-            byID[node.id] = i
+            minID = min(minID, node.id)
+            maxID = max(maxID, node.id)
             if let p = node.parent { children[p].append(i) } else { roots.append(i) }
+        }
+        if nodes.isEmpty || (minID >= 0 && maxID < Int64(Int32.max) && maxID <= 4 * Int64(nodes.count) + 64) {
+            var dense = [Int32](repeating: -1, count: nodes.isEmpty ? 0 : Int(maxID) + 1)
+            for (i, node) in nodes.enumerated() { dense[Int(node.id)] = Int32(i) }
+            indexByID = .dense(dense)
+        } else {
+            var table: [Int64: Int] = [:]
+            table.reserveCapacity(nodes.count)
+            for (i, node) in nodes.enumerated() { table[node.id] = i }
+            indexByID = .table(table)
         }
         // Rows usually arrive in code order already: check before sorting.
         let byCodeOrder: (Int, Int) -> Bool = { nodes[$0].code < nodes[$1].code }
@@ -59,15 +97,22 @@ public struct AreaTree: Sendable {
         sortIfNeeded(&roots)
         self.children = children
         self.roots = roots
-        self.indexByCode = byCode
-        self.indexByID = byID
     }
 
     /// Index of the area with `code`.
-    public func index(of code: String) -> Int? { indexByCode[code] }
+    public func index(of code: String) -> Int? { codeIndex.index(of: code, in: nodes) }
 
     /// Index of the area with database id `id`.
-    public func index(ofID id: Int64) -> Int? { indexByID[id] }
+    public func index(ofID id: Int64) -> Int? {
+        switch indexByID {
+        case let .dense(dense):
+            guard id >= 0, id < Int64(dense.count) else { return nil }
+            let i = dense[Int(id)]
+            return i < 0 ? nil : Int(i)
+        case let .table(table):
+            return table[id]
+        }
+    }
 
     /// Nodes in tree order (parents before children, siblings by code), each with its depth
     /// below the start: the starts themselves are at `startDepth`.

@@ -39,6 +39,8 @@ public struct Campaign: Equatable, Sendable {
 
     /// The scope word for a campaign over every area of the workspace.
     public static let wholeTreeScope = "all"
+    /// The name of the country row above the provinces in a whole-tree campaign's report.
+    public static let wholeTreeName = "Cả nước"
 
     /// Whether the campaign covers every area (`scope: all`).
     public var coversWholeTree: Bool { scope == Campaign.wholeTreeScope }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -142,8 +143,25 @@ extension Store {
 
     /// The whole tree, in memory; with `root`, under one more area above the top (a
     /// whole-country report), built in the same pass.
+    ///
+    /// A large tree is read in two halves of the id range on two connections at once (over
+    /// 100,000 areas, turning rows into nodes costs more than SQLite's reading); when the
+    /// halves do not fit together (an import ran between the two reads), it is read again in
+    /// one transaction.
     public func areaTree(addingRoot root: (code: String, name: String)? = nil) throws -> AreaTree {
-        try read { db in try Store.areaTree(db, addingRoot: root) }
+        let maxID = try read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") } ?? 0
+        guard maxID >= 20_000 else { return try read { db in try Store.areaTree(db, addingRoot: root) } }
+        let half = maxID / 2
+        let upper = Loading<AreaRows>()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) {
+            upper.result = Result { try self.read { db in try Store.areaRows(db, ids: (half + 1)...maxID) } }
+        }
+        var rows = try read { db in try Store.areaRows(db, ids: 0...half) }
+        group.wait()
+        rows.append(try upper.result!.get())
+        if let tree = rows.tree(addingRoot: root, complete: true) { return tree }
+        return try read { db in try Store.areaTree(db, addingRoot: root) }
     }
 
     /// Only the area `code`, everything below it and its chain of ancestors: what a report that
@@ -157,6 +175,13 @@ extension Store {
 
     static func areaTree(_ db: Database, addingRoot root: (code: String, name: String)? = nil,
                          around code: String? = nil) throws -> AreaTree {
+        var rows = try areaRows(db, around: code)
+        return rows.tree(addingRoot: root, complete: false)!
+    }
+
+    /// The area rows with ids in `ids` (all of them by default), or those around `code` (see
+    /// `areaTree(around:)`), in id order.
+    static func areaRows(_ db: Database, ids: ClosedRange<Int64>? = nil, around code: String? = nil) throws -> AreaRows {
         // Read through the C API: the national tree has over 100,000 areas, and every report
         // starts here.
         let columns = "id, code, name, level, local_kind, parent_id, population, adults, working_age, households"
@@ -173,17 +198,16 @@ extension Store {
                 """)
             try statement.setArguments([code])
         } else {
-            statement = try db.makeStatement(sql: "SELECT \(columns) FROM area ORDER BY id")
+            let range = ids ?? Int64.min...Int64.max
+            statement = try db.makeStatement(sql: "SELECT \(columns) FROM area WHERE id BETWEEN ? AND ? ORDER BY id")
+            try statement.setArguments([range.lowerBound, range.upperBound])
         }
         let stmt = statement.sqliteStatement
-        let expected = code == nil ? (try Int.fetchOne(db, sql: "SELECT count(*) FROM area") ?? 0) : 0
-        var ids: [Int64] = []
-        var parents: [Int64] = []
-        var nodes: [AreaTree.Node] = []
-        ids.reserveCapacity(expected)
-        parents.reserveCapacity(expected)
-        nodes.reserveCapacity(expected + 1)
-        var levels: [String: AreaLevel] = [:]
+        let expected = code == nil ? Int(min(ids.map { $0.upperBound - $0.lowerBound + 1 } ?? 200_000, 200_000)) : 0
+        var rows = AreaRows()
+        rows.ids.reserveCapacity(expected)
+        rows.parents.reserveCapacity(expected)
+        rows.nodes.reserveCapacity(expected + 1)
         func text(_ column: Int32) -> String? {
             guard let p = sqlite3_column_text(stmt, column) else { return nil }
             return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, column))), as: UTF8.self)
@@ -197,34 +221,28 @@ extension Store {
             guard rc == SQLITE_ROW else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
-            let levelText = text(3) ?? "hamlet"
-            let level: AreaLevel
-            if let known = levels[levelText] { level = known } else {
-                level = AreaLevel(rawValue: levelText) ?? .hamlet
-                levels[levelText] = level
-            }
-            ids.append(sqlite3_column_int64(stmt, 0))
-            parents.append(int(5).map(Int64.init) ?? -1)
-            nodes.append(AreaTree.Node(id: ids.last!, code: text(1) ?? "", name: text(2) ?? "", level: level,
-                                       localKind: text(4), parent: nil,
-                                       attributes: AreaAttributes(population: int(6), adults: int(7), workingAge: int(8), households: int(9))))
+            let id = sqlite3_column_int64(stmt, 0)
+            rows.ids.append(id)
+            rows.parents.append(int(5).map(Int64.init) ?? -1)
+            rows.nodes.append(AreaTree.Node(
+                id: id, code: text(1) ?? "", name: text(2) ?? "", level: level(stmt, 3),
+                localKind: sqlite3_column_type(stmt, 4) == SQLITE_NULL ? nil : text(4), parent: nil,
+                attributes: AreaAttributes(population: int(6), adults: int(7), workingAge: int(8), households: int(9))))
         }
         sqlite3_reset(stmt)
-        // Ids are usually 1…n in order: find a parent's index by position, else by search.
-        for i in nodes.indices where parents[i] >= 0 {
-            let guess = Int(parents[i]) - 1
-            if guess >= 0, guess < ids.count, ids[guess] == parents[i] {
-                nodes[i].parent = guess
-            } else if let j = Store.binarySearch(ids, parents[i]) {
-                nodes[i].parent = j
-            }
+        return rows
+    }
+
+    /// The level stored in `column`, read from its bytes (no string is made per row).
+    private static func level(_ stmt: OpaquePointer?, _ column: Int32) -> AreaLevel {
+        guard let p = sqlite3_column_text(stmt, column) else { return .hamlet }
+        let n = Int(sqlite3_column_bytes(stmt, column))
+        let bytes = UnsafeBufferPointer(start: p, count: n)
+        switch (n, bytes.first ?? 0) {
+        case (6, UInt8(ascii: "h")): return .hamlet
+        case (7, UInt8(ascii: "c")): return bytes[1] == UInt8(ascii: "o") && bytes[2] == UInt8(ascii: "m") ? .commune : .country
+        default: return AreaLevel(rawValue: String(decoding: bytes, as: UTF8.self)) ?? .hamlet
         }
-        if let root {
-            let top = nodes.count
-            for i in nodes.indices where nodes[i].parent == nil { nodes[i].parent = top }
-            nodes.append(AreaTree.Node(id: 0, code: root.code, name: root.name, level: .country))
-        }
-        return AreaTree(nodes: nodes)
     }
 
     /// Index of `value` in the sorted `array`.
@@ -256,5 +274,44 @@ struct ExistingArea {
         localKind = row[4]
         parentID = row[5]
         attributes = AreaAttributes(population: row[6], adults: row[7], workingAge: row[8], households: row[9])
+    }
+}
+
+/// Area rows as read, before they become a tree: ids and parent ids (-1 for none) beside the
+/// nodes (whose parents are set when the tree is assembled).
+struct AreaRows {
+    var ids: [Int64] = []
+    var parents: [Int64] = []
+    var nodes: [AreaTree.Node] = []
+
+    /// Appends rows with higher ids.
+    mutating func append(_ other: AreaRows) {
+        ids += other.ids
+        parents += other.parents
+        nodes += other.nodes
+    }
+
+    /// The tree, with `root` above the top when given. With `complete`, nil when a parent id
+    /// is not among the rows (the rows were read in parts while the tree changed).
+    mutating func tree(addingRoot root: (code: String, name: String)?, complete: Bool) -> AreaTree? {
+        var nodes = self.nodes
+        self.nodes = []  // The local copy is now the only one: no copy on write.
+        // Ids are usually 1…n in order: find a parent's index by position, else by search.
+        for i in nodes.indices where parents[i] >= 0 {
+            let guess = Int(parents[i]) - 1
+            if guess >= 0, guess < ids.count, ids[guess] == parents[i] {
+                nodes[i].parent = guess
+            } else if let j = Store.binarySearch(ids, parents[i]) {
+                nodes[i].parent = j
+            } else if complete {
+                return nil
+            }
+        }
+        if let root {
+            let top = nodes.count
+            for i in nodes.indices where nodes[i].parent == nil { nodes[i].parent = top }
+            nodes.append(AreaTree.Node(id: 0, code: root.code, name: root.name, level: .country))
+        }
+        return AreaTree(nodes: nodes)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -13,23 +14,84 @@ extension Store {
     ///
     /// With `areas`, only those areas are read (a report under one commune).
     public func periodTotals(start: Day, end: Day, asOf: Day, areas: [Int64]? = nil) throws -> [Int64: AreaTotals] {
+        try periodTotals(start: start, end: end, asOf: asOf, metrics: Metric.allCases, areas: areas)?.dictionary() ?? [:]
+    }
+
+    /// The period totals of `metrics` only, by area id in flat arrays; nil when the period has
+    /// not started on `asOf`.
+    ///
+    /// With `subtracting`, an as-of day nearer the period's last session than its start is
+    /// answered as the period's totals minus the sessions after it (fewer months to read); the
+    /// totals' last days are then not kept.
+    func periodTotals(start: Day, end: Day, asOf: Day, metrics: [Metric], areas: [Int64]?,
+                      subtracting: Bool = false) throws -> DenseTotals? {
         let filter = areas.map { " AND area_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         let through = min(end, asOf)
-        if through < start { return [:] }
+        if through < start { return nil }
         let periodID = try read { db in
             try Int64.fetchOne(db, sql: "SELECT id FROM period WHERE start = ? AND end = ?", arguments: [start.number, end.number])
         } ?? write { db in try Store.registerPeriod(db, start: start.number, end: end.number) }
         return try read { db in
             let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") ?? 0
-            var dense = DenseTotals(size: Int(maxID) + 1)
+            var dense = DenseTotals(size: Int(maxID) + 1, metrics: metrics)
             try dense.add(db, sql: """
-                SELECT area_id, sessions, last_day, \(Store.metricColumns) FROM period_total WHERE period_id BETWEEN ? AND ?\(filter)
+                SELECT area_id, sessions, last_day, \(dense.columns) FROM period_total WHERE period_id BETWEEN ? AND ?\(filter)
                 """, Int(periodID), Int(periodID))
-            let totals = dense.dictionary()
-            let last = totals.values.compactMap(\.lastDay).max()
-            guard let last, last > through else { return totals }
-            return try Store.totalsBetween(db, from: start.number, to: through.number, filter: filter)
+            guard let last = dense.lastDay, last > through.number else { return dense }
+            let monthsBefore = through.monthIndex - start.monthIndex
+            let monthsAfter = Day(number: last).monthIndex - through.monthIndex
+            guard subtracting, monthsAfter < monthsBefore else {
+                return try Store.totalsBetween(db, from: start.number, to: through.number, metrics: metrics, filter: filter)
+            }
+            let after = try Store.totalsBetween(db, from: through.number + 1, to: last, metrics: metrics, filter: filter)
+            // Both sides recorded the metric and nothing is left: was it recorded up to the day?
+            var statements: [Metric: Statement] = [:]
+            for (area, metric) in dense.subtract(after) {
+                if statements[metric] == nil {
+                    statements[metric] = try db.makeStatement(sql: """
+                        SELECT EXISTS (SELECT 1 FROM session s WHERE s.area_id = ? AND s.day BETWEEN ? AND ?
+                          AND s.\(metric.code) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id))
+                        """)
+                }
+                let recorded = try Bool.fetchOne(statements[metric]!, arguments: [area, start.number, through.number]) ?? false
+                if !recorded { dense.forget(area: area, metric: metric) }
+            }
+            return dense
         }
+    }
+
+    /// The coverage report of `campaign`: reads the tree (the whole of it, or the part around
+    /// `options.under`) and each area's own totals of the metrics the indicators count, then
+    /// builds the report.
+    ///
+    /// For the whole tree, the tree and the totals are read at the same time on two
+    /// connections (each in its own read transaction).
+    public func coverageReport(campaign: Campaign, options: CoverageReport.Options) throws -> CoverageReport {
+        let indicators = options.indicator.map { id in campaign.indicators.filter { $0.id == id } } ?? campaign.indicators
+        var metrics: [Metric] = []
+        for indicator in indicators {
+            for code in indicator.numerator { if let m = Metric(code: code), !metrics.contains(m) { metrics.append(m) } }
+        }
+        let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName) : nil
+        let tree: AreaTree
+        let totals: DenseTotals?
+        if let under = options.under, let part = try areaTree(around: under, addingRoot: root) {
+            tree = part
+            totals = try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
+                                      areas: part.nodes.map(\.id).filter { $0 != 0 }, subtracting: true)
+        } else {
+            let loading = Loading<AreaTree>()
+            let group = DispatchGroup()
+            DispatchQueue.global().async(group: group) { loading.result = Result { try self.areaTree(addingRoot: root) } }
+            let read = Result {
+                try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics, areas: nil, subtracting: true)
+            }
+            group.wait()
+            tree = try loading.result!.get()
+            totals = try read.get()
+        }
+        return try CoverageReport(campaign: campaign, tree: tree,
+                                  ownTotals: totals?.own(for: tree) ?? OwnTotals(count: tree.nodes.count), options: options)
     }
 
     /// The metric columns, comma-separated, in `Metric.allCases` order.
@@ -43,7 +105,7 @@ extension Store {
         }
         try db.execute(sql: "INSERT INTO period (start, end) VALUES (?, ?)", arguments: [start, end])
         let id = db.lastInsertedRowID
-        let totals = try totalsBetween(db, from: start, to: end)
+        let totals = try totalsBetween(db, from: start, to: end).dictionary()
         let statement = try db.makeStatement(sql: """
             INSERT INTO period_total (period_id, area_id, sessions, \(metricColumns), last_day)
             VALUES (?, ?, ?, \(Metric.allCases.map { _ in "?" }.joined(separator: ", ")), ?)
@@ -63,7 +125,8 @@ extension Store {
     ///
     /// Summed in Swift into arrays indexed by area id (ids are dense), rather than by SQL
     /// GROUP BYs that would sort millions of buckets or sessions at national scale.
-    static func totalsBetween(_ db: Database, from: Int, to: Int, filter: String = "") throws -> [Int64: AreaTotals] {
+    static func totalsBetween(_ db: Database, from: Int, to: Int, metrics: [Metric] = Metric.allCases,
+                              filter: String = "") throws -> DenseTotals {
         let first = Day(number: from), last = Day(number: to)
         func monthStart(_ m: Int) -> Int { Day(year: 1970 + m / 12, month: m % 12 + 1, day: 1)!.number }
         let firstMonth = first.monthIndex, lastMonth = last.monthIndex
@@ -71,11 +134,10 @@ extension Store {
         let wholeFrom = from == monthStart(firstMonth) ? firstMonth : firstMonth + 1
         let wholeTo = to == monthStart(lastMonth + 1) - 1 ? lastMonth : lastMonth - 1
         let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") ?? 0
-        var sums = DenseTotals(size: Int(maxID) + 1)
-        let columns = Metric.allCases.map(\.code).joined(separator: ", ")
-        let monthSQL = "SELECT area_id, sessions, last_day, \(columns) FROM area_month WHERE month BETWEEN ? AND ?\(filter)"
+        var sums = DenseTotals(size: Int(maxID) + 1, metrics: metrics)
+        let monthSQL = "SELECT area_id, sessions, last_day, \(sums.columns) FROM area_month WHERE month BETWEEN ? AND ?\(filter)"
         let sessionSQL = """
-            SELECT s.area_id, 1, s.day, \(Metric.allCases.map { "s.\($0.code)" }.joined(separator: ", "))
+            SELECT s.area_id, 1, s.day, \(metrics.isEmpty ? "NULL" : metrics.map { "s.\($0.code)" }.joined(separator: ", "))
             FROM session s WHERE s.day BETWEEN ? AND ?\(filter.replacingOccurrences(of: "area_id", with: "s.area_id"))
               AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
             """
@@ -86,25 +148,37 @@ extension Store {
         } else {
             try sums.add(db, sql: sessionSQL, from, to)
         }
-        return sums.dictionary()
+        return sums
     }
 
 }
 
 /// Totals per area id in flat arrays (area ids are dense), filled from query rows of
-/// `area_id, sessions, day, <metrics…>` read through the C API.
+/// `area_id, sessions, day, <the metrics' columns…>` read through the C API. Only the metrics
+/// asked for are read: a report of one indicator reads one or two columns of eight.
 struct DenseTotals {
+    /// The metrics read, in column order.
+    let metrics: [Metric]
     private var sessions: [Int]
-    private var lastDay: [Int]
+    private var lastDays: [Int]
     private var sums: [Int]
     private var recorded: [Bool]
-    private static let width = MetricValues.width
 
-    init(size: Int) {
+    init(size: Int, metrics: [Metric]) {
+        self.metrics = metrics
         sessions = Array(repeating: 0, count: size)
-        lastDay = Array(repeating: Int.min, count: size)
-        sums = Array(repeating: 0, count: size * DenseTotals.width)
-        recorded = Array(repeating: false, count: size * DenseTotals.width)
+        lastDays = Array(repeating: Int.min, count: size)
+        sums = Array(repeating: 0, count: size * metrics.count)
+        recorded = Array(repeating: false, count: size * metrics.count)
+    }
+
+    /// The metrics' columns for a SELECT list (`NULL` when there are none).
+    var columns: String { metrics.isEmpty ? "NULL" : metrics.map(\.code).joined(separator: ", ") }
+
+    /// The latest session day of any area, as a day number.
+    var lastDay: Int? {
+        let last = lastDays.max() ?? Int.min
+        return last == Int.min ? nil : last
     }
 
     mutating func add(_ db: Database, sql: String, _ a: Int, _ b: Int) throws {
@@ -113,9 +187,9 @@ struct DenseTotals {
         sqlite3_bind_int64(stmt, 1, Int64(a))
         sqlite3_bind_int64(stmt, 2, Int64(b))
         defer { sqlite3_reset(stmt) }
-        let width = DenseTotals.width
+        let width = metrics.count
         try sessions.withUnsafeMutableBufferPointer { sessions in
-        try lastDay.withUnsafeMutableBufferPointer { lastDay in
+        try lastDays.withUnsafeMutableBufferPointer { lastDay in
         try sums.withUnsafeMutableBufferPointer { sums in
         try recorded.withUnsafeMutableBufferPointer { recorded in
             while true {
@@ -138,15 +212,67 @@ struct DenseTotals {
         } } } }
     }
 
+    /// Takes away `later` (totals of the same metrics over a later range of the same sessions),
+    /// leaving the totals up to the day before that range. Last days are dropped. Returns the
+    /// (area, metric) pairs whose recorded state cannot be told from sums alone: recorded on
+    /// both sides, with nothing left.
+    mutating func subtract(_ later: DenseTotals) -> [(area: Int, metric: Metric)] {
+        var unclear: [(Int, Metric)] = []
+        let width = metrics.count
+        for area in sessions.indices where sessions[area] > 0 {
+            lastDays[area] = Int.min
+            guard area < later.sessions.count, later.sessions[area] > 0 else { continue }
+            sessions[area] -= later.sessions[area]
+            for i in 0..<width {
+                let k = area * width + i
+                guard recorded[k] else { continue }
+                if sessions[area] == 0 {
+                    recorded[k] = false
+                    sums[k] = 0
+                } else if later.recorded[k] {
+                    sums[k] -= later.sums[k]
+                    if sums[k] == 0 { unclear.append((area, metrics[i])) }
+                }
+            }
+        }
+        return unclear
+    }
+
+    /// Marks `metric` as not recorded in `area`.
+    mutating func forget(area: Int, metric: Metric) {
+        guard let i = metrics.firstIndex(of: metric) else { return }
+        recorded[area * metrics.count + i] = false
+        sums[area * metrics.count + i] = 0
+    }
+
     /// The areas with at least one session.
     func dictionary() -> [Int64: AreaTotals] {
         var out: [Int64: AreaTotals] = [:]
-        let width = DenseTotals.width
+        let width = metrics.count
         for area in sessions.indices where sessions[area] > 0 {
-            var metrics = MetricValues()
-            for i in 0..<width where recorded[area * width + i] { metrics.values[i] = sums[area * width + i] }
-            out[Int64(area)] = AreaTotals(sessions: sessions[area], metrics: metrics, lastDay: Day(number: lastDay[area]))
+            var values = MetricValues()
+            for (i, metric) in metrics.enumerated() where recorded[area * width + i] { values[metric] = sums[area * width + i] }
+            let last = lastDays[area] == Int.min ? nil : Day(number: lastDays[area])
+            out[Int64(area)] = AreaTotals(sessions: sessions[area], metrics: values, lastDay: last)
         }
         return out
     }
+
+    /// The totals by index of `tree` (areas of the tree without an id here have none).
+    func own(for tree: AreaTree) -> OwnTotals {
+        var own = OwnTotals(count: tree.nodes.count)
+        let width = metrics.count
+        let indexes = metrics.map(\.index)
+        for (index, node) in tree.nodes.enumerated() {
+            let area = Int(node.id)
+            guard area >= 0, area < sessions.count, sessions[area] > 0 else { continue }
+            for i in 0..<width where recorded[area * width + i] { own.set(index, metric: indexes[i], sum: sums[area * width + i]) }
+        }
+        return own
+    }
+}
+
+/// A value computed on another thread.
+final class Loading<Value>: @unchecked Sendable {
+    var result: Result<Value, Error>?
 }

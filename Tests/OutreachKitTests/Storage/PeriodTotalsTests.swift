@@ -82,4 +82,49 @@ struct PeriodTotalsTests {
         #expect(totals.values.first?.metrics[.eidL2] == 0)
         #expect(totals.values.first?.metrics[.leaflets] == nil)
     }
+
+    @Test("subtracting the later months gives the totals of counting forward, 'not recorded' included",
+          arguments: [UInt64(4), 5])
+    func subtractionMatchesForward(seed: UInt64) throws {
+        let (store, file) = try workspace(sessions: 300, seed: seed)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let today = Day(parsing: "2026-12-31")!
+        _ = try store.importSessions(file: file, today: today)
+        // Thôn 5 records no leaflets before 2026-06-20 (only blanks and a 0 eid), then some after;
+        // Thôn 6 records 0 leaflets before and some after: both sum to 0 before the day.
+        let probes: [(String, String, MetricValues)] = [
+            ("2026-06-01", "1-5", MetricValues([.eidL2: 0])), ("2026-07-03", "1-5", MetricValues([.leaflets: 5])),
+            ("2026-06-02", "1-6", MetricValues([.leaflets: 0])), ("2026-07-04", "1-6", MetricValues([.leaflets: 4])),
+        ]
+        let probeStore = try Store.inMemory()
+        for target in [store, probeStore] {
+            if target !== store {
+                var rows = [AreaRow(line: 2, code: "1", name: "Xã A", level: .commune)]
+                for h in 1...6 { rows.append(AreaRow(line: 2 + h, code: "1-\(h)", name: "Thôn \(h)", level: .hamlet, parentCode: "1")) }
+                _ = try target.importAreas(rows, file: "areas.csv", on: Day(parsing: "2026-01-01")!)
+            }
+            for (day, area, metrics) in probes {
+                _ = try target.logSession(NewSession(day: Day(parsing: day)!, area: area, metrics: metrics), today: today)
+            }
+        }
+        let start = Day(parsing: "2025-10-01")!, end = Day(parsing: "2026-12-31")!
+        for target in [store, probeStore] {
+            _ = try target.periodTotals(start: start, end: end, asOf: end)
+            for asOf in ["2026-06-20", "2026-07-03", "2026-05-31", "2026-07-31", "2026-02-14"] {
+                let day = Day(parsing: asOf)!
+                var expected = try bruteForce(target, from: start, to: day)
+                for key in expected.keys { expected[key]!.lastDay = nil }
+                let subtracted = try #require(try target.periodTotals(start: start, end: end, asOf: day, metrics: Metric.allCases,
+                                                                      areas: nil, subtracting: true))
+                var got = subtracted.dictionary()
+                for key in got.keys { got[key]!.lastDay = nil }
+                #expect(got == expected, "as of \(asOf)")
+            }
+        }
+        let probe = try #require(try probeStore.periodTotals(start: start, end: end, asOf: Day(parsing: "2026-06-20")!,
+                                                             metrics: [.leaflets], areas: nil, subtracting: true)).dictionary()
+        let ids = try probeStore.read { db in try [String: Int64](uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT code, id FROM area").map { ($0[0], $0[1]) }) }
+        #expect(probe[ids["1-5"]!]?.metrics[.leaflets] == nil)
+        #expect(probe[ids["1-6"]!]?.metrics[.leaflets] == 0)
+    }
 }
