@@ -5,14 +5,9 @@ extension Store {
     /// The district report of `campaign` under the area `code` (the campaign's scope when nil)
     /// on `asOf`: coverage built exactly as `outreach coverage` builds it, the team structure,
     /// the leaflet stock, the weekly progress and the units gone quiet.
-    ///
-    /// `countryName` names the root added above the provinces for a campaign over the whole
-    /// tree (`scope: all`).
-    public func districtReport(campaign: Campaign, under code: String?, asOf: Day,
-                               countryName: String) throws -> DistrictReport {
-        let coverage = try coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code),
-                                          countryName: countryName)
-        let tree = try areaTree(addingRoot: campaign.coversWholeTree ? (Campaign.wholeTreeScope, countryName) : nil)
+    public func districtReport(campaign: Campaign, under code: String?, asOf: Day) throws -> DistrictReport {
+        let coverage = try coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code))
+        let tree = try areaTree(addingRoot: campaign.coversWholeTree ? (Campaign.wholeTreeScope, Campaign.wholeTreeName) : nil)
         guard let start = tree.index(of: coverage.startCode) else { throw AreaLookupError.unknownCode(coverage.startCode) }
         let isRoot = tree.nodes[start].level == .country
         let subtree = tree.preorder(from: [start])
@@ -26,26 +21,6 @@ extension Store {
         let stock = try leafletStock(under: isRoot ? nil : coverage.startCode, asOf: asOf)
         return DistrictReport(campaign: campaign, tree: tree, start: start, coverage: coverage, structure: structure,
                               leaflets: stock, daily: daily, units: units, lastDays: lastDays, teams: teams)
-    }
-
-    /// A coverage report built the way `outreach coverage` builds it: under one area, only its
-    /// part of the tree and its totals are read.
-    public func coverageReport(campaign: Campaign, options: CoverageReport.Options,
-                               countryName: String) throws -> CoverageReport {
-        let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
-        let tree: AreaTree
-        var areas: [Int64]? = nil
-        if let under = options.under, let part = try areaTree(around: under, addingRoot: root) {
-            tree = part
-            areas = part.nodes.map(\.id).filter { $0 != 0 }
-        } else {
-            tree = try areaTree(addingRoot: root)
-        }
-        let totals = try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, areas: areas)
-        var own: [Int: AreaTotals] = [:]
-        own.reserveCapacity(totals.count)
-        for (id, t) in totals { if let i = tree.index(ofID: id) { own[i] = t } }
-        return try CoverageReport(campaign: campaign, tree: tree, ownTotals: own, options: options)
     }
 
     /// Live sessions summed per day, dated `from`…`through`, over the areas `areas` (every

@@ -43,12 +43,10 @@ extension Outreach {
             let store = try Store.open(path: folder.database, create: true)
             try store.loadDemo(demo, files: files, today: today)
 
-            let report = try store.districtReport(campaign: main, under: nil, asOf: today, countryName: l["report.country"])
+            let report = try store.districtReport(campaign: main, under: nil, asOf: today)
             try ReportFile.write(report.html(labels: l, notice: l["demo.notice"]), to: folder.report)
             let coverage = try store.coverageReport(
-                campaign: main, options: .init(asOf: today, indicator: main.indicators.first?.id, level: .kind(.commune)),
-                countryName: l["report.country"])
-            let structure = try store.structureReport(under: DemoDistrict.districtCode, asOf: today)
+                campaign: main, options: .init(asOf: today, indicator: main.indicators.first?.id, level: .kind(.commune)))
             let took = (ContinuousClock.now - started).components
             let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
 
@@ -57,9 +55,9 @@ extension Outreach {
                                        "teams": l.count(f.teams), "members": l.count(f.members), "sessions": l.count(f.sessions),
                                        "leaflets": l.count(f.leaflets), "seconds": l.decimal(seconds)]) + "\n\n"
             out += try coverage.rendered(as: .table) + "\n"
-            out += try structure.rendered(as: .table) + "\n"
+            out += l["demo.structure"] + "\n" + report.structureLines(labels: l).map { "  " + $0 + "\n" }.joined() + "\n"
             out += l("demo.report", ["path": folder.report]) + "\n\n"
-            let run = CommandLine.arguments.first.map { $0.contains("/.build") } == true ? "swift run outreach" : "outreach"
+            let run = CommandLine.arguments.first.map { $0.contains(".build") } == true ? "swift run outreach" : "outreach"
             let db = "--db " + folder.database
             out += l["demo.next"] + "\n"
             for (command, key) in [

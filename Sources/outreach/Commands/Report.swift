@@ -24,8 +24,7 @@ extension Outreach {
             let format = try ReportFile.format(of: out)
             let labels = try language.labels()
             let definition = try campaigns.catalog().campaign(campaign)
-            let report = try database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today(),
-                                                            countryName: labels["report.country"])
+            let report = try database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today())
             let text = format == .html ? report.html(labels: labels) : report.markdown(labels: labels)
             try ReportFile.write(text, to: out)
             Console.out(labels("report.cli.wrote", ["file": out, "area": report.place.name,

@@ -63,7 +63,7 @@ struct DistrictReportTests {
     }
 
     static func report(_ store: Store, under: String? = nil) throws -> DistrictReport {
-        try store.districtReport(campaign: campaign, under: under, asOf: asOf, countryName: "Cả nước")
+        try store.districtReport(campaign: campaign, under: under, asOf: asOf)
     }
 
     @Test("its coverage is exactly the coverage report built as `outreach coverage` builds it", arguments: [nil, "16282"])
@@ -115,9 +115,9 @@ struct DistrictReportTests {
     @Test("a hamlet is quiet from the 14th day without a session")
     func quietBoundary() throws {
         let store = try Self.store()
-        #expect(try store.districtReport(campaign: Self.campaign, under: "16282", asOf: Self.day("2026-11-28"), countryName: "")
+        #expect(try store.districtReport(campaign: Self.campaign, under: "16282", asOf: Self.day("2026-11-28"))
             .quiet.map(\.code) == ["16282-02"])
-        #expect(try store.districtReport(campaign: Self.campaign, under: "16282", asOf: Self.day("2026-11-29"), countryName: "")
+        #expect(try store.districtReport(campaign: Self.campaign, under: "16282", asOf: Self.day("2026-11-29"))
             .quiet.map(\.code) == ["16282-02", "16282-01"])
     }
 
