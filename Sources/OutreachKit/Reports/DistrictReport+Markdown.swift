@@ -34,7 +34,8 @@ extension DistrictReport {
         out.table(header: [l["report.col.structure"], l["report.col.units"], l["report.col.members"]],
                   align: [.left, .right, .right],
                   rows: structure.lines.map { line in
-                      [words.structureLine(line), "\(line.withTeam)/\(line.units)", l.count(line.members)]
+                      let what = words.structureLine(line)
+                      return [what.prefix(1).uppercased() + what.dropFirst(), "\(line.withTeam)/\(line.units)", l.count(line.members)]
                   })
         out.paragraph(l("report.metrics.title", ["sessions": l.count(sessions)]))
         out.table(header: [l["report.col.metric"], l["report.col.total"]], align: [.left, .right],
