@@ -130,12 +130,14 @@ enum ReportCharts {
             let (ex, ey) = (x(last.day), y(last.measure))
             w.void("circle", ["class": "actual-end", "cx": format(ex), "cy": format(ey), "r": "3.5"])
             if let label = chart.endLabel {
-                // Away from the pace line: below it when behind the pace, above it when ahead.
-                let nearRight = ex > left + plotW * 0.7
+                // Right of the dot, where no line goes: below it when behind the pace (the pace
+                // line is above), above it when ahead. Left of it only when the right is too
+                // narrow. A white halo keeps it legible across a grid or dashed line.
                 let pace = chart.target.map { $0 * Double(last.day.number - chart.start.number + 1) / span } ?? 0
-                let above = (last.measure >= pace || ey + 16 > top + plotH - 4) && ey - 8 > top + 10
-                w.element("text", ["class": "end-label", "x": format(nearRight ? ex - 7 : ex + 7),
-                                   "y": format(above ? ey - 8 : ey + 16), "text-anchor": nearRight ? "end" : "start"], label)
+                let above = last.measure >= pace ? ey - 8 > top + 10 : ey + 16 > top + plotH - 2
+                let roomRight = ex + 6 + Double(label.count) * 6.8 <= width - 2
+                w.element("text", ["class": "end-label", "x": format(roomRight ? ex + 5 : ex - 7),
+                                   "y": format(above ? ey - 7 : ey + 15), "text-anchor": roomRight ? "start" : "end"], label)
             }
         }
         w.close("svg")

@@ -91,6 +91,7 @@ enum ReportStyle {
         .chart .actual-end { fill: var(--on-track); }
         .milestone { fill: #fff; stroke: var(--target); stroke-width: 1.5; }
         .chart .target-label { fill: var(--target); font-size: 11.5px; }
+        .chart .end-label, .chart .target-label { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
         .chart .end-label { fill: var(--on-track); font-weight: bold; }
         .note { font-size: 15.5px; }
         p.note.behind { color: var(--behind); }
