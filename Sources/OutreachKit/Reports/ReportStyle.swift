@@ -20,7 +20,7 @@ enum ReportStyle {
         .nation-name { font-weight: bold; font-size: 15.5px; line-height: 1.35; }
         .motto span { display: inline-block; font-weight: bold; font-size: 16.5px; border-bottom: 1px solid var(--rule); padding-bottom: 2px; }
         .doc-head .place-date { font-style: italic; margin-top: 12px; }
-        .doc-title { text-align: center; margin: 30px auto 22px; max-width: 40em; }
+        .doc-title { text-align: center; margin: 30px auto 22px; max-width: 46em; }
         .doc-title h1 { font-size: 21px; margin: 0; letter-spacing: 0.03em; }
         .doc-title .subject { font-weight: bold; font-size: 17.5px; margin: 4px 0; }
         .doc-title .as-of { font-style: italic; margin: 0; }
