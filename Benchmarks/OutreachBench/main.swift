@@ -60,7 +60,7 @@ do {
         let report = try store.coverageReport(campaign: campaign, options: .init(
             asOf: asOf, indicator: nil, under: under, level: nil, behindOnly: false, sort: .tree))
         lap("tree, totals and report (\(report.rows.count) rows)")
-        let text = try report.rendered(as: .table)
+        let text = try report.rendered(as: .table, labels: Labels(.vi))
         lap("render (\(text.utf8.count) bytes)")
         FileHandle.standardOutput.write(Data(text.utf8))
         lap("write")

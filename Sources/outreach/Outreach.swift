@@ -17,14 +17,22 @@ struct Outreach: ParsableCommand {
 
     /// Parses, runs, and turns every failure into a message that says what to do.
     static func main() {
+        var command: ParsableCommand? = nil
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            command = try parseAsRoot()
+            try command?.run()
         } catch let error as UserFacingError {
-            Console.error("error: " + error.message)
+            Console.failure(error, speaking(command))
             Foundation.exit(1)
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// The language a command's errors are written in: its --lang, else OUTREACH_LANG, else
+    /// Vietnamese (also when the language asked for is not one Outreach speaks).
+    static func speaking(_ command: ParsableCommand?) -> Labels {
+        if let command = command as? SpeaksLanguage, let labels = try? command.language.labels() { return labels }
+        return Labels((try? Language.resolve(option: nil, environment: ProcessInfo.processInfo.environment)) ?? .vi)
     }
 }

@@ -61,3 +61,31 @@ struct LanguageOptions: ParsableArguments {
         Labels(try Language.resolve(option: lang, environment: ProcessInfo.processInfo.environment))
     }
 }
+
+/// A command that prints for people: its errors are written in the language of its `--lang`.
+protocol SpeaksLanguage {
+    var language: LanguageOptions { get }
+}
+
+extension Console {
+    /// Writes a warning line to standard error: `cảnh báo: …` (vi), `warning: …` (en).
+    static func warning(_ text: String, _ labels: Labels) {
+        error(labels("cli.warning", ["message": text]))
+    }
+
+    /// Writes a warning of the library to standard error. Its text is English for now, so its
+    /// prefix is too (`warning: …`): no line mixes two languages.
+    static func warning(_ warning: Warning) {
+        error(Labels(.en)("cli.warning", ["message": warning.description]))
+    }
+
+    /// Writes `error` to standard error: in the language of `labels` when the error has labels,
+    /// else in English with an English prefix.
+    static func failure(_ error: UserFacingError, _ labels: Labels) {
+        if let text = error.message(in: labels) {
+            self.error(labels("cli.error", ["message": text]))
+        } else {
+            self.error(Labels(.en)("cli.error", ["message": error.message]))
+        }
+    }
+}

@@ -6,7 +6,7 @@ import Testing
 struct AreasCLITests {
     @Test("init creates a private workspace file, and a second init changes nothing")
     func initCreatesWorkspace() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         let first = try cli.run("init", "--db", "w.sqlite")
         #expect(first.status == 0)
@@ -20,7 +20,7 @@ struct AreasCLITests {
 
     @Test("the workspace comes from --db, else OUTREACH_DB, else ./outreach.sqlite")
     func workspaceLocation() throws {
-        var cli = try CLI()
+        var cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         #expect(try cli.run("init").status == 0)
         #expect(FileManager.default.fileExists(atPath: cli.path("outreach.sqlite")))
@@ -35,13 +35,13 @@ struct AreasCLITests {
 
     @Test("the country imports, lists 34 provinces at depth 1, and finds Xã Ia Mơ without accents")
     func countryTree() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try cli.run("init", "--db", "w.sqlite")
         let file = CLI.resource("areas/vn_units_2025.csv")
         let imported = try cli.run("areas", "import", file, "--db", "w.sqlite")
         #expect(imported.status == 0)
-        #expect(imported.stdout == "\(file): 3355 areas — 3355 added, 0 updated, 0 unchanged.\n")
+        #expect(imported.stdout == "\(file): 3,355 areas — 3,355 added, 0 updated, 0 unchanged.\n")
         let provinces = try cli.run("areas", "list", "--depth", "1", "--db", "w.sqlite")
         let lines = provinces.stdout.split(separator: "\n")
         #expect(lines.count == 35)
@@ -50,12 +50,12 @@ struct AreasCLITests {
         #expect(found.status == 0)
         #expect(found.stdout.contains("23938  Xã Ia Mơ — Gia Lai  commune"))
         let again = try cli.run("areas", "import", file, "--db", "w.sqlite")
-        #expect(again.stdout == "\(file): 3355 areas — 0 added, 0 updated, 3355 unchanged.\n")
+        #expect(again.stdout == "\(file): 3,355 areas — 0 added, 0 updated, 3,355 unchanged.\n")
     }
 
     @Test("a spreadsheet's copy (semicolons, byte-order mark, CRLF) imports to the identical tree")
     func spreadsheetCopy() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         let original = try String(contentsOfFile: CLI.resource("areas/nong_cong.csv"), encoding: .utf8)
         let excel = original.split(separator: "\n").map { $0.replacingOccurrences(of: ",", with: ";") }
@@ -75,7 +75,7 @@ struct AreasCLITests {
 
     @Test("a file with one broken row imports nothing and names the row")
     func brokenRow() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try cli.run("init", "--db", "w.sqlite")
         let path = try cli.write("areas.csv", """
@@ -97,7 +97,7 @@ struct AreasCLITests {
 
     @Test("unknown parents, duplicate codes and cycles are reported together, by line")
     func treeErrors() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try cli.run("init", "--db", "w.sqlite")
         let dup = try cli.write("dup.csv", "code,name,kind,parent_code\n1,A,province,\n2,B,commune,1\n2,C,commune,1\n")
@@ -117,7 +117,7 @@ struct AreasCLITests {
 
     @Test("files that are not workspaces are refused and left untouched")
     func notAWorkspace() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         let text = try cli.write("notes.txt", "just some notes\n")
         let r1 = try cli.run("areas", "list", "--db", text)
@@ -135,7 +135,7 @@ struct AreasCLITests {
 
     @Test("a workspace from a newer version is refused")
     func newerVersion() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try cli.run("init", "--db", "w.sqlite")
         let db = try DatabaseQueue(path: cli.path("w.sqlite"))
@@ -148,7 +148,7 @@ struct AreasCLITests {
 
     @Test("unknown codes and searches without matches say what to do")
     func lookups() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try cli.run("init", "--db", "w.sqlite")
         try cli.run("areas", "import", CLI.resource("areas/nong_cong.csv"), "--db", "w.sqlite")

@@ -15,9 +15,12 @@ struct CLI {
         var stderr: String
     }
 
-    init() throws {
+    /// A fresh folder. `lang` sets OUTREACH_LANG for every run (tests that check English text
+    /// pass "en"); without it the commands speak their default, Vietnamese.
+    init(lang: String? = nil) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        if let lang { environment["OUTREACH_LANG"] = lang }
     }
 
     func cleanUp() { try? FileManager.default.removeItem(at: dir) }

@@ -48,7 +48,7 @@ private let threeMistakes = """
 struct CampaignsCLITests {
     /// A runner that finds campaigns as a user's shell would, whatever the developer's environment.
     private func cli() throws -> CLI {
-        var cli = try CLI()
+        var cli = try CLI(lang: "en")
         cli.environment["OUTREACH_CAMPAIGNS"] = ""
         return cli
     }
@@ -61,11 +61,11 @@ struct CampaignsCLITests {
         #expect(listed.status == 0)
         #expect(listed.stderr == "")
         #expect(listed.stdout == """
-            ID                  NAME                                                                      SCOPE  PERIOD                   INDICATORS
-            de-an-06            Kích hoạt tài khoản định danh điện tử mức 2 năm 2026 (Đề án 06)           404    2026-01-01 – 2026-12-31           2
-            example             Ví dụ — chiến dịch chuyển đổi số tại xã Tân Phúc                          16282  2026-11-01 – 2026-12-31           4
-            thanh-toan-dien-tu  Người từ 15 tuổi trở lên có tài khoản thanh toán điện tử, 2025–2030       404    2025-01-01 – 2030-12-31           1
-            to-cong-nghe-so     Tổ công nghệ số cộng đồng hướng dẫn dịch vụ công trực tuyến, quý IV/2026  404    2026-10-01 – 2026-12-31           4
+            ID                  NAME                                                       SCOPE  PERIOD                    INDICATORS
+            de-an-06            Project 06 — level-2 VNeID activation, 2026                404    1 Jan 2026 – 31 Dec 2026           2
+            example             Example — digital outreach in Tân Phúc commune             16282  1 Nov 2026 – 31 Dec 2026           4
+            thanh-toan-dien-tu  E-payment accounts for people aged 15 and over, 2025–2030  404    1 Jan 2025 – 31 Dec 2030           1
+            to-cong-nghe-so     Community digital teams — online public services, Q4 2026  404    1 Oct 2026 – 31 Dec 2026           4
 
             """)
         let json = try cli.run("campaigns", "list", "--format", "json")
@@ -124,7 +124,7 @@ struct CampaignsCLITests {
               English:          Project 06 — level-2 VNeID activation, 2026
               File:             \(shippedCampaigns)/de-an-06.yaml
               Scope:            404
-              Period:           2026-01-01 – 2026-12-31 (365 days)
+              Period:           1 Jan 2026 – 31 Dec 2026 (365 days)
               Extra metrics:    none
               Per-area targets: none
               Baselines:        none
@@ -133,15 +133,15 @@ struct CampaignsCLITests {
               English:          People aged 15+ with an activated level-2 VNeID account
               Numerator:        eid_l2
               Denominator:      adults
-              Target:           90% by 2026-12-31
-              Milestones:       2026-03-31 30%, 2026-06-30 55%, 2026-09-30 75%
+              Target:           90% by 31 Dec 2026
+              Milestones:       31 Mar 2026 30%, 30 Jun 2026 55%, 30 Sep 2026 75%
               Roll-up:          ratio (sum of values over sum of denominators)
 
             Indicator households: Hộ gia đình được tuyên truyền, hướng dẫn về Đề án 06
               English:          Households visited and told about Project 06
               Numerator:        households_visited
               Denominator:      households
-              Target:           100% by 2026-12-31
+              Target:           100% by 31 Dec 2026
               Roll-up:          ratio (sum of values over sum of denominators)
 
             """)
@@ -149,7 +149,7 @@ struct CampaignsCLITests {
         #expect(example.status == 0)
         #expect(example.stdout.contains("  Per-area targets: 8 (4 areas)\n  Baselines:        6 (4 areas)\n"))
         #expect(example.stdout.contains("  Numerator:        bank_account + ewallet\n"))
-        #expect(example.stdout.contains("  Denominator:      none (a count)\n  Target:           200 by 2026-12-31\n  Milestones:       2026-11-30 80\n"))
+        #expect(example.stdout.contains("  Denominator:      none (a count)\n  Target:           200 by 31 Dec 2026\n  Milestones:       30 Nov 2026 80\n"))
         #expect(example.stdout.contains("  Roll-up:          all (met only when every unit meets its target)\n"))
     }
 

@@ -19,7 +19,7 @@ private let leafletAreas = """
 struct LeafletsCLITests {
     /// A workspace `w.sqlite` holding the areas above.
     private func workspace() throws -> CLI {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         #expect(try cli.run("init", "--db", "w.sqlite").status == 0)
         let file = try cli.write("areas.csv", leafletAreas)
         #expect(try cli.run("areas", "import", file, "--db", "w.sqlite").status == 0)
@@ -40,22 +40,22 @@ struct LeafletsCLITests {
         #expect(received.status == 0)
         #expect(received.stderr.isEmpty)
         #expect(received.stdout == """
-            Recorded: Huyện Nông Cống (404) received 6000 leaflets on 2026-11-20, batch "in lần 1".
-            On hand: Huyện Nông Cống (404) 6000.
+            Recorded: Huyện Nông Cống (404) received 6,000 leaflets on 20 Nov 2026, batch "in lần 1".
+            On hand: Huyện Nông Cống (404) 6,000.
 
             """)
         let allocated = try run(cli, "leaflets", "allocate", "--from", "404", "--to", "16282", "--quantity", "2000",
                                 "--date", "2026-11-21")
         #expect(allocated.status == 0)
         #expect(allocated.stdout == """
-            Recorded: Huyện Nông Cống (404) passed 2000 leaflets on to Xã Tân Phúc (16282) on 2026-11-21.
-            On hand: Huyện Nông Cống (404) 4000, Xã Tân Phúc (16282) 2000.
+            Recorded: Huyện Nông Cống (404) passed 2,000 leaflets on to Xã Tân Phúc (16282) on 21 Nov 2026.
+            On hand: Huyện Nông Cống (404) 4,000, Xã Tân Phúc (16282) 2,000.
 
             """)
         let hamlet = try run(cli, "leaflets", "allocate", "--from", "16282", "--to", "16282-01", "--quantity", "500",
                              "--date", "22/11/2026")
         #expect(hamlet.status == 0)
-        #expect(hamlet.stdout.contains("On hand: Xã Tân Phúc (16282) 1500, Thôn 1 (16282-01) 500."))
+        #expect(hamlet.stdout.contains("On hand: Xã Tân Phúc (16282) 1,500, Thôn 1 (16282-01) 500."))
     }
 
     @Test("without --date or --as-of, the day is today")
@@ -65,7 +65,8 @@ struct LeafletsCLITests {
         let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
         let today = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
         let received = try run(cli, "leaflets", "receive", "--area", "16285", "--quantity", "40")
-        #expect(received.stdout.hasPrefix("Recorded: Xã Tân Thọ (16285) received 40 leaflets on \(today).\n"))
+        let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][c.month! - 1]
+        #expect(received.stdout.hasPrefix("Recorded: Xã Tân Thọ (16285) received 40 leaflets on \(c.day!) \(month) \(c.year!).\n"))
         let stock = try run(cli, "leaflets", "stock", "--format", "csv")
         #expect(stock.stdout.contains("\n16285,Xã Tân Thọ,commune,404,2,40,0,0,40,\n"))
         let json = try run(cli, "leaflets", "stock", "--format", "json")
@@ -83,13 +84,13 @@ struct LeafletsCLITests {
         let stock = try run(cli, "leaflets", "stock", "--as-of", "30/11/2026")
         #expect(stock.status == 0)
         #expect(stock.stdout == """
-            Leaflet stock as of 2026-11-30
+            Leaflet stock as of 30 Nov 2026
             CODE      NAME                           KIND      RECEIVED  PASSED ON  HANDED OUT  ON HAND  FLAG
             38        Tỉnh Thanh Hóa                 province         0          0           0        0
-            404         Huyện Nông Cống              district      6000       2000           0     4000
-            16282         Xã Tân Phúc                commune       2000        700           0     1300
+            404         Huyện Nông Cống              district     6,000      2,000           0    4,000
+            16282         Xã Tân Phúc                commune      2,000        700           0    1,300
             16282-02        Thôn 2                   hamlet         700          0           0      700
-                      Total (received from outside)                6000                      0     6000
+                      Total (received from outside)               6,000                      0    6,000
 
             """)
         let later = try run(cli, "leaflets", "stock", "--as-of", "2026-12-31", "--format", "csv")
@@ -101,7 +102,7 @@ struct LeafletsCLITests {
         #expect(rows?.map { $0["code"] as? String } == ["16282", "16282-02"])
         #expect((object?["total"] as? [String: Any])?["receivedFromOutside"] as? Int == 2000)
         let empty = try run(cli, "leaflets", "stock", "--under", "16285", "--as-of", "2026-11-30")
-        #expect(empty.stdout.contains("No leaflets received, passed on or handed out under 16285 up to 2026-11-30."))
+        #expect(empty.stdout.contains("No leaflets received, passed on or handed out under 16285 up to 30 Nov 2026."))
     }
 
     @Test("allocating up or across the tree is an error that says so; nothing is recorded")
@@ -137,11 +138,11 @@ struct LeafletsCLITests {
         let forced = try run(cli, "leaflets", "allocate", "--from", "404", "--to", "16285", "--quantity", "6500",
                              "--date", "2026-11-02", "--allow-negative")
         #expect(forced.status == 0)
-        #expect(forced.stderr == "warning: Huyện Nông Cống (404) passed on more leaflets than it has: -500 on hand on 2026-11-02. `outreach leaflets stock` flags it as over until its receipt is recorded.\n")
-        #expect(forced.stdout.contains("On hand: Huyện Nông Cống (404) -500, Xã Tân Thọ (16285) 6500."))
+        #expect(forced.stderr == "warning: Huyện Nông Cống (404) passed on more leaflets than it has: -500 on hand on 2 Nov 2026. `outreach leaflets stock` flags it as over until its receipt is recorded.\n")
+        #expect(forced.stdout.contains("On hand: Huyện Nông Cống (404) -500, Xã Tân Thọ (16285) 6,500."))
         let after = try run(cli, "leaflets", "stock", "--as-of", "2026-11-30")
-        #expect(after.stdout.contains("404      Huyện Nông Cống              district      6000       6500           0     -500  over\n"))
-        #expect(after.stdout.contains("\nOver: 1 unit handed out or passed on more leaflets than it received:\n  Huyện Nông Cống (404): 500 more than received (received 6000, passed on 6500, handed out 0).\n"))
+        #expect(after.stdout.contains("404      Huyện Nông Cống              district     6,000      6,500           0     -500  over\n"))
+        #expect(after.stdout.contains("\nOver: 1 unit handed out or passed on more leaflets than it received:\n  Huyện Nông Cống (404): 500 more than received (received 6,000, passed on 6,500, handed out 0).\n"))
     }
 
     @Test("bad dates, quantities and codes name what is wrong and what to do", arguments: [
@@ -196,15 +197,15 @@ struct LeafletsCLITests {
         let stock = try run(cli, "leaflets", "stock", "--as-of", "2026-11-30")
         #expect(stock.status == 0)
         #expect(stock.stdout == """
-            Leaflet stock as of 2026-11-30
+            Leaflet stock as of 30 Nov 2026
             CODE      NAME                           KIND      RECEIVED  PASSED ON  HANDED OUT  ON HAND  FLAG
             38        Tỉnh Thanh Hóa                 province         0          0           0        0
-            404         Huyện Nông Cống              district      6000        300           0     5700
+            404         Huyện Nông Cống              district     6,000        300           0    5,700
             16282         Xã Tân Phúc                commune          0          0           0        0
             16282-01        Thôn 1                   hamlet         300          0           0      300
             16285         Xã Tân Thọ                 commune          0          0           0        0
             16285-01        Thôn Đông                hamlet           0          0         120     -120  over
-                      Total (received from outside)                6000                    120     5880
+                      Total (received from outside)               6,000                    120    5,880
 
             Over: 1 unit handed out or passed on more leaflets than it received:
               Thôn Đông (16285-01): 120 more than received (received 0, passed on 0, handed out 120).

@@ -29,7 +29,7 @@ private func total(_ cli: CLI, _ metric: String) throws -> Int {
 struct SessionsCLITests {
     @Test("log prints the new id; dates take YYYY-MM-DD or DD/MM/YYYY; unknown areas are refused")
     func logOne() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try hamletWorkspace(cli)
         let a = try cli.run("log", "--area", "16282-01", "--date", "20/11/2026", "--eid-l2", "12", "--leaflets", "40", "--db", "w.sqlite")
@@ -53,7 +53,7 @@ struct SessionsCLITests {
 
     @Test("a count larger than the area holds is logged with a warning")
     func capacityWarning() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try hamletWorkspace(cli)
         let r = try cli.run("log", "--area", "16282-02", "--date", "2026-11-01", "--eid-l2", "700", "--db", "w.sqlite")
@@ -64,7 +64,7 @@ struct SessionsCLITests {
 
     @Test("a team working outside its own commune, or an inactive team, gives a warning, not a silent pass")
     func teamWarnings() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try hamletWorkspace(cli)
         #expect(try cli.run("teams", "add", "--code", "P06-16282", "--name", "Tổ 06 Tân Phúc", "--kind", "project06",
@@ -92,7 +92,7 @@ struct SessionsCLITests {
 
     @Test("a spreadsheet's file (semicolons, DD/MM/YYYY, BOM, grouped 1.010) imports once, however often it is imported")
     func spreadsheetImport() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try hamletWorkspace(cli)
         let text = "date;area;eid_l2;bank_account;leaflets;notes\r\n"
@@ -119,7 +119,7 @@ struct SessionsCLITests {
 
     @Test("rows with ids are idempotent across different files, and other figures under a known id are refused")
     func idempotentByID() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try hamletWorkspace(cli)
         let id1 = "3f2b9c1e-8d4a-4e2f-9b1a-2c3d4e5f6a7b", id2 = "7a1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"
@@ -138,7 +138,7 @@ struct SessionsCLITests {
 
     @Test("void takes a session out of every total, keeps it in the history, and --replaces corrects in one step")
     func voidAndReplace() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try hamletWorkspace(cli)
         let id = try cli.run("log", "--area", "16282-01", "--date", "2026-11-02", "--eid-l2", "20", "--db", "w.sqlite")
@@ -176,7 +176,7 @@ struct SessionsCLITests {
 
     @Test("a file with bad rows imports nothing and names every bad row (gen.py --bad-rows)")
     func badRows() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         let gen = Process()
         gen.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -211,7 +211,7 @@ struct SessionsCLITests {
 
     @Test("8 processes logging 50 sessions each at once all succeed, each session stored once")
     func manyWriters() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try hamletWorkspace(cli)
         let script = """

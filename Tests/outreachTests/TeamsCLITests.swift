@@ -41,7 +41,7 @@ struct TeamsCLITests {
 
     @Test("imports the district's teams and members and prints 29/29 and 201/201, counting nothing twice on re-import")
     func districtStructure() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try district(cli)
         let files = try DistrictFiles()
@@ -51,19 +51,19 @@ struct TeamsCLITests {
         #expect(t1.status == 0)
         #expect(t1.stdout == "\(teams): 230 teams — 230 added, 0 updated, 0 unchanged.\n")
         let m1 = try cli.run("members", "import", members, "--db", "w.sqlite")
-        #expect(m1.stdout == "\(members): 1329 members — 1329 added, 0 updated, 0 unchanged.\n")
+        #expect(m1.stdout == "\(members): 1,329 members — 1,329 added, 0 updated, 0 unchanged.\n")
         #expect(m1.stderr.isEmpty)
         let expected = """
-            Team structure of Huyện Nông Cống on 20/11/2026
+            Team structure of Huyện Nông Cống on 20 Nov 2026
             Communes with an active Project 06 team: 29/29 (319 members)
-            Hamlets with an active Project 06 team: 201/201 (1010 members)
+            Hamlets with an active Project 06 team: 201/201 (1,010 members)
 
             """
         let s1 = try cli.run("structure", "--under", "404", "--as-of", "20/11/2026", "--db", "w.sqlite")
         #expect(s1.status == 0)
         #expect(s1.stdout == expected)
         #expect(try cli.run("teams", "import", teams, "--db", "w.sqlite").stdout == "\(teams): 230 teams — 0 added, 0 updated, 230 unchanged.\n")
-        #expect(try cli.run("members", "import", members, "--db", "w.sqlite").stdout == "\(members): 1329 members — 0 added, 0 updated, 1329 unchanged.\n")
+        #expect(try cli.run("members", "import", members, "--db", "w.sqlite").stdout == "\(members): 1,329 members — 0 added, 0 updated, 1,329 unchanged.\n")
         #expect(try cli.run("structure", "--under", "404", "--as-of", "2026-11-20", "--db", "w.sqlite").stdout == expected)
         let before = try cli.run("structure", "--under", "404", "--as-of", "2023-02-28", "--db", "w.sqlite")
         #expect(before.stdout.contains("Communes with an active Project 06 team: 0/29 (0 members)"))
@@ -71,7 +71,7 @@ struct TeamsCLITests {
 
     @Test("an inactive commune team makes 28/29 and names the commune")
     func inactiveTeam() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try district(cli)
         let files = try DistrictFiles()
@@ -85,7 +85,7 @@ struct TeamsCLITests {
         #expect(today.stdout.contains("""
             Communes with an active Project 06 team: 28/29 (308 members)
               without one (1): Xã Tân Phúc
-            Hamlets with an active Project 06 team: 201/201 (1010 members)
+            Hamlets with an active Project 06 team: 201/201 (1,010 members)
 
             """))
         let csv = try cli.run("structure", "--under", "404", "--format", "csv", "--db", "w.sqlite")
@@ -98,7 +98,7 @@ struct TeamsCLITests {
 
     @Test("lists phones masked unless --show-phones, and never prints one whole in a warning or an error")
     func phonesAreMasked() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try district(cli)
         let teams = try cli.write("teams.csv", """
@@ -126,7 +126,7 @@ struct TeamsCLITests {
         let members = try cli.run("members", "list", "--team", "P06-16282", "--db", "w.sqlite")
         #expect(members.stdout == """
             TEAM       NAME       PHONE       ROLE    JOINED      LEFT
-            P06-16282  Lê Văn An  0912***678  leader  01/03/2023
+            P06-16282  Lê Văn An  0912***678  leader  1 Mar 2023
 
             """)
         let csv = try cli.run("members", "list", "--show-phones", "--format", "csv", "--db", "w.sqlite")
@@ -145,7 +145,7 @@ struct TeamsCLITests {
 
     @Test("a file with bad rows imports nothing and names every row")
     func badRows() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try district(cli)
         let teams = try cli.write("teams.csv", """
@@ -179,7 +179,7 @@ struct TeamsCLITests {
 
     @Test("adds teams and members one at a time, refusing a second leader and unknown codes")
     func addCommands() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try district(cli)
         let team = try cli.run("teams", "add", "--code", "P06-16282", "--name", "Tổ ĐA06 Tân Phúc", "--kind", "project06",
@@ -209,7 +209,7 @@ struct TeamsCLITests {
         #expect(listed.stdout.contains(",inactive,"))
         let structure = try cli.run("structure", "--under", "16282", "--as-of", "20/11/2026", "--db", "w.sqlite")
         #expect(structure.stdout == """
-            Team structure of Xã Tân Phúc on 20/11/2026
+            Team structure of Xã Tân Phúc on 20 Nov 2026
             Communes with an active Project 06 team: 1/1 (1 member)
             Hamlets with an active Project 06 team: 0/7 (0 members)
               without one (7): Thôn 1 — Tân Phúc, Thôn 2 — Tân Phúc, Thôn 3 — Tân Phúc, Thôn 4 — Tân Phúc, Thôn 5 — Tân Phúc, Thôn 6 — Tân Phúc, Thôn 7 — Tân Phúc

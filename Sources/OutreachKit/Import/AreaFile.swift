@@ -29,30 +29,31 @@ public enum AreaFile {
                 attributes[attribute] = r.count(header[attribute], column: attribute, into: &problems)
             }
             guard let code else {
-                problems.add(line: r.line, column: "code", "the code is empty. Give every area a code (statistics-office code, or commune code and suffix for a hamlet).")
+                problems.add(line: r.line, column: "code", Phrase("areas.error.empty_code"))
                 return
             }
             if let first = firstLine[code] {
-                problems.add(line: r.line, column: "code", "code \"\(code)\" is already used on line \(first). Codes must be unique; remove or renumber one of the rows.")
+                problems.add(line: r.line, column: "code", Phrase("areas.error.duplicate_code", ["code": code, "first": String(first)]))
                 return
             }
             firstLine[code] = r.line
             guard let name else {
-                problems.add(line: r.line, column: "name", "the name is empty. Give the area its name.")
+                problems.add(line: r.line, column: "name", Phrase("areas.error.empty_name"))
                 return
             }
             guard let kind else {
-                problems.add(line: r.line, column: "kind", "the kind is empty. Write \(AreaLevel.acceptedWords).")
+                problems.add(line: r.line, column: "kind", Phrase("areas.error.empty_kind", ["english": AreaLevel.englishWordList, "vietnamese": AreaLevel.vietnameseWordList]))
                 return
             }
             let kindKey = parent == nil ? kind : kind + "\u{0}"
             if kinds[kindKey] == nil { kinds[kindKey] = .some(AreaLevel.parse(kind, hasParent: parent != nil)) }
             guard let (level, local) = kinds[kindKey]!.map({ ($0.level, $0.localWord) }) else {
-                problems.add(line: r.line, column: "kind", "\"\(kind)\" is not a kind of area. Write \(AreaLevel.acceptedWords).")
+                problems.add(line: r.line, column: "kind", Phrase("areas.error.unknown_kind", ["kind": kind, "english": AreaLevel.englishWordList,
+                                                                                   "vietnamese": AreaLevel.vietnameseWordList]))
                 return
             }
             if parent == code {
-                problems.add(line: r.line, column: "parent_code", "area \"\(code)\" names itself as its parent. Give the code of the area that contains it, or leave it empty for a root.")
+                problems.add(line: r.line, column: "parent_code", Phrase("areas.error.own_parent", ["code": code]))
                 return
             }
             rows.append(AreaRow(line: r.line, code: code, name: name, level: level, localKind: local,

@@ -20,18 +20,23 @@ public struct CSVHeader: Sendable {
         for (i, raw) in header.enumerated() where i <= lastNamed {
             let name = raw.replacingOccurrences(of: " ", with: "_")
             guard let canonical = accepted.contains(name) ? name : extra?(name) else {
-                let hint = name.isEmpty ? "an empty column name" : "unknown column \"\(raw)\""
-                problems.add(line: line, "\(hint) (column \(i + 1)). Accepted columns: \(accepted.joined(separator: ", "))\(extra == nil ? "" : ", and metric codes").")
+                let values = ["name": raw, "position": String(i + 1), "accepted": accepted.joined(separator: ", ")]
+                switch (name.isEmpty, extra == nil) {
+                case (true, true): problems.add(line: line, Phrase("csv.error.empty_column", values))
+                case (true, false): problems.add(line: line, Phrase("csv.error.empty_column.metrics", values))
+                case (false, true): problems.add(line: line, Phrase("csv.error.unknown_column", values))
+                case (false, false): problems.add(line: line, Phrase("csv.error.unknown_column.metrics", values))
+                }
                 continue
             }
             if positions[canonical] != nil {
-                problems.add(line: line, "column \"\(raw)\" appears twice. Keep one of them.")
+                problems.add(line: line, Phrase("csv.error.duplicate_column", ["name": raw]))
                 continue
             }
             positions[canonical] = i
         }
         for name in required where positions[name] == nil {
-            problems.add(line: line, "the required column \"\(name)\" is missing. The header must name \(required.joined(separator: ", ")).")
+            problems.add(line: line, Phrase("csv.error.missing_column", ["name": name, "required": required.joined(separator: ", ")]))
         }
         try problems.check()
         self.positions = positions
@@ -47,7 +52,7 @@ extension CSVRecord {
     func text(_ i: Int?, column: String, into problems: inout DiagnosticList) -> String? {
         guard let i, i < count else { return nil }
         guard let s = string(i) else {
-            problems.add(line: line(ofField: i), column: column, "the text is not UTF-8. Save the file as \"CSV UTF-8\".")
+            problems.add(line: line(ofField: i), column: column, Phrase("csv.error.not_utf8"))
             return nil
         }
         let t = TextFolding.normalizedName(s)
@@ -60,8 +65,7 @@ extension CSVRecord {
         switch CountParser.parse(bytes(i)) {
         case .success(let v): return v
         case .failure(let f):
-            let shown = string(i).map { "\"\($0)\"" } ?? "the value"
-            problems.add(line: line(ofField: i), column: column, "\(shown) \(f.advice)")
+            problems.add(line: line(ofField: i), column: column, f.phrase("\"\(string(i) ?? String(decoding: bytes(i), as: UTF8.self))\""))
             return nil
         }
     }
@@ -70,12 +74,12 @@ extension CSVRecord {
     /// only when they are not empty (spreadsheets pad rows with empty cells).
     func checkWidth(_ width: Int, into problems: inout DiagnosticList) -> Bool {
         if count < width {
-            problems.add(line: line, "the row has \(count) cells but the header has \(width). Add the missing cells (they may be empty) or check the delimiter.")
+            problems.add(line: line, Phrase("csv.error.missing_cells", ["count": String(count), "width": String(width)]))
             return false
         }
         if count > width {
             for i in width..<count where !isBlank(i) {
-                problems.add(line: line, "the row has \(count) cells but the header has \(width). Remove the extra cells, or quote a cell that contains the delimiter.")
+                problems.add(line: line, Phrase("csv.error.extra_cells", ["count": String(count), "width": String(width)]))
                 return false
             }
         }

@@ -142,20 +142,24 @@ public enum CSVError: Error, Equatable, Sendable, UserFacingError {
     case unterminatedQuote(file: String, line: Int, column: Int)
     case textAfterQuote(file: String, line: Int, column: Int)
 
-    public var message: String {
+    public var message: String { text(Labels(.en)) }
+
+    public func message(in labels: Labels) -> String? { text(labels) }
+
+    func text(_ labels: Labels) -> String {
         switch self {
         case let .cannotOpen(file, reason):
-            return "\(file): cannot be read (\(reason)). Check the path and that you may read it."
+            labels("diagnostic.cannot_read", ["file": file, "reason": reason])
         case let .empty(file):
-            return "\(file):1: the file is empty. A header line is required; see the CSV formats in the README."
+            labels("csv.error.empty", ["file": file])
         case let .utf16(file):
-            return "\(file):1: the file is UTF-16 text. Save it as \"CSV UTF-8\" and import it again."
+            labels("csv.error.utf16", ["file": file])
         case let .invalidUTF8(file, line, column):
-            return "\(file):\(line): column \(column): the text is not UTF-8. Save the file as \"CSV UTF-8\" and import it again."
+            labels("csv.error.invalid_utf8", ["place": "\(file):\(line)", "column": String(column)])
         case let .unterminatedQuote(file, line, column):
-            return "\(file):\(line): column \(column): a quoted field is never closed, so it swallows the rest of the file. Add the closing \" or remove the opening one."
+            labels("csv.error.unterminated_quote", ["place": "\(file):\(line)", "column": String(column)])
         case let .textAfterQuote(file, line, column):
-            return "\(file):\(line): column \(column): text follows the closing quote of a field. Put the whole field in quotes and write a quote inside it as \"\"."
+            labels("csv.error.text_after_quote", ["place": "\(file):\(line)", "column": String(column)])
         }
     }
 }

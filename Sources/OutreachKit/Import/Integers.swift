@@ -4,7 +4,17 @@ public enum CountParser {
     public enum Failure: Error, Equatable, Sendable {
         case negative, decimal, notANumber, tooLarge
 
-        /// What to tell the user.
+        /// What to tell the user about `value` (the cell as written, quoted): in any language.
+        public func phrase(_ value: String) -> Phrase {
+            switch self {
+            case .negative: Phrase("count.error.negative", ["value": value])
+            case .decimal: Phrase("count.error.decimal", ["value": value])
+            case .notANumber: Phrase("count.error.not_a_number", ["value": value])
+            case .tooLarge: Phrase("count.error.too_large", ["value": value])
+            }
+        }
+
+        /// What to tell the user, in English.
         public var advice: String {
             switch self {
             case .negative: return "is negative. Counts are whole numbers from 0 up."

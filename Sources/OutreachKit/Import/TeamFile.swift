@@ -83,8 +83,8 @@ extension CSVRecord {
         while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
         while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
         if let day = bytes.withUnsafeBufferPointer({ Day(bytes: $0) }) { return day }
-        let shown = string(i).map { "\"\(TextFolding.normalizedName($0))\"" } ?? "the value"
-        problems.add(line: line(ofField: i), column: column, "\(shown) is not a date. Write YYYY-MM-DD or DD/MM/YYYY (31/02 and other impossible days are refused).")
+        let shown = TextFolding.normalizedName(string(i) ?? String(decoding: bytes, as: UTF8.self))
+        problems.add(line: line(ofField: i), column: column, Phrase("csv.error.not_a_date", ["text": shown]))
         return nil
     }
 
@@ -94,7 +94,7 @@ extension CSVRecord {
                      warnings: inout [Warning]) -> Phone? {
         guard let i, i < count, !isBlank(i) else { return nil }
         guard let text = string(i) else {
-            problems.add(line: line(ofField: i), column: column, "the text is not UTF-8. Save the file as \"CSV UTF-8\".")
+            problems.add(line: line(ofField: i), column: column, Phrase("csv.error.not_utf8"))
             return nil
         }
         switch Phone.parse(text) {

@@ -35,8 +35,14 @@ public enum AreaLevel: String, CaseIterable, Codable, Sendable, Comparable {
         return nil
     }
 
-    /// Every word `parse` accepts, for error messages.
-    public static let acceptedWords = "province, district, commune, ward, town, special_zone, hamlet, or a Vietnamese word such as tỉnh, huyện, xã, phường, thị trấn, đặc khu, thôn, ấp, bản, tổ dân phố"
+    /// The English words `parse` accepts, for error messages.
+    public static let englishWordList = "province, district, commune, ward, town, special_zone, hamlet"
+
+    /// The commonest Vietnamese words `parse` accepts, for error messages.
+    public static let vietnameseWordList = "tỉnh, huyện, xã, phường, thị trấn, đặc khu, thôn, ấp, bản, tổ dân phố"
+
+    /// Every word `parse` accepts, for English error messages.
+    public static let acceptedWords = "\(englishWordList), or a Vietnamese word such as \(vietnameseWordList)"
 
     private static let englishWords: [String: AreaLevel] = [
         "province": .province, "district": .district, "commune": .commune, "ward": .ward,

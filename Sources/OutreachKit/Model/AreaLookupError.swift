@@ -3,12 +3,14 @@ public enum AreaLookupError: Error, Equatable, Sendable, UserFacingError {
     case unknownCode(String)
     case noMatch(String)
 
-    public var message: String {
+    public var message: String { text(Labels(.en)) }
+
+    public func message(in labels: Labels) -> String? { text(labels) }
+
+    func text(_ labels: Labels) -> String {
         switch self {
-        case let .unknownCode(code):
-            return "there is no area with code \"\(code)\". Look it up with `outreach areas find NAME`, or import it with `outreach areas import`."
-        case let .noMatch(text):
-            return "no area matches \"\(text)\". Try fewer words, or check that the areas are imported (`outreach areas list --depth 1`)."
+        case let .unknownCode(code): labels("areas.error.unknown_code", ["code": code])
+        case let .noMatch(text): labels("areas.error.no_match", ["text": text])
         }
     }
 }

@@ -10,29 +10,31 @@ public enum CampaignError: Error, Equatable, Sendable, UserFacingError {
     /// A campaign file has problems (the CLI's `campaigns check FILE` lists them).
     case invalid(ImportRejected)
 
-    public var message: String {
+    public var message: String { text(Labels(.en)) }
+
+    public func message(in labels: Labels) -> String? {
+        if case let .invalid(rejected) = self, !rejected.isTranslated { return nil }
+        return text(labels)
+    }
+
+    func text(_ labels: Labels) -> String {
         switch self {
         case let .unknownCampaign(id, directory, available):
-            var text = "there is no campaign \"\(id)\" in \(directory)"
-            if let near = Spelling.suggestion(for: id, among: available) { text += "; did you mean \"\(near)\"?" } else { text += "." }
-            if available.isEmpty {
-                text += " The folder holds no campaign files. Add \(directory)/\(id).yaml (see the README, \"Campaigns\"), or choose another folder with --campaigns DIR."
-            } else {
-                text += " Campaigns there: \(available.joined(separator: ", ")). See them with `outreach campaigns list`."
-            }
+            let near = Spelling.suggestion(for: id, among: available)
+            var text = near.map { labels("campaigns.error.unknown.near", ["id": id, "directory": directory, "near": $0]) }
+                ?? labels("campaigns.error.unknown", ["id": id, "directory": directory])
+            text += " " + (available.isEmpty
+                ? labels("campaigns.error.unknown.empty_folder", ["id": id, "directory": directory])
+                : labels("campaigns.error.unknown.available", ["ids": available.joined(separator: ", ")]))
             return text
         case let .noDirectory(directory):
-            return "the campaigns folder \(directory) does not exist. Pass --campaigns DIR, set OUTREACH_CAMPAIGNS, or run the command where a Campaigns folder is."
+            return labels("campaigns.error.no_directory", ["directory": directory])
         case let .cannotRead(file, reason):
-            return "\(file): cannot be read (\(reason)). Check the path and that you may read it."
+            return labels("diagnostic.cannot_read", ["file": file, "reason": reason])
         case let .invalid(rejected):
-            var lines = rejected.problems.map(\.description)
-            if rejected.total > rejected.problems.count {
-                lines.append("… and \(rejected.total - rejected.problems.count) more problems.")
-            }
-            let count = rejected.total == 1 ? "1 problem" : "\(rejected.total) problems"
-            lines.append("\(rejected.file): the campaign cannot be used (\(count)). Fix the file; `outreach campaigns check \(rejected.file)` checks it again.")
-            return lines.joined(separator: "\n")
+            let summary = labels.counted(rejected.total, one: labels["campaigns.error.invalid.one"],
+                                         other: labels["campaigns.error.invalid.other"], ["file": rejected.file])
+            return (rejected.lines(labels) + [summary]).joined(separator: "\n")
         }
     }
 }

@@ -36,17 +36,18 @@ public struct AreaListing: Sendable {
         }
     }
 
-    /// The listing in `format`.
-    public func rendered(as format: OutputFormat) throws -> String {
+    /// The listing in `format`; the table speaks the language of `labels`, CSV and JSON keep
+    /// the English codes.
+    public func rendered(as format: OutputFormat, labels: Labels) throws -> String {
         switch format {
         case .table:
             let base = rows.map(\.depth).min() ?? 0
             return TextTable.render(
-                [TableColumn("CODE"), TableColumn("NAME"), TableColumn("KIND"), TableColumn("CHILDREN", rightAligned: true)],
+                [TableColumn(labels["areas.col.code"]), TableColumn(labels["areas.col.name"]),
+                 TableColumn(labels["areas.col.kind"]), TableColumn(labels["areas.col.children"], rightAligned: true)],
                 rows.map { row in
                     let indent = String(repeating: "  ", count: row.depth - base)
-                    let kind = row.localKind.map { "\(row.kind.rawValue) (\($0))" } ?? row.kind.rawValue
-                    return [row.code, indent + row.name, kind, String(row.children)]
+                    return [row.code, indent + row.name, labels.kind(row.kind, local: row.localKind), labels.count(row.children)]
                 })
         case .csv:
             return CSVWriter.render(

@@ -1,17 +1,18 @@
 extension CoverageReport {
-    /// The report in `format`. Tables and Markdown speak to people (coverage as `96.6%`, "n/a"
-    /// without a denominator, "no data" apart from 0, flags for over 100 % and means); CSV and
-    /// JSON carry the figures (coverage as a fraction, ISO dates).
+    /// The report in `format`. Tables and Markdown speak to people in the language of `labels`
+    /// (coverage as `96,6%`, dates as `20/11/2026`, "n/a" without a denominator, "no data" apart
+    /// from 0, flags for over 100 % and means); CSV and JSON carry the figures (coverage as a
+    /// fraction, ISO dates, English codes) whatever the language.
     ///
     /// A national report has over 100,000 rows, so every format is written into one byte buffer
     /// (the shared `TextTable`, `CSVWriter` and `JSONEncoder` take seconds there); the output is
-    /// the same as theirs, which the tests check.
-    public func rendered(as format: CoverageFormat) throws -> String {
+    /// the same as theirs, which the tests check. The words are looked up once per report.
+    public func rendered(as format: CoverageFormat, labels: Labels) throws -> String {
         switch format {
-        case .table: return table()
+        case .table: return table(CoverageWording(labels))
         case .csv: return csv()
         case .json: return rows.isEmpty ? try JSONOutput.render(JSONReport(self)) : json()
-        case .md: return markdown()
+        case .md: return markdown(CoverageWording(labels))
         }
     }
 
@@ -28,20 +29,20 @@ extension CoverageReport {
         return out
     }
 
-    private func table() -> String {
+    private func table(_ w: CoverageWording) -> String {
         var out = CoverageText()
-        out.line(Labels.title(self))
-        if let note = Labels.selection(self) { out.line(note) }
+        out.line(w.title(self))
+        if let note = w.selection(self) { out.line(note) }
+        var target = w.targetCache()
         for (indicator, range) in sections {
             out.line("")
-            out.line(Labels.heading(indicator))
+            out.line(w.heading(indicator))
             let areaRows = rows[range].filter { !$0.isTotal }
-            if behindOnly, areaRows.isEmpty { out.line(Labels.noneBehind) }
+            if behindOnly, areaRows.isEmpty { out.line(w.noneBehind) }
             let base = areaRows.map(\.depth).min() ?? 0
-            let columns = [TableColumn("CODE"), TableColumn("NAME"), TableColumn("KIND"), TableColumn("VALUE", rightAligned: true),
-                           TableColumn(Labels.denominatorTitle(indicator).uppercased(), rightAligned: true),
-                           TableColumn("COVERAGE", rightAligned: true), TableColumn("TARGET", rightAligned: true),
-                           TableColumn("STATUS"), TableColumn("FLAGS")]
+            let columns = w.columns.enumerated().map { i, title in
+                TableColumn((i == 4 ? w.denominatorTitle(indicator) : title).uppercased(), rightAligned: (3...6).contains(i))
+            }
             var cells: [String] = []
             cells.reserveCapacity(range.count * columns.count)
             var indents: [Int] = []
@@ -49,51 +50,51 @@ extension CoverageReport {
             for row in rows[range] {
                 indents.append(sort == .tree && !row.isTotal ? 2 * (row.depth - base) : 0)
                 cells.append(row.code)
-                cells.append(Labels.name(row, sort: sort))
-                cells.append(row.isTotal ? "" : row.kind.rawValue)
-                cells.append(Labels.value(row.value))
-                cells.append(Labels.denominator(row.denominator))
-                cells.append(Labels.coverage(row))
-                cells.append(Labels.target(row.target))
-                cells.append(row.status.rawValue)
-                cells.append(Labels.flags(row))
+                cells.append(w.name(row, sort: sort))
+                cells.append(row.isTotal ? "" : w.kind(row.kind))
+                cells.append(w.value(row.value))
+                cells.append(w.denominator(row.denominator))
+                cells.append(w.coverage(row))
+                cells.append(target.text(row.target))
+                cells.append(w.status(row.status))
+                cells.append(w.flags(row))
             }
             out.table(columns, cells, indents: indents, indentColumn: 1)
         }
         return out.string
     }
 
-    private func markdown() -> String {
+    private func markdown(_ w: CoverageWording) -> String {
         var out = CoverageText()
-        out.line("# " + Labels.markdownTitle(self))
+        out.line("# " + markdownEscaped(w.markdownTitle(self)))
         out.line("")
-        out.line(Labels.markdownIntro(self))
-        if let note = Labels.selection(self) {
+        out.line(markdownEscaped(w.markdownIntro(self)))
+        if let note = w.selection(self) {
             out.line("")
             out.line(note)
         }
+        var target = w.targetCache()
         for (indicator, range) in sections {
             out.line("")
-            out.line("## " + Labels.markdownEscaped("\(indicator.id): \(indicator.label)"))
+            out.line("## " + markdownEscaped("\(indicator.id): \(w.indicatorLabel(indicator))"))
             out.line("")
-            out.line(Labels.markdownEscaped(Labels.definition(indicator)) + ".")
+            out.line(markdownEscaped(w.definition(indicator)) + ".")
             out.line("")
             let areaRows = rows[range].filter { !$0.isTotal }
             if behindOnly, areaRows.isEmpty {
-                out.line(Labels.noneBehind)
+                out.line(w.noneBehind)
                 out.line("")
             }
             let base = areaRows.map(\.depth).min() ?? 0
-            let header = ["Code", "Name", "Kind", "Value", Labels.denominatorTitle(indicator).capitalizedFirst,
-                          "Coverage", "Target", "Status", "Flags"]
-            out.line("| " + header.joined(separator: " | ") + " |")
+            let header = w.columns.enumerated().map { i, title in i == 4 ? w.denominatorTitle(indicator) : title }
+            out.line("| " + header.map(markdownEscaped).joined(separator: " | ") + " |")
             out.line("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |")
             for row in rows[range] {
                 let indent = sort == .tree && !row.isTotal ? String(repeating: "\u{00A0}\u{00A0}", count: row.depth - base) : ""
-                let name = Labels.markdownEscaped(Labels.name(row, sort: sort))
-                var cells = [row.code, row.isTotal ? "" : row.kind.rawValue, Labels.value(row.value),
-                             Labels.denominator(row.denominator), Labels.coverage(row), Labels.target(row.target),
-                             row.status.rawValue, Labels.flags(row)].map(Labels.markdownEscaped)
+                let name = markdownEscaped(w.name(row, sort: sort))
+                var cells = [row.code, row.isTotal ? "" : w.kind(row.kind), w.value(row.value),
+                             w.denominator(row.denominator), w.coverage(row), target.text(row.target),
+                             w.status(row.status), w.flags(row)].map(markdownEscaped)
                 cells.insert(row.isTotal ? "**\(name)**" : indent + name, at: 1)
                 out.line("| " + cells.joined(separator: " | ") + " |")
             }
@@ -103,12 +104,12 @@ extension CoverageReport {
 
     private func csv() -> String {
         var out = CoverageText()
-        out.csvRecord(Labels.csvHeader)
+        out.csvRecord(Machine.csvHeader)
         let asOf = self.asOf.iso
         for row in rows {
-            out.csvRecord([campaign, asOf, row.indicator, row.code, row.name, row.isTotal ? Labels.totalKind : row.kind.rawValue,
+            out.csvRecord([campaign, asOf, row.indicator, row.code, row.name, row.isTotal ? Machine.totalKind : row.kind.rawValue,
                            String(row.depth), row.value.map(String.init) ?? "", row.denominator.map(String.init) ?? "",
-                           row.coverage.map(Labels.fraction) ?? "", Labels.machineTarget(row.target), row.status.rawValue,
+                           row.coverage.map(Machine.fraction) ?? "", Machine.target(row.target), row.status.rawValue,
                            String(row.over), String(row.coverageIsMean)])
         }
         return out.string
@@ -135,7 +136,7 @@ extension CoverageReport {
             out.raw(",\n      \"indicator\" : ")
             out.jsonString(row.indicator)
             out.raw(",\n      \"kind\" : ")
-            out.jsonString(row.isTotal ? Labels.totalKind : row.kind.rawValue)
+            out.jsonString(row.isTotal ? Machine.totalKind : row.kind.rawValue)
             out.raw(",\n      \"name\" : ")
             out.jsonString(row.name)
             out.raw(",\n      \"status\" : ")
@@ -178,7 +179,7 @@ extension CoverageReport {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(row.code, forKey: .code)
             try c.encode(row.name, forKey: .name)
-            try c.encode(row.isTotal ? Labels.totalKind : row.kind.rawValue, forKey: .kind)
+            try c.encode(row.isTotal ? Machine.totalKind : row.kind.rawValue, forKey: .kind)
             try c.encode(row.depth, forKey: .depth)
             try c.encode(row.indicator, forKey: .indicator)
             try c.encode(row.value, forKey: .value)
@@ -192,104 +193,12 @@ extension CoverageReport {
         }
     }
 
-    /// Every word the report prints, in one place so that a string table can replace it.
-    enum Labels {
+    /// The machine side of the report (CSV and JSON): English codes and `.` decimals, in every
+    /// language.
+    enum Machine {
         static let totalKind = "total"
-        static let noneBehind = "No area is behind."
         static let csvHeader = ["campaign", "as_of", "indicator", "code", "name", "kind", "depth", "value", "denominator",
                                 "coverage", "target", "status", "over", "coverage_is_mean"]
-
-        /// "Coverage of Chiến dịch … (epay) under Huyện Nông Cống (404) on 20/11/2026, 45.0% of …".
-        static func title(_ r: CoverageReport) -> String {
-            "Coverage of \(r.campaignName) (\(r.campaign)) under \(r.startName) (\(r.startCode)) on \(r.asOf.vietnamese), "
-                + "\(percent(r.elapsedShare)) of the period \(r.periodStart.vietnamese)–\(r.periodEnd.vietnamese) elapsed"
-        }
-
-        static func markdownTitle(_ r: CoverageReport) -> String {
-            markdownEscaped("Coverage of \(r.campaignName) (\(r.campaign))")
-        }
-
-        static func markdownIntro(_ r: CoverageReport) -> String {
-            markdownEscaped("Under \(r.startName) (\(r.startCode)), on \(r.asOf.vietnamese): "
-                + "\(percent(r.elapsedShare)) of the period \(r.periodStart.vietnamese)–\(r.periodEnd.vietnamese) elapsed.")
-        }
-
-        /// Which rows are shown, when not all of them.
-        static func selection(_ r: CoverageReport) -> String? {
-            var parts: [String] = []
-            if let level = r.level { parts.append("Listing \(level); the total sums them.") }
-            if r.behindOnly { parts.append("Only areas behind their target.") }
-            return parts.isEmpty ? nil : parts.joined(separator: " ")
-        }
-
-        /// "epay: Tỷ lệ … — bank_account + ewallet over adults, target 50%, ratio of sums".
-        static func heading(_ indicator: Indicator) -> String {
-            "\(indicator.id): \(indicator.label) — \(definition(indicator))"
-        }
-
-        static func definition(_ indicator: Indicator) -> String {
-            let over = indicator.denominator.map { " over \($0)" } ?? " (a count)"
-            let mode: String
-            switch indicator.rollUp {
-            case .ratio: mode = "ratio of sums"
-            case .mean: mode = "parents show the mean of their units' coverage"
-            case .all: mode = "parents meet it only when all their units do"
-            }
-            var text = "\(indicator.numerator.joined(separator: " + "))\(over), target \(target(indicator.target))"
-            if !indicator.milestones.isEmpty {
-                text += " (milestones: " + indicator.milestones.map { "\(target($0.target)) by \($0.day.vietnamese)" }
-                    .joined(separator: ", ") + ")"
-            }
-            return text + ", " + mode
-        }
-
-        static func denominatorTitle(_ indicator: Indicator) -> String { indicator.denominator ?? "denominator" }
-
-        static func name(_ row: Row, sort: Sort) -> String {
-            if row.isTotal {
-                return row.summedAreas.map { "Total of \($0) area\($0 == 1 ? "" : "s")" } ?? "Total"
-            }
-            if sort != .tree, let within = row.within { return "\(row.name) — \(within)" }
-            return row.name
-        }
-
-        /// A value, or "-" for no data (never 0).
-        static func value(_ value: Int?) -> String { value.map(String.init) ?? "-" }
-
-        static func denominator(_ denominator: Int?) -> String { denominator.map(String.init) ?? "n/a" }
-
-        /// "96.6%", "n/a" without a ratio, "no data" without a value.
-        static func coverage(_ row: Row) -> String {
-            guard row.value != nil else { return "no data" }
-            return row.coverage.map(percent) ?? "n/a"
-        }
-
-        /// "50%", "96.6%" or a count.
-        static func target(_ target: Target) -> String {
-            switch target {
-            case let .share(share):
-                let tenths = Int((share * 1000).rounded())
-                return tenths % 10 == 0 ? "\(tenths / 10)%" : percent(share)
-            case let .count(count):
-                return String(count)
-            }
-        }
-
-        static func flags(_ row: Row) -> String {
-            switch (row.over, row.coverageIsMean) {
-            case (true, true): return "over, mean"
-            case (true, false): return "over"
-            case (false, true): return "mean"
-            case (false, false): return ""
-            }
-        }
-
-        /// One decimal, `.` as separator: 0.9655 → "96.6%".
-        static func percent(_ share: Double) -> String {
-            let tenths = Int((share * 1000).rounded())
-            let sign = tenths < 0 ? "-" : ""
-            return "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)%"
-        }
 
         /// Four decimals: 0.96551 → "0.9655".
         static func fraction(_ share: Double) -> String {
@@ -300,24 +209,25 @@ extension CoverageReport {
         }
 
         /// A share target as a fraction with four decimals, a count as an integer.
-        static func machineTarget(_ target: Target) -> String {
+        static func target(_ target: Target) -> String {
             switch target {
             case let .share(share): return fraction(share)
             case let .count(count): return String(count)
             }
         }
+    }
 
-        static func markdownEscaped(_ text: String) -> String {
-            var out = ""
-            for ch in text {
-                switch ch {
-                case "|", "\\", "*", "_", "`", "[", "]", "<", ">": out += "\\\(ch)"
-                case "\n": out += " "
-                default: out.append(ch)
-                }
+    /// Text with Markdown's special characters escaped, on one line.
+    func markdownEscaped(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "|", "\\", "*", "_", "`", "[", "]", "<", ">": out += "\\\(ch)"
+            case "\n": out += " "
+            default: out.append(ch)
             }
-            return out
         }
+        return out
     }
 }
 
@@ -447,9 +357,4 @@ struct CoverageText {
         let text = value.description
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
-}
-
-extension String {
-    /// The string with its first character upper-cased ("adults" → "Adults").
-    fileprivate var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }

@@ -107,11 +107,11 @@ public struct LeafletStock: Equatable, Sendable, Codable {
     /// The rows flagged `over`.
     public var overRows: [Row] { rows.filter { $0.flag == .over } }
 
-    /// The report in `format`: the table and CSV end with the total line; the table then lists
-    /// the units flagged `over` and what to do about them.
-    public func rendered(as format: OutputFormat) throws -> String {
+    /// The report in `format`: the table and CSV end with the total line; the table, in the
+    /// language of `labels`, then lists the units flagged `over` and what to do about them.
+    public func rendered(as format: OutputFormat, labels: Labels) throws -> String {
         switch format {
-        case .table: return table
+        case .table: return table(labels)
         case .csv:
             var lines = rows.map { row in
                 [row.code, row.name, row.kind.rawValue, row.parentCode ?? "", String(row.depth), String(row.received),
@@ -126,31 +126,37 @@ public struct LeafletStock: Equatable, Sendable, Codable {
         }
     }
 
-    private var table: String {
-        let scope = under.map { " under \($0)" } ?? ""
-        var out = "Leaflet stock\(scope) as of \(asOf.iso)\n"
+    private func table(_ l: Labels) -> String {
+        let date = l.date(asOf)
+        var out = (under.map { l("leaflets.stock.title_under", ["area": $0, "date": date]) }
+            ?? l("leaflets.stock.title", ["date": date])) + "\n"
         guard !rows.isEmpty else {
-            return out + "No leaflets received, passed on or handed out\(scope) up to \(asOf.iso). Record a receipt with `outreach leaflets receive`.\n"
+            return out + (under.map { l("leaflets.stock.none_under", ["area": $0, "date": date]) }
+                ?? l("leaflets.stock.none", ["date": date])) + "\n"
         }
+        let over = l["leaflets.flag.over"]
         var cells = rows.map { row in
-            [row.code, String(repeating: "  ", count: row.depth) + row.name, row.kind.rawValue, String(row.received),
-             String(row.passedOn), String(row.handedOut), String(row.onHand), row.flag?.rawValue ?? ""]
+            [row.code, String(repeating: "  ", count: row.depth) + row.name, l.kind(row.kind), l.count(row.received),
+             l.count(row.passedOn), l.count(row.handedOut), l.count(row.onHand), row.flag == .over ? over : ""]
         }
-        cells.append(["", "Total (received from outside)", "", String(total.receivedFromOutside), "",
-                      String(total.handedOut), String(total.onHand), ""])
-        out += TextTable.render([TableColumn("CODE"), TableColumn("NAME"), TableColumn("KIND"),
-                                 TableColumn("RECEIVED", rightAligned: true), TableColumn("PASSED ON", rightAligned: true),
-                                 TableColumn("HANDED OUT", rightAligned: true), TableColumn("ON HAND", rightAligned: true),
-                                 TableColumn("FLAG")], cells)
-        let over = overRows
-        guard !over.isEmpty else { return out }
-        out += over.count == 1
-            ? "\nOver: 1 unit handed out or passed on more leaflets than it received:\n"
-            : "\nOver: \(over.count) units handed out or passed on more leaflets than they received:\n"
-        for row in over {
-            out += "  \(row.name) (\(row.code)): \(-row.onHand) more than received (received \(row.received), passed on \(row.passedOn), handed out \(row.handedOut)).\n"
+        cells.append(["", l["leaflets.stock.total"], "", l.count(total.receivedFromOutside), "",
+                      l.count(total.handedOut), l.count(total.onHand), ""])
+        out += TextTable.render([TableColumn(l["leaflets.col.code"]), TableColumn(l["leaflets.col.name"]),
+                                 TableColumn(l["leaflets.col.kind"]),
+                                 TableColumn(l["leaflets.col.received"], rightAligned: true),
+                                 TableColumn(l["leaflets.col.passed_on"], rightAligned: true),
+                                 TableColumn(l["leaflets.col.handed_out"], rightAligned: true),
+                                 TableColumn(l["leaflets.col.on_hand"], rightAligned: true),
+                                 TableColumn(l["leaflets.col.flag"])], cells)
+        let overRows = self.overRows
+        guard !overRows.isEmpty else { return out }
+        out += "\n" + l.counted(overRows.count, one: l["leaflets.over.heading.one"], other: l["leaflets.over.heading.other"]) + "\n"
+        for row in overRows {
+            out += "  " + l("leaflets.over.line", ["name": row.name, "code": row.code, "excess": l.count(-row.onHand),
+                                                   "received": l.count(row.received), "passedOn": l.count(row.passedOn),
+                                                   "handedOut": l.count(row.handedOut)]) + "\n"
         }
-        out += "Record what they received (`outreach leaflets receive`, or `outreach leaflets allocate --from UNIT_ABOVE --to CODE`), or check the leaflet counts of their sessions.\n"
+        out += l["leaflets.over.advice"] + "\n"
         return out
     }
 }

@@ -1,18 +1,21 @@
 /// Renders `sessions list`.
 public enum SessionListing {
     /// The sessions in `format`. The table shows the first 8 characters of each id (enough for
-    /// `sessions void`) and only the metric columns that hold a value.
-    public static func render(_ sessions: [SessionEntry], as format: OutputFormat) throws -> String {
+    /// `sessions void`) and only the metric columns that hold a value, in the language of
+    /// `labels`; CSV and JSON keep ISO dates and the metric codes.
+    public static func render(_ sessions: [SessionEntry], as format: OutputFormat, labels: Labels) throws -> String {
         let codes = Metric.allCases.map(\.code)
         switch format {
         case .table:
-            let used = codes.filter { code in sessions.contains { $0.metrics[code] != nil } }
-            let columns = [TableColumn("ID"), TableColumn("DATE"), TableColumn("AREA"), TableColumn("TEAM")]
-                + used.map { TableColumn($0.uppercased(), rightAligned: true) } + [TableColumn("STATUS"), TableColumn("NOTES")]
+            let used = Metric.allCases.filter { metric in sessions.contains { $0.metrics[metric.code] != nil } }
+            let columns = [TableColumn(labels["sessions.col.id"]), TableColumn(labels["sessions.col.date"]),
+                           TableColumn(labels["sessions.col.area"]), TableColumn(labels["sessions.col.team"])]
+                + used.map { TableColumn(metricTitle($0, labels), rightAligned: true) }
+                + [TableColumn(labels["sessions.col.status"]), TableColumn(labels["sessions.col.notes"])]
             return TextTable.render(columns, sessions.map { s in
-                [String(s.id.prefix(8)), s.date.iso, s.area, s.team ?? ""]
-                    + used.map { s.metrics[$0].map(String.init) ?? "" }
-                    + [status(s), s.notes ?? ""]
+                [String(s.id.prefix(8)), labels.date(s.date), s.area, s.team ?? ""]
+                    + used.map { s.metrics[$0.code].map(labels.count) ?? "" }
+                    + [status(s, labels), s.notes ?? ""]
             })
         case .csv:
             return CSVWriter.render(
@@ -26,9 +29,24 @@ public enum SessionListing {
         }
     }
 
-    private static func status(_ s: SessionEntry) -> String {
-        guard let v = s.voided else { return "live" }
-        let replaced = v.replacedBy.map { ", replaced by \($0.prefix(8))" } ?? ""
-        return "voided \(v.date.iso): \(v.reason)\(replaced)"
+    /// A metric's column title: `TỜ RƠI` (vi), `LEAFLETS` (en).
+    static func metricTitle(_ metric: Metric, _ labels: Labels) -> String {
+        switch metric {
+        case .eidL2: labels["sessions.col.eid_l2"]
+        case .bankAccount: labels["sessions.col.bank_account"]
+        case .ewallet: labels["sessions.col.ewallet"]
+        case .leaflets: labels["sessions.col.leaflets"]
+        case .dvcGuided: labels["sessions.col.dvc_guided"]
+        case .householdsVisited: labels["sessions.col.households_visited"]
+        case .peopleReached: labels["sessions.col.people_reached"]
+        case .smartphoneSetup: labels["sessions.col.smartphone_setup"]
+        }
+    }
+
+    private static func status(_ s: SessionEntry, _ labels: Labels) -> String {
+        guard let v = s.voided else { return labels["sessions.status.live"] }
+        let voided = labels("sessions.status.voided", ["date": labels.date(v.date), "reason": v.reason])
+        guard let replacement = v.replacedBy else { return voided }
+        return voided + labels("sessions.status.replaced", ["id": String(replacement.prefix(8))])
     }
 }

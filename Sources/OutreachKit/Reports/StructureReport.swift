@@ -120,24 +120,26 @@ public struct StructureReport: Equatable, Sendable, Encodable {
         self.init(tree: tree, start: start, teams: teams, memberCounts: counts, asOf: asOf)
     }
 
-    /// The report in `format`: sentences for people, one row per line in CSV, the model in JSON.
-    public func rendered(as format: OutputFormat) throws -> String {
+    /// The report in `format`: sentences for people in the language of `labels`, one row per
+    /// line in CSV, the model in JSON.
+    public func rendered(as format: OutputFormat, labels: Labels) throws -> String {
         switch format {
         case .table:
-            var out = Labels.title(start: start?.name, asOf: asOf) + "\n"
-            if lines.isEmpty { out += Labels.noAreas + "\n" }
+            let wording = StructureWording(labels)
+            var out = wording.title(start: start?.name, asOf: asOf) + "\n"
+            if lines.isEmpty { out += labels["structure.no_areas"] + "\n" }
             for line in lines {
-                out += Labels.sentence(line) + "\n"
+                out += wording.sentence(line) + "\n"
                 if !line.withoutTeam.isEmpty {
-                    out += "  " + Labels.without(line.withoutTeam.count) + ": "
-                        + line.withoutTeam.map(Labels.unitName).joined(separator: ", ") + "\n"
+                    out += "  " + labels("structure.without", ["count": labels.count(line.withoutTeam.count),
+                                                              "units": line.withoutTeam.map(\.displayName).joined(separator: ", ")]) + "\n"
                 }
             }
             return out
         case .csv:
-            return CSVWriter.render(header: Labels.csvHeader, rows: lines.map { line in
+            return CSVWriter.render(header: StructureReport.csvHeader, rows: lines.map { line in
                 [line.level.rawValue, line.kind.rawValue, String(line.withTeam), String(line.units), String(line.teams),
-                 String(line.members), line.withoutTeam.map(Labels.unitName).joined(separator: "; "),
+                 String(line.members), line.withoutTeam.map(\.displayName).joined(separator: "; "),
                  line.withoutTeam.map(\.code).joined(separator: " ")]
             })
         case .json:
@@ -145,46 +147,51 @@ public struct StructureReport: Equatable, Sendable, Encodable {
         }
     }
 
-    /// Every word the report prints, in one place so that a string table can replace it.
-    enum Labels {
-        static func title(start: String?, asOf: Day) -> String {
-            "Team structure of \(start ?? "every area") on \(asOf.vietnamese)"
+    static let csvHeader = ["level", "team_kind", "units_with_team", "units", "active_teams", "members",
+                            "without_team", "without_team_codes"]
+}
+
+extension StructureReport.Unit {
+    /// "Thôn 3 — Tân Phúc" for a hamlet, the plain name otherwise.
+    public var displayName: String { within.map { "\(name) — \($0)" } ?? name }
+}
+
+/// The sentences of the structure report in one language: "29/29 xã có tổ Đề án 06 (319 thành
+/// viên)", "Communes with an active Project 06 team: 29/29 (319 members)".
+struct StructureWording: Sendable {
+    let labels: Labels
+
+    init(_ labels: Labels) { self.labels = labels }
+
+    /// "Cơ cấu tổ công tác tại Xã Tân Phúc ngày 20/11/2026".
+    func title(start: String?, asOf: Day) -> String {
+        labels("structure.title", ["area": start ?? labels["structure.everywhere"], "date": labels.date(asOf)])
+    }
+
+    /// One line of the report, without the units that lack a team.
+    func sentence(_ line: StructureReport.Line) -> String {
+        labels("structure.sentence", ["units": level(line.level), "team": team(line.kind),
+                                      "ratio": "\(labels.count(line.withTeam))/\(labels.count(line.units))",
+                                      "members": labels.counted(line.members, one: labels["structure.members.one"],
+                                                                other: labels["structure.members.other"])])
+    }
+
+    /// The units of a level, as the sentence names them: `xã` (vi), `Communes` (en).
+    func level(_ level: StructureReport.Level) -> String {
+        switch level {
+        case .province: labels["structure.level.province"]
+        case .district: labels["structure.level.district"]
+        case .commune: labels["structure.level.commune"]
+        case .hamlet: labels["structure.level.hamlet"]
         }
+    }
 
-        static let noAreas = "There are no areas here. Import them with `outreach areas import`."
-
-        static func levelPlural(_ level: Level) -> String {
-            switch level {
-            case .province: return "Provinces"
-            case .district: return "Districts"
-            case .commune: return "Communes"
-            case .hamlet: return "Hamlets"
-            }
+    /// A kind of team, as the sentence names it: `tổ Đề án 06` (vi), `Project 06 team` (en).
+    func team(_ kind: TeamKind) -> String {
+        switch kind {
+        case .project06: labels["structure.team.project06"]
+        case .digital: labels["structure.team.digital"]
+        case .volunteer: labels["structure.team.volunteer"]
         }
-
-        static func team(_ kind: TeamKind) -> String {
-            switch kind {
-            case .project06: return "Project 06 team"
-            case .digital: return "community digital technology team"
-            case .volunteer: return "volunteer team"
-            }
-        }
-
-        static func members(_ n: Int) -> String { n == 1 ? "1 member" : "\(n) members" }
-
-        /// "Communes with an active Project 06 team: 29/29 (319 members)".
-        static func sentence(_ line: Line) -> String {
-            "\(levelPlural(line.level)) with an active \(team(line.kind)): \(line.withTeam)/\(line.units) (\(members(line.members)))"
-        }
-
-        static func without(_ n: Int) -> String { "without one (\(n))" }
-
-        /// "Thôn 3 — Tân Phúc" for a hamlet, the plain name otherwise.
-        static func unitName(_ unit: Unit) -> String {
-            unit.within.map { "\(unit.name) — \($0)" } ?? unit.name
-        }
-
-        static let csvHeader = ["level", "team_kind", "units_with_team", "units", "active_teams", "members",
-                                "without_team", "without_team_codes"]
     }
 }

@@ -49,20 +49,21 @@ public struct TeamListing: Sendable {
         return node.name + " — " + tree.nodes[parent].name.withoutAdministrativePrefix
     }
 
-    /// The listing in `format`; phones are masked (`0912***678`) unless `showPhones`.
-    public func rendered(as format: OutputFormat, showPhones: Bool = false) throws -> String {
+    /// The listing in `format`; phones are masked (`0912***678`) unless `showPhones`. The table
+    /// speaks the language of `labels`; CSV and JSON keep ISO dates and the English codes.
+    public func rendered(as format: OutputFormat, labels: Labels, showPhones: Bool = false) throws -> String {
         let phone = { (p: Phone?) in p.map { showPhones ? $0.digits : $0.masked } }
         switch format {
         case .table:
             return TextTable.render(
-                [TableColumn("CODE"), TableColumn("NAME"), TableColumn("KIND"), TableColumn("AREA"), TableColumn("LEADER"),
-                 TableColumn("PHONE"), TableColumn("FORMED"), TableColumn("STATUS"), TableColumn("MEMBERS", rightAligned: true)],
+                [TableColumn(labels["teams.col.code"]), TableColumn(labels["teams.col.name"]), TableColumn(labels["teams.col.kind"]),
+                 TableColumn(labels["teams.col.area"]), TableColumn(labels["teams.col.leader"]), TableColumn(labels["teams.col.phone"]),
+                 TableColumn(labels["teams.col.formed"]), TableColumn(labels["teams.col.status"]),
+                 TableColumn(labels["teams.col.members"], rightAligned: true)],
                 rows.map { row in
-                    let status = row.status == .inactive
-                        ? "inactive" + (row.inactiveSince.map { " since \($0.vietnamese)" } ?? "")
-                        : (row.active ? "active" : "not yet formed")
-                    return [row.code, row.name, row.kind.rawValue, "\(row.areaName) (\(row.areaCode))", row.leader ?? "",
-                            phone(row.leaderPhone) ?? "", row.formed?.vietnamese ?? "", status, String(row.members)]
+                    [row.code, row.name, labels.teamKind(row.kind), "\(row.areaName) (\(row.areaCode))", row.leader ?? "",
+                     phone(row.leaderPhone) ?? "", row.formed.map(labels.date) ?? "", TeamListing.status(row, labels),
+                     labels.count(row.members)]
                 })
         case .csv:
             return CSVWriter.render(
@@ -80,6 +81,15 @@ public struct TeamListing: Sendable {
                         inactiveSince: row.inactiveSince, active: row.active, members: row.members)
             })
         }
+    }
+
+    /// `hoạt động`, `ngừng hoạt động từ 01/03/2026`, `chưa thành lập` (vi).
+    static func status(_ row: Row, _ labels: Labels) -> String {
+        if row.status == .inactive {
+            return row.inactiveSince.map { labels("team.status.inactive_since", ["date": labels.date($0)]) }
+                ?? labels["team.status.inactive"]
+        }
+        return row.active ? labels["team.status.active"] : labels["team.status.not_formed"]
     }
 
     private struct JSONRow: Encodable {
@@ -111,16 +121,19 @@ public struct MemberListing: Sendable {
 
     /// The listing in `format`; phones are masked (`0912***678`) unless `showPhones`. The CSV
     /// has the columns of a members file, so with `showPhones` it imports back unchanged.
-    /// Member ids are left out: they are derived from the phone, which would give it away.
-    public func rendered(as format: OutputFormat, showPhones: Bool = false) throws -> String {
+    /// Member ids are left out: they are derived from the phone, which would give it away. The
+    /// table speaks the language of `labels`.
+    public func rendered(as format: OutputFormat, labels: Labels, showPhones: Bool = false) throws -> String {
         let phone = { (p: Phone?) in p.map { showPhones ? $0.digits : $0.masked } ?? "" }
         switch format {
         case .table:
             return TextTable.render(
-                [TableColumn("TEAM"), TableColumn("NAME"), TableColumn("PHONE"), TableColumn("ROLE"),
-                 TableColumn("JOINED"), TableColumn("LEFT")],
+                [TableColumn(labels["members.col.team"]), TableColumn(labels["members.col.name"]),
+                 TableColumn(labels["members.col.phone"]), TableColumn(labels["members.col.role"]),
+                 TableColumn(labels["members.col.joined"]), TableColumn(labels["members.col.left"])],
                 members.map { m in
-                    [m.teamCode, m.name, phone(m.phone), m.role.rawValue, m.joined?.vietnamese ?? "", m.left?.vietnamese ?? ""]
+                    [m.teamCode, m.name, phone(m.phone), labels.role(m.role), m.joined.map(labels.date) ?? "",
+                     m.left.map(labels.date) ?? ""]
                 })
         case .csv:
             return CSVWriter.render(

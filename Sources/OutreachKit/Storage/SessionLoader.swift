@@ -383,12 +383,12 @@ final class SessionProducer: @unchecked Sendable {
             let dateBytes = r.bytes(dateAt).trimmed
             var day = 0
             if dateBytes.isEmpty {
-                problems.add(line: line, column: "date", "the date is empty. Write the day of the session as YYYY-MM-DD or DD/MM/YYYY.")
+                problems.add(line: line, column: "date", Phrase("sessions.error.empty_date"))
                 ok = false
             } else if let d = Day(bytes: dateBytes) {
                 day = d.number
             } else {
-                problems.add(line: r.line(ofField: dateAt), column: "date", "\"\(dateBytes.text)\" is not a date. Write YYYY-MM-DD or DD/MM/YYYY (31/02 and other impossible days are refused).")
+                problems.add(line: r.line(ofField: dateAt), column: "date", Phrase("csv.error.not_a_date", ["text": dateBytes.text]))
                 ok = false
             }
 
@@ -396,9 +396,9 @@ final class SessionProducer: @unchecked Sendable {
             let area = areas[areaBytes.text]
             if area == nil {
                 if areaBytes.isEmpty {
-                    problems.add(line: line, column: "area", "the area is empty. Write the code of the hamlet where the session took place.")
+                    problems.add(line: line, column: "area", Phrase("sessions.error.empty_area"))
                 } else {
-                    problems.add(line: line, column: "area", "area \"\(areaBytes.text)\" does not exist. Import it with `outreach areas import`, or fix the code.")
+                    problems.add(line: line, column: "area", Phrase("areas.error.not_found", ["area": areaBytes.text]))
                 }
                 ok = false
             }
@@ -409,7 +409,7 @@ final class SessionProducer: @unchecked Sendable {
                 if !teamBytes.isEmpty {
                     team = teams[teamBytes.text]
                     if team == nil {
-                        problems.add(line: line, column: "team", "team \"\(teamBytes.text)\" does not exist. Add it with `outreach teams add` or `outreach teams import`, or leave the cell empty.")
+                        problems.add(line: line, column: "team", Phrase("sessions.error.unknown_team", ["team": teamBytes.text]))
                         ok = false
                     }
                 }
@@ -418,7 +418,7 @@ final class SessionProducer: @unchecked Sendable {
             if idAt >= 0, !r.isBlank(idAt) {
                 let idBytes = r.bytes(idAt).trimmed
                 if !SessionID.parse(idBytes, into: uuid) {
-                    problems.add(line: line, column: "id", "\"\(idBytes.text)\" is not a session id. Write a UUID (such as 3f2b9c1e-8d4a-4e2f-9b1a-2c3d4e5f6a7b) or leave the cell empty.")
+                    problems.add(line: line, column: "id", Phrase("sessions.error.bad_id", ["text": idBytes.text]))
                     ok = false
                 }
             } else {
@@ -436,7 +436,7 @@ final class SessionProducer: @unchecked Sendable {
                 case .success(nil):
                     break
                 case .failure(let f):
-                    problems.add(line: r.line(ofField: at), column: Metric.allCases[m].code, "\"\(r.bytes(at).text)\" \(f.advice)")
+                    problems.add(line: r.line(ofField: at), column: Metric.allCases[m].code, f.phrase("\"\(r.bytes(at).text)\""))
                     ok = false
                 }
             }
@@ -446,11 +446,11 @@ final class SessionProducer: @unchecked Sendable {
             if byAt >= 0 { loggedBy = TextField(r.bytes(byAt).trimmed) }
             if notesAt >= 0 { notes = TextField(r.bytes(notesAt).trimmed) }
             if case .invalid = loggedBy {
-                problems.add(line: r.line(ofField: byAt), column: "logged_by", "the text is not UTF-8. Save the file as \"CSV UTF-8\" and import it again.")
+                problems.add(line: r.line(ofField: byAt), column: "logged_by", Phrase("csv.error.not_utf8.again"))
                 ok = false
             }
             if case .invalid = notes {
-                problems.add(line: r.line(ofField: notesAt), column: "notes", "the text is not UTF-8. Save the file as \"CSV UTF-8\" and import it again.")
+                problems.add(line: r.line(ofField: notesAt), column: "notes", Phrase("csv.error.not_utf8.again"))
                 ok = false
             }
             guard ok, problems.isEmpty, let area else { return }

@@ -50,7 +50,7 @@ extension Store {
             var problems = DiagnosticList(file: file)
             for row in rows {
                 if let parent = row.parentCode, parentOf[parent] == nil {
-                    problems.add(line: row.line, column: "parent_code", "parent \"\(parent)\" is neither in this file nor in the workspace. Add a row for it (rows may come in any order) or fix the code.")
+                    problems.add(line: row.line, column: "parent_code", Phrase("areas.error.unknown_parent", ["parent": parent]))
                 }
             }
             try problems.check()
@@ -124,7 +124,7 @@ extension Store {
                         let lines = cycle.compactMap { lineOf[$0] }.sorted()
                         let chain = (cycle + [c]).joined(separator: " → ")
                         problems.add(line: lines.first ?? row.line, column: "parent_code",
-                                     "parents form a cycle: \(chain) (lines \(lines.map(String.init).joined(separator: ", "))). Fix a parent_code so that the chain ends at a root.")
+                                     Phrase("areas.error.cycle", ["chain": chain, "lines": lines.map(String.init).joined(separator: ", ")]))
                     }
                     reported.formUnion(cycle)
                     for member in path { depth[member] = 0 }

@@ -30,7 +30,7 @@ extension Store {
             let areaIDs = try Store.areaIDs(db)
             var problems = DiagnosticList(file: file)
             for row in rows where areaIDs[row.team.areaCode] == nil {
-                problems.add(line: row.line, column: "area_code", "area \"\(row.team.areaCode)\" does not exist. Import it with `outreach areas import`, or fix the code.")
+                problems.add(line: row.line, column: "area_code", Phrase("areas.error.not_found", ["area": row.team.areaCode]))
             }
             try problems.check()
             let existing = try Store.storedTeams(db)
@@ -95,7 +95,7 @@ extension Store {
             let teams = try Store.storedTeams(db)
             var problems = DiagnosticList(file: file)
             for row in rows where teams[row.member.teamCode] == nil {
-                problems.add(line: row.line, column: "team", "team \"\(row.member.teamCode)\" does not exist. Import it first with `outreach teams import` (or `outreach teams add`), or fix the code.")
+                problems.add(line: row.line, column: "team", Phrase("members.error.unknown_team", ["team": row.member.teamCode]))
             }
             try problems.check()
             let existing = try Store.storedMembers(db)

@@ -15,26 +15,21 @@ public enum StoreError: Error, Equatable, Sendable, UserFacingError {
     case damaged(path: String)
     case unexpected(path: String, code: Int32)
 
-    public var message: String {
+    public var message: String { text(Labels(.en)) }
+
+    public func message(in labels: Labels) -> String? { text(labels) }
+
+    func text(_ labels: Labels) -> String {
         switch self {
-        case let .noWorkspace(path):
-            return "\(path): no workspace here. Create one with `outreach init --db \(path)`, or name another with --db or OUTREACH_DB."
-        case let .notAWorkspace(path):
-            return "\(path): this file is not an Outreach workspace, and it was left untouched. Name another file with --db, or move this one away and run `outreach init`."
-        case let .newerVersion(path):
-            return "\(path): this workspace was written by a newer version of Outreach. Update Outreach to open it; nothing was changed."
-        case let .cannotOpen(path, reason):
-            return "\(path): cannot be opened (\(reason)). Check the path and its permissions."
-        case let .busy(path):
-            return "\(path): the workspace stayed busy with another writer for too long. Try again in a moment."
-        case let .readOnly(path):
-            return "\(path): the workspace cannot be written (read-only file or folder). Check its permissions."
-        case let .diskFull(path):
-            return "\(path): the disk is full, so nothing was written. Free some space and try again."
-        case let .damaged(path):
-            return "\(path): the workspace file is damaged. Restore it from a backup (`outreach backup`)."
-        case let .unexpected(path, code):
-            return "\(path): the database refused the operation (SQLite code \(code)); nothing was written. Run the command again; if it keeps failing, report it with this code."
+        case let .noWorkspace(path): labels("store.error.no_workspace", ["path": path])
+        case let .notAWorkspace(path): labels("store.error.not_a_workspace", ["path": path])
+        case let .newerVersion(path): labels("store.error.newer_version", ["path": path])
+        case let .cannotOpen(path, reason): labels("store.error.cannot_open", ["path": path, "reason": reason])
+        case let .busy(path): labels("store.error.busy", ["path": path])
+        case let .readOnly(path): labels("store.error.read_only", ["path": path])
+        case let .diskFull(path): labels("store.error.disk_full", ["path": path])
+        case let .damaged(path): labels("store.error.damaged", ["path": path])
+        case let .unexpected(path, code): labels("store.error.unexpected", ["path": path, "code": String(code)])
         }
     }
 

@@ -1,8 +1,41 @@
 /// An error whose message is written for the person at the keyboard: where, which rule, and
 /// what to do. The command line prints `message` and exits with a non-zero status.
 public protocol UserFacingError: Error {
-    /// The whole message, without an "error:" prefix.
+    /// The whole message in English, without an "error:" prefix.
     var message: String { get }
+
+    /// The whole message in the language of `labels`, or nil while it has no labels: the
+    /// English `message` is shown then, after an English prefix, so that no line mixes two
+    /// languages.
+    func message(in labels: Labels) -> String?
+}
+
+extension UserFacingError {
+    public func message(in labels: Labels) -> String? { nil }
+}
+
+/// A sentence for people kept as a label key and its values, so that it can be written in any
+/// language: `Phrase("csv.error.not_a_date", ["text": "31/02/2024"])`. Keys live in the label
+/// tables like every other label, and the label tests check that each key named as
+/// `Phrase("…"` exists.
+public struct Phrase: Equatable, Sendable {
+    public var key: String
+    public var values: [String: String]
+
+    public init(_ key: String, _ values: [String: String] = [:]) {
+        self.key = key
+        self.values = values
+    }
+
+    /// The sentence in the language of `labels`.
+    public func text(_ labels: Labels) -> String {
+        var text = labels[key]
+        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
+    /// The sentence in English, as `message` and `description` give it.
+    public var english: String { text(Labels(.en)) }
 }
 
 /// One problem found in an input file.
@@ -13,8 +46,10 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
     public var line: Int
     /// Column name (header) where there is one.
     public var column: String?
-    /// Which rule was broken and what to do.
+    /// Which rule was broken and what to do, in English.
     public var text: String
+    /// The same in words any language can write, when the problem has a label.
+    public var phrase: Phrase?
 
     public init(file: String, line: Int, column: String? = nil, _ text: String) {
         self.file = file
@@ -23,9 +58,24 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
         self.text = text
     }
 
-    public var description: String {
-        if let column { return "\(file):\(line): column \"\(column)\": \(text)" }
-        return "\(file):\(line): \(text)"
+    public init(file: String, line: Int, column: String? = nil, _ phrase: Phrase) {
+        self.init(file: file, line: line, column: column, phrase.english)
+        self.phrase = phrase
+    }
+
+    public var description: String { description(Labels(.en)) }
+
+    /// `areas.csv:14: column "date": …` in the language of `labels` (English text where the
+    /// problem has no label yet).
+    public func description(_ labels: Labels) -> String {
+        let text = phrase?.text(labels) ?? self.text
+        guard let column else { return "\(file):\(line): \(text)" }
+        return labels("diagnostic.column", ["place": "\(file):\(line)", "column": column, "text": text])
+    }
+
+    /// Equal when they say the same thing at the same place, whether or not one has a phrase.
+    public static func == (a: Diagnostic, b: Diagnostic) -> Bool {
+        a.file == b.file && a.line == b.line && a.column == b.column && a.text == b.text
     }
 }
 
@@ -44,12 +94,27 @@ public struct ImportRejected: Error, Equatable, Sendable, UserFacingError {
         self.total = total ?? problems.count
     }
 
-    public var message: String {
-        var lines = problems.map(\.description)
-        if total > problems.count { lines.append("… and \(total - problems.count) more problems.") }
-        let count = total == 1 ? "1 problem" : "\(total) problems"
-        lines.append("\(file): nothing was imported (\(count)). Fix the rows above and import the file again.")
-        return lines.joined(separator: "\n")
+    public var message: String { text(Labels(.en)) }
+
+    /// The message in the language of `labels` when every problem kept has a label.
+    public func message(in labels: Labels) -> String? { isTranslated ? text(labels) : nil }
+
+    /// Whether every problem kept can be written in any language.
+    public var isTranslated: Bool { problems.allSatisfy { $0.phrase != nil } }
+
+    /// The problems and the summary line in the language of `labels`.
+    public func text(_ labels: Labels) -> String {
+        (lines(labels) + [labels.counted(total, one: labels["diagnostic.rejected.one"], other: labels["diagnostic.rejected.other"],
+                                         ["file": file])]).joined(separator: "\n")
+    }
+
+    /// One line per problem kept, and how many more there were.
+    public func lines(_ labels: Labels) -> [String] {
+        var lines = problems.map { $0.description(labels) }
+        if total > problems.count {
+            lines.append(labels("diagnostic.more", ["count": labels.count(total - problems.count)]))
+        }
+        return lines
     }
 }
 
@@ -70,11 +135,19 @@ struct DiagnosticList {
         if items.count < limit { items.append(Diagnostic(file: file, line: line, column: column, text)) }
     }
 
+    mutating func add(line: Int, column: String? = nil, _ phrase: Phrase) {
+        total += 1
+        if items.count < limit { items.append(Diagnostic(file: file, line: line, column: column, phrase)) }
+    }
+
     var isEmpty: Bool { total == 0 }
 
     /// Adds the problems of another list (a second pass over the same file).
     mutating func append(_ other: DiagnosticList) {
-        for p in other.items { add(line: p.line, column: p.column, p.text) }
+        for p in other.items {
+            total += 1
+            if items.count < limit { items.append(p) }
+        }
         total += other.total - other.items.count
     }
 

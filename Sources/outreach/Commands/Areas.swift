@@ -10,28 +10,34 @@ extension Outreach {
 }
 
 extension Outreach.Areas {
-    struct Import: ParsableCommand {
+    struct Import: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Import areas.csv (code,name,kind,parent_code[,population,adults,working_age,households]).",
             discussion: "All or nothing: one bad row rejects the file. Re-importing updates names, kinds, parents and attributes.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Argument(help: "The CSV file.") var file: String
 
         func run() throws {
+            let l = try language.labels()
             let store = try database.open()
             let rows = try AreaFile.read(try CSVReader(path: file))
             let s = try store.importAreas(rows, file: file, on: .today())
-            var line = "\(file): \(rows.count) areas — \(s.added) added, \(s.updated) updated, \(s.unchanged) unchanged."
-            if s.renamed + s.moved > 0 { line += " History: \(s.renamed) renamed, \(s.moved) moved." }
+            var line = l("areas.import.summary", ["file": file, "rows": l.count(rows.count), "added": l.count(s.added),
+                                                  "updated": l.count(s.updated), "unchanged": l.count(s.unchanged)])
+            if s.renamed + s.moved > 0 {
+                line += " " + l("areas.import.history", ["renamed": l.count(s.renamed), "moved": l.count(s.moved)])
+            }
             Console.out(line + "\n")
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(abstract: "Print the tree in tree order.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "Start at this area's code.") var under: String?
         @Option(help: "Levels to show below the start (provinces are level 1).") var depth: Int?
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
@@ -41,32 +47,36 @@ extension Outreach.Areas {
         }
 
         func run() throws {
+            let labels = try language.labels()
             let tree = try database.open().areaTree()
             var start: Int? = nil
             if let under {
                 guard let i = tree.index(of: under) else { throw AreaLookupError.unknownCode(under) }
                 start = i
             }
-            Console.out(try AreaListing(tree: tree, start: start, maxDepth: depth).rendered(as: format))
+            Console.out(try AreaListing(tree: tree, start: start, maxDepth: depth).rendered(as: format, labels: labels))
         }
     }
 
-    struct Find: ParsableCommand {
+    struct Find: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Find areas by name, ignoring case and accents (`ia mo` finds Xã Ia Mơ).")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Argument(help: "What to look for: part of a name, or a code.") var text: String
         @Option(help: "Show at most this many matches.") var limit = 20
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
+            let l = try language.labels()
             let matches = try database.open().findAreas(text, limit: limit)
             guard !matches.isEmpty else { throw AreaLookupError.noMatch(text) }
             switch format {
             case .table:
-                Console.out(TextTable.render([TableColumn("CODE"), TableColumn("AREA"), TableColumn("KIND")],
-                                             matches.map { [$0.code, $0.path, $0.kind.rawValue] }))
+                Console.out(TextTable.render(
+                    [TableColumn(l["areas.col.code"]), TableColumn(l["areas.col.area"]), TableColumn(l["areas.col.kind"])],
+                    matches.map { [$0.code, $0.path, l.kind($0.kind)] }))
             case .csv:
                 Console.out(CSVWriter.render(header: ["code", "name", "kind", "path"],
                                              rows: matches.map { [$0.code, $0.name, $0.kind.rawValue, $0.path] }))

@@ -11,24 +11,29 @@ extension Outreach {
 }
 
 extension Outreach.Campaigns {
-    struct List: ParsableCommand {
+    struct List: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "List the campaigns of the campaigns folder: id, name, scope, period, indicators.",
             discussion: "A file with problems is named on standard error (exit status 1); `campaigns check FILE` lists its problems.")
 
         @OptionGroup var campaigns: CampaignOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
+            let l = try language.labels()
             let catalog = try campaigns.catalog()
             let (all, rejected) = try catalog.all()
             let rows = all.map { CampaignSummary($0) }
             switch format {
             case .table:
                 Console.out(TextTable.render(
-                    [TableColumn("ID"), TableColumn("NAME"), TableColumn("SCOPE"), TableColumn("PERIOD"),
-                     TableColumn("INDICATORS", rightAligned: true)],
-                    rows.map { [$0.id, $0.name, $0.scope, "\($0.start.iso) – \($0.end.iso)", String($0.indicators)] }))
+                    [TableColumn(l["campaigns.col.id"]), TableColumn(l["campaigns.col.name"]), TableColumn(l["campaigns.col.scope"]),
+                     TableColumn(l["campaigns.col.period"]), TableColumn(l["campaigns.col.indicators"], rightAligned: true)],
+                    rows.map { row in
+                        [row.id, l.language == .en ? row.nameEnglish ?? row.name : row.name, row.scope,
+                         l("campaigns.period", ["start": l.date(row.start), "end": l.date(row.end)]), l.count(row.indicators)]
+                    }))
             case .csv:
                 Console.out(CSVWriter.render(
                     header: ["id", "name", "name_en", "scope", "start", "end", "indicators"],
@@ -37,28 +42,31 @@ extension Outreach.Campaigns {
                 Console.out(try JSONOutput.render(rows))
             }
             for r in rejected {
-                let count = r.total == 1 ? "1 problem" : "\(r.total) problems"
-                Console.error("error: \(r.file) has \(count) and is left out. See them with `outreach campaigns check \(r.file)`.")
+                let text = l.counted(r.total, one: l["campaigns.list.rejected.one"], other: l["campaigns.list.rejected.other"],
+                                     ["file": r.file])
+                Console.error(l("cli.error", ["message": text]))
             }
             if !rejected.isEmpty { throw ExitCode(1) }
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Show a campaign: scope, period, and each indicator with its numerator, denominator, target, milestones and roll-up.")
 
         @OptionGroup var campaigns: CampaignOptions
+        @OptionGroup var language: LanguageOptions
         @Argument(help: "The campaign's id, as in Campaigns/<id>.yaml.") var id: String
 
         func run() throws {
+            let labels = try language.labels()
             let catalog = try campaigns.catalog()
             let campaign = try catalog.campaign(id)
-            Console.out(CampaignDescription.text(of: campaign, file: catalog.path(of: id)))
+            Console.out(CampaignDescription.text(of: campaign, file: catalog.path(of: id), labels: labels))
         }
     }
 
-    struct Check: ParsableCommand {
+    struct Check: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Check campaign files and list every problem, each with its line.",
             discussion: """
@@ -67,53 +75,59 @@ extension Outreach.Campaigns {
                 """)
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Argument(help: "The campaign files (YAML).") var files: [String]
 
         func run() throws {
-            let tree = workspaceTree()
+            let l = try language.labels()
+            let tree = workspaceTree(l)
             var failed = false
             for file in files {
                 do {
                     let campaign = try CampaignCatalog.load(file: file)
-                    let count = campaign.indicators.count
-                    Console.out("\(file): OK — \(count) indicator\(count == 1 ? "" : "s")\n")
-                    if let tree { warnAboutAreas(campaign, file: file, tree: tree) }
+                    Console.out(l.counted(campaign.indicators.count, one: l["campaigns.check.ok.one"],
+                                          other: l["campaigns.check.ok.other"], ["file": file]) + "\n")
+                    if let tree { warnAboutAreas(campaign, file: file, tree: tree, l) }
                 } catch let CampaignError.invalid(rejected) {
                     failed = true
-                    for problem in rejected.problems { Console.error(problem.description) }
-                    if rejected.total > rejected.problems.count {
-                        Console.error("… and \(rejected.total - rejected.problems.count) more problems.")
-                    }
-                    Console.error("\(file): \(rejected.total == 1 ? "1 problem" : "\(rejected.total) problems").")
+                    // Problems without labels are English; then so is the count below them.
+                    let speaking = rejected.isTranslated ? l : Labels(.en)
+                    for line in rejected.lines(speaking) { Console.error(line) }
+                    Console.error(speaking.counted(rejected.total, one: speaking["campaigns.check.problems.one"],
+                                                   other: speaking["campaigns.check.problems.other"], ["file": file]))
                 } catch let error as UserFacingError {
                     failed = true
-                    Console.error("error: " + error.message)
+                    Console.failure(error, l)
                 }
             }
             if failed { throw ExitCode(1) }
         }
 
         /// The workspace's tree when there is a workspace; nil (after a warning if it cannot be read) otherwise.
-        private func workspaceTree() -> AreaTree? {
+        private func workspaceTree(_ l: Labels) -> AreaTree? {
             guard FileManager.default.fileExists(atPath: database.path) else { return nil }
             do {
                 return try database.open().areaTree()
             } catch let error as UserFacingError {
-                Console.error("warning: area codes are not checked: " + error.message)
+                let speaking = error.message(in: l) == nil ? Labels(.en) : l
+                Console.warning(speaking("campaigns.check.not_checked", ["reason": error.message(in: l) ?? error.message]), speaking)
             } catch {
-                Console.error("warning: area codes are not checked: \(error)")
+                Console.warning(l("campaigns.check.not_checked", ["reason": "\(error)"]), l)
             }
             return nil
         }
 
-        private func warnAboutAreas(_ campaign: Campaign, file: String, tree: AreaTree) {
+        private func warnAboutAreas(_ campaign: Campaign, file: String, tree: AreaTree, _ l: Labels) {
             let unknown = campaign.unknownAreas(in: tree)
             if !unknown.isEmpty {
-                Console.error("warning: \(file): the workspace \(database.path) has no area \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")). Import the areas with `outreach areas import`, or fix the codes.")
+                Console.warning(l("campaigns.check.unknown_areas", ["file": file, "db": database.path,
+                                                                   "codes": unknown.map { "\"\($0)\"" }.joined(separator: ", ")]), l)
             }
             let outside = campaign.areasOutsideScope(in: tree)
             if !outside.isEmpty {
-                Console.error("warning: \(file): \(outside.map { "\"\($0)\"" }.joined(separator: ", ")) \(outside.count == 1 ? "is" : "are") outside the scope \"\(campaign.scope)\", so \(outside.count == 1 ? "its" : "their") targets and baselines never count.")
+                Console.warning(l.counted(outside.count, one: l["campaigns.check.outside.one"], other: l["campaigns.check.outside.other"],
+                                          ["file": file, "codes": outside.map { "\"\($0)\"" }.joined(separator: ", "),
+                                           "scope": campaign.scope]), l)
             }
         }
     }
@@ -142,47 +156,54 @@ struct CampaignSummary: Encodable {
 
 /// The text of `campaigns show`.
 enum CampaignDescription {
-    static func text(of c: Campaign, file: String) -> String {
+    static func text(of c: Campaign, file: String, labels l: Labels) -> String {
+        let names = [l["campaigns.field.english"], l["campaigns.field.file"], l["campaigns.field.scope"],
+                     l["campaigns.field.period"], l["campaigns.field.extra_metrics"], l["campaigns.field.area_targets"],
+                     l["campaigns.field.baselines"], l["campaigns.field.numerator"], l["campaigns.field.denominator"],
+                     l["campaigns.field.target"], l["campaigns.field.milestones"], l["campaigns.field.rollup"]]
+        let width = (names.map(\.count).max() ?? 0) + 2
         var lines: [String] = []
-        func field(_ name: String, _ value: String, indent: String = "  ") {
-            lines.append(indent + (name + ":").padding(toLength: 18, withPad: " ", startingAt: 0) + value)
+        func field(_ name: String, _ value: String) {
+            let label = name + ":"
+            lines.append("  " + label + String(repeating: " ", count: max(1, width - label.count)) + value)
         }
+        let none = l["campaigns.none"]
+        func areas(_ n: Int) -> String { l.counted(n, one: l["campaigns.areas.one"], other: l["campaigns.areas.other"]) }
         lines.append("\(c.id): \(c.name)")
-        if let english = c.nameEnglish { field("English", english) }
-        field("File", file)
-        field("Scope", c.scope)
-        field("Period", "\(c.start.iso) – \(c.end.iso) (\(c.end.number - c.start.number + 1) days)")
-        field("Extra metrics", c.extraMetrics.isEmpty ? "none" : c.extraMetrics.joined(separator: ", "))
+        if let english = c.nameEnglish { field(names[0], english) }
+        field(names[1], file)
+        field(names[2], c.scope)
+        let days = l.counted(c.end.number - c.start.number + 1, one: l["campaigns.days.one"], other: l["campaigns.days.other"])
+        field(names[3], l("campaigns.period", ["start": l.date(c.start), "end": l.date(c.end)]) + " (\(days))")
+        field(names[4], c.extraMetrics.isEmpty ? none : c.extraMetrics.joined(separator: ", "))
         let targetCount = c.areaTargets.values.reduce(0) { $0 + $1.count }
         let targetAreas = Set(c.areaTargets.values.flatMap(\.keys)).count
-        field("Per-area targets", targetCount == 0 ? "none" : "\(targetCount) (\(areas(targetAreas)))")
+        field(names[5], targetCount == 0 ? none : "\(l.count(targetCount)) (\(areas(targetAreas)))")
         let baselineCount = c.baselines.values.reduce(0) { $0 + $1.count }
-        field("Baselines", baselineCount == 0 ? "none" : "\(baselineCount) (\(areas(c.baselines.count)))")
+        field(names[6], baselineCount == 0 ? none : "\(l.count(baselineCount)) (\(areas(c.baselines.count)))")
         for indicator in c.indicators {
             lines.append("")
-            lines.append("Indicator \(indicator.id): \(indicator.label)")
-            if let english = indicator.labelEnglish { field("English", english) }
-            field("Numerator", indicator.numerator.joined(separator: " + "))
-            field("Denominator", indicator.denominator ?? "none (a count)")
-            field("Target", "\(indicator.target.fileText) by \(c.end.iso)")
+            lines.append(l("campaigns.indicator", ["id": indicator.id, "label": indicator.label]))
+            if let english = indicator.labelEnglish { field(names[0], english) }
+            field(names[7], indicator.numerator.joined(separator: " + "))
+            field(names[8], indicator.denominator ?? l["campaigns.denominator.none"])
+            field(names[9], l("campaigns.target", ["target": l.target(indicator.target), "date": l.date(c.end)]))
             if !indicator.milestones.isEmpty {
-                field("Milestones", indicator.milestones.map { "\($0.day.iso) \($0.target.fileText)" }.joined(separator: ", "))
+                field(names[10], indicator.milestones.map { "\(l.date($0.day)) \(l.target($0.target))" }.joined(separator: ", "))
             }
-            field("Roll-up", rollUpText(indicator.rollUp))
+            field(names[11], rollUpText(indicator.rollUp, l))
             if let assigned = c.areaTargets[indicator.id], !assigned.isEmpty {
-                field("Per-area targets", areas(assigned.count))
+                field(names[5], areas(assigned.count))
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func areas(_ n: Int) -> String { n == 1 ? "1 area" : "\(n) areas" }
-
-    private static func rollUpText(_ mode: RollUpMode) -> String {
+    private static func rollUpText(_ mode: RollUpMode, _ l: Labels) -> String {
         switch mode {
-        case .ratio: return "ratio (sum of values over sum of denominators)"
-        case .mean: return "mean (the mean of the units' coverage)"
-        case .all: return "all (met only when every unit meets its target)"
+        case .ratio: l["campaigns.rollup.ratio"]
+        case .mean: l["campaigns.rollup.mean"]
+        case .all: l["campaigns.rollup.all"]
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import OutreachKit
 
 extension Outreach {
-    struct Coverage: ParsableCommand {
+    struct Coverage: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Show a campaign's coverage per area, rolled up the tree, against its targets.",
             discussion: """
@@ -13,6 +13,7 @@ extension Outreach {
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "Campaign id, as in Campaigns/<id>.yaml.") var campaign: String
         @Option(help: "Only this indicator.") var indicator: String?
         @Option(help: "Start at this area (default: the campaign's scope).") var under: String?
@@ -30,6 +31,7 @@ extension Outreach {
         }
 
         func run() throws {
+            let labels = try language.labels()
             let definition = try campaigns.catalog().campaign(campaign)
             let store = try database.open()
             let day = asOf ?? .today()
@@ -51,7 +53,7 @@ extension Outreach {
                 campaign: definition, tree: tree, ownTotals: own,
                 options: .init(asOf: day, indicator: indicator, under: under,
                                level: level.flatMap(CoverageReport.LevelFilter.init(parsing:)), behindOnly: behind, sort: sort))
-            Console.out(try report.rendered(as: format))
+            Console.out(try report.rendered(as: format, labels: labels))
         }
     }
 }

@@ -54,7 +54,7 @@ extension Outreach {
             var out = l("demo.built", ["dir": dir, "communes": l.count(f.communes), "hamlets": l.count(f.hamlets),
                                        "teams": l.count(f.teams), "members": l.count(f.members), "sessions": l.count(f.sessions),
                                        "leaflets": l.count(f.leaflets), "seconds": l.decimal(seconds)]) + "\n\n"
-            out += try coverage.rendered(as: .table) + "\n"
+            out += try coverage.rendered(as: .table, labels: l) + "\n"
             out += l["demo.structure"] + "\n" + report.structureLines(labels: l).map { "  " + $0 + "\n" }.joined() + "\n"
             out += l("demo.report", ["path": folder.report]) + "\n\n"
             let run = CommandLine.arguments.first.map { $0.contains(".build") } == true ? "swift run outreach" : "outreach"

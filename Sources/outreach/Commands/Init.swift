@@ -2,21 +2,24 @@ import ArgumentParser
 import OutreachKit
 
 extension Outreach {
-    struct Init: ParsableCommand {
+    struct Init: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Create a workspace database (file permissions 0600).")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
 
         func run() throws {
+            let l = try language.labels()
             let path = database.path
             if Store.isWorkspace(path: path) {
                 _ = try Store.open(path: path)
-                Console.out("\(path) is already a workspace; nothing changed.\n")
+                Console.out(l("cli.init.exists", ["path": path]) + "\n")
                 return
             }
             let store = try Store.open(path: path, create: true)
-            Console.out("Created workspace \(path) (id \(try store.workspaceID())).\nNext: outreach areas import FILE --db \(path)\n")
+            Console.out(l("cli.init.created", ["path": path, "id": try store.workspaceID()]) + "\n"
+                + l("cli.init.next", ["path": path]) + "\n")
         }
     }
 }

@@ -10,31 +10,36 @@ extension Outreach {
 }
 
 extension Outreach.Leaflets {
-    struct Receive: ParsableCommand {
+    struct Receive: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Record leaflets a unit received from outside the tree (a district receives the 6,000 it printed).")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "Code of the unit that received them.") var area: String
         @Option(help: "Number of leaflets (6000 or 6.000).") var quantity: String
         @Option(help: "Print batch or any other label.") var batch: String?
         @Option(help: "Day received: 2026-11-20 or 20/11/2026 (default: today).") var date: String?
 
         func run() throws {
+            let l = try language.labels()
             let record = try database.open().receiveLeaflets(
                 into: area, quantity: try LeafletArgument.quantity(quantity),
                 on: try LeafletArgument.day(date, option: "--date"), batch: batch)
-            Console.out("Recorded: \(record.to.name) (\(record.to.code)) received \(record.move.quantity) leaflets on \(record.move.day.iso)\(LeafletArgument.batchText(record.move)).\n")
-            Console.out("On hand: \(record.to.name) (\(record.to.code)) \(record.to.onHand).\n")
+            Console.out(l("leaflets.received", ["unit": record.to.display, "quantity": l.count(record.move.quantity),
+                                                "date": l.date(record.move.day)])
+                + LeafletArgument.batchText(record.move, l) + ".\n")
+            Console.out(l("leaflets.on_hand", ["units": record.to.onHandText(l)]) + "\n")
         }
     }
 
-    struct Allocate: ParsableCommand {
+    struct Allocate: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Record leaflets passed down the tree (district → commune → hamlet).",
             discussion: "Refused when the giving unit does not have that many on hand, unless --allow-negative is given.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "Code of the unit that passes them on.") var from: String
         @Option(help: "Code of the unit below it that receives them.") var to: String
         @Option(help: "Number of leaflets (2000 or 2.000).") var quantity: String
@@ -44,19 +49,23 @@ extension Outreach.Leaflets {
         var allowNegative = false
 
         func run() throws {
+            let l = try language.labels()
             let record = try database.open().allocateLeaflets(
                 from: from, to: to, quantity: try LeafletArgument.quantity(quantity),
                 on: try LeafletArgument.day(date, option: "--date"), batch: batch, allowNegative: allowNegative)
             guard let giver = record.from else { return }
             if let short = record.shortfall {
-                Console.error("warning: \(giver.name) (\(giver.code)) passed on more leaflets than it has: \(short.onHand) on hand on \(short.day.iso). `outreach leaflets stock` flags it as over until its receipt is recorded.")
+                Console.warning(l("leaflets.shortfall", ["unit": giver.display, "onHand": l.count(short.onHand),
+                                                          "date": l.date(short.day)]), l)
             }
-            Console.out("Recorded: \(giver.name) (\(giver.code)) passed \(record.move.quantity) leaflets on to \(record.to.name) (\(record.to.code)) on \(record.move.day.iso)\(LeafletArgument.batchText(record.move)).\n")
-            Console.out("On hand: \(giver.name) (\(giver.code)) \(giver.onHand), \(record.to.name) (\(record.to.code)) \(record.to.onHand).\n")
+            Console.out(l("leaflets.allocated", ["from": giver.display, "quantity": l.count(record.move.quantity),
+                                                 "to": record.to.display, "date": l.date(record.move.day)])
+                + LeafletArgument.batchText(record.move, l) + ".\n")
+            Console.out(l("leaflets.on_hand", ["units": giver.onHandText(l) + ", " + record.to.onHandText(l)]) + "\n")
         }
     }
 
-    struct Stock: ParsableCommand {
+    struct Stock: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Show leaflets received, passed on, handed out and on hand for every unit, in tree order.",
             discussion: """
@@ -66,20 +75,39 @@ extension Outreach.Leaflets {
                 """)
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "Start at this area's code.") var under: String?
         @Option(help: "Count moves and sessions up to this day: 2026-11-20 or 20/11/2026 (default: today).")
         var asOf: String?
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
+            let labels = try language.labels()
             let report = try database.open().leafletStock(under: under, asOf: try LeafletArgument.day(asOf, option: "--as-of"))
-            Console.out(try report.rendered(as: format))
+            Console.out(try report.rendered(as: format, labels: labels))
         }
     }
 
-    /// A date or quantity on the command line that cannot be read.
+    /// A quantity on the command line that cannot be read.
     struct LeafletArgument: UserFacingError {
-        var message: String
+        enum Problem {
+            /// Zero or negative.
+            case tooFew
+            /// Not a whole number.
+            case notANumber
+        }
+
+        var problem: Problem
+        var text: String
+
+        var message: String { message(in: Labels(.en)) ?? "" }
+
+        func message(in l: Labels) -> String? {
+            switch problem {
+            case .tooFew: l("leaflets.error.too_few", ["text": text])
+            case .notANumber: l("leaflets.error.not_a_number", ["text": text])
+            }
+        }
 
         /// `text` as a number of leaflets: digits, or digits grouped by `.`, `,` or space.
         static func quantity(_ text: String) throws -> Int {
@@ -87,23 +115,28 @@ extension Outreach.Leaflets {
             case let .success(n?) where n > 0:
                 return n
             case .success(.some), .failure(.negative):
-                throw LeafletArgument(message: "--quantity must be at least 1 leaflet, not \"\(text)\". Write the number of leaflets, such as 6000 or 6.000.")
+                throw LeafletArgument(problem: .tooFew, text: text)
             case .success(nil), .failure:
-                throw LeafletArgument(message: "--quantity \"\(text)\" is not a whole number of leaflets. Write a number such as 6000 or 6.000.")
+                throw LeafletArgument(problem: .notANumber, text: text)
             }
         }
 
         /// `text` as a day; today when nil.
         static func day(_ text: String?, option: String) throws -> Day {
-            guard let text else { return .today() }
-            guard let day = Day(parsing: text) else {
-                throw LeafletArgument(message: "\(option) \"\(text)\" is not a date. Write 2026-11-20 or 20/11/2026.")
-            }
-            return day
+            try RosterArgument.day(text, option: option) ?? .today()
         }
 
-        static func batchText(_ move: LeafletMove) -> String {
-            move.batch.map { ", batch \"\($0)\"" } ?? ""
+        /// `, lô "In tháng 10"` (vi), `, batch "In tháng 10"` (en); empty without a batch.
+        static func batchText(_ move: LeafletMove, _ l: Labels) -> String {
+            move.batch.map { l("leaflets.batch", ["batch": $0]) } ?? ""
         }
     }
+}
+
+extension LeafletRecord.Unit {
+    /// "Huyện Nông Cống (404)".
+    var display: String { "\(name) (\(code))" }
+
+    /// "Huyện Nông Cống (404) 4.500".
+    func onHandText(_ l: Labels) -> String { "\(display) \(l.count(onHand))" }
 }

@@ -2,12 +2,13 @@ import ArgumentParser
 import OutreachKit
 
 extension Outreach {
-    struct Log: ParsableCommand {
+    struct Log: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Log one outreach session and print its id.",
             discussion: "With --replaces ID the session corrects an earlier one, which is voided in the same step.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "The area (hamlet) code.") var area: String
         @Option(help: "The day (YYYY-MM-DD or DD/MM/YYYY; default today).") var date: Day?
         @Option(help: "The team's code.") var team: String?
@@ -40,12 +41,13 @@ extension Outreach {
         }
 
         func run() throws {
+            let l = try language.labels()
             let today = Day.today()
             let session = NewSession(day: date ?? today, area: area, team: team, loggedBy: loggedBy, metrics: metrics, notes: notes)
             let logged = try database.open().logSession(session, today: today, replacing: replaces,
                                                         reason: replaces == nil ? nil : (reason ?? "corrected"))
-            for w in logged.warnings { Console.error("warning: \(w)") }
-            if let replaced = logged.replaced { Console.error("Voided session \(replaced); replaced by the new one.") }
+            for w in logged.warnings { Console.warning(w) }
+            if let replaced = logged.replaced { Console.error(l("sessions.replaced", ["id": replaced])) }
             Console.out(logged.id + "\n")
         }
     }

@@ -14,27 +14,31 @@ extension MemberRole: ExpressibleByArgument {
 }
 
 extension Outreach.Members {
-    struct Import: ParsableCommand {
+    struct Import: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Import members.csv (team,name[,phone,role,joined,left]).",
             discussion: "All or nothing: one bad row rejects the file. A member is known by team, name and phone, so re-importing a file adds nobody twice; it updates roles and dates.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Argument(help: "The CSV file.") var file: String
 
         func run() throws {
+            let l = try language.labels()
             let store = try database.open()
             let (rows, warnings) = try MemberFile.read(try CSVReader(path: file))
             let s = try store.importMembers(rows, file: file)
-            for warning in warnings + s.warnings { Console.error("warning: \(warning)") }
-            Console.out("\(file): \(rows.count) members — \(s.added) added, \(s.updated) updated, \(s.unchanged) unchanged.\n")
+            for warning in warnings + s.warnings { Console.warning(warning) }
+            Console.out(l("members.import.summary", ["file": file, "rows": l.count(rows.count), "added": l.count(s.added),
+                                                     "updated": l.count(s.updated), "unchanged": l.count(s.unchanged)]) + "\n")
         }
     }
 
-    struct Add: ParsableCommand {
+    struct Add: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(abstract: "Add one member to a team.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "Code of the team.") var team: String
         @Option(help: "The member's full name.") var name: String
         @Option(help: "Mobile number (0912 345 678, +84 91 234 5678 …).") var phone: String?
@@ -43,31 +47,34 @@ extension Outreach.Members {
         @Option(help: "Day left: 2026-11-20 or 20/11/2026.") var left: String?
 
         func run() throws {
+            let l = try language.labels()
             let reading = try RosterArgument.phone(phone, option: "--phone")
             let member = Member(teamCode: try RosterArgument.text(team, option: "--team"),
                                 name: try RosterArgument.text(name, option: "--name"), phone: reading?.phone, role: role,
                                 joined: try RosterArgument.day(joined, option: "--joined"),
                                 left: try RosterArgument.day(left, option: "--left"))
             let added = try database.open().addMember(member)
-            if let notice = reading?.conversionNotice { Console.error("warning: --phone: \(notice)") }
-            for warning in added.warnings { Console.error("warning: \(warning)") }
-            Console.out("Added \(member.name) to team \(member.teamCode) as \(member.role.rawValue).\n")
+            if let notice = reading?.conversionNotice { Console.warning(Warning("--phone: \(notice)")) }
+            for warning in added.warnings { Console.warning(warning) }
+            Console.out(l("members.added", ["name": member.name, "team": member.teamCode, "role": l.role(member.role)]) + "\n")
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "List members by team, the leader first.",
             discussion: "Phone numbers are masked (0912***678) unless --show-phones is given. The CSV has the columns of members.csv.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "Only this team's members.") var team: String?
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
         @Flag(help: "Show phone numbers in full.") var showPhones = false
 
         func run() throws {
+            let labels = try language.labels()
             let members = try database.open().members(ofTeam: team)
-            Console.out(try MemberListing(members: members, asOf: .today()).rendered(as: format, showPhones: showPhones))
+            Console.out(try MemberListing(members: members, asOf: .today()).rendered(as: format, labels: labels, showPhones: showPhones))
         }
     }
 }

@@ -11,7 +11,7 @@ extension Outreach {
 }
 
 extension Outreach.Sessions {
-    struct Import: ParsableCommand {
+    struct Import: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Import sessions.csv files ([id,]date,area[,team,logged_by],<metrics…>[,notes]).",
             discussion: """
@@ -20,46 +20,63 @@ extension Outreach.Sessions {
                 """)
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Argument(help: "The CSV files.") var files: [String]
 
         func run() throws {
+            let l = try language.labels()
             let store = try Store.open(path: database.path, singleConnection: true)
             var failed = false
             for file in files {
-                let progress: ImportProgress? = Console.stderrIsTerminal ? Import.progressLine(for: file) : nil
+                let progress: ImportProgress? = Console.stderrIsTerminal ? Import.progressLine(for: file, l) : nil
                 do {
                     let s = try store.importSessions(file: file, today: .today(), progress: progress)
                     if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                    for w in s.warnings { Console.error("warning: \(w)") }
-                    if s.warningCount > s.warnings.count { Console.error("warning: … and \(s.warningCount - s.warnings.count) more warnings.") }
+                    for w in s.warnings { Console.warning(w) }
+                    if s.warningCount > s.warnings.count {
+                        Console.warning(l("sessions.import.more_warnings", ["count": l.count(s.warningCount - s.warnings.count)]), l)
+                    }
                     if let previous = s.previousImport {
-                        Console.out("\(file): already imported on \(previous) (same content); nothing counted twice.\n")
+                        Console.out(l("sessions.import.already", ["file": file, "when": Import.when(previous, l)]) + "\n")
                     } else {
-                        Console.out("\(file): \(s.rows) rows — \(s.imported) imported, \(s.alreadyPresent) already present, \(s.warningCount) \(s.warningCount == 1 ? "warning" : "warnings").\n")
+                        Console.out(l("sessions.import.summary", [
+                            "file": file, "rows": l.count(s.rows), "imported": l.count(s.imported),
+                            "present": l.count(s.alreadyPresent),
+                            "warnings": l.counted(s.warningCount, one: l["sessions.import.warnings.one"],
+                                                  other: l["sessions.import.warnings.other"])]) + "\n")
                     }
                 } catch let error as UserFacingError where files.count > 1 {
                     if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                    Console.error("error: " + error.message)
+                    Console.failure(error, l)
                     failed = true
                 }
             }
             if failed { throw ExitCode.failure }
         }
 
-        /// A progress line on stderr, redrawn in place: "  sessions.csv: 45% 450000 rows…".
-        static func progressLine(for file: String) -> ImportProgress {
+        /// A progress line on stderr, redrawn in place: "  sessions.csv: 45% 450.000 dòng…".
+        static func progressLine(for file: String, _ l: Labels) -> ImportProgress {
             { read, total, rows in
                 var share = ""
                 if let total, total > 0 { share = " \(Int(Double(read) * 100 / Double(total)))%" }
-                FileHandle.standardError.write(Data("\r  \(file):\(share) \(rows) rows…".utf8))
+                FileHandle.standardError.write(Data(("\r  \(file):\(share) " + l("sessions.import.progress", ["rows": l.count(rows)])).utf8))
             }
+        }
+
+        /// When a file was imported before, from its stored UTC timestamp (`2026-11-22T11:28:08Z`):
+        /// `22/11/2026 11:28 UTC`; the stored text as is when it is not one.
+        static func when(_ stamp: String, _ l: Labels) -> String {
+            guard stamp.count >= 16, let day = Day(parsing: stamp.prefix(10)) else { return stamp }
+            let time = stamp.dropFirst(11).prefix(5)
+            return l("sessions.import.when", ["date": l.date(day), "time": String(time)])
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(abstract: "List sessions by date.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "Only sessions in this area or below it.") var under: String?
         @Option(help: "From this day (YYYY-MM-DD or DD/MM/YYYY).") var from: Day?
         @Option(help: "Up to this day, inclusive.") var to: Day?
@@ -68,23 +85,26 @@ extension Outreach.Sessions {
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
 
         func run() throws {
+            let labels = try language.labels()
             let sessions = try database.open().sessions(
                 SessionQuery(under: under, from: from, to: to, team: team, includeVoided: includeVoided))
-            Console.out(try SessionListing.render(sessions, as: format))
+            Console.out(try SessionListing.render(sessions, as: format, labels: labels))
         }
     }
 
-    struct Void: ParsableCommand {
+    struct Void: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Void a session: it leaves every total and stays in the history.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Argument(help: "The session's id (or its first characters, as `sessions list` shows them).") var id: String
         @Option(help: "Why the session is voided.") var reason: String
 
         func run() throws {
+            let l = try language.labels()
             let full = try database.open().voidSession(id, reason: reason, on: .today())
-            Console.out("Voided session \(full).\n")
+            Console.out(l("sessions.voided", ["id": full]) + "\n")
         }
     }
 }

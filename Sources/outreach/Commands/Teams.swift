@@ -18,27 +18,31 @@ extension TeamStatus: ExpressibleByArgument {
 }
 
 extension Outreach.Teams {
-    struct Import: ParsableCommand {
+    struct Import: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Import teams.csv (code,name,kind,area_code[,leader,leader_phone,formed,status]).",
             discussion: "All or nothing: one bad row rejects the file. Re-importing updates teams by code; a team marked inactive becomes inactive today unless it already was.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Argument(help: "The CSV file.") var file: String
 
         func run() throws {
+            let l = try language.labels()
             let store = try database.open()
             let (rows, warnings) = try TeamFile.read(try CSVReader(path: file))
             let s = try store.importTeams(rows, file: file, on: .today())
-            for warning in warnings + s.warnings { Console.error("warning: \(warning)") }
-            Console.out("\(file): \(rows.count) teams — \(s.added) added, \(s.updated) updated, \(s.unchanged) unchanged.\n")
+            for warning in warnings + s.warnings { Console.warning(warning) }
+            Console.out(l("teams.import.summary", ["file": file, "rows": l.count(rows.count), "added": l.count(s.added),
+                                                   "updated": l.count(s.updated), "unchanged": l.count(s.unchanged)]) + "\n")
         }
     }
 
-    struct Add: ParsableCommand {
+    struct Add: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(abstract: "Add one team.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "Code, unique in the workspace (for example P06-16282).") var code: String
         @Option(help: "The team's name.") var name: String
         @Option(help: "Kind of team.") var kind: TeamKind
@@ -49,6 +53,7 @@ extension Outreach.Teams {
         @Option(help: "Status; an inactive team is inactive from today.") var status: TeamStatus = .active
 
         func run() throws {
+            let l = try language.labels()
             let phone = try RosterArgument.phone(leaderPhone, option: "--leader-phone")
             let team = Team(code: try RosterArgument.text(code, option: "--code"),
                             name: try RosterArgument.text(name, option: "--name"), kind: kind,
@@ -57,46 +62,69 @@ extension Outreach.Teams {
                             leaderPhone: phone?.phone, formed: try RosterArgument.day(formed, option: "--formed"),
                             status: status)
             try database.open().addTeam(team, on: .today())
-            if let notice = phone?.conversionNotice { Console.error("warning: --leader-phone: \(notice)") }
-            Console.out("Added team \(team.code) (\(team.name)), \(team.kind.rawValue), to area \(team.areaCode).\n")
+            if let notice = phone?.conversionNotice { Console.warning(Warning("--leader-phone: \(notice)")) }
+            Console.out(l("teams.added", ["code": team.code, "name": team.name, "kind": l.teamKind(team.kind),
+                                          "area": team.areaCode]) + "\n")
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "List teams in tree order, with their leader, status and members today.",
             discussion: "Phone numbers are masked (0912***678) unless --show-phones is given.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Option(help: "Only teams of areas under this area's code.") var under: String?
         @Option(help: "Only teams of this kind.") var kind: TeamKind?
         @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
         @Flag(help: "Show phone numbers in full.") var showPhones = false
 
         func run() throws {
+            let labels = try language.labels()
             let listing = try database.open().teamListing(under: under, kind: kind, asOf: .today())
-            Console.out(try listing.rendered(as: format, showPhones: showPhones))
+            Console.out(try listing.rendered(as: format, labels: labels, showPhones: showPhones))
         }
     }
 }
 
-/// A roster option (`teams`, `members`, `structure`) that cannot be read, with what to write instead.
+/// An option (`teams`, `members`, `structure`, `leaflets`) that cannot be read, with what to write
+/// instead.
 struct RosterArgument: Error, UserFacingError {
-    let message: String
+    enum Problem {
+        /// A required text is empty.
+        case empty
+        /// Not a day.
+        case notADate(String)
+        /// Not a mobile number; the advice says what is wrong with it.
+        case badPhone(advice: String)
+    }
+
+    let option: String
+    let problem: Problem
+
+    var message: String { message(in: Labels(.en)) ?? "" }
+
+    /// The message in the language of `l`; a phone's advice is English only (nil then).
+    func message(in l: Labels) -> String? {
+        switch problem {
+        case .empty: l("cli.error.empty", ["option": option])
+        case let .notADate(text): l("cli.error.not_a_date", ["option": option, "text": text])
+        case let .badPhone(advice): l.language == .en ? "\(option): \(advice)" : nil
+        }
+    }
 
     /// The trimmed NFC text of a required option; empty text is refused.
     static func text(_ value: String, option: String) throws -> String {
         let text = Member.canonicalName(value)
-        if text.isEmpty { throw RosterArgument(message: "\(option) is empty. Give it a value.") }
+        if text.isEmpty { throw RosterArgument(option: option, problem: .empty) }
         return text
     }
 
     /// A day written `2026-11-20` or `20/11/2026`; nil when the option was not given.
     static func day(_ value: String?, option: String) throws -> Day? {
         guard let value else { return nil }
-        guard let day = Day(parsing: value) else {
-            throw RosterArgument(message: "\(option) \"\(value)\" is not a date. Write 2026-11-20 or 20/11/2026.")
-        }
+        guard let day = Day(parsing: value) else { throw RosterArgument(option: option, problem: .notADate(value)) }
         return day
     }
 
@@ -105,7 +133,7 @@ struct RosterArgument: Error, UserFacingError {
         guard let value else { return nil }
         switch Phone.parse(value) {
         case .success(let reading): return reading
-        case .failure(let problem): throw RosterArgument(message: "\(option): \(problem.advice)")
+        case .failure(let problem): throw RosterArgument(option: option, problem: .badPhone(advice: problem.advice))
         }
     }
 }

@@ -189,7 +189,7 @@ struct CoverageReportTests {
         data.campaign.baselines = ["00001-03": ["eid_l2": 30]]
         let withBaseline = try data.report()
         #expect(withBaseline.row("00001-03")?.value == 30)
-        #expect(try withBaseline.rendered(as: .table).contains("Thôn 3    hamlet       30          n/a       n/a     50%  no data"))
+        #expect(try withBaseline.rendered(as: .table, labels: Labels(.en)).contains("Thôn 3    hamlet       30          n/a       n/a     50%  no data"))
     }
 
     @Test("adds baselines of the numerator's metrics, and only those of areas in the scope")
@@ -314,7 +314,7 @@ struct CoverageReportTests {
         let communes = try CoverageFixture(indicator: indicator).report(CoverageFixture.options(level: .kind(.commune)))
         #expect(communes.total?.coverage == (xaMot + phuongHai) / 2)
         #expect(communes.total?.coverageIsMean == true)
-        #expect(try report.rendered(as: .table).contains("00002       Phường Hai  ward        240     600     60.0%     50%  met       mean"))
+        #expect(try report.rendered(as: .table, labels: Labels(.en)).contains("00002       Phường Hai  ward        240     600     60.0%     50%  met       mean"))
     }
 
     @Test("meets a target under roll-up all only when every unit meets it")
@@ -421,7 +421,7 @@ struct CoverageReportTests {
         ])
         let none = try CoverageFixture().report(CoverageFixture.options(under: "00001", level: .kind(.commune), behindOnly: true))
         #expect(none.rows.map(\.isTotal) == [true])
-        #expect(try none.rendered(as: .table).contains("No area is behind."))
+        #expect(try none.rendered(as: .table, labels: Labels(.en)).contains("No area is behind."))
     }
 
     @Test("sorts by coverage, name or code, keeping the total last", arguments: [
@@ -502,14 +502,14 @@ struct CoverageReportTests {
 struct CoverageRenderingTests {
     @Test("prints an aligned table: percentages, n/a, no data apart from 0, over flagged")
     func table() throws {
-        let text = try CoverageFixture().report().rendered(as: .table)
+        let text = try CoverageFixture().report().rendered(as: .table, labels: Labels(.en))
         #expect(text == """
-            Coverage of Kích hoạt định danh điện tử (e2) under Huyện An (001) on 05/01/2025, 50.0% of the period 01/01/2025–10/01/2025 elapsed
+            Coverage of Kích hoạt định danh điện tử (e2) under Huyện An (001) on 5 Jan 2025, 50.0% of the period 1 Jan 2025 – 10 Jan 2025 elapsed
 
             eid: Người trưởng thành có VNeID mức 2 — eid_l2 over adults, target 50%, ratio of sums
             CODE      NAME          KIND      VALUE  ADULTS  COVERAGE  TARGET  STATUS    FLAGS
-            001       Huyện An      district    540    1800     30.0%     50%  on track
-            00001       Xã Một      commune     300    1200     25.0%     50%  on track
+            001       Huyện An      district    540   1,800     30.0%     50%  on track
+            00001       Xã Một      commune     300   1,200     25.0%     50%  on track
             00001-01      Thôn 1    hamlet      200     400     50.0%     50%  met
             00001-02      Thôn 2    hamlet      100     600     16.7%     50%  behind
             00001-03      Thôn 3    hamlet        -     n/a   no data     50%  no data
@@ -517,16 +517,16 @@ struct CoverageRenderingTests {
             00002-01      Tổ 1      hamlet      240     200    120.0%     50%  met       over
             00002-02      Tổ 2      hamlet        -     300   no data     50%  no data
             00002-03      Tổ 3      hamlet        0     100      0.0%     50%  behind
-            001       Total                     540    1800     30.0%     50%  on track
+            001       Total                     540   1,800     30.0%     50%  on track
 
             """)
     }
 
     @Test("names hamlets with their commune when not in tree order, and counts the areas of a filtered total")
     func tableSorted() throws {
-        let text = try CoverageFixture().report(CoverageFixture.options(level: .kind(.hamlet), sort: .coverage)).rendered(as: .table)
+        let text = try CoverageFixture().report(CoverageFixture.options(level: .kind(.hamlet), sort: .coverage)).rendered(as: .table, labels: Labels(.en))
         #expect(text == """
-            Coverage of Kích hoạt định danh điện tử (e2) under Huyện An (001) on 05/01/2025, 50.0% of the period 01/01/2025–10/01/2025 elapsed
+            Coverage of Kích hoạt định danh điện tử (e2) under Huyện An (001) on 5 Jan 2025, 50.0% of the period 1 Jan 2025 – 10 Jan 2025 elapsed
             Listing hamlet areas; the total sums them.
 
             eid: Người trưởng thành có VNeID mức 2 — eid_l2 over adults, target 50%, ratio of sums
@@ -537,14 +537,14 @@ struct CoverageRenderingTests {
             00002-01  Tổ 1 — Hai        hamlet    240     200    120.0%     50%  met       over
             00001-03  Thôn 3 — Một      hamlet      -     n/a   no data     50%  no data
             00002-02  Tổ 2 — Hai        hamlet      -     300   no data     50%  no data
-            001       Total of 6 areas            540    1600     33.8%     50%  on track
+            001       Total of 6 areas            540   1,600     33.8%     50%  on track
 
             """)
     }
 
     @Test("writes CSV with ISO dates, fractions to four decimals, and empty cells for no data")
     func csv() throws {
-        let text = try CoverageFixture().report(CoverageFixture.options(under: "00002")).rendered(as: .csv)
+        let text = try CoverageFixture().report(CoverageFixture.options(under: "00002")).rendered(as: .csv, labels: Labels(.en))
         #expect(text == """
             campaign,as_of,indicator,code,name,kind,depth,value,denominator,coverage,target,status,over,coverage_is_mean
             e2,2025-01-05,eid,00002,Phường Hai,ward,0,240,600,0.4000,0.5000,on track,false,false
@@ -560,7 +560,7 @@ struct CoverageRenderingTests {
     func json() throws {
         var data = CoverageFixture()
         data.campaign.indicators = [Indicator(id: "eid", label: "VNeID", numerator: ["eid_l2"], denominator: "adults", target: .count(200))]
-        let text = try data.report(CoverageFixture.options(under: "00002")).rendered(as: .json)
+        let text = try data.report(CoverageFixture.options(under: "00002")).rendered(as: .json, labels: Labels(.en))
         #expect(text == """
             {
               "asOf" : "2025-01-05",
@@ -634,7 +634,7 @@ struct CoverageRenderingTests {
 
     @Test("writes share targets in JSON as fractions, and every key of every row")
     func jsonKeys() throws {
-        let text = try CoverageFixture().report().rendered(as: .json)
+        let text = try CoverageFixture().report().rendered(as: .json, labels: Labels(.en))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(Set(object.keys) == ["campaign", "asOf", "rows"])
         let rows = try #require(object["rows"] as? [[String: Any]])
@@ -649,11 +649,11 @@ struct CoverageRenderingTests {
 
     @Test("writes Markdown tables with the total in bold")
     func markdown() throws {
-        let text = try CoverageFixture().report(CoverageFixture.options(under: "00001")).rendered(as: .md)
+        let text = try CoverageFixture().report(CoverageFixture.options(under: "00001")).rendered(as: .md, labels: Labels(.en))
         #expect(text == """
             # Coverage of Kích hoạt định danh điện tử (e2)
 
-            Under Xã Một (00001), on 05/01/2025: 50.0% of the period 01/01/2025–10/01/2025 elapsed.
+            Under Xã Một (00001), on 5 Jan 2025: 50.0% of the period 1 Jan 2025 – 10 Jan 2025 elapsed.
 
             ## eid: Người trưởng thành có VNeID mức 2
 
@@ -661,11 +661,11 @@ struct CoverageRenderingTests {
 
             | Code | Name | Kind | Value | Adults | Coverage | Target | Status | Flags |
             | --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |
-            | 00001 | Xã Một | commune | 300 | 1200 | 25.0% | 50% | on track |  |
+            | 00001 | Xã Một | commune | 300 | 1,200 | 25.0% | 50% | on track |  |
             | 00001-01 | \u{00A0}\u{00A0}Thôn 1 | hamlet | 200 | 400 | 50.0% | 50% | met |  |
             | 00001-02 | \u{00A0}\u{00A0}Thôn 2 | hamlet | 100 | 600 | 16.7% | 50% | behind |  |
             | 00001-03 | \u{00A0}\u{00A0}Thôn 3 | hamlet | - | n/a | no data | 50% | no data |  |
-            | 00001 | **Total** |  | 300 | 1200 | 25.0% | 50% | on track |  |
+            | 00001 | **Total** |  | 300 | 1,200 | 25.0% | 50% | on track |  |
 
             """)
     }
@@ -692,7 +692,7 @@ struct CoverageRenderingTests {
     func jsonMatchesEncoder() throws {
         let report = try Self.trickyReport()
         let reference = try JSONOutput.render(CoverageReport.JSONReport(report))
-        #expect(try report.rendered(as: .json) == reference)
+        #expect(try report.rendered(as: .json, labels: Labels(.en)) == reference)
         #expect(reference.contains("\"coverage\" : 1e-05"))   // 1 / 100,000
         #expect(reference.contains("\"coverage\" : 12.5"))
         #expect(reference.contains("\"coverage\" : 1,"))
@@ -701,14 +701,14 @@ struct CoverageRenderingTests {
     @Test("writes the same CSV as CSVWriter, byte for byte")
     func csvMatchesWriter() throws {
         let report = try Self.trickyReport()
-        let text = try report.rendered(as: .csv)
+        let text = try report.rendered(as: .csv, labels: Labels(.en))
         let records = report.rows.map { row in
             [report.campaign, report.asOf.iso, row.indicator, row.code, row.name, row.isTotal ? "total" : row.kind.rawValue,
              String(row.depth), row.value.map(String.init) ?? "", row.denominator.map(String.init) ?? "",
-             row.coverage.map(CoverageReport.Labels.fraction) ?? "", CoverageReport.Labels.machineTarget(row.target),
+             row.coverage.map(CoverageReport.Machine.fraction) ?? "", CoverageReport.Machine.target(row.target),
              row.status.rawValue, String(row.over), String(row.coverageIsMean)]
         }
-        #expect(text == CSVWriter.render(header: CoverageReport.Labels.csvHeader, rows: records))
+        #expect(text == CSVWriter.render(header: CoverageReport.Machine.csvHeader, rows: records))
     }
 
     @Test("aligns columns as TextTable does, accents composed or not")
@@ -726,12 +726,13 @@ struct CoverageRenderingTests {
         #expect(CoverageText.width("Thôn") == 4)
     }
 
-    @Test("formats percentages and fractions without locale", arguments: [
-        (0.0, "0.0%", "0.0000"), (0.96551, "96.6%", "0.9655"), (1.2, "120.0%", "1.2000"), (0.05, "5.0%", "0.0500"),
-        (2.0 / 3.0, "66.7%", "0.6667"), (12.5, "1250.0%", "12.5000"),
+    @Test("formats percentages for people and fractions for machines without locale", arguments: [
+        (0.0, "0.0%", "0,0%", "0.0000"), (0.96551, "96.6%", "96,6%", "0.9655"), (1.2, "120.0%", "120,0%", "1.2000"),
+        (0.05, "5.0%", "5,0%", "0.0500"), (2.0 / 3.0, "66.7%", "66,7%", "0.6667"), (12.5, "1,250.0%", "1.250,0%", "12.5000"),
     ])
-    func numbers(share: Double, percent: String, fraction: String) {
-        #expect(CoverageReport.Labels.percent(share) == percent)
-        #expect(CoverageReport.Labels.fraction(share) == fraction)
+    func numbers(share: Double, english: String, vietnamese: String, fraction: String) {
+        #expect(Labels(.en).percent(share) == english)
+        #expect(Labels(.vi).percent(share) == vietnamese)
+        #expect(CoverageReport.Machine.fraction(share) == fraction)
     }
 }

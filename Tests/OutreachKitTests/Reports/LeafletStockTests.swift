@@ -129,9 +129,9 @@ struct LeafletStockTests {
                                  handedOut: leafletsGiven, asOf: november)
         #expect(stock.rows.isEmpty)
         #expect(stock.total == LeafletStock.Total(receivedFromOutside: 0, handedOut: 0, onHand: 0))
-        #expect(try stock.rendered(as: .table) == """
-            Leaflet stock under 16288 as of 2026-11-30
-            No leaflets received, passed on or handed out under 16288 up to 2026-11-30. Record a receipt with `outreach leaflets receive`.
+        #expect(try stock.rendered(as: .table, labels: Labels(.en)) == """
+            Leaflet stock under 16288 as of 30 Nov 2026
+            No leaflets received, passed on or handed out under 16288 up to 30 Nov 2026. Record a receipt with `outreach leaflets receive`.
 
             """)
     }
@@ -139,18 +139,18 @@ struct LeafletStockTests {
     @Test("the table indents by depth, ends with the total line and lists the units over")
     func table() throws {
         let stock = LeafletStock(tree: leafletTree, start: nil, moves: leafletMoves, handedOut: leafletsGiven, asOf: november)
-        #expect(try stock.rendered(as: .table) == """
-            Leaflet stock as of 2026-11-30
+        #expect(try stock.rendered(as: .table, labels: Labels(.en)) == """
+            Leaflet stock as of 30 Nov 2026
             CODE      NAME                           KIND      RECEIVED  PASSED ON  HANDED OUT  ON HAND  FLAG
             38        Tỉnh Thanh Hóa                 province         0          0           0        0
-            404         Huyện Nông Cống              district      6000       2300           0     3700
-            16282         Xã Tân Phúc                commune       2000       1500           0      500
+            404         Huyện Nông Cống              district     6,000      2,300           0    3,700
+            16282         Xã Tân Phúc                commune      2,000      1,500           0      500
             16282-01        Thôn 1                   hamlet         800          0         500      300
             16282-02        Thôn 2                   hamlet         700          0         900     -200  over
             16285         Xã Tân Thọ                 commune          0          0           0        0
             16285-01        Thôn Đông                hamlet         300          0         100      200
             16285-02        Thôn Tây                 hamlet           0          0          40      -40  over
-                      Total (received from outside)                6000                   1540     4460
+                      Total (received from outside)               6,000                  1,540    4,460
 
             Over: 2 units handed out or passed on more leaflets than they received:
               Thôn 2 (16282-02): 200 more than received (received 700, passed on 0, handed out 900).
@@ -164,7 +164,7 @@ struct LeafletStockTests {
     func csv() throws {
         let start = leafletTree.index(of: "16282")!
         let stock = LeafletStock(tree: leafletTree, start: start, moves: leafletMoves, handedOut: leafletsGiven, asOf: november)
-        #expect(try stock.rendered(as: .csv) == """
+        #expect(try stock.rendered(as: .csv, labels: Labels(.en)) == """
             code,name,kind,parent_code,depth,received,passed_on,handed_out,on_hand,flag
             16282,Xã Tân Phúc,commune,404,0,2000,1500,0,500,
             16282-01,Thôn 1,hamlet,16282,1,800,0,500,300,
@@ -178,7 +178,7 @@ struct LeafletStockTests {
     func json() throws {
         let start = leafletTree.index(of: "16285")!
         let stock = LeafletStock(tree: leafletTree, start: start, moves: leafletMoves, handedOut: leafletsGiven, asOf: november)
-        let text = try stock.rendered(as: .json)
+        let text = try stock.rendered(as: .json, labels: Labels(.en))
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         #expect(object?["asOf"] as? String == "2026-11-30")
         #expect(object?["under"] as? String == "16285")

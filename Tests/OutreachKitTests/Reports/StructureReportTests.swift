@@ -76,10 +76,16 @@ struct StructureReportTests {
         #expect(data.communes.count == 29)
         #expect(data.hamlets.count == 201)
         let report = data.report()
-        #expect(try report.rendered(as: .table) == """
-            Team structure of Huyện Nông Cống on 20/11/2026
+        #expect(try report.rendered(as: .table, labels: Labels(.vi)) == """
+            Cơ cấu các tổ tại Huyện Nông Cống ngày 20/11/2026
+            29/29 xã có tổ Đề án 06 (319 thành viên)
+            201/201 thôn có tổ Đề án 06 (1.010 thành viên)
+
+            """)
+        #expect(try report.rendered(as: .table, labels: Labels(.en)) == """
+            Team structure of Huyện Nông Cống on 20 Nov 2026
             Communes with an active Project 06 team: 29/29 (319 members)
-            Hamlets with an active Project 06 team: 201/201 (1010 members)
+            Hamlets with an active Project 06 team: 201/201 (1,010 members)
 
             """)
         #expect(report.lines.map(\.teams) == [29, 201])
@@ -91,11 +97,11 @@ struct StructureReportTests {
         var data = try NongCong()
         data.deactivate("P06-16282", since: Day(year: 2026, month: 10, day: 1)!)
         let report = data.report()
-        #expect(try report.rendered(as: .table) == """
-            Team structure of Huyện Nông Cống on 20/11/2026
+        #expect(try report.rendered(as: .table, labels: Labels(.en)) == """
+            Team structure of Huyện Nông Cống on 20 Nov 2026
             Communes with an active Project 06 team: 28/29 (308 members)
               without one (1): Xã Tân Phúc
-            Hamlets with an active Project 06 team: 201/201 (1010 members)
+            Hamlets with an active Project 06 team: 201/201 (1,010 members)
 
             """)
         #expect(report.lines[0].withoutTeam == [StructureReport.Unit(code: "16282", name: "Xã Tân Phúc")])
@@ -126,8 +132,8 @@ struct StructureReportTests {
         #expect(report.lines[1].withTeam == 200)
         #expect(report.lines[1].members == 1004)
         #expect(report.lines[1].withoutTeam == [StructureReport.Unit(code: "16279-01", name: "Thôn 1", within: "Nông Cống")])
-        let text = try report.rendered(as: .table)
-        #expect(text.contains("Hamlets with an active Project 06 team: 200/201 (1004 members)\n  without one (1): Thôn 1 — Nông Cống\n"))
+        let text = try report.rendered(as: .table, labels: Labels(.en))
+        #expect(text.contains("Hamlets with an active Project 06 team: 200/201 (1,004 members)\n  without one (1): Thôn 1 — Nông Cống\n"))
         let inDecember = data.report(asOf: later)
         #expect(inDecember.lines[0].members == 320)
         #expect(inDecember.lines[1].withTeam == 201)
@@ -150,7 +156,7 @@ struct StructureReportTests {
             "district project06 0/1", "commune project06 29/29", "hamlet project06 201/201",
         ])
         #expect(report.lines[0].withoutTeam.map(\.name) == ["Huyện Nông Cống"])
-        #expect(try report.rendered(as: .table).hasPrefix("Team structure of every area on 20/11/2026\nDistricts with an active Project 06 team: 0/1 (0 members)\n  without one (1): Huyện Nông Cống\n"))
+        #expect(try report.rendered(as: .table, labels: Labels(.en)).hasPrefix("Team structure of every area on 20 Nov 2026\nDistricts with an active Project 06 team: 0/1 (0 members)\n  without one (1): Huyện Nông Cống\n"))
     }
 
     @Test("reports other kinds at the levels where they have teams, naming the units without one")
@@ -165,7 +171,7 @@ struct StructureReportTests {
         #expect(report.lines.map { "\($0.level) \($0.kind)" } == [
             "commune project06", "commune volunteer", "hamlet project06", "hamlet digital",
         ])
-        let text = try report.rendered(as: .table)
+        let text = try report.rendered(as: .table, labels: Labels(.en))
         let missing = data.communes.suffix(2).map(\.name).joined(separator: ", ")
         #expect(text.contains("Communes with an active volunteer team: 27/29 (27 members)\n  without one (2): \(missing)\n"))
         #expect(text.contains("Hamlets with an active community digital technology team: 1/201 (0 members)\n  without one (200): Thôn 1 — Nông Cống, Thôn 2 — Nông Cống,"))
@@ -186,7 +192,7 @@ struct StructureReportTests {
         var data = try NongCong()
         data.deactivate("P06-16282", since: NongCong.formed)
         data.deactivate("P06-16279", since: NongCong.formed)
-        #expect(try data.report().rendered(as: .csv) == """
+        #expect(try data.report().rendered(as: .csv, labels: Labels(.en)) == """
             level,team_kind,units_with_team,units,active_teams,members,without_team,without_team_codes
             commune,project06,27,29,27,297,"Thị trấn Nông Cống; Xã Tân Phúc",16279 16282
             hamlet,project06,201,201,201,1010,,
@@ -198,7 +204,7 @@ struct StructureReportTests {
     func json() throws {
         var data = try NongCong()
         data.deactivate("P06-16282-07", since: NongCong.formed)
-        let json = try data.report().rendered(as: .json)
+        let json = try data.report().rendered(as: .json, labels: Labels(.en))
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["asOf"] as? String == "2026-11-20")
         let lines = try #require(object["lines"] as? [[String: Any]])
@@ -213,7 +219,8 @@ struct StructureReportTests {
     func empty() throws {
         let report = StructureReport(tree: AreaTree(nodes: []), start: nil, teams: [], members: [], asOf: NongCong.asOf)
         #expect(report.lines.isEmpty)
-        #expect(try report.rendered(as: .table) == "Team structure of every area on 20/11/2026\nThere are no areas here. Import them with `outreach areas import`.\n")
+        #expect(try report.rendered(as: .table, labels: Labels(.en)) == "Team structure of every area on 20 Nov 2026\nThere are no areas here. Import them with `outreach areas import`.\n")
+        #expect(try report.rendered(as: .table, labels: Labels(.vi)) == "Cơ cấu các tổ tại toàn bộ địa bàn ngày 20/11/2026\nChưa có địa bàn nào. Nhập danh sách địa bàn bằng `outreach areas import`.\n")
     }
 
     @Test("gives the same report from the workspace as from memory")

@@ -41,7 +41,7 @@ extension Store {
 
     /// The whole tree as `areas list --format csv` prints it.
     func listing() throws -> String {
-        try AreaListing(tree: areaTree(), start: nil, maxDepth: nil).rendered(as: .csv)
+        try AreaListing(tree: areaTree(), start: nil, maxDepth: nil).rendered(as: .csv, labels: Labels(.en))
     }
 }
 

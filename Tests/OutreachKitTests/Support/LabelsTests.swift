@@ -43,8 +43,9 @@ struct LabelsTests {
     func codeKeysExist() throws {
         let vi = try Labels.bundledTable(.vi)
         let en = try Labels.bundledTable(.en)
-        // Keys appear in code as labels["a.b"], labels("a.b", …), l["a.b"], l("a.b", …), and self[…] inside Labels.
-        let pattern = try NSRegularExpression(pattern: #"(?:labels|\bl|self)(?:\[|\()"([a-z0-9_]+(?:\.[a-z0-9_]+)+)""#)
+        // Keys appear in code as labels["a.b"], labels("a.b", …), l["a.b"], l("a.b", …), self[…] inside Labels,
+        // and Phrase("a.b", …) for messages written later in either language.
+        let pattern = try NSRegularExpression(pattern: #"(?:(?:labels|\bl|self)(?:\[|\()|\bPhrase\()"([a-z0-9_]+(?:\.[a-z0-9_]+)+)""#)
         var used: [String: String] = [:]
         let files = FileManager.default.enumerator(at: Self.sources, includingPropertiesForKeys: nil)!
         for case let url as URL in files where url.pathExtension == "swift" {
