@@ -196,7 +196,7 @@ struct BundleReader {
                     throw BundleError.badRecord(file: name, line: lineNumber, text: "\"\(type.prefix(40))\" is not a type of record")
                 }
                 if k < kind {
-                    throw BundleError.badRecord(file: name, line: lineNumber, text: "a \(type) record comes after the \(order[kind]) records")
+                    throw BundleError.badRecord(file: name, line: lineNumber, text: "\(type) records must come before the \(order[kind]) records")
                 }
                 kind = k
                 seen[k] += 1

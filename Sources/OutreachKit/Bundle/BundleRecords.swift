@@ -16,7 +16,7 @@ struct RecordFields {
     /// `columns` includes the record type at position 0.
     init(_ values: [BundleValue], columns: [String]) throws {
         guard values.count == columns.count else {
-            throw RecordError("a \(columns[0]) record has \(columns.count - 1) fields, this one has \(values.count - 1)")
+            throw RecordError("\(columns[0]) records have \(columns.count - 1) fields, this one has \(values.count - 1)")
         }
         self.values = values
         self.columns = columns
@@ -232,7 +232,7 @@ struct MemberRecord: Equatable {
 
     func encode(_ w: inout BundleLineWriter, revised withStamp: Bool = true) {
         w.begin(Self.columns[0])
-        w.add(id?.uuidString); w.add(team); w.add(name); w.add(phone?.digits); w.add(role.rawValue)
+        w.add(id); w.add(team); w.add(name); w.add(phone?.digits); w.add(role.rawValue)
         w.add(joined); w.add(left)
         if withStamp { w.add(revised) }
         w.end()
@@ -292,10 +292,10 @@ struct SessionRecord: Equatable {
 
     func encode(_ w: inout BundleLineWriter) {
         w.begin(Self.columns[0])
-        w.add(id.uuidString); w.add(day); w.add(area); w.add(team); w.add(loggedBy)
+        w.add(id); w.add(day); w.add(area); w.add(team); w.add(loggedBy)
         for v in metrics.values { w.add(v) }
         w.add(notes)
-        w.add(void?.day); w.add(void?.reason); w.add(void?.replacedBy?.uuidString)
+        w.add(void?.day); w.add(void?.reason); w.add(void?.replacedBy)
         w.end()
     }
 
@@ -350,7 +350,7 @@ struct SessionMetricRecord: Equatable {
 
     func encode(_ w: inout BundleLineWriter) {
         w.begin(Self.columns[0])
-        w.add(session.uuidString); w.add(metric); w.add(value)
+        w.add(session); w.add(metric); w.add(value)
         w.end()
     }
 
@@ -381,7 +381,7 @@ struct MoveRecord: Equatable {
 
     func encode(_ w: inout BundleLineWriter) {
         w.begin(Self.columns[0])
-        w.add(id.uuidString); w.add(day); w.add(from); w.add(to); w.add(quantity); w.add(batch); w.add(allowedNegative)
+        w.add(id); w.add(day); w.add(from); w.add(to); w.add(quantity); w.add(batch); w.add(allowedNegative)
         w.end()
     }
 

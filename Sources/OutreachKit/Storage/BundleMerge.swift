@@ -45,9 +45,8 @@ struct BundleMerge {
         var rowID: Int64?
         var teamID: Int64
         var record: MemberRecord
-        /// The version it replaces (for the merge log), nil for a new member or a new stamp only.
+        /// The version it replaces (for the merge log), nil for a new member or a phone filled in.
         var replaced: MemberRecord?
-        var stampOnly = false
     }
 
     private struct PendingVoid {
@@ -228,34 +227,48 @@ struct BundleMerge {
             throw RecordError("the area \"\(record.area)\" of team \"\(record.code)\" is neither in the bundle nor in this workspace")
         }
         let areaID = areas.rows[areaIndex].id
-        var theirs = record
-        let local = teams[record.code]
-        if !reader.header.phones { theirs.leaderPhone = local?.record.leaderPhone }
-        let arguments: StatementArguments = [theirs.name, theirs.kind.rawValue, areaID, theirs.leader, theirs.leaderPhone?.digits,
-                                             theirs.formed?.number, theirs.status.rawValue, theirs.inactiveSince?.number]
-        guard let local else {
-            try db.execute(sql: """
-                INSERT INTO team (name, kind, area_id, leader, leader_phone, formed, status, inactive_since, code, revised)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: arguments + [theirs.code, theirs.revised])
-            teams[theirs.code] = (db.lastInsertedRowID, theirs)
-            teamCodes[db.lastInsertedRowID] = theirs.code
+        func write(_ team: TeamRecord, id: Int64?) throws {
+            let arguments: StatementArguments = [team.name, team.kind.rawValue, areaID, team.leader, team.leaderPhone?.digits,
+                                                 team.formed?.number, team.status.rawValue, team.inactiveSince?.number]
+            if let id {
+                try db.execute(sql: """
+                    UPDATE team SET name = ?, kind = ?, area_id = ?, leader = ?, leader_phone = ?, formed = ?, status = ?,
+                        inactive_since = ? WHERE id = ?
+                    """, arguments: arguments + [id])
+                try restamp("team", id, team.revised)
+            } else {
+                try db.execute(sql: """
+                    INSERT INTO team (name, kind, area_id, leader, leader_phone, formed, status, inactive_since, code, revised)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: arguments + [team.code, team.revised])
+            }
+        }
+        guard let local = teams[record.code] else {
+            try write(record, id: nil)
+            teams[record.code] = (db.lastInsertedRowID, record)
+            teamCodes[db.lastInsertedRowID] = record.code
             summary.teams.new += 1
             return
         }
-        switch compare(theirs.content, theirs.revised, local.record.content, local.record.revised) {
+        // A phone missing on one side (or withheld by the bundle) is the other side's.
+        var (theirs, ours) = (record, local.record)
+        if theirs.leaderPhone == nil { theirs.leaderPhone = ours.leaderPhone }
+        if ours.leaderPhone == nil { ours.leaderPhone = theirs.leaderPhone }
+        let filled = ours != local.record
+        switch compare(theirs.content, theirs.revised, ours.content, ours.revised) {
         case .same:
-            summary.teams.present += 1
-            if theirs.revised > local.record.revised { try restamp("team", local.id, theirs.revised) }
+            if filled { summary.teams.updated += 1 } else { summary.teams.present += 1 }
+            if filled || theirs.revised > ours.revised {
+                ours.revised = max(ours.revised, theirs.revised)
+                try write(ours, id: local.id)
+                teams[record.code] = (local.id, ours)
+            }
         case .oursWins:
-            keepOurs("team", record.code, ours: local.record.line, theirs: theirs.line, count: \.teams)
+            if filled { try write(ours, id: local.id); teams[record.code] = (local.id, ours) }
+            keepOurs("team", record.code, ours: ours.line, theirs: theirs.line, count: \.teams)
         case .theirsWins:
-            try db.execute(sql: """
-                UPDATE team SET name = ?, kind = ?, area_id = ?, leader = ?, leader_phone = ?, formed = ?, status = ?,
-                    inactive_since = ? WHERE id = ?
-                """, arguments: arguments + [local.id])
-            try restamp("team", local.id, theirs.revised)
-            teams[theirs.code] = (local.id, theirs)
+            try write(theirs, id: local.id)
+            teams[record.code] = (local.id, theirs)
             takeTheirs("team", record.code, ours: local.record.line, theirs: theirs.line, count: \.teams)
         }
     }
@@ -263,17 +276,17 @@ struct BundleMerge {
     private static func nameKey(_ member: MemberRecord) -> String { member.team + "\u{0}" + member.name }
 
     /// Matches a member of the bundle to this workspace's: by id with phones; by team and name
-    /// without (the phone and id are then this workspace's). A member without a phone here is
-    /// the same person as one of the bundle with the same team and name.
+    /// without. A member without a phone on one side is the same person as one with the same team
+    /// and name on the other, and takes that phone (and the id derived from it).
     private mutating func member(_ record: MemberRecord, line: Int) throws {
         guard let team = teams[record.team] else {
             throw RecordError("the team \"\(record.team)\" of member \"\(record.name)\" is neither in the bundle nor in this workspace")
         }
         let namesakes = (membersByName[BundleMerge.nameKey(record)] ?? []).compactMap { members[$0] }
-        var theirs = record
         var local: LocalMember? = nil
         if let id = record.id {
             local = members[id] ?? namesakes.first { $0.record.phone == nil }
+                ?? (record.phone == nil ? namesakes.first : nil)
         } else if namesakes.count == 1 {
             local = namesakes[0]
         } else if namesakes.count > 1 {
@@ -287,35 +300,41 @@ struct BundleMerge {
                 summary.members.present += 1
             } else {
                 summary.members.setAside += 1
-                note("member \(record.name) of team \(record.team): this workspace has \(namesakes.count) members with that name, and the bundle has no phone numbers to tell them apart; the bundle's version is kept in the merge log.")
+                note("member \(record.name) of team \(record.team): this workspace has \(namesakes.count) members with that name, and the bundle has no phone numbers to tell them apart; the bundle's version is in the merge log.")
                 log.append(LogEntry(kind: "member", key: "\(record.team)|\(record.name)", kept: [], setAside: record.bytes))
             }
             return
         }
-        if !reader.header.phones {
-            theirs.phone = local?.record.phone
-            theirs.id = local?.record.id ?? Member(teamCode: record.team, name: record.name).id
-        }
         guard let local else {
-            if !reader.header.phones && !addedByName.insert(BundleMerge.nameKey(record)).inserted {
-                summary.members.setAside += 1
-                note("member \(record.name) of team \(record.team): the bundle has two members with that name and no phone numbers to tell them apart; one was added, the other is kept in the merge log.")
-                log.append(LogEntry(kind: "member", key: "\(record.team)|\(record.name)", kept: [], setAside: record.bytes))
-                return
+            var theirs = record
+            if theirs.id == nil {
+                guard addedByName.insert(BundleMerge.nameKey(record)).inserted else {
+                    summary.members.setAside += 1
+                    note("member \(record.name) of team \(record.team): the bundle has two members with that name and no phone numbers to tell them apart; one was added, the other is in the merge log.")
+                    log.append(LogEntry(kind: "member", key: "\(record.team)|\(record.name)", kept: [], setAside: record.bytes))
+                    return
+                }
+                theirs.id = Member(teamCode: record.team, name: record.name).id
             }
             memberWrites.append(MemberWrite(line: line, rowID: nil, teamID: team.id, record: theirs, replaced: nil))
             summary.members.new += 1
             return
         }
-        switch compare(theirs.content, theirs.revised, local.record.content, local.record.revised) {
+        var (theirs, ours) = (record, local.record)
+        if theirs.phone == nil { (theirs.phone, theirs.id) = (ours.phone, ours.id) }
+        if ours.phone == nil { (ours.phone, ours.id) = (theirs.phone, theirs.id) }
+        let filled = ours != local.record
+        let key = ours.id!.uuidString
+        switch compare(theirs.content, theirs.revised, ours.content, ours.revised) {
         case .same:
-            summary.members.present += 1
-            if theirs.revised > local.record.revised {
-                memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: theirs, replaced: nil,
-                                                stampOnly: true))
+            if filled { summary.members.updated += 1 } else { summary.members.present += 1 }
+            if filled || theirs.revised > ours.revised {
+                ours.revised = max(ours.revised, theirs.revised)
+                memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: ours, replaced: nil))
             }
         case .oursWins:
-            keepOurs("member", theirs.id!.uuidString, ours: local.record.line, theirs: theirs.line, count: \.members)
+            if filled { memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: ours, replaced: nil)) }
+            keepOurs("member", key, ours: ours.line, theirs: theirs.line, count: \.members)
         case .theirsWins:
             memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: theirs, replaced: local.record))
         }
@@ -327,10 +346,6 @@ struct BundleMerge {
         let ordered = memberWrites.sorted { !$0.record.isCurrentLeader && $1.record.isCurrentLeader }
         for w in ordered {
             let r = w.record
-            if w.stampOnly, let rowID = w.rowID {
-                try restamp("member", rowID, r.revised)
-                continue
-            }
             let arguments: StatementArguments = [r.id!.data, w.teamID, r.name, r.phone?.digits, r.role.rawValue,
                                                  r.joined?.number, r.left?.number]
             do {
@@ -392,7 +407,7 @@ struct BundleMerge {
         guard record.sameContent(as: ours) else {
             let differing = BundleMerge.differingColumns(ours.bytes, record.bytes, SessionRecord.columns)
             conflict("session", record.id.uuidString, ours: ours.bytes, theirs: record.bytes, line: line, count: \.sessions,
-                     "session \(record.id) is in this workspace with other content (\(differing) differ).")
+                     "session \(record.id) is in this workspace with other content (different \(differing)).")
             setAsideSessions.insert(record.id)
             return
         }
@@ -494,7 +509,7 @@ struct BundleMerge {
         if ours == record { summary.leafletMoves.present += 1; return }
         let differing = BundleMerge.differingColumns(ours.bytes, record.bytes, MoveRecord.columns)
         conflict("leaflet_move", record.id.uuidString, ours: ours.bytes, theirs: record.bytes, line: line, count: \.leafletMoves,
-                 "leaflet move \(record.id) is in this workspace with other content (\(differing) differ).")
+                 "leaflet move \(record.id) is in this workspace with other content (different \(differing)).")
     }
 
     // MARK: Versions and the merge log
@@ -518,14 +533,14 @@ struct BundleMerge {
                                    count: WritableKeyPath<MergeSummary, MergeCount>) {
         summary[keyPath: count].setAside += 1
         log.append(LogEntry(kind: kind, key: key, kept: ours, setAside: theirs))
-        note("\(kind.replacingOccurrences(of: "_", with: " ")) \(key): both copies changed it (\(BundleMerge.differingColumns(ours, theirs, BundleMerge.columns(of: kind)))); this workspace's version is newer and was kept, the bundle's is in the merge log.")
+        note("\(kind.replacingOccurrences(of: "_", with: " ")) \(key) was changed in both copies (\(BundleMerge.differingColumns(ours, theirs, BundleMerge.columns(of: kind)))): this workspace's newer version was kept; the bundle's is in the merge log.")
     }
 
     private mutating func takeTheirs(_ kind: String, _ key: String, ours: [UInt8], theirs: [UInt8],
                                      count: WritableKeyPath<MergeSummary, MergeCount>) {
         summary[keyPath: count].updated += 1
         log.append(LogEntry(kind: kind, key: key, kept: theirs, setAside: ours))
-        note("\(kind.replacingOccurrences(of: "_", with: " ")) \(key): both copies changed it (\(BundleMerge.differingColumns(ours, theirs, BundleMerge.columns(of: kind)))); the bundle's version is newer and replaced this workspace's, which is in the merge log.")
+        note("\(kind.replacingOccurrences(of: "_", with: " ")) \(key) was changed in both copies (\(BundleMerge.differingColumns(ours, theirs, BundleMerge.columns(of: kind)))): the bundle's newer version replaced this workspace's, which is in the merge log.")
     }
 
     /// A row with the same id and other content: a problem, or set aside with --set-aside-conflicts.

@@ -86,13 +86,13 @@ extension Store {
                 let b = isMonth ? stored.months : stored.periods
                 let wrong = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted { ($0.group, $0.area) < ($1.group, $1.area) }
                 if wrong.isEmpty {
-                    result.add(name, .ok, "\(b.count) \(table) rows equal the totals recomputed from the live sessions")
+                    result.add(name, .ok, "\(plural(b.count, "\(table) row")) equal the totals recomputed from the live sessions")
                 } else {
                     let examples = wrong.prefix(3).map { k -> String in
                         let place = isMonth ? "\(1970 + k.group / 12)-\(k.group % 12 + 1 < 10 ? "0" : "")\(k.group % 12 + 1)" : "period \(k.group)"
                         return "area \(codes[k.area] ?? String(k.area)), \(place): stored \(Store.describe(b[k])), recomputed \(Store.describe(a[k]))"
                     }
-                    result.add(name, .problem, "\(wrong.count) of \(table)'s rows differ from the live sessions (\(examples.joined(separator: "; ")))",
+                    result.add(name, .problem, "\(table) does not match the live sessions in \(plural(wrong.count, "row")) (\(examples.joined(separator: "; ")))",
                                advice: "Run `outreach check --repair` to rebuild the running totals from the sessions.")
                 }
             }
@@ -153,9 +153,9 @@ extension Store {
         let voided = try Int.fetchOne(db, sql: "SELECT count(*) FROM session_void") ?? 0
         let orphans = try Int.fetchOne(db, sql: "SELECT count(*) FROM session WHERE area_id NOT IN (SELECT id FROM area)") ?? 0
         if orphans == 0 {
-            result.add("sessions", .ok, "\(sessions) sessions (\(voided) voided); every session's area exists")
+            result.add("sessions", .ok, "\(plural(sessions, "session")) (\(voided) voided); every session's area exists")
         } else {
-            result.add("sessions", .problem, "\(orphans) of \(sessions) sessions are in areas that do not exist", advice: Store.restoreAdvice)
+            result.add("sessions", .problem, "\(orphans) of \(plural(sessions, "session")) are in areas that do not exist", advice: Store.restoreAdvice)
         }
         var parent: [Int64: Int64] = [:]
         var code: [Int64: String] = [:]
@@ -235,7 +235,7 @@ extension Store {
     private static func describe(_ totals: AreaTotals?) -> String {
         guard let totals else { return "nothing" }
         let figures = Metric.allCases.compactMap { m in totals.metrics[m].map { "\(m.code) \($0)" } }
-        return "\(totals.sessions) sessions" + (figures.isEmpty ? "" : ", " + figures.joined(separator: ", "))
+        return plural(totals.sessions, "session") + (figures.isEmpty ? "" : ", " + figures.joined(separator: ", "))
     }
 
     /// Stock below zero: an error where allocations alone took a unit below zero and none of its
@@ -243,6 +243,7 @@ extension Store {
     /// same leaflets); a warning where only the leaflets handed out in sessions did, which
     /// `outreach leaflets stock` flags as "over".
     private static func checkLeaflets(_ db: Database, codes: [Int64: String], into result: inout WorkspaceCheck) throws {
+        func units(_ n: Int) -> String { plural(n, "unit") }
         var changes: [Int64: [(day: Day, change: Int)]] = [:]
         var allowed: [Int64: [Day]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT day, from_area_id, to_area_id, quantity, allowed_negative FROM leaflet_move") {
@@ -274,13 +275,13 @@ extension Store {
             if (changes[id] ?? []).reduce(0, { $0 + $1.change }) - n < 0 { over += 1 }
         }
         if !unflagged.isEmpty {
-            result.add("leaflet stock", .problem, "\(unflagged.count) units passed on more leaflets than they received, and no allocation allowed it: \(unflagged.prefix(5).joined(separator: "; "))",
+            result.add("leaflet stock", .problem, "\(units(unflagged.count)) passed on more leaflets than they received, and no allocation allowed it: \(unflagged.prefix(5).joined(separator: "; "))",
                        advice: "Copies merged from two workspaces may have passed on the same leaflets. Record the missing receipt (`outreach leaflets receive --area CODE --quantity N`) or the allocation from the unit above; `outreach leaflets stock` shows every unit.")
             return
         }
         var notes: [String] = []
-        if flagged > 0 { notes.append("\(flagged) units below zero through allocations recorded with --allow-negative") }
-        if over > 0 { notes.append("\(over) units handed out more leaflets than they received") }
+        if flagged > 0 { notes.append("\(units(flagged)) below zero through allocations recorded with --allow-negative") }
+        if over > 0 { notes.append("\(units(over)) handed out more leaflets than they received") }
         if notes.isEmpty {
             result.add("leaflet stock", .ok, "no unit below zero")
         } else {
@@ -289,3 +290,6 @@ extension Store {
         }
     }
 }
+
+/// "1 session", "2 sessions".
+private func plural(_ n: Int, _ word: String) -> String { n == 1 ? "1 \(word)" : "\(n) \(word)s" }

@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import Testing
+
+/// Runs `outreach args…` in the CLI's folder and kills it with SIGKILL after `delay` seconds
+/// (unless it ended first). Returns whether it was killed.
+private func runKilled(_ cli: CLI, _ args: [String], after delay: Double) throws -> Bool {
+    let process = Process()
+    process.executableURL = CLI.binary
+    process.arguments = args
+    process.currentDirectoryURL = cli.dir
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(delay)
+    while process.isRunning && Date() < deadline { usleep(2_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    return process.terminationReason == .uncaughtSignal
+}
+
+/// How long one uncut run takes, in seconds.
+private func timed(_ cli: CLI, _ args: [String]) throws -> Double {
+    let start = Date()
+    let r = try cli.run(args)
+    try #require(r.status == 0, "\(args): \(r.stderr)")
+    return Date().timeIntervalSince(start)
+}
+
+private func copy(_ cli: CLI, _ from: String, _ to: String) throws {
+    for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: cli.path(to + suffix)) }
+    try FileManager.default.copyItem(atPath: cli.path(from), toPath: cli.path(to))
+}
+
+/// Kills `args` at random moments `runs` times; after each, `outreach check` must pass and the
+/// workspace must hold `before` or `after` sessions, nothing in between. `reset` restores the
+/// starting state when a run completed. Returns how many runs were cut while they worked.
+private func killLoop(_ cli: CLI, _ args: [String], db: String, runs: Int, before: Int, after: Int, full: Double,
+                      rng: inout SystemRandomNumberGenerator, reset: () throws -> Void) throws -> Int {
+    var cut = 0
+    for _ in 0..<runs {
+        let killed = try runKilled(cli, args, after: Double.random(in: 0...(full * 1.1), using: &rng))
+        let check = try cli.run("check", "--db", db)
+        #expect(check.status == 0, "\(check.stdout)")
+        let n = try sessionCount(cli.path(db))
+        #expect(n == before || n == after, "\(n) sessions: neither \(before) nor \(after)")
+        if killed && n == before { cut += 1 }
+        if n == after { try reset() }
+    }
+    return cut
+}
+
+@Suite("Crash safety: a killed import or merge happened entirely or not at all", .serialized)
+struct CrashSafetyTests {
+    @Test("SIGKILL at random moments during sessions import (bulk and incremental) and merge never leaves half a file or a failing check")
+    func killLoops() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        var areas = "code,name,kind,parent_code,adults\n1,Xã Một,commune,,\n"
+        for h in 1...50 { areas += "1-\(h),Thôn \(h),hamlet,1,5000\n" }
+        try cli.write("areas.csv", areas)
+        try cli.ok("init", "--db", "empty.sqlite")
+        try cli.ok("areas", "import", "areas.csv", "--db", "empty.sqlite")
+        // Over 16 MiB, so the bulk import into an empty workspace also leaves WAL for a rollback journal.
+        let note = String(repeating: "n", count: 260)
+        var big = "date,area,eid_l2,leaflets,notes\n"
+        big.reserveCapacity(18 << 20)
+        func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        for i in 0..<60_000 { big += "2026-\(pad(1 + i % 9))-\(pad(1 + i % 28)),1-\(1 + i % 50),\(i % 30),\(i % 97),\(note)\(i)\n" }
+        try cli.write("big.csv", big)
+        var small = "date,area,eid_l2\n", base = small
+        for i in 0..<12_000 { small += "2025-\(pad(1 + i % 12))-\(pad(1 + i % 28)),1-\(1 + i % 50),\(i % 7)\n" }
+        for i in 0..<5_000 { base += "2024-\(pad(1 + i % 12))-\(pad(1 + i % 28)),1-\(1 + i % 50),\(i % 5)\n" }
+        try cli.write("small.csv", small)
+        try cli.write("base.csv", base)
+        var rng = SystemRandomNumberGenerator()
+        let started = Date()
+
+        // Bulk import into an empty workspace: indexes dropped and rebuilt, rollback journal.
+        try copy(cli, "empty.sqlite", "bulk.sqlite")
+        let bulkTime = try timed(cli, ["sessions", "import", "big.csv", "--db", "bulk.sqlite"])
+        try copy(cli, "empty.sqlite", "bulk.sqlite")
+        let bulkCut = try killLoop(cli, ["sessions", "import", "big.csv", "--db", "bulk.sqlite"], db: "bulk.sqlite", runs: 8,
+                                   before: 0, after: 60_000, full: bulkTime, rng: &rng) { try copy(cli, "empty.sqlite", "bulk.sqlite") }
+
+        // Incremental import into a workspace that has sessions.
+        try copy(cli, "empty.sqlite", "loaded.sqlite")
+        try cli.ok("sessions", "import", "base.csv", "--db", "loaded.sqlite")
+        try copy(cli, "loaded.sqlite", "more.sqlite")
+        let moreTime = try timed(cli, ["sessions", "import", "small.csv", "--db", "more.sqlite"])
+        try copy(cli, "loaded.sqlite", "more.sqlite")
+        let moreCut = try killLoop(cli, ["sessions", "import", "small.csv", "--db", "more.sqlite"], db: "more.sqlite", runs: 6,
+                                   before: 5_000, after: 17_000, full: moreTime, rng: &rng) { try copy(cli, "loaded.sqlite", "more.sqlite") }
+
+        // Merge of a bundle of the small file's sessions into the loaded workspace.
+        try copy(cli, "empty.sqlite", "source.sqlite")
+        try cli.ok("sessions", "import", "small.csv", "--db", "source.sqlite")
+        try cli.ok("export", "--out", "small.bundle", "--db", "source.sqlite")
+        try copy(cli, "loaded.sqlite", "target.sqlite")
+        let mergeTime = try timed(cli, ["merge", "small.bundle", "--db", "target.sqlite"])
+        try copy(cli, "loaded.sqlite", "target.sqlite")
+        let mergeCut = try killLoop(cli, ["merge", "small.bundle", "--db", "target.sqlite"], db: "target.sqlite", runs: 10,
+                                    before: 5_000, after: 17_000, full: mergeTime, rng: &rng) { try copy(cli, "loaded.sqlite", "target.sqlite") }
+
+        // The cut runs can be run again to the end.
+        try cli.ok("sessions", "import", "big.csv", "--db", "bulk.sqlite")
+        try cli.ok("merge", "small.bundle", "--db", "target.sqlite")
+        #expect(try sessionCount(cli.path("bulk.sqlite")) == 60_000)
+        #expect(try sessionCount(cli.path("target.sqlite")) == 17_000)
+        try cli.ok("check", "--db", "target.sqlite")
+        #expect(bulkCut >= 2 && moreCut >= 1 && mergeCut >= 2, "runs cut while working: bulk \(bulkCut), incremental \(moreCut), merge \(mergeCut)")
+        print("crash loops: 24 kills in \(Int(Date().timeIntervalSince(started))) s; cut while working: bulk \(bulkCut)/8, incremental \(moreCut)/6, merge \(mergeCut)/10; uncut runs \(bulkTime), \(moreTime), \(mergeTime) s")
+    }
+}
