@@ -515,19 +515,17 @@ extension CoverageReport {
         /// A national walk (over 100,000 rows) is built in two halves on two threads.
         func appendAreaRows(to rows: inout [Row], behindOnly: Bool) {
             let n = layout.walk.count
-            guard n >= 20_000 else {
+            guard reportThreads(rows: n) > 1 else {
                 appendAreaRows(in: 0..<n, to: &rows, behindOnly: behindOnly)
                 return
             }
-            let halves = [0..<n / 2, n / 2..<n]
-            let parts = Parts(count: halves.count)
-            DispatchQueue.concurrentPerform(iterations: halves.count) { k in
+            let halves = split(0..<n, into: reportThreads(rows: n))
+            for part in parallelMap(halves.count, { k -> [Row] in
                 var part: [Row] = []
                 part.reserveCapacity(halves[k].count)
                 appendAreaRows(in: halves[k], to: &part, behindOnly: behindOnly)
-                parts.set(k, part)
-            }
-            for part in parts.values { rows += part }
+                return part
+            }) { rows += part }
         }
 
         private func appendAreaRows(in positions: Range<Int>, to rows: inout [Row], behindOnly: Bool) {
@@ -595,20 +593,6 @@ extension CoverageReport {
                        value: sum.value, denominator: sum.denominator, coverage: coverage, target: indicator.target,
                        status: status, over: (coverage ?? 0) > 1, coverageIsMean: indicator.rollUp == .mean,
                        isTotal: true, summedAreas: summed)
-        }
-    }
-
-    /// Results of parallel work, one slot per task.
-    final class Parts: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var values: [[Row]]
-
-        init(count: Int) { values = Array(repeating: [], count: count) }
-
-        func set(_ k: Int, _ rows: [Row]) {
-            lock.lock()
-            values[k] = rows
-            lock.unlock()
         }
     }
 

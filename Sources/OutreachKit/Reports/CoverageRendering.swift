@@ -33,7 +33,6 @@ extension CoverageReport {
         var out = CoverageText()
         out.line(w.title(self))
         if let note = w.selection(self) { out.line(note) }
-        var target = w.targetCache()
         for (indicator, range) in sections {
             out.line("")
             out.line(w.heading(indicator))
@@ -43,23 +42,29 @@ extension CoverageReport {
             let columns = w.columns.enumerated().map { i, title in
                 TableColumn((i == 4 ? w.denominatorTitle(indicator) : title).uppercased(), rightAligned: (3...6).contains(i))
             }
-            var cells: [String] = []
-            cells.reserveCapacity(range.count * columns.count)
-            var indents: [Int] = []
-            indents.reserveCapacity(range.count)
-            for row in rows[range] {
-                indents.append(sort == .tree && !row.isTotal ? 2 * (row.depth - base) : 0)
-                cells.append(row.code)
-                cells.append(w.name(row, sort: sort))
-                cells.append(row.isTotal ? "" : w.kind(row.kind))
-                cells.append(w.value(row.value))
-                cells.append(w.denominator(row.denominator))
-                cells.append(w.coverage(row))
-                cells.append(target.text(row.target))
-                cells.append(w.status(row.status))
-                cells.append(w.flags(row))
+            // A national table has 111,000 rows: its cells are made in two halves at once.
+            let chunks = parallelMap(reportThreads(rows: range.count)) { k -> (cells: [String], indents: [Int]) in
+                let part = split(range, into: reportThreads(rows: range.count))[k]
+                var target = w.targetCache()
+                var cells: [String] = []
+                cells.reserveCapacity(part.count * columns.count)
+                var indents: [Int] = []
+                indents.reserveCapacity(part.count)
+                for row in rows[part] {
+                    indents.append(sort == .tree && !row.isTotal ? 2 * (row.depth - base) : 0)
+                    cells.append(row.code)
+                    cells.append(w.name(row, sort: sort))
+                    cells.append(row.isTotal ? "" : w.kind(row.kind))
+                    cells.append(w.value(row.value))
+                    cells.append(w.denominator(row.denominator))
+                    cells.append(w.coverage(row))
+                    cells.append(target.text(row.target))
+                    cells.append(w.status(row.status))
+                    cells.append(w.flags(row))
+                }
+                return (cells, indents)
             }
-            out.table(columns, cells, indents: indents, indentColumn: 1)
+            out.table(columns, chunks: chunks, indentColumn: 1)
         }
         return out.string
     }
@@ -248,41 +253,64 @@ struct CoverageText {
     /// then one line per `columns.count` cells; trailing spaces trimmed. `indents` (one per
     /// line) puts that many spaces before the cell of `indentColumn`, as if they were part of it.
     mutating func table(_ columns: [TableColumn], _ cells: [String], indents: [Int]? = nil, indentColumn: Int = 0) {
+        table(columns, chunks: [(cells, indents ?? [])], indentColumn: indentColumn)
+    }
+
+    /// The same table, its lines given in consecutive chunks (`indents` empty for none): the
+    /// chunks are measured and written on separate threads, then joined.
+    mutating func table(_ columns: [TableColumn], chunks: [(cells: [String], indents: [Int])], indentColumn: Int = 0) {
         let k = columns.count
-        var widths = columns.map { CoverageText.width($0.title) }
-        var cellWidths = [Int](repeating: 0, count: cells.count)
-        for (i, cell) in cells.enumerated() {
-            var w = CoverageText.width(cell)
-            if let indents, i % k == indentColumn { w += indents[i / k] }
-            cellWidths[i] = w
-            if w > widths[i % k] { widths[i % k] = w }
-        }
-        bytes.reserveCapacity(bytes.count + (cells.count / k + 1) * (widths.reduce(0, +) + 2 * k + 1))
-        func emit(_ cell: String, width: Int, indent: Int, column: Int) {
-            let pad = widths[column] - width
-            if column > 0 { spaces(2) }
-            if columns[column].rightAligned { spaces(pad) }
-            spaces(indent)
-            bytes.append(contentsOf: cell.utf8)
-            if !columns[column].rightAligned, column < k - 1 { spaces(pad) }
-        }
-        func endLine(from start: Int) {
-            while bytes.count > start, bytes[bytes.count - 1] == 0x20 { bytes.removeLast() }
-            bytes.append(0x0A)
-        }
-        var start = bytes.count
-        for (c, column) in columns.enumerated() { emit(column.title, width: CoverageText.width(column.title), indent: 0, column: c) }
-        endLine(from: start)
-        var i = 0
-        while i + k <= cells.count {
-            start = bytes.count
-            for c in 0..<k {
-                let indent = c == indentColumn ? indents?[i / k] ?? 0 : 0
-                emit(cells[i + c], width: cellWidths[i + c], indent: indent, column: c)
+        let measured = parallelMap(chunks.count) { c -> (cellWidths: [Int], widths: [Int]) in
+            let (cells, indents) = chunks[c]
+            var widths = [Int](repeating: 0, count: k)
+            var cellWidths = [Int](repeating: 0, count: cells.count)
+            for (i, cell) in cells.enumerated() {
+                var w = CoverageText.width(cell)
+                if !indents.isEmpty, i % k == indentColumn { w += indents[i / k] }
+                cellWidths[i] = w
+                if w > widths[i % k] { widths[i % k] = w }
             }
-            endLine(from: start)
-            i += k
+            return (cellWidths, widths)
         }
+        var widths = columns.map { CoverageText.width($0.title) }
+        for part in measured { for c in 0..<k { widths[c] = max(widths[c], part.widths[c]) } }
+        let lineWidth = widths.reduce(0, +) + 2 * k + 1
+        var header = CoverageText()
+        header.row(columns.map(\.title), widths: columns.map { CoverageText.width($0.title) }, indent: 0, columns: columns,
+                   columnWidths: widths, indentColumn: indentColumn)
+        let written = parallelMap(chunks.count) { c -> [UInt8] in
+            let (cells, indents) = chunks[c]
+            var part = CoverageText()
+            part.bytes.reserveCapacity((cells.count / k) * lineWidth)
+            var i = 0
+            while i + k <= cells.count {
+                part.row(cells[i..<i + k], widths: measured[c].cellWidths[i..<i + k], indent: indents.isEmpty ? 0 : indents[i / k],
+                         columns: columns, columnWidths: widths, indentColumn: indentColumn)
+                i += k
+            }
+            return part.bytes
+        }
+        bytes.reserveCapacity(bytes.count + header.bytes.count + written.reduce(0) { $0 + $1.count })
+        bytes += header.bytes
+        for part in written { bytes += part }
+    }
+
+    /// One line of a table: each cell padded to its column, trailing spaces trimmed.
+    private mutating func row<Cells: Collection, Widths: Collection>(
+        _ cells: Cells, widths: Widths, indent: Int, columns: [TableColumn], columnWidths: [Int], indentColumn: Int
+    ) where Cells.Element == String, Widths.Element == Int {
+        let start = bytes.count
+        let k = columns.count
+        for (c, (cell, width)) in zip(cells, widths).enumerated() {
+            let pad = columnWidths[c] - width
+            if c > 0 { spaces(2) }
+            if columns[c].rightAligned { spaces(pad) }
+            if c == indentColumn { spaces(indent) }
+            bytes.append(contentsOf: cell.utf8)
+            if !columns[c].rightAligned, c < k - 1 { spaces(pad) }
+        }
+        while bytes.count > start, bytes[bytes.count - 1] == 0x20 { bytes.removeLast() }
+        bytes.append(0x0A)
     }
 
     private static let blanks = [UInt8](repeating: 0x20, count: 64)

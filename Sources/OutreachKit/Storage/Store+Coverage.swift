@@ -66,13 +66,16 @@ extension Store {
     ///
     /// For the whole tree, the tree and the totals are read at the same time on two
     /// connections (each in its own read transaction).
-    public func coverageReport(campaign: Campaign, options: CoverageReport.Options) throws -> CoverageReport {
+    ///
+    /// `countryName` names the row added above the provinces for a campaign over the whole tree.
+    public func coverageReport(campaign: Campaign, options: CoverageReport.Options,
+                               countryName: String = Campaign.wholeTreeName) throws -> CoverageReport {
         let indicators = options.indicator.map { id in campaign.indicators.filter { $0.id == id } } ?? campaign.indicators
         var metrics: [Metric] = []
         for indicator in indicators {
             for code in indicator.numerator { if let m = Metric(code: code), !metrics.contains(m) { metrics.append(m) } }
         }
-        let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName) : nil
+        let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
         let tree: AreaTree
         let totals: DenseTotals?
         if let under = options.under, let part = try areaTree(around: under, addingRoot: root) {

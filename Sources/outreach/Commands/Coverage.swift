@@ -34,25 +34,11 @@ extension Outreach {
             let labels = try language.labels()
             let definition = try campaigns.catalog().campaign(campaign)
             let store = try database.open()
-            let day = asOf ?? .today()
-            // Under one area, only its part of the tree (and its ancestors, for the scope) is read.
-            let root = definition.coversWholeTree ? (code: Campaign.wholeTreeScope, name: "Cả nước") : nil
-            let tree: AreaTree
-            var areas: [Int64]? = nil
-            if let under, let part = try store.areaTree(around: under, addingRoot: root) {
-                tree = part
-                areas = part.nodes.map(\.id).filter { $0 != 0 }
-            } else {
-                tree = try store.areaTree(addingRoot: root)
-            }
-            let totals = try store.periodTotals(start: definition.start, end: definition.end, asOf: day, areas: areas)
-            var own: [Int: AreaTotals] = [:]
-            own.reserveCapacity(totals.count)
-            for (id, t) in totals { if let i = tree.index(ofID: id) { own[i] = t } }
-            let report = try CoverageReport(
-                campaign: definition, tree: tree, ownTotals: own,
-                options: .init(asOf: day, indicator: indicator, under: under,
-                               level: level.flatMap(CoverageReport.LevelFilter.init(parsing:)), behindOnly: behind, sort: sort))
+            let report = try store.coverageReport(
+                campaign: definition,
+                options: .init(asOf: asOf ?? .today(), indicator: indicator, under: under,
+                               level: level.flatMap(CoverageReport.LevelFilter.init(parsing:)), behindOnly: behind, sort: sort),
+                countryName: labels["report.country"])
             Console.out(try report.rendered(as: format, labels: labels))
         }
     }
