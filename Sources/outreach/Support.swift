@@ -73,10 +73,14 @@ extension Console {
         error(labels("cli.warning", ["message": text]))
     }
 
-    /// Writes a warning of the library to standard error. Its text is English for now, so its
-    /// prefix is too (`warning: …`): no line mixes two languages.
-    static func warning(_ warning: Warning) {
-        error(Labels(.en)("cli.warning", ["message": warning.description]))
+    /// Writes a warning of the library to standard error, in the language of `labels` when it
+    /// has labels, else in English with an English prefix (no line mixes two languages).
+    static func warning(_ warning: Warning, _ labels: Labels = Labels(.en)) {
+        if let text = warning.description(in: labels) {
+            error(labels("cli.warning", ["message": text]))
+        } else {
+            error(Labels(.en)("cli.warning", ["message": warning.description]))
+        }
     }
 
     /// Writes `error` to standard error: in the language of `labels` when the error has labels,

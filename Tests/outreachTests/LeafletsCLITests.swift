@@ -131,7 +131,7 @@ struct LeafletsCLITests {
                               "--date", "2026-11-02")
         #expect(refused.status == 1)
         #expect(refused.stdout.isEmpty)
-        #expect(refused.stderr == "error: Huyện Nông Cống (404) has 6000 leaflets on hand on 2026-11-02, not enough to pass on 6500. Record what it received first (`outreach leaflets receive`, or `outreach leaflets allocate` from the unit above), allocate at most 6000, or add --allow-negative to record it anyway (`outreach leaflets stock` will flag the unit as over).\n")
+        #expect(refused.stderr == "error: Huyện Nông Cống (404) has 6,000 leaflets on hand on 2 Nov 2026, not enough to pass on 6,500. Record what it received first (`outreach leaflets receive`, or `outreach leaflets allocate` from the unit above), allocate at most 6,000, or add --allow-negative to record it anyway (`outreach leaflets stock` will flag the unit as over).\n")
         let before = try run(cli, "leaflets", "stock", "--as-of", "2026-11-30", "--format", "csv")
         #expect(!before.stdout.contains("16285"))
 

@@ -33,35 +33,36 @@ public enum MemberFile {
             let joined = r.rosterDay(header["joined"], column: "joined", into: &problems)
             let left = r.rosterDay(header["left"], column: "left", into: &problems)
             if team == nil {
-                problems.add(line: r.line, column: "team", "the team code is empty. Give the code of the member's team (as in the teams file).")
+                problems.add(line: r.line, column: "team", Phrase("members.error.empty_team"))
             }
             if name == nil {
-                problems.add(line: r.line, column: "name", "the name is empty. Give the member's full name.")
+                problems.add(line: r.line, column: "name", Phrase("members.error.empty_name"))
             }
             var role = MemberRole.member
             if let roleText {
                 if let parsed = MemberRole(parsing: roleText) {
                     role = parsed
                 } else {
-                    problems.add(line: r.line, column: "role", "\"\(roleText)\" is not a role. Write leader or member, or leave the cell empty (member).")
+                    problems.add(line: r.line, column: "role", Phrase("members.error.unknown_role", ["role": roleText]))
                 }
             }
             if let joined, let left, left < joined {
-                problems.add(line: r.line, column: "left", "the member left (\(left.iso)) before joining (\(joined.iso)). Fix one of the two dates.")
+                problems.add(line: r.line, column: "left", Phrase("members.error.left_before_joining", days: ["left": left, "joined": joined]))
             }
             guard problems.total == before, let team, let name else { return }
             let row = MemberRow(line: r.line, member: Member(teamCode: team, name: name, phone: phone, role: role,
                                                              joined: joined, left: left))
             let id = row.member.id
             if let first = firstLine[id] {
-                let phoneNote = phone == nil ? "without a phone" : "with the same phone"
-                problems.add(line: r.line, "\(row.member.name) of team \"\(team)\" is already on line \(first) (\(phoneNote)). Remove one of the rows, or give each person their own phone number to tell them apart.")
+                let values = ["name": row.member.name, "team": team, "first": String(first)]
+                problems.add(line: r.line, phone == nil ? Phrase("members.error.duplicate.no_phone", values)
+                                                        : Phrase("members.error.duplicate.same_phone", values))
                 return
             }
             firstLine[id] = r.line
             if row.member.isCurrentLeader {
                 if let earlier = leaderOf[team] {
-                    problems.add(line: r.line, column: "role", MemberFile.secondLeader(team: team, earlier: earlier.member.name, where: "on line \(earlier.line)", newcomer: row.member.name))
+                    problems.add(line: r.line, column: "role", MemberFile.secondLeader(team: team, earlier: earlier.member.name, line: earlier.line, newcomer: row.member.name))
                     return
                 }
                 leaderOf[team] = row
@@ -73,8 +74,10 @@ public enum MemberFile {
         return (rows, warnings)
     }
 
-    /// The message for a second current leader of `team`.
-    static func secondLeader(team: String, earlier: String, where place: String, newcomer: String) -> String {
-        "team \"\(team)\" would have two current leaders: \(earlier) (\(place)) and \(newcomer). A team has one leader: make one of them a member, or give the earlier leader a left date."
+    /// The problem of a second current leader of `team`: the earlier one is on `line` of the
+    /// file, or already in the workspace when `line` is nil.
+    static func secondLeader(team: String, earlier: String, line: Int?, newcomer: String) -> Phrase {
+        let values = ["team": team, "earlier": earlier, "newcomer": newcomer, "line": line.map(String.init) ?? ""]
+        return line == nil ? Phrase("members.error.two_leaders.workspace", values) : Phrase("members.error.two_leaders.line", values)
     }
 }

@@ -34,34 +34,34 @@ public enum TeamFile {
             let statusText = r.text(header["status"], column: "status", into: &problems)
             if let code {
                 if let first = firstLine[code] {
-                    problems.add(line: r.line, column: "code", "team \"\(code)\" is already on line \(first). Each team takes one row; remove or renumber one of them.")
+                    problems.add(line: r.line, column: "code", Phrase("teams.error.duplicate_code", ["code": code, "first": String(first)]))
                 } else {
                     firstLine[code] = r.line
                 }
             } else {
-                problems.add(line: r.line, column: "code", "the code is empty. Give every team a code that is unique in the workspace (for example P06-16282).")
+                problems.add(line: r.line, column: "code", Phrase("teams.error.empty_code"))
             }
             if name == nil {
-                problems.add(line: r.line, column: "name", "the name is empty. Give the team its name.")
+                problems.add(line: r.line, column: "name", Phrase("teams.error.empty_name"))
             }
             var kind: TeamKind?
             if let kindText {
                 kind = TeamKind(parsing: kindText)
                 if kind == nil {
-                    problems.add(line: r.line, column: "kind", "\"\(kindText)\" is not a kind of team. Write \(TeamKind.codeList).")
+                    problems.add(line: r.line, column: "kind", Phrase("teams.error.unknown_kind", ["kind": kindText, "kinds": TeamKind.codeList]))
                 }
             } else {
-                problems.add(line: r.line, column: "kind", "the kind is empty. Write \(TeamKind.codeList).")
+                problems.add(line: r.line, column: "kind", Phrase("teams.error.empty_kind", ["kinds": TeamKind.codeList]))
             }
             if area == nil {
-                problems.add(line: r.line, column: "area_code", "the area code is empty. Give the code of the commune or hamlet the team works for.")
+                problems.add(line: r.line, column: "area_code", Phrase("teams.error.empty_area"))
             }
             var status = TeamStatus.active
             if let statusText {
                 if let parsed = TeamStatus(parsing: statusText) {
                     status = parsed
                 } else {
-                    problems.add(line: r.line, column: "status", "\"\(statusText)\" is not a status. Write active or inactive, or leave the cell empty (active).")
+                    problems.add(line: r.line, column: "status", Phrase("teams.error.unknown_status", ["status": statusText]))
                 }
             }
             guard problems.total == before, let code, let name, let kind, let area else { return }

@@ -75,18 +75,24 @@ public enum LeafletError: Error, Equatable, Sendable, UserFacingError {
     /// `allocationDay`), refused because negative stock was not allowed.
     case notEnough(from: String, name: String, quantity: Int, onHand: Int, day: Day, allocationDay: Day)
 
-    public var message: String {
+    public var message: String { text(Labels(.en)) }
+
+    public func message(in labels: Labels) -> String? { text(labels) }
+
+    func text(_ l: Labels) -> String {
         switch self {
         case let .quantityNotPositive(quantity):
-            return "the quantity must be at least 1 leaflet, not \(quantity). Write the number of leaflets, such as 6000 or 6.000."
+            return l("leaflets.error.quantity", ["quantity": l.count(quantity)])
         case let .toItself(code, name):
-            return "cannot allocate leaflets from \(name) (\(code)) to itself. Name a unit below it with --to (`outreach areas list --under \(code)` lists them)."
+            return l("leaflets.error.to_itself", ["code": code, "name": name])
         case let .notBelow(from, fromName, to, toName):
-            return "\(toName) (\(to)) is not below \(fromName) (\(from)) in the area tree. Leaflets are allocated down the tree (district → commune → hamlet): name a unit under \(from) with --to (`outreach areas list --under \(from)` lists them), or record leaflets that came from outside with `outreach leaflets receive`."
+            return l("leaflets.error.not_below", ["from": from, "fromName": fromName, "to": to, "toName": toName])
         case let .notEnough(from, name, quantity, onHand, day, allocationDay):
-            let when = day == allocationDay ? "on \(day.iso)" : "on \(day.iso), counting what it passes on and hands out after \(allocationDay.iso)"
-            let most = onHand > 0 ? "allocate at most \(onHand), " : ""
-            return "\(name) (\(from)) has \(onHand) leaflets on hand \(when), not enough to pass on \(quantity). Record what it received first (`outreach leaflets receive`, or `outreach leaflets allocate` from the unit above), \(most)or add --allow-negative to record it anyway (`outreach leaflets stock` will flag the unit as over)."
+            let when = day == allocationDay ? l("leaflets.error.on_day", ["date": l.date(day)])
+                : l("leaflets.error.on_day_after", ["date": l.date(day), "allocation": l.date(allocationDay)])
+            let most = onHand > 0 ? l("leaflets.error.at_most", ["onHand": l.count(onHand)]) : ""
+            return l("leaflets.error.not_enough", ["name": name, "from": from, "onHand": l.count(onHand), "when": when,
+                                                   "quantity": l.count(quantity), "most": most])
         }
     }
 }

@@ -76,22 +76,21 @@ public enum SessionError: Error, Equatable, Sendable, UserFacingError {
     case emptyReason
     case nothingRecorded
 
-    public var message: String {
+    public var message: String { text(Labels(.en)) }
+
+    public func message(in labels: Labels) -> String? { text(labels) }
+
+    func text(_ labels: Labels) -> String {
         switch self {
-        case let .unknownArea(code):
-            return "area \"\(code)\" does not exist. Find its code with `outreach areas find NAME`, or import it with `outreach areas import`."
-        case let .unknownTeam(code):
-            return "team \"\(code)\" does not exist. See the teams with `outreach teams list`, or add it with `outreach teams add`."
-        case let .unknownSession(id):
-            return "no session has the id \"\(id)\". List sessions with `outreach sessions list` and copy the id from there."
+        case let .unknownArea(code): labels("sessions.error.unknown_area", ["code": code])
+        case let .unknownTeam(code): labels("sessions.error.no_team", ["code": code])
+        case let .unknownSession(id): labels("sessions.error.unknown_session", ["id": id])
         case let .ambiguousSession(prefix, count):
-            return "\(count) sessions have ids starting with \"\(prefix)\". Give more characters of the id."
+            labels("sessions.error.ambiguous", ["prefix": prefix, "count": labels.count(count)])
         case let .alreadyVoided(id, day, reason):
-            return "session \(id) was already voided on \(day.iso) (\(reason)). Nothing changed."
-        case .emptyReason:
-            return "a void needs a reason. Say why with --reason \"…\" (for example \"duplicate of the March sheet\")."
-        case .nothingRecorded:
-            return "the session records no count. Give at least one, such as --eid-l2 12 or --leaflets 40."
+            labels("sessions.error.already_voided", ["id": id, "date": labels.date(day), "reason": reason])
+        case .emptyReason: labels["sessions.error.empty_reason"]
+        case .nothingRecorded: labels["sessions.error.nothing_recorded"]
         }
     }
 }

@@ -159,20 +159,19 @@ public enum TeamError: Error, Equatable, Sendable, UserFacingError {
     case secondLeader(team: String, leader: String, newcomer: String)
     case leftBeforeJoined(name: String)
 
-    public var message: String {
+    public var message: String { text(Labels(.en)) }
+
+    public func message(in labels: Labels) -> String? { text(labels) }
+
+    func text(_ labels: Labels) -> String {
         switch self {
-        case let .unknownTeam(code):
-            return "there is no team with code \"\(code)\". List the teams with `outreach teams list`, or add it with `outreach teams add` or `outreach teams import`."
-        case let .unknownArea(team, area):
-            return "team \"\(team)\": there is no area with code \"\(area)\". Look it up with `outreach areas find NAME`, or import it with `outreach areas import`."
-        case let .teamExists(code):
-            return "team \"\(code)\" already exists; nothing was changed. Choose another code, or change the team by importing a teams file that holds it."
-        case let .memberExists(team, name):
-            return "\(name) with this phone number is already a member of team \"\(team)\"; nothing was changed. Change a member by importing a members file that holds them."
+        case let .unknownTeam(code): labels("teams.error.unknown_team", ["code": code])
+        case let .unknownArea(team, area): labels("teams.error.unknown_area", ["team": team, "area": area])
+        case let .teamExists(code): labels("teams.error.team_exists", ["code": code])
+        case let .memberExists(team, name): labels("members.error.member_exists", ["team": team, "name": name])
         case let .secondLeader(team, leader, newcomer):
-            return "team \"\(team)\" already has a current leader, \(leader), so \(newcomer) cannot be added as leader. Add \(newcomer) with --role member, or give \(leader) a left date in a members file first."
-        case let .leftBeforeJoined(name):
-            return "\(name): --left is before --joined. Give a day of leaving on or after the day of joining."
+            labels("members.error.second_leader", ["team": team, "leader": leader, "newcomer": newcomer])
+        case let .leftBeforeJoined(name): labels("members.error.left_before_joined", ["name": name])
         }
     }
 }

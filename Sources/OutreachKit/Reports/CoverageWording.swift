@@ -8,7 +8,8 @@ struct CoverageWording {
     /// denominator's, replaced per indicator.
     let columns: [String]
     let noneBehind: String
-    private let kinds: [AreaLevel: String]
+    /// The words of the levels, in `AreaLevel.allCases` order.
+    private let kinds: [String]
     private let met, onTrack, behind, noData: String
     private let notApplicable: String
     private let over, mean, overAndMean: String
@@ -20,9 +21,7 @@ struct CoverageWording {
                    labels["coverage.col.value"], labels["coverage.col.denominator"], labels["coverage.col.coverage"],
                    labels["coverage.col.target"], labels["coverage.col.status"], labels["coverage.col.flags"]]
         noneBehind = labels["coverage.none_behind"]
-        var kinds: [AreaLevel: String] = [:]
-        for level in AreaLevel.allCases { kinds[level] = labels.kind(level) }
-        self.kinds = kinds
+        kinds = AreaLevel.allCases.map(labels.kind)
         met = labels.status(.met)
         onTrack = labels.status(.onTrack)
         behind = labels.status(.behind)
@@ -139,7 +138,18 @@ struct CoverageWording {
         return row.name
     }
 
-    func kind(_ level: AreaLevel) -> String { kinds[level] ?? level.rawValue }
+    func kind(_ level: AreaLevel) -> String {
+        switch level {
+        case .province: kinds[0]
+        case .district: kinds[1]
+        case .commune: kinds[2]
+        case .ward: kinds[3]
+        case .town: kinds[4]
+        case .specialZone: kinds[5]
+        case .hamlet: kinds[6]
+        case .country: kinds[7]
+        }
+    }
 
     /// A value, or "-" for no data (never 0).
     func value(_ value: Int?) -> String { value.map(labels.count) ?? "-" }

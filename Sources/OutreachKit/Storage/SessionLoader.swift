@@ -364,9 +364,9 @@ final class SessionProducer: @unchecked Sendable {
         let areas = self.areas, teams = self.teams, today = self.today, warningLimit = self.warningLimit, hash = self.hash
         let total = reader.totalBytes
         let progress = self.progress
-        func warn(_ line: Int, _ text: String) {
+        func warn(_ line: Int, _ phrase: Phrase) {
             warningCount += 1
-            if warnings.count < warningLimit { warnings.append(Warning(file: file, line: line, text)) }
+            if warnings.count < warningLimit { warnings.append(Warning(file: file, line: line, phrase)) }
         }
         guard var batch = queue.empty() else { return }
         var cancelled = false
@@ -457,15 +457,15 @@ final class SessionProducer: @unchecked Sendable {
 
             // Checks that warn but do not stop the import.
             if day > today.number {
-                warn(line, "the date \(Day(number: day).iso) is after today (\(today.iso)). Check the date; the session was imported.")
+                warn(line, Phrase("sessions.warning.future.imported", days: ["date": Day(number: day), "today": today]))
             }
             if let team {
-                if !team.active { warn(line, "team \"\(team.code)\" is inactive. Check the team, or reactivate it with `outreach teams add`.") }
+                if !team.active { warn(line, Phrase("sessions.warning.inactive_team.imported", ["team": team.code])) }
                 if let c = team.communeID, let a = area.communeID, c != a {
-                    warn(line, "team \"\(team.code)\" works outside its own commune here (area \"\(areaBytes.text)\").")
+                    warn(line, Phrase("sessions.warning.outside_commune", ["team": team.code, "area": areaBytes.text]))
                 }
             }
-            SessionChecks.capacity(values: values, recorded: recorded, area: area) { text in warn(line, text + " for area \"\(areaBytes.text)\". Check the count; the session was imported.") }
+            SessionChecks.capacity(values: values, recorded: recorded, area: area, areaCode: areaBytes.text, logged: false) { warn(line, $0) }
 
 
             batch.lines.append(line)
@@ -520,22 +520,33 @@ enum TextField {
 
 /// Checks a session's counts against what its area can hold.
 enum SessionChecks {
-    /// Calls `warn` for each count larger than the area's denominator (more activations than adults …).
-    static func capacity(values: UnsafePointer<Int>, recorded: UnsafePointer<Bool>, area: AreaFacts, warn: (String) -> Void) {
-        func check(_ metric: Metric, _ limit: Int?, _ what: String) {
+    /// Calls `warn` for each count larger than the area's denominator (more activations than
+    /// adults …); `code` is the area's, `logged` tells a logged session from an imported one.
+    static func capacity(values: UnsafePointer<Int>, recorded: UnsafePointer<Bool>, area: AreaFacts, areaCode code: String,
+                         logged: Bool, warn: (Phrase) -> Void) {
+        func check(_ metric: Metric, _ limit: Int?, _ what: Denominator) {
             let i = metric.index
-            if recorded[i], let limit, values[i] > limit {
-                warn("\(metric.code) = \(values[i]) is more than the \(limit) \(what)")
+            guard recorded[i], let limit, values[i] > limit else { return }
+            let names = ["metric": metric.code, "area": code], counts = ["value": values[i], "limit": limit]
+            switch (what, logged) {
+            case (.adults, false): warn(Phrase("sessions.warning.capacity.adults.imported", names, counts: counts))
+            case (.adults, true): warn(Phrase("sessions.warning.capacity.adults.logged", names, counts: counts))
+            case (.people, false): warn(Phrase("sessions.warning.capacity.people.imported", names, counts: counts))
+            case (.people, true): warn(Phrase("sessions.warning.capacity.people.logged", names, counts: counts))
+            case (.households, false): warn(Phrase("sessions.warning.capacity.households.imported", names, counts: counts))
+            case (.households, true): warn(Phrase("sessions.warning.capacity.households.logged", names, counts: counts))
             }
         }
-        check(.eidL2, area.adults, "adults")
-        check(.bankAccount, area.adults, "adults")
-        check(.ewallet, area.adults, "adults")
-        check(.smartphoneSetup, area.population, "people")
-        check(.peopleReached, area.population, "people")
-        check(.dvcGuided, area.population, "people")
-        check(.householdsVisited, area.households, "households")
+        check(.eidL2, area.adults, .adults)
+        check(.bankAccount, area.adults, .adults)
+        check(.ewallet, area.adults, .adults)
+        check(.smartphoneSetup, area.population, .people)
+        check(.peopleReached, area.population, .people)
+        check(.dvcGuided, area.population, .people)
+        check(.householdsVisited, area.households, .households)
     }
+
+    private enum Denominator { case adults, people, households }
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {

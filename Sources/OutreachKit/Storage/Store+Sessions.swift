@@ -18,21 +18,20 @@ extension Store {
             }
             var warnings: [Warning] = []
             if session.day > today {
-                warnings.append(Warning("the date \(session.day.iso) is after today (\(today.iso)). Check the date; the session was logged."))
+                warnings.append(Warning(Phrase("sessions.warning.future.logged", days: ["date": session.day, "today": today])))
             }
             if let team {
-                if !team.active { warnings.append(Warning("team \"\(team.code)\" is inactive.")) }
+                if !team.active { warnings.append(Warning(Phrase("sessions.warning.inactive_team.logged", ["team": team.code]))) }
                 if let c = team.communeID, let a = area.communeID, c != a {
-                    warnings.append(Warning("team \"\(team.code)\" works outside its own commune here (area \"\(session.area)\")."))
+                    warnings.append(Warning(Phrase("sessions.warning.outside_commune", ["team": team.code, "area": session.area])))
                 }
             }
             let values = session.metrics.values.map { $0 ?? 0 }
             let recorded = session.metrics.values.map { $0 != nil }
             values.withUnsafeBufferPointer { v in
                 recorded.withUnsafeBufferPointer { r in
-                    SessionChecks.capacity(values: v.baseAddress!, recorded: r.baseAddress!, area: area) {
-                        warnings.append(Warning($0 + " for area \"\(session.area)\". Check the count; the session was logged."))
-                    }
+                    SessionChecks.capacity(values: v.baseAddress!, recorded: r.baseAddress!, area: area, areaCode: session.area,
+                                           logged: true) { warnings.append(Warning($0)) }
                 }
             }
             var old: (id: Int64, area: Int64, day: Int, uuid: String)? = nil

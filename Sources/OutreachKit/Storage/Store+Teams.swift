@@ -109,11 +109,11 @@ extension Store {
                 let member = row.member
                 if let other = storedLeader[member.teamCode] {
                     problems.add(line: row.line, column: "role", MemberFile.secondLeader(
-                        team: member.teamCode, earlier: other.name, where: "already in the workspace", newcomer: member.name))
+                        team: member.teamCode, earlier: other.name, line: nil, newcomer: member.name))
                 }
                 if let named = teams[member.teamCode]?.team.leader,
                    TextFolding.fold(named) != TextFolding.fold(member.name) {
-                    summary.warnings.append(Warning(file: file, line: row.line, "team \"\(member.teamCode)\" has \(named) as its leader in the teams file, but this row makes \(member.name) its leader. Correct the leader column of the teams file or the role in this file."))
+                    summary.warnings.append(Warning(file: file, line: row.line, Phrase("members.warning.other_leader.file", ["team": member.teamCode, "named": named, "name": member.name])))
                 }
             }
             try problems.check()
@@ -158,7 +158,7 @@ extension Store {
                     throw TeamError.secondLeader(team: member.teamCode, leader: leader.member.name, newcomer: member.name)
                 }
                 if let named = team.team.leader, TextFolding.fold(named) != TextFolding.fold(member.name) {
-                    warnings.append(Warning("team \"\(member.teamCode)\" has \(named) as its leader in the teams file, but \(member.name) was added as its leader. Correct one of them."))
+                    warnings.append(Warning(Phrase("members.warning.other_leader.added", ["team": member.teamCode, "named": named, "name": member.name])))
                 }
             }
             try Store.insert(member, teamID: team.id, db)

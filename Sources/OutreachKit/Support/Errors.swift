@@ -20,17 +20,27 @@ extension UserFacingError {
 /// `Phrase("…"` exists.
 public struct Phrase: Equatable, Sendable {
     public var key: String
+    /// Values written as they are (codes, names, the text of a cell).
     public var values: [String: String]
+    /// Days, written as the language writes them (`20/11/2026`, `20 Nov 2026`).
+    public var days: [String: Day]
+    /// Counts, written with the language's grouping (`1.010`, `1,010`).
+    public var counts: [String: Int]
 
-    public init(_ key: String, _ values: [String: String] = [:]) {
+    public init(_ key: String, _ values: [String: String] = [:], days: [String: Day] = [:], counts: [String: Int] = [:]) {
         self.key = key
         self.values = values
+        self.days = days
+        self.counts = counts
     }
 
     /// The sentence in the language of `labels`.
     public func text(_ labels: Labels) -> String {
         var text = labels[key]
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        func fill(_ name: String, _ value: String) { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        for (name, value) in values { fill(name, value) }
+        for (name, day) in days { fill(name, labels.date(day)) }
+        for (name, count) in counts { fill(name, labels.count(count)) }
         return text
     }
 
@@ -184,7 +194,10 @@ struct DiagnosticList {
 public struct Warning: Equatable, Sendable, CustomStringConvertible {
     public var file: String?
     public var line: Int?
+    /// What to check, in English.
     public var text: String
+    /// The same in words any language can write, when the warning has a label.
+    public var phrase: Phrase?
 
     public init(file: String? = nil, line: Int? = nil, _ text: String) {
         self.file = file
@@ -192,11 +205,28 @@ public struct Warning: Equatable, Sendable, CustomStringConvertible {
         self.text = text
     }
 
-    public var description: String {
+    public init(file: String? = nil, line: Int? = nil, _ phrase: Phrase) {
+        self.init(file: file, line: line, phrase.english)
+        self.phrase = phrase
+    }
+
+    public var description: String { place + text }
+
+    /// The warning in the language of `labels`, or nil when it has no label yet.
+    public func description(in labels: Labels) -> String? {
+        phrase.map { place + $0.text(labels) }
+    }
+
+    private var place: String {
         switch (file, line) {
-        case let (f?, l?): return "\(f):\(l): \(text)"
-        case let (f?, nil): return "\(f): \(text)"
-        default: return text
+        case let (f?, l?): return "\(f):\(l): "
+        case let (f?, nil): return "\(f): "
+        default: return ""
         }
+    }
+
+    /// Equal when they say the same thing at the same place, whether or not one has a phrase.
+    public static func == (a: Warning, b: Warning) -> Bool {
+        a.file == b.file && a.line == b.line && a.text == b.text
     }
 }

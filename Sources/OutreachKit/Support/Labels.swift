@@ -90,34 +90,60 @@ public struct Labels: Sendable {
 
     /// A whole number with grouped thousands: 1010 → `1.010` (vi), `1,010` (en).
     public func count(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = n < 0 ? "-" : ""
-        out.reserveCapacity(digits.count + digits.count / 3 + 1)
-        for (i, ch) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(groupSeparator) }
-            out.append(ch)
-        }
-        return out
+        Labels.digits(n.magnitude, negative: n < 0, group: groupSeparator.asciiValue!)
     }
 
     /// A number with `digits` decimals: 12.5 → `12,5` (vi), `12.5` (en).
     public func decimal(_ x: Double, digits: Int = 1) -> String {
-        var scale = 1
-        for _ in 0..<digits { scale *= 10 }
-        let scaled = Int((x * Double(scale)).rounded())
-        let sign = scaled < 0 ? "-" : ""
-        var text = sign + count(abs(scaled) / scale)
-        if digits > 0 {
-            let fraction = String(abs(scaled) % scale)
-            text.append(decimalSeparator)
-            text += String(repeating: "0", count: digits - fraction.count) + fraction
-        }
-        return text
+        fixed(x, digits: digits, suffix: nil)
     }
 
     /// A share as a percentage with one decimal: 0.9655 → `96,6%` (vi), `96.6%` (en).
     public func percent(_ share: Double, digits: Int = 1) -> String {
-        decimal(share * 100, digits: digits) + "%"
+        fixed(share * 100, digits: digits, suffix: UInt8(ascii: "%"))
+    }
+
+    /// `x` rounded to `digits` decimals, then `suffix`.
+    private func fixed(_ x: Double, digits: Int, suffix: UInt8?) -> String {
+        var scale: UInt = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int((x * Double(scale)).rounded())
+        return Labels.digits(scaled.magnitude / scale, negative: scaled < 0, group: groupSeparator.asciiValue!,
+                             fraction: (scaled.magnitude % scale, digits, decimalSeparator.asciiValue!), suffix: suffix)
+    }
+
+    /// The text of a number written right to left into a buffer on the stack: a national
+    /// coverage table writes 300,000 numbers, so no intermediate strings, and numbers of up to
+    /// 15 characters stay small strings (no allocation).
+    private static func digits(_ whole: UInt, negative: Bool, group: UInt8,
+                               fraction: (value: UInt, digits: Int, separator: UInt8)? = nil, suffix: UInt8? = nil) -> String {
+        let capacity = 32 + (fraction?.digits ?? 0)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var i = capacity
+            func put(_ byte: UInt8) {
+                i -= 1
+                buffer[i] = byte
+            }
+            if let suffix { put(suffix) }
+            if let fraction, fraction.digits > 0 {
+                var rest = fraction.value
+                for _ in 0..<fraction.digits {
+                    put(UInt8(ascii: "0") + UInt8(rest % 10))
+                    rest /= 10
+                }
+                put(fraction.separator)
+            }
+            var rest = whole
+            var written = 0
+            repeat {
+                if written > 0, written % 3 == 0 { put(group) }
+                put(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+                written += 1
+            } while rest > 0
+            if negative { put(UInt8(ascii: "-")) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[i...]), as: UTF8.self)
+        }
     }
 
     /// A share target as people write it: whole percentages without decimals (`50%`), others

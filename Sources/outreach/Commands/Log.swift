@@ -46,7 +46,7 @@ extension Outreach {
             let session = NewSession(day: date ?? today, area: area, team: team, loggedBy: loggedBy, metrics: metrics, notes: notes)
             let logged = try database.open().logSession(session, today: today, replacing: replaces,
                                                         reason: replaces == nil ? nil : (reason ?? "corrected"))
-            for w in logged.warnings { Console.warning(w) }
+            for w in logged.warnings { Console.warning(w, l) }
             if let replaced = logged.replaced { Console.error(l("sessions.replaced", ["id": replaced])) }
             Console.out(logged.id + "\n")
         }

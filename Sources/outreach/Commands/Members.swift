@@ -28,7 +28,7 @@ extension Outreach.Members {
             let store = try database.open()
             let (rows, warnings) = try MemberFile.read(try CSVReader(path: file))
             let s = try store.importMembers(rows, file: file)
-            for warning in warnings + s.warnings { Console.warning(warning) }
+            for warning in warnings + s.warnings { Console.warning(warning, l) }
             Console.out(l("members.import.summary", ["file": file, "rows": l.count(rows.count), "added": l.count(s.added),
                                                      "updated": l.count(s.updated), "unchanged": l.count(s.unchanged)]) + "\n")
         }
@@ -54,8 +54,8 @@ extension Outreach.Members {
                                 joined: try RosterArgument.day(joined, option: "--joined"),
                                 left: try RosterArgument.day(left, option: "--left"))
             let added = try database.open().addMember(member)
-            if let notice = reading?.conversionNotice { Console.warning(Warning("--phone: \(notice)")) }
-            for warning in added.warnings { Console.warning(warning) }
+            if let notice = reading?.conversionNotice { Console.warning(Warning("--phone: \(notice)"), l) }
+            for warning in added.warnings { Console.warning(warning, l) }
             Console.out(l("members.added", ["name": member.name, "team": member.teamCode, "role": l.role(member.role)]) + "\n")
         }
     }

@@ -32,7 +32,7 @@ extension Outreach.Sessions {
                 do {
                     let s = try store.importSessions(file: file, today: .today(), progress: progress)
                     if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-                    for w in s.warnings { Console.warning(w) }
+                    for w in s.warnings { Console.warning(w, l) }
                     if s.warningCount > s.warnings.count {
                         Console.warning(l("sessions.import.more_warnings", ["count": l.count(s.warningCount - s.warnings.count)]), l)
                     }

@@ -32,7 +32,7 @@ extension Outreach.Teams {
             let store = try database.open()
             let (rows, warnings) = try TeamFile.read(try CSVReader(path: file))
             let s = try store.importTeams(rows, file: file, on: .today())
-            for warning in warnings + s.warnings { Console.warning(warning) }
+            for warning in warnings + s.warnings { Console.warning(warning, l) }
             Console.out(l("teams.import.summary", ["file": file, "rows": l.count(rows.count), "added": l.count(s.added),
                                                    "updated": l.count(s.updated), "unchanged": l.count(s.unchanged)]) + "\n")
         }
@@ -62,7 +62,7 @@ extension Outreach.Teams {
                             leaderPhone: phone?.phone, formed: try RosterArgument.day(formed, option: "--formed"),
                             status: status)
             try database.open().addTeam(team, on: .today())
-            if let notice = phone?.conversionNotice { Console.warning(Warning("--leader-phone: \(notice)")) }
+            if let notice = phone?.conversionNotice { Console.warning(Warning("--leader-phone: \(notice)"), l) }
             Console.out(l("teams.added", ["code": team.code, "name": team.name, "kind": l.teamKind(team.kind),
                                           "area": team.areaCode]) + "\n")
         }

@@ -346,7 +346,7 @@ struct StoreLeafletsTests {
         }
         #expect(error == .notEnough(from: "404", name: "Huyện Nông Cống", quantity: 7000, onHand: 6000,
                                     day: day("2026-11-03"), allocationDay: day("2026-11-03")))
-        #expect(error?.message == "Huyện Nông Cống (404) has 6000 leaflets on hand on 2026-11-03, not enough to pass on 7000. Record what it received first (`outreach leaflets receive`, or `outreach leaflets allocate` from the unit above), allocate at most 6000, or add --allow-negative to record it anyway (`outreach leaflets stock` will flag the unit as over).")
+        #expect(error?.message == "Huyện Nông Cống (404) has 6,000 leaflets on hand on 3 Nov 2026, not enough to pass on 7,000. Record what it received first (`outreach leaflets receive`, or `outreach leaflets allocate` from the unit above), allocate at most 6,000, or add --allow-negative to record it anyway (`outreach leaflets stock` will flag the unit as over).")
         #expect(try moveCount() == 1)
 
         let forced = try store.allocateLeaflets(from: "404", to: "16282", quantity: 7000, on: day("2026-11-03"),
@@ -379,7 +379,8 @@ struct StoreLeafletsTests {
         }
         #expect(error == .notEnough(from: "404", name: "Huyện Nông Cống", quantity: 500, onHand: 0,
                                     day: day("2026-11-15"), allocationDay: day("2026-11-12")))
-        #expect(error?.message.contains("0 leaflets on hand on 2026-11-15, counting what it passes on and hands out after 2026-11-12") == true)
+        #expect(error?.message.contains("0 leaflets on hand on 15 Nov 2026, counting what it passes on and hands out after 12 Nov 2026") == true)
+        #expect(error?.message(in: Labels(.vi))?.contains("còn 0 tờ rơi ngày 15/11/2026, tính cả số tờ cấp và phát sau ngày 12/11/2026") == true)
         // From 11-20 on, the second 1,000 is there.
         _ = try store.allocateLeaflets(from: "404", to: "16285", quantity: 500, on: day("2026-11-20"))
         #expect(try moveCount() == 4)

@@ -238,7 +238,7 @@ struct TeamsTests {
         #expect(error?.problems.map(\.description) == [
             "members.csv:3: Lê Văn An of team \"P1\" is already on line 2 (with the same phone). Remove one of the rows, or give each person their own phone number to tell them apart.",
             "members.csv:4: column \"role\": \"chief\" is not a role. Write leader or member, or leave the cell empty (member).",
-            "members.csv:5: column \"left\": the member left (2025-06-30) before joining (2025-07-01). Fix one of the two dates.",
+            "members.csv:5: column \"left\": the member left (30 Jun 2025) before joining (1 Jul 2025). Fix one of the two dates.",
             "members.csv:6: column \"team\": the team code is empty. Give the code of the member's team (as in the teams file).",
         ])
     }
