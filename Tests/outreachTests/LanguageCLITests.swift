@@ -128,11 +128,17 @@ struct LanguageCLITests {
                                 "--date", "2026-11-02", "--db", "w.sqlite")
         #expect(short.status == 1)
         #expect(short.stderr.hasPrefix("lỗi: Xã Tân Phúc (16282) còn 0 tờ rơi ngày 02/11/2026, không đủ để cấp 1.500 tờ."))
-        // A phone number's advice has no labels yet: the whole line stays English.
         let phone = try cli.run("members", "add", "--team", "P06-16282", "--name", "Ngô Thị Dung", "--phone", "0243 987 6543",
                                 "--db", "w.sqlite")
         #expect(phone.status == 1)
-        #expect(phone.stderr.hasPrefix("error: --phone: phone 0243***543 is a landline number."))
+        #expect(phone.stderr.hasPrefix("lỗi: --phone: số 0243***543 là số điện thoại cố định."))
+        // Problems inside a campaign file have no labels yet: the whole message stays English.
+        try FileManager.default.createDirectory(atPath: cli.path("c"), withIntermediateDirectories: true)
+        try cli.write("c/bad.yaml", "version: 1\nid: bad\nname: Thử\nscope: \"404\"\nperiod: {start: 2026-01-01, end: 2026-12-31}\nindicatrs: []\n")
+        let campaign = try cli.run("campaigns", "show", "bad", "--campaigns", cli.path("c"))
+        #expect(campaign.status == 1)
+        #expect(campaign.stderr.hasPrefix("error: "))
+        #expect(campaign.stderr.contains("the campaign cannot be used (") && !campaign.stderr.contains("lỗi"))
         let logged = try cli.run("log", "--area", "16282-02", "--date", "2099-01-02", "--eid-l2", "1010", "--db", "w.sqlite")
         #expect(logged.status == 0)
         #expect(logged.stderr.hasPrefix("cảnh báo: ngày 02/01/2099 sau ngày hôm nay ("))

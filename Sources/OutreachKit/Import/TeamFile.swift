@@ -99,12 +99,12 @@ extension CSVRecord {
         }
         switch Phone.parse(text) {
         case .success(let reading):
-            if let notice = reading.conversionNotice {
-                warnings.append(Warning(file: file, line: line(ofField: i), "column \"\(column)\": \(notice)"))
+            if let notice = reading.conversionPhrase(column: column) {
+                warnings.append(Warning(file: file, line: line(ofField: i), notice))
             }
             return reading.phone
         case .failure(let problem):
-            problems.add(line: line(ofField: i), column: column, problem.advice)
+            problems.add(line: line(ofField: i), column: column, problem.phrase)
             return nil
         }
     }

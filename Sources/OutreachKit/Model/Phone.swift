@@ -111,10 +111,22 @@ public struct PhoneReading: Equatable, Sendable {
         self.converted = converted
     }
 
-    /// The warning to show for an old number: it names the new form, masked.
-    public var conversionNotice: String? {
-        guard let converted else { return nil }
-        return "phone \(converted) is an 11-digit number from before the 2018 change; it was stored as \(phone.masked), its new 10-digit form (\(converted.prefix(4)) → \(phone.digits.prefix(3))). Write the new form in the file."
+    /// The warning to show for an old number, in English: it names the new form, masked.
+    public var conversionNotice: String? { conversion.map { Phrase("phone.converted", $0).english } }
+
+    /// The warning for an old number read from `column` of a file, in words any language can write.
+    public func conversionPhrase(column: String) -> Phrase? {
+        conversion.map { Phrase("phone.converted.column", $0.merging(["place": column]) { a, _ in a }) }
+    }
+
+    /// The warning for an old number given to `option` on the command line.
+    public func conversionPhrase(option: String) -> Phrase? {
+        conversion.map { Phrase("phone.converted.option", $0.merging(["place": option]) { a, _ in a }) }
+    }
+
+    /// The old number and the new one, masked, with their prefixes.
+    private var conversion: [String: String]? {
+        converted.map { ["old": $0, "new": phone.masked, "oldPrefix": String($0.prefix(4)), "newPrefix": String(phone.digits.prefix(3))] }
     }
 }
 
@@ -129,26 +141,20 @@ public enum PhoneProblem: Error, Equatable, Sendable {
     case unknownOldPrefix(masked: String)
     case wrongLength(masked: String, digits: Int)
 
-    /// What is wrong and what to do, without "phone" or a column name in front.
-    public var advice: String {
-        let form = "Write a mobile number of 10 digits starting with 0, such as 0912 345 678 (+84, spaces, dots and dashes are accepted)."
+    /// What is wrong and what to do, in English, without a column name in front.
+    public var advice: String { phrase.english }
+
+    /// What is wrong and what to do, in words any language can write.
+    public var phrase: Phrase {
         switch self {
-        case .empty:
-            return "the phone number is empty. \(form)"
-        case .notDigits:
-            return "the phone number holds letters or signs other than + . - ( ) and spaces. \(form)"
-        case let .foreign(masked):
-            return "phone +\(masked) is not a Vietnamese number (+84). \(form)"
-        case let .leadingZeroLost(masked):
-            return "the phone number has 9 digits: a spreadsheet probably dropped its leading 0. Format the column as text and write \(masked)."
-        case let .landline(masked):
-            return "phone \(masked) is a landline number. \(form)"
-        case let .notMobile(masked):
-            return "phone \(masked) does not start with a mobile prefix (03, 05, 07, 08 or 09). \(form)"
-        case let .unknownOldPrefix(masked):
-            return "phone \(masked) is an 11-digit number whose prefix was not converted in 2018. Ask the person for their current number. \(form)"
-        case let .wrongLength(masked, digits):
-            return "phone \(masked) has \(digits) digits. \(form)"
+        case .empty: Phrase("phone.error.empty")
+        case .notDigits: Phrase("phone.error.not_digits")
+        case let .foreign(masked): Phrase("phone.error.foreign", ["phone": masked])
+        case let .leadingZeroLost(masked): Phrase("phone.error.leading_zero_lost", ["phone": masked])
+        case let .landline(masked): Phrase("phone.error.landline", ["phone": masked])
+        case let .notMobile(masked): Phrase("phone.error.not_mobile", ["phone": masked])
+        case let .unknownOldPrefix(masked): Phrase("phone.error.unknown_old_prefix", ["phone": masked])
+        case let .wrongLength(masked, digits): Phrase("phone.error.wrong_length", ["phone": masked], counts: ["digits": digits])
         }
     }
 }

@@ -111,7 +111,7 @@ struct SessionLoader {
                                 alreadyPresent += 1
                             } else {
                                 let id = SessionID.format(Array(UnsafeBufferPointer(start: uuid, count: 16)))
-                                conflicts.add(line: batch.lines[row], column: producer.hasIDColumn ? "id" : nil, "session \(id) is already in the workspace with other figures. Sessions are never edited: void it (`outreach sessions void \(id) --reason …`) and log the correction, or give this row a new id.")
+                                conflicts.add(line: batch.lines[row], column: producer.hasIDColumn ? "id" : nil, Phrase("sessions.error.conflict", ["id": id]))
                             }
                             continue
                         }
@@ -149,7 +149,7 @@ struct SessionLoader {
                     """)
                 var list = DiagnosticList(file: file)
                 for id in repeated {
-                    list.add(line: reader.headerLine, column: "id", "session id \(SessionID.format(Array(id))) appears on more than one row. Give each session its own id.")
+                    list.add(line: reader.headerLine, column: "id", Phrase("sessions.error.repeated_id", ["id": SessionID.format(Array(id))]))
                 }
                 try list.check()
                 throw error

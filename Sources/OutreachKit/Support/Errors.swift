@@ -175,9 +175,13 @@ struct DiagnosticList {
         } catch let error as CSVError {
             switch error {
             case let .unterminatedQuote(_, line, column):
-                add(line: line, column: name(column), "\(name(column) == nil ? "column \(column): " : "")a quoted field is never closed, so it swallows the rest of the file. Add the closing \" or remove the opening one.")
+                let position = ["position": String(column)]
+                add(line: line, column: name(column), name(column) == nil ? Phrase("csv.problem.unterminated_quote.at", position)
+                                                                          : Phrase("csv.problem.unterminated_quote"))
             case let .textAfterQuote(_, line, column):
-                add(line: line, column: name(column), "\(name(column) == nil ? "column \(column): " : "")text follows the closing quote of a field; the rest of the file was not read. Put the whole field in quotes and write a quote inside it as \"\".")
+                let position = ["position": String(column)]
+                add(line: line, column: name(column), name(column) == nil ? Phrase("csv.problem.text_after_quote.at", position)
+                                                                          : Phrase("csv.problem.text_after_quote"))
             default:
                 throw error
             }

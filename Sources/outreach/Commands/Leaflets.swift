@@ -100,9 +100,11 @@ extension Outreach.Leaflets {
         var problem: Problem
         var text: String
 
-        var message: String { message(in: Labels(.en)) ?? "" }
+        var message: String { text(Labels(.en)) }
 
-        func message(in l: Labels) -> String? {
+        func message(in l: Labels) -> String? { text(l) }
+
+        private func text(_ l: Labels) -> String {
             switch problem {
             case .tooFew: l("leaflets.error.too_few", ["text": text])
             case .notANumber: l("leaflets.error.not_a_number", ["text": text])

@@ -54,7 +54,7 @@ extension Outreach.Members {
                                 joined: try RosterArgument.day(joined, option: "--joined"),
                                 left: try RosterArgument.day(left, option: "--left"))
             let added = try database.open().addMember(member)
-            if let notice = reading?.conversionNotice { Console.warning(Warning("--phone: \(notice)"), l) }
+            if let notice = reading?.conversionPhrase(option: "--phone") { Console.warning(Warning(notice), l) }
             for warning in added.warnings { Console.warning(warning, l) }
             Console.out(l("members.added", ["name": member.name, "team": member.teamCode, "role": l.role(member.role)]) + "\n")
         }

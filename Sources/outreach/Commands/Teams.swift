@@ -62,7 +62,7 @@ extension Outreach.Teams {
                             leaderPhone: phone?.phone, formed: try RosterArgument.day(formed, option: "--formed"),
                             status: status)
             try database.open().addTeam(team, on: .today())
-            if let notice = phone?.conversionNotice { Console.warning(Warning("--leader-phone: \(notice)"), l) }
+            if let notice = phone?.conversionPhrase(option: "--leader-phone") { Console.warning(Warning(notice), l) }
             Console.out(l("teams.added", ["code": team.code, "name": team.name, "kind": l.teamKind(team.kind),
                                           "area": team.areaCode]) + "\n")
         }
@@ -96,21 +96,22 @@ struct RosterArgument: Error, UserFacingError {
         case empty
         /// Not a day.
         case notADate(String)
-        /// Not a mobile number; the advice says what is wrong with it.
-        case badPhone(advice: String)
+        /// Not a mobile number.
+        case badPhone(PhoneProblem)
     }
 
     let option: String
     let problem: Problem
 
-    var message: String { message(in: Labels(.en)) ?? "" }
+    var message: String { text(Labels(.en)) }
 
-    /// The message in the language of `l`; a phone's advice is English only (nil then).
-    func message(in l: Labels) -> String? {
+    func message(in l: Labels) -> String? { text(l) }
+
+    private func text(_ l: Labels) -> String {
         switch problem {
         case .empty: l("cli.error.empty", ["option": option])
         case let .notADate(text): l("cli.error.not_a_date", ["option": option, "text": text])
-        case let .badPhone(advice): l.language == .en ? "\(option): \(advice)" : nil
+        case let .badPhone(problem): "\(option): " + problem.phrase.text(l)
         }
     }
 
@@ -133,7 +134,7 @@ struct RosterArgument: Error, UserFacingError {
         guard let value else { return nil }
         switch Phone.parse(value) {
         case .success(let reading): return reading
-        case .failure(let problem): throw RosterArgument(option: option, problem: .badPhone(advice: problem.advice))
+        case .failure(let problem): throw RosterArgument(option: option, problem: .badPhone(problem))
         }
     }
 }
