@@ -184,9 +184,10 @@ struct BundleReader {
             var start = bodyStart
             while start < bytes.count {
                 lineNumber += 1
-                guard let end = bytes[start...].firstIndex(of: 0x0A) else {
+                guard let found = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else {
                     throw BundleError.badRecord(file: name, line: lineNumber, text: "the last record does not end with a line break")
                 }
+                let end = start + (UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress! + start))
                 let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
                 start = end + 1
                 guard let values = BundleLineParser.parse(line), case .string(let type)? = values.first else {

@@ -128,17 +128,20 @@ enum BundleLineParser {
     private static func parseValue(_ line: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> BundleValue? {
         let n = line.count
         guard i < n else { return nil }
-        func literal(_ word: String, _ value: BundleValue) -> BundleValue? {
-            let w = Array(word.utf8)
-            guard i + w.count <= n, Array(line[i..<(i + w.count)]) == w else { return nil }
-            i += w.count
+        /// `null`, `true` or `false`, whose letters after the first are `rest` (packed, last letter lowest).
+        func literal(_ rest: UInt32, _ count: Int, _ value: BundleValue) -> BundleValue? {
+            guard i + count < n else { return nil }
+            var word: UInt32 = 0
+            for k in 1...count { word = word << 8 | UInt32(line[i + k]) }
+            guard word == rest else { return nil }
+            i += count + 1
             return value
         }
         switch line[i] {
         case UInt8(ascii: "\""): return parseString(line, &i).map(BundleValue.string)
-        case UInt8(ascii: "n"): return literal("null", .null)
-        case UInt8(ascii: "t"): return literal("true", .bool(true))
-        case UInt8(ascii: "f"): return literal("false", .bool(false))
+        case UInt8(ascii: "n"): return literal(0x75_6C_6C, 3, .null)            // "ull"
+        case UInt8(ascii: "t"): return literal(0x72_75_65, 3, .bool(true))      // "rue"
+        case UInt8(ascii: "f"): return literal(0x61_6C_73_65, 4, .bool(false))  // "alse"
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             var negative = false
             if line[i] == UInt8(ascii: "-") { negative = true; i += 1 }
@@ -164,8 +167,14 @@ enum BundleLineParser {
         let n = line.count
         i += 1
         let start = i
-        // Fast path: no escapes.
-        while i < n, line[i] != UInt8(ascii: "\""), line[i] != UInt8(ascii: "\\"), line[i] >= 0x20 { i += 1 }
+        // Fast path: no escapes (scanned through a raw pointer, which a debug build does not slow down).
+        if let base = line.baseAddress {
+            while i < n {
+                let c = base[i]
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
+                i += 1
+            }
+        }
         guard i < n else { return nil }
         if line[i] == UInt8(ascii: "\"") {
             let raw = UnsafeBufferPointer(rebasing: line[start..<i])

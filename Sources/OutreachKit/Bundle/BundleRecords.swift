@@ -218,31 +218,37 @@ struct TeamRecord: Equatable {
 }
 
 /// A team member as a bundle carries it. Without phones, `id` (derived from the phone) and
-/// `phone` are both nil: the member is known by team and name.
+/// `phone` are both nil: the member is known by team, name and `namesake`.
 struct MemberRecord: Equatable {
-    static let columns = ["member", "id", "team", "name", "phone", "role", "joined", "left", "revised"]
+    static let columns = ["member", "id", "team", "name", "namesake", "phone", "role", "joined", "left", "revised"]
     var id: StableID?
     var team: String
     var name: String
+    /// 1, or 2, 3 … for members of the same team with the same name (in the order of their ids in
+    /// the exporting workspace): what tells namesakes apart in a bundle without phones.
+    var namesake: Int
     var phone: Phone?
     var role: MemberRole
     var joined: Day?
     var left: Day?
     var revised: String
 
+    /// With `revised: false`, what two versions of the member compare: no stamp, no namesake rank.
     func encode(_ w: inout BundleLineWriter, revised withStamp: Bool = true) {
         w.begin(Self.columns[0])
-        w.add(id); w.add(team); w.add(name); w.add(phone?.digits); w.add(role.rawValue)
-        w.add(joined); w.add(left)
+        w.add(id); w.add(team); w.add(name)
+        if withStamp { w.add(namesake) }
+        w.add(phone?.digits); w.add(role.rawValue); w.add(joined); w.add(left)
         if withStamp { w.add(revised) }
         w.end()
     }
 
-    init(id: StableID?, team: String, name: String, phone: Phone?, role: MemberRole, joined: Day?, left: Day?,
-         revised: String) {
+    init(id: StableID?, team: String, name: String, namesake: Int = 1, phone: Phone?, role: MemberRole, joined: Day?,
+         left: Day?, revised: String) {
         self.id = id
         self.team = team
         self.name = name
+        self.namesake = namesake
         self.phone = phone
         self.role = role
         self.joined = joined
@@ -255,6 +261,8 @@ struct MemberRecord: Equatable {
         id = try f.optionalID()
         team = try f.text()
         name = try f.text()
+        namesake = try f.count()
+        if namesake < 1 { throw RecordError("column \"namesake\": must be at least 1") }
         phone = try f.optionalPhone()
         role = try f.choice(MemberRole.self)
         joined = try f.optionalDay()

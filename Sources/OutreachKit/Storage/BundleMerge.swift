@@ -23,8 +23,6 @@ struct BundleMerge {
     private var members: [StableID: LocalMember] = [:]
     private var membersByName: [String: [StableID]] = [:]
     private var memberWrites: [MemberWrite] = []
-    /// Team and name of members a bundle without phones adds (two namesakes cannot both be added).
-    private var addedByName = Set<String>()
     private var buckets: MonthBuckets
     private var voids: [PendingVoid] = []
     private var setAsideSessions = Set<StableID>()
@@ -33,6 +31,9 @@ struct BundleMerge {
     private var log: [LogEntry] = []
     private var phase = 0
     private let sessions: SessionStatements
+    /// Sessions come into an empty table: its two secondary indexes are built after the load
+    /// (sorting once beats a million random inserts), inside the same transaction.
+    private var bulk = false
     private let noteLimit = 20
 
     private struct LocalMember {
@@ -104,12 +105,18 @@ struct BundleMerge {
             members[id] = LocalMember(rowID: row[0], record: record)
             membersByName[BundleMerge.nameKey(record), default: []].append(id)
         }
+        for key in membersByName.keys { membersByName[key]!.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) } }
     }
 
     mutating func run() throws {
         if let previous = try String.fetchOne(db, sql: "SELECT merged FROM bundle_merge WHERE body_sha256 = ?",
                                               arguments: [reader.header.bodySHA256]) {
             summary.previousMerge = previous
+        }
+        if reader.header.counts.sessions >= 10_000,
+           try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM session LIMIT 1)") == 0 {
+            bulk = true
+            try db.execute(sql: "DROP INDEX session_area_day; DROP INDEX session_day")
         }
         try reader.forEachRecord { line, type, values in
             let kind = BundleHeader.recordColumns.firstIndex { $0[0] == type }!
@@ -144,6 +151,10 @@ struct BundleMerge {
         case 0: if parentsChanged { try checkCycles() }
         case 2: try writeMembers()
         case 3:
+            if bulk {
+                try db.execute(sql: "CREATE INDEX session_area_day ON session(area_id, day)")
+                try db.execute(sql: "CREATE INDEX session_day ON session(day)")
+            }
             try buckets.apply(db)
             try applyVoids()
         default: break
@@ -275,46 +286,28 @@ struct BundleMerge {
 
     private static func nameKey(_ member: MemberRecord) -> String { member.team + "\u{0}" + member.name }
 
-    /// Matches a member of the bundle to this workspace's: by id with phones; by team and name
-    /// without. A member without a phone on one side is the same person as one with the same team
-    /// and name on the other, and takes that phone (and the id derived from it).
+    /// Matches a member of the bundle to this workspace's: by id with phones; by team, name and
+    /// rank among namesakes without. A member without a phone on one side is the same person as
+    /// one with the same team and name on the other, and takes that phone (and the id derived
+    /// from it).
     private mutating func member(_ record: MemberRecord, line: Int) throws {
         guard let team = teams[record.team] else {
             throw RecordError("the team \"\(record.team)\" of member \"\(record.name)\" is neither in the bundle nor in this workspace")
         }
+        // Namesakes in the team, in the order of their ids (the order the exporter ranks them in).
         let namesakes = (membersByName[BundleMerge.nameKey(record)] ?? []).compactMap { members[$0] }
         var local: LocalMember? = nil
         if let id = record.id {
             local = members[id] ?? namesakes.first { $0.record.phone == nil }
-                ?? (record.phone == nil ? namesakes.first : nil)
-        } else if namesakes.count == 1 {
-            local = namesakes[0]
-        } else if namesakes.count > 1 {
-            let same = namesakes.first { n in
-                var completed = record
-                completed.id = n.record.id
-                completed.phone = n.record.phone
-                return completed.content == n.record.content
-            }
-            if same != nil {
-                summary.members.present += 1
-            } else {
-                summary.members.setAside += 1
-                note("member \(record.name) of team \(record.team): this workspace has \(namesakes.count) members with that name, and the bundle has no phone numbers to tell them apart; the bundle's version is in the merge log.")
-                log.append(LogEntry(kind: "member", key: "\(record.team)|\(record.name)", kept: [], setAside: record.bytes))
-            }
-            return
+                ?? (record.phone == nil && record.namesake <= namesakes.count ? namesakes[record.namesake - 1] : nil)
+        } else if record.namesake <= namesakes.count {
+            local = namesakes[record.namesake - 1]
         }
         guard let local else {
             var theirs = record
             if theirs.id == nil {
-                guard addedByName.insert(BundleMerge.nameKey(record)).inserted else {
-                    summary.members.setAside += 1
-                    note("member \(record.name) of team \(record.team): the bundle has two members with that name and no phone numbers to tell them apart; one was added, the other is in the merge log.")
-                    log.append(LogEntry(kind: "member", key: "\(record.team)|\(record.name)", kept: [], setAside: record.bytes))
-                    return
-                }
-                theirs.id = Member(teamCode: record.team, name: record.name).id
+                let rank = record.namesake == 1 ? "" : "#\(record.namesake)"
+                theirs.id = StableID.derived(from: "\(record.team)|\(record.name)|\(rank)")
             }
             memberWrites.append(MemberWrite(line: line, rowID: nil, teamID: team.id, record: theirs, replaced: nil))
             summary.members.new += 1

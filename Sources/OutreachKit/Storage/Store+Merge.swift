@@ -94,11 +94,22 @@ extension Store {
     public func mergeBundle(file path: String, name: String? = nil, today: Day, now: Date,
                             setAsideConflicts: Bool = false) throws -> MergeSummary {
         let reader = try BundleReader(path: path, name: name ?? path)
-        return try write { db in
-            var merge = try BundleMerge(db: db, reader: reader, today: today, now: Store.isoTimestamp(now),
-                                        setAsideConflicts: setAsideConflicts)
-            try merge.run()
-            return merge.summary
-        }
+        return try guarded { try writer.writeWithoutTransaction { db in
+            // As for a big import: a rollback journal when the workspace is ours alone (a store
+            // opened with one connection), and a bigger page cache for this merge only.
+            let wal = try Store.leaveWAL(db, forBytes: Int64(reader.header.bodyBytes))
+            defer { if wal { _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") } }
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            defer { try? db.execute(sql: "PRAGMA cache_size = -2000") }
+            var summary: MergeSummary? = nil
+            try db.inTransaction(.immediate) {
+                var merge = try BundleMerge(db: db, reader: reader, today: today, now: Store.isoTimestamp(now),
+                                            setAsideConflicts: setAsideConflicts)
+                try merge.run()
+                summary = merge.summary
+                return .commit
+            }
+            return summary!
+        } }
     }
 }

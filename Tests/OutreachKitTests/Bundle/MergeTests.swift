@@ -264,6 +264,22 @@ struct MergeTests {
         #expect(try lab.digest(copy) == lab.digest(origin))
     }
 
+    @Test("two members of a team with the same name travel without phones as two people, and meet their phones later")
+    func namesakes() throws {
+        let lab = try BundleLab()
+        defer { lab.cleanUp() }
+        let origin = try BundleLab.seeded()
+        try origin.addMember(Member(teamCode: "P06-16282", name: "Đỗ Thị Mai", phone: Phone(digits: "0977000111"),
+                                    joined: Day(parsing: "2026-03-01")!))
+        let copy = try Store.inMemory()
+        try BundleLab.merge(lab.export(origin, "without.bundle"), into: copy)
+        #expect(try copy.members(ofTeam: "P06-16282").filter { $0.name == "Đỗ Thị Mai" }.count == 2)
+        #expect(try BundleLab.merge(lab.export(copy, "back.bundle"), into: origin).added == 0)
+        try BundleLab.merge(lab.export(origin, "with.bundle", scope: BundleScope(includePhones: true)), into: copy)
+        #expect(try copy.members(ofTeam: "P06-16282").count == 3)
+        #expect(try copy.check().passed)
+    }
+
     @Test("a team left with two current leaders refuses the bundle")
     func twoLeaders() throws {
         let lab = try BundleLab()
