@@ -101,6 +101,33 @@ struct LanguageCLITests {
         #expect(sessions.stdout.contains(",2026-11-07,16282-03,CNS-16282-01,Trần Văn Nam,31,8,12,1010,9,"))
     }
 
+    @Test("a whole-country campaign names its country row in the language of the table, and the same in CSV and JSON")
+    func wholeCountry() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try district(cli)
+        try FileManager.default.createDirectory(atPath: cli.path("c"), withIntermediateDirectories: true)
+        try cli.write("c/all.yaml", """
+            version: 1
+            id: all
+            name: Toàn quốc
+            scope: all
+            period: {start: 2026-01-01, end: 2026-12-31}
+            indicators:
+              - {id: eid, label: VNeID, numerator: [eid_l2], denominator: adults, target: 90%}
+
+            """)
+        let args = ["coverage", "--campaign", "all", "--as-of", "2026-11-20", "--campaigns", cli.path("c"), "--db", "w.sqlite"]
+        #expect(try cli.run(args).stdout.contains("\nall       Cả nước "))
+        #expect(try cli.run(args + ["--lang", "en"]).stdout.contains("\nall       Whole country "))
+        for format in ["csv", "json"] {
+            let vietnamese = try cli.run(args + ["--format", format])
+            #expect(vietnamese.status == 0, "\(vietnamese.stderr)")
+            #expect(vietnamese.stdout.contains("Cả nước"))
+            #expect(try cli.run(args + ["--format", format, "--lang", "en"]).stdout == vietnamese.stdout)
+        }
+    }
+
     @Test("errors in Vietnamese by default, in English with --lang en; an English-only message keeps an English prefix")
     func errors() throws {
         let cli = try CLI()

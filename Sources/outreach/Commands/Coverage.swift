@@ -34,11 +34,13 @@ extension Outreach {
             let labels = try language.labels()
             let definition = try campaigns.catalog().campaign(campaign)
             let store = try database.open()
+            // CSV and JSON are machine formats: their whole-country row has one name in every language.
+            let country = format == .table || format == .md ? labels["report.country"] : Labels(.vi)["report.country"]
             let report = try store.coverageReport(
                 campaign: definition,
                 options: .init(asOf: asOf ?? .today(), indicator: indicator, under: under,
                                level: level.flatMap(CoverageReport.LevelFilter.init(parsing:)), behindOnly: behind, sort: sort),
-                countryName: labels["report.country"])
+                countryName: country)
             Console.out(try report.rendered(as: format, labels: labels))
         }
     }
