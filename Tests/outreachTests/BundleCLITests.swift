@@ -138,7 +138,7 @@ struct BundleCLITests {
         }
         let bad = try cli.run("check", "--db", "w.sqlite")
         #expect(bad.status == 1)
-        #expect(bad.stdout.contains("  PROBLEM  monthly totals: area_month does not match the live sessions in 1 row (area 16282-01, 2026-11: stored 1 session, eid_l2 40, recomputed 1 session, eid_l2 4)\n           what to do: Run `outreach check --repair` to rebuild the running totals from the sessions.\n"))
+        #expect(bad.stdout.contains("  PROBLEM  monthly totals: area_month does not match the live sessions in 1 row (area 16282-01, 2026-11: stored (1 session, eid_l2 40), the sessions give (1 session, eid_l2 4))\n           what to do: Run `outreach check --repair` to rebuild the running totals from the sessions.\n"))
         #expect(bad.stdout.hasSuffix("1 problem. Run `outreach check --repair`.\n"))
         let repaired = try cli.ok("check", "--repair", "--db", "w.sqlite")
         #expect(repaired.hasPrefix("Repaired: rebuilt 1 running-total rows from the sessions.\n"))

@@ -90,7 +90,7 @@ extension Store {
                 } else {
                     let examples = wrong.prefix(3).map { k -> String in
                         let place = isMonth ? "\(1970 + k.group / 12)-\(k.group % 12 + 1 < 10 ? "0" : "")\(k.group % 12 + 1)" : "period \(k.group)"
-                        return "area \(codes[k.area] ?? String(k.area)), \(place): stored \(Store.describe(b[k])), recomputed \(Store.describe(a[k]))"
+                        return "area \(codes[k.area] ?? String(k.area)), \(place): stored (\(Store.describe(b[k]))), the sessions give (\(Store.describe(a[k])))"
                     }
                     result.add(name, .problem, "\(table) does not match the live sessions in \(plural(wrong.count, "row")) (\(examples.joined(separator: "; ")))",
                                advice: "Run `outreach check --repair` to rebuild the running totals from the sessions.")

@@ -51,11 +51,16 @@ extension Outreach {
                 }
                 for note in s.notes { lines.append("  note: \(note)") }
                 if s.noteCount > s.notes.count { lines.append("  note: … and \(s.noteCount - s.notes.count) more.") }
-                if s.added == 0 {
+                let updated = s.counts.reduce(0) { $0 + $1.count.updated }
+                let setAside = s.counts.reduce(0) { $0 + $1.count.setAside }
+                if s.added == 0 && updated == 0 && setAside == 0 {
                     let before = s.previousMerge.map { " (it was merged on \($0))" } ?? ""
                     lines.append("Nothing new: this workspace already had everything in the bundle\(before).")
                 } else {
-                    lines.append("Merged: \(s.added) new \(s.added == 1 ? "row" : "rows").")
+                    var parts = ["\(s.added) new \(s.added == 1 ? "row" : "rows")"]
+                    if updated > 0 { parts.append("\(updated) updated") }
+                    if setAside > 0 { parts.append("\(setAside) set aside in the merge log") }
+                    lines.append("Merged: \(parts.joined(separator: ", ")).")
                 }
                 return lines.joined(separator: "\n") + "\n"
             }
