@@ -80,31 +80,30 @@ struct CrashSafetyTests {
         var rng = SystemRandomNumberGenerator()
         let started = Date()
 
+        /// Times one uncut run of `args` on a copy of `start`, then kills it `runs` times, each
+        /// time on a fresh copy once a run got to the end. Returns the uncut time and the cut runs.
+        func loop(_ args: [String], db: String, start: String, runs: Int, before: Int, after: Int) throws -> (Double, Int) {
+            try copy(cli, start, db)
+            let full = try timed(cli, args + ["--db", db])
+            try copy(cli, start, db)
+            let cut = try killLoop(cli, args + ["--db", db], db: db, runs: runs, before: before, after: after, full: full,
+                                   rng: &rng) { try copy(cli, start, db) }
+            return (full, cut)
+        }
         // Bulk import into an empty workspace: indexes dropped and rebuilt, rollback journal.
-        try copy(cli, "empty.sqlite", "bulk.sqlite")
-        let bulkTime = try timed(cli, ["sessions", "import", "big.csv", "--db", "bulk.sqlite"])
-        try copy(cli, "empty.sqlite", "bulk.sqlite")
-        let bulkCut = try killLoop(cli, ["sessions", "import", "big.csv", "--db", "bulk.sqlite"], db: "bulk.sqlite", runs: 8,
-                                   before: 0, after: 60_000, full: bulkTime, rng: &rng) { try copy(cli, "empty.sqlite", "bulk.sqlite") }
-
+        let (bulkTime, bulkCut) = try loop(["sessions", "import", "big.csv"], db: "bulk.sqlite", start: "empty.sqlite",
+                                           runs: 8, before: 0, after: 60_000)
         // Incremental import into a workspace that has sessions.
         try copy(cli, "empty.sqlite", "loaded.sqlite")
         try cli.ok("sessions", "import", "base.csv", "--db", "loaded.sqlite")
-        try copy(cli, "loaded.sqlite", "more.sqlite")
-        let moreTime = try timed(cli, ["sessions", "import", "small.csv", "--db", "more.sqlite"])
-        try copy(cli, "loaded.sqlite", "more.sqlite")
-        let moreCut = try killLoop(cli, ["sessions", "import", "small.csv", "--db", "more.sqlite"], db: "more.sqlite", runs: 6,
-                                   before: 5_000, after: 17_000, full: moreTime, rng: &rng) { try copy(cli, "loaded.sqlite", "more.sqlite") }
-
+        let (moreTime, moreCut) = try loop(["sessions", "import", "small.csv"], db: "more.sqlite", start: "loaded.sqlite",
+                                           runs: 6, before: 5_000, after: 17_000)
         // Merge of a bundle of the small file's sessions into the loaded workspace.
         try copy(cli, "empty.sqlite", "source.sqlite")
         try cli.ok("sessions", "import", "small.csv", "--db", "source.sqlite")
         try cli.ok("export", "--out", "small.bundle", "--db", "source.sqlite")
-        try copy(cli, "loaded.sqlite", "target.sqlite")
-        let mergeTime = try timed(cli, ["merge", "small.bundle", "--db", "target.sqlite"])
-        try copy(cli, "loaded.sqlite", "target.sqlite")
-        let mergeCut = try killLoop(cli, ["merge", "small.bundle", "--db", "target.sqlite"], db: "target.sqlite", runs: 8,
-                                    before: 5_000, after: 17_000, full: mergeTime, rng: &rng) { try copy(cli, "loaded.sqlite", "target.sqlite") }
+        let (mergeTime, mergeCut) = try loop(["merge", "small.bundle"], db: "target.sqlite", start: "loaded.sqlite",
+                                             runs: 8, before: 5_000, after: 17_000)
 
         // The cut runs can be run again to the end.
         try cli.ok("sessions", "import", "big.csv", "--db", "bulk.sqlite")

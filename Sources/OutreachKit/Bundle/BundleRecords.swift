@@ -138,18 +138,10 @@ struct AreaRecord: Equatable {
         if withStamp { w.add(revised) }
         w.end()
     }
+}
 
-    init(code: String, name: String, level: AreaLevel, localKind: String?, parent: String?,
-         attributes: AreaAttributes, revised: String) {
-        self.code = code
-        self.name = name
-        self.level = level
-        self.localKind = localKind
-        self.parent = parent
-        self.attributes = attributes
-        self.revised = revised
-    }
-
+extension AreaRecord {
+    /// Reads a record from its values, checking every field.
     init(_ values: [BundleValue]) throws {
         var f = try RecordFields(values, columns: Self.columns)
         code = try f.text()
@@ -187,21 +179,10 @@ struct TeamRecord: Equatable {
         if withStamp { w.add(revised) }
         w.end()
     }
+}
 
-    init(code: String, name: String, kind: TeamKind, area: String, leader: String?, leaderPhone: Phone?,
-         formed: Day?, status: TeamStatus, inactiveSince: Day?, revised: String) {
-        self.code = code
-        self.name = name
-        self.kind = kind
-        self.area = area
-        self.leader = leader
-        self.leaderPhone = leaderPhone
-        self.formed = formed
-        self.status = status
-        self.inactiveSince = inactiveSince
-        self.revised = revised
-    }
-
+extension TeamRecord {
+    /// Reads a record from its values, checking every field.
     init(_ values: [BundleValue]) throws {
         var f = try RecordFields(values, columns: Self.columns)
         code = try f.text()
@@ -226,7 +207,7 @@ struct MemberRecord: Equatable {
     var name: String
     /// 1, or 2, 3 … for members of the same team with the same name (in the order of their ids in
     /// the exporting workspace): what tells namesakes apart in a bundle without phones.
-    var namesake: Int
+    var namesake: Int = 1
     var phone: Phone?
     var role: MemberRole
     var joined: Day?
@@ -243,19 +224,12 @@ struct MemberRecord: Equatable {
         w.end()
     }
 
-    init(id: StableID?, team: String, name: String, namesake: Int = 1, phone: Phone?, role: MemberRole, joined: Day?,
-         left: Day?, revised: String) {
-        self.id = id
-        self.team = team
-        self.name = name
-        self.namesake = namesake
-        self.phone = phone
-        self.role = role
-        self.joined = joined
-        self.left = left
-        self.revised = revised
-    }
+    /// Whether the member leads the team now.
+    var isCurrentLeader: Bool { role == .leader && left == nil }
+}
 
+extension MemberRecord {
+    /// Reads a record from its values, checking every field.
     init(_ values: [BundleValue]) throws {
         var f = try RecordFields(values, columns: Self.columns)
         id = try f.optionalID()
@@ -270,9 +244,6 @@ struct MemberRecord: Equatable {
         revised = try f.optionalText() ?? ""
         if let joined, let left, left < joined { throw RecordError("member \"\(name)\" left before joining") }
     }
-
-    /// Whether the member leads the team now.
-    var isCurrentLeader: Bool { role == .leader && left == nil }
 }
 
 /// Why, when and by what a session was voided.
@@ -307,18 +278,15 @@ struct SessionRecord: Equatable {
         w.end()
     }
 
-    init(id: StableID, day: Day, area: String, team: String?, loggedBy: String?, metrics: MetricValues,
-         notes: String?, void: VoidRecord?) {
-        self.id = id
-        self.day = day
-        self.area = area
-        self.team = team
-        self.loggedBy = loggedBy
-        self.metrics = metrics
-        self.notes = notes
-        self.void = void
+    /// Whether `other` is the same session (everything but the void).
+    func sameContent(as other: SessionRecord) -> Bool {
+        id == other.id && day == other.day && area == other.area && team == other.team && loggedBy == other.loggedBy
+            && metrics == other.metrics && notes == other.notes
     }
+}
 
+extension SessionRecord {
+    /// Reads a record from its values, checking every field.
     init(_ values: [BundleValue]) throws {
         var f = try RecordFields(values, columns: Self.columns)
         id = try f.id()
@@ -341,12 +309,6 @@ struct SessionRecord: Equatable {
             throw RecordError("a void needs both \"voided_on\" and \"void_reason\"")
         }
     }
-
-    /// Whether `other` is the same session (everything but the void).
-    func sameContent(as other: SessionRecord) -> Bool {
-        id == other.id && day == other.day && area == other.area && team == other.team && loggedBy == other.loggedBy
-            && metrics == other.metrics && notes == other.notes
-    }
 }
 
 /// A count of a metric declared by a campaign, logged in a session.
@@ -361,13 +323,10 @@ struct SessionMetricRecord: Equatable {
         w.add(session); w.add(metric); w.add(value)
         w.end()
     }
+}
 
-    init(session: StableID, metric: String, value: Int) {
-        self.session = session
-        self.metric = metric
-        self.value = value
-    }
-
+extension SessionMetricRecord {
+    /// Reads a record from its values, checking every field.
     init(_ values: [BundleValue]) throws {
         var f = try RecordFields(values, columns: Self.columns)
         session = try f.id()
@@ -392,17 +351,10 @@ struct MoveRecord: Equatable {
         w.add(id); w.add(day); w.add(from); w.add(to); w.add(quantity); w.add(batch); w.add(allowedNegative)
         w.end()
     }
+}
 
-    init(id: StableID, day: Day, from: String?, to: String, quantity: Int, batch: String?, allowedNegative: Bool) {
-        self.id = id
-        self.day = day
-        self.from = from
-        self.to = to
-        self.quantity = quantity
-        self.batch = batch
-        self.allowedNegative = allowedNegative
-    }
-
+extension MoveRecord {
+    /// Reads a record from its values, checking every field.
     init(_ values: [BundleValue]) throws {
         var f = try RecordFields(values, columns: Self.columns)
         id = try f.id()
