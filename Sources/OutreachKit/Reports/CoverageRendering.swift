@@ -222,18 +222,8 @@ extension CoverageReport {
         }
     }
 
-    /// Text with Markdown's special characters escaped, on one line.
-    func markdownEscaped(_ text: String) -> String {
-        var out = ""
-        for ch in text {
-            switch ch {
-            case "|", "\\", "*", "_", "`", "[", "]", "<", ">": out += "\\\(ch)"
-            case "\n": out += " "
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    /// Text with Markdown's special characters escaped, on one line (as the district report's).
+    func markdownEscaped(_ text: String) -> String { MarkdownText.escape(text) }
 }
 
 /// UTF-8 output built in one buffer: fast for reports of 100,000 rows.
