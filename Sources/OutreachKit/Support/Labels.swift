@@ -90,7 +90,7 @@ public struct Labels: Sendable {
 
     /// A whole number with grouped thousands: 1010 → `1.010` (vi), `1,010` (en).
     public func count(_ n: Int) -> String {
-        Labels.digits(n.magnitude, negative: n < 0, group: groupSeparator.asciiValue!)
+        Labels.digits(n.magnitude, negative: n < 0, group: groupByte)
     }
 
     /// A number with `digits` decimals: 12.5 → `12,5` (vi), `12.5` (en).
@@ -103,23 +103,34 @@ public struct Labels: Sendable {
         fixed(share * 100, digits: digits, suffix: UInt8(ascii: "%"))
     }
 
+    /// The separators as bytes, for the number writer.
+    private var groupByte: UInt8 { language == .vi ? UInt8(ascii: ".") : UInt8(ascii: ",") }
+    private var decimalByte: UInt8 { language == .vi ? UInt8(ascii: ",") : UInt8(ascii: ".") }
+
     /// `x` rounded to `digits` decimals, then `suffix`.
     private func fixed(_ x: Double, digits: Int, suffix: UInt8?) -> String {
         var scale: UInt = 1
         for _ in 0..<digits { scale *= 10 }
         let scaled = Int((x * Double(scale)).rounded())
-        return Labels.digits(scaled.magnitude / scale, negative: scaled < 0, group: groupSeparator.asciiValue!,
-                             fraction: (scaled.magnitude % scale, digits, decimalSeparator.asciiValue!), suffix: suffix)
+        return Labels.digits(scaled.magnitude / scale, negative: scaled < 0, group: groupByte,
+                             fraction: (scaled.magnitude % scale, digits, decimalByte), suffix: suffix)
     }
 
-    /// The text of a number written right to left into a buffer on the stack: a national
-    /// coverage table writes 300,000 numbers, so no intermediate strings, and numbers of up to
-    /// 15 characters stay small strings (no allocation).
+    /// The text of a number, measured first and then written right to left straight into the
+    /// string: a national coverage table writes 300,000 numbers, so no intermediate strings, and
+    /// numbers of up to 15 characters are small strings (no allocation).
     private static func digits(_ whole: UInt, negative: Bool, group: UInt8,
                                fraction: (value: UInt, digits: Int, separator: UInt8)? = nil, suffix: UInt8? = nil) -> String {
-        let capacity = 32 + (fraction?.digits ?? 0)
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-            var i = capacity
+        var wholeDigits = 1
+        var rest = whole
+        while rest >= 10 {
+            rest /= 10
+            wholeDigits += 1
+        }
+        let fractionDigits = fraction.map { $0.digits > 0 ? $0.digits + 1 : 0 } ?? 0
+        let length = (negative ? 1 : 0) + wholeDigits + (wholeDigits - 1) / 3 + fractionDigits + (suffix == nil ? 0 : 1)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var i = length
             func put(_ byte: UInt8) {
                 i -= 1
                 buffer[i] = byte
@@ -134,15 +145,13 @@ public struct Labels: Sendable {
                 put(fraction.separator)
             }
             var rest = whole
-            var written = 0
-            repeat {
+            for written in 0..<wholeDigits {
                 if written > 0, written % 3 == 0 { put(group) }
                 put(UInt8(ascii: "0") + UInt8(rest % 10))
                 rest /= 10
-                written += 1
-            } while rest > 0
+            }
             if negative { put(UInt8(ascii: "-")) }
-            return String(decoding: UnsafeBufferPointer(rebasing: buffer[i...]), as: UTF8.self)
+            return length
         }
     }
 

@@ -182,6 +182,16 @@ struct LanguageTests {
         #expect(rejected.message == "f.csv:2: something English\nf.csv: nothing was imported (1 problem). Fix the rows above and import the file again.")
     }
 
+    @Test("numbers at the edges: signs, rounding to zero, long numbers, no decimals", arguments: [
+        (Labels(.vi).percent(-0.04), "-4,0%"), (Labels(.vi).percent(-0.0004), "0,0%"), (Labels(.en).percent(0.99999), "100.0%"),
+        (Labels(.vi).decimal(1_234_567.891, digits: 2), "1.234.567,89"), (Labels(.en).decimal(0.05, digits: 0), "0"),
+        (Labels(.vi).count(Int.min), "-9.223.372.036.854.775.808"), (Labels(.en).count(Int.max), "9,223,372,036,854,775,807"),
+        (Labels(.en).count(-999), "-999"), (Labels(.vi).count(100_000), "100.000"),
+    ])
+    func numberEdges(text: String, expected: String) {
+        #expect(text == expected)
+    }
+
     @Test("label tables are NFC, so that table columns line up")
     func tablesAreNFC() throws {
         for language in Language.allCases {
