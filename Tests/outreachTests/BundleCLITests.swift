@@ -38,7 +38,7 @@ extension CLI {
 struct BundleCLITests {
     @Test("two leaders' bundles merged twice and in either order give the officer the same coverage figures")
     func twoLeaders() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try cli.officer("officer.sqlite")
         try cli.ok("export", "--out", "officer.bundle", "--db", "officer.sqlite")
@@ -113,18 +113,25 @@ struct BundleCLITests {
         let r = try cli.run("merge", "half.bundle", "--db", "other.sqlite")
         #expect(r.status == 1)
         #expect(r.stdout.isEmpty)
-        #expect(r.stderr == "error: half.bundle: the bundle is incomplete: its header announces \(body) bytes of records but only \(body / 2) are there (\(body / 2 * 100 / body)%). It was cut off while being copied or sent. Ask for the file again, or copy it again, then merge it; nothing was changed.\n")
+        /// A count grouped by thousands with `separator` (1.234 in Vietnamese, 1,234 in English).
+        func grouped(_ n: Int, _ separator: String) -> String {
+            let digits = Array(String(n))
+            return digits.enumerated().map { i, d in (i > 0 && (digits.count - i) % 3 == 0 ? separator : "") + String(d) }.joined()
+        }
+        #expect(r.stderr == "lỗi: half.bundle: gói dữ liệu không đầy đủ: phần đầu gói ghi \(grouped(body, ".")) byte dữ liệu nhưng chỉ có \(grouped(body / 2, ".")) byte (\(body / 2 * 100 / body)%), do bị cắt khi sao chép hoặc gửi. Hãy xin gửi lại tệp hoặc sao chép lại rồi gộp; chưa có gì thay đổi.\n")
+        let english = try cli.run("merge", "half.bundle", "--db", "other.sqlite", "--lang", "en")
+        #expect(english.stderr == "error: half.bundle: the bundle is incomplete: its header announces \(grouped(body, ",")) bytes of records but only \(grouped(body / 2, ",")) are there (\(body / 2 * 100 / body)%). It was cut off while being copied or sent. Ask for the file again, or copy it again, then merge it; nothing was changed.\n")
         #expect(try sessionCount(cli.path("other.sqlite")) == 0)
         #expect(try cli.ok("areas", "list", "--db", "other.sqlite") == cli.ok("areas", "list", "--db", "other.sqlite"))
         let csv = try cli.run("merge", CLI.resource("sample/teams.csv"), "full.bundle", "--db", "other.sqlite")
         #expect(csv.status == 1, "one bad file fails the command; the others are merged")
-        #expect(csv.stderr.contains("this is not an Outreach bundle"))
+        #expect(csv.stderr.contains("lỗi: \(CLI.resource("sample/teams.csv")): tệp này không phải gói dữ liệu Outreach"))
         #expect(try sessionCount(cli.path("other.sqlite")) == 1)
     }
 
     @Test("check exits 1 and says what to do when the totals are wrong; --repair rebuilds them")
     func check() throws {
-        let cli = try CLI()
+        let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
         try cli.officer("w.sqlite")
         try cli.ok("log", "--area", "16282-01", "--date", "2026-11-03", "--eid-l2", "4", "--db", "w.sqlite")
@@ -183,6 +190,57 @@ struct BundleCLITests {
         #expect(seen.count >= 2, "backups were taken while the imports ran: \(seen.sorted())")
         let exists = try cli.run("backup", "b0.sqlite", "--db", "w.sqlite")
         #expect(exists.status == 1)
-        #expect(exists.stderr.contains("this file already exists"))
+        #expect(exists.stderr.contains("lỗi: b0.sqlite: tệp này đã có."))
+    }
+
+    @Test("check, merge, export and backup speak Vietnamese by default and English with --lang en")
+    func language() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.officer("w.sqlite")
+        try cli.ok("log", "--area", "16282-01", "--date", "2026-11-03", "--eid-l2", "4", "--db", "w.sqlite")
+
+        let check = try cli.ok("check", "--db", "w.sqlite")
+        #expect(check.hasPrefix("Kiểm tra w.sqlite:\n  đạt       toàn vẹn SQLite: không có lỗi\n"), "\(check)")
+        #expect(check.contains("\n  đạt       buổi: 1 buổi (hủy 0); địa bàn của mọi buổi đều có\n"), "\(check)")
+        #expect(check.hasSuffix("  đạt       tồn kho tờ rơi: không đơn vị nào âm\nKết quả: không có lỗi.\n"), "\(check)")
+        let checkEnglish = try cli.ok("check", "--db", "w.sqlite", "--lang", "en")
+        #expect(checkEnglish.hasPrefix("Checking w.sqlite:\n  ok       SQLite integrity: ok\n"), "\(checkEnglish)")
+        #expect(checkEnglish.contains("\n  ok       sessions: 1 session (0 voided); every session's area exists\n"), "\(checkEnglish)")
+        #expect(checkEnglish.hasSuffix("OK: nothing is wrong.\n"))
+
+        do {
+            let db = try DatabaseQueue(path: cli.path("w.sqlite"))
+            try db.write { try $0.execute(sql: "UPDATE area_month SET eid_l2 = 40") }
+            try db.close()
+        }
+        let bad = try cli.run("check", "--db", "w.sqlite")
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("  LỖI       tổng theo tháng: area_month không khớp với các buổi còn hiệu lực ở 1 dòng (địa bàn 16282-01, 2026-11: đang lưu (1 buổi, eid_l2 40), theo các buổi là (1 buổi, eid_l2 4))\n            cách xử lý: Chạy `outreach check --repair` để tính lại các tổng cộng dồn từ các buổi.\n"), "\(bad.stdout)")
+        #expect(bad.stdout.hasSuffix("Có 1 lỗi. Chạy `outreach check --repair`.\n"))
+        let repaired = try cli.ok("check", "--repair", "--db", "w.sqlite")
+        #expect(repaired.hasPrefix("Đã sửa: tính lại 1 dòng tổng cộng dồn từ các buổi.\n"))
+
+        let export = try cli.ok("export", "--out", "w.bundle", "--db", "w.sqlite")
+        #expect(export.hasPrefix("Đã xuất gói dữ liệu w.bundle: "), "\(export)")
+        #expect(export.contains("; không có số điện thoại.\nCơ sở dữ liệu "), "\(export)")
+        #expect(try cli.ok("export", "--out", "w2.bundle", "--db", "w.sqlite", "--lang", "en").hasPrefix("Wrote w2.bundle: "))
+
+        try cli.ok("init", "--db", "other.sqlite")
+        let merged = try cli.ok("merge", "w.bundle", "--db", "other.sqlite")
+        #expect(merged.hasPrefix("w.bundle: từ cơ sở dữ liệu "), "\(merged)")
+        #expect(merged.contains("\n  buổi: mới 1, đã có 0\n"), "\(merged)")
+        #expect(merged.contains("\nĐã gộp dữ liệu: "), "\(merged)")
+        let again = try cli.ok("merge", "w.bundle", "--db", "other.sqlite")
+        #expect(again.contains("\n  buổi: mới 0, đã có 1\n"), "\(again)")
+        #expect(again.contains("\nKhông có gì mới: cơ sở dữ liệu này đã có mọi thứ trong gói (đã gộp lúc "), "\(again)")
+        let english = try cli.ok("merge", "w.bundle", "--db", "other.sqlite", "--lang", "en")
+        #expect(english.hasPrefix("w.bundle: from workspace "), "\(english)")
+        #expect(english.contains("\n  sessions: 0 new, 1 already there\n"), "\(english)")
+        #expect(english.contains("\nNothing new: this workspace already had everything in the bundle (it was merged on "), "\(english)")
+
+        let backup = try cli.ok("backup", "b.sqlite", "--db", "w.sqlite")
+        #expect(backup.hasPrefix("Đã sao lưu w.sqlite vào b.sqlite: 1 buổi, "), "\(backup)")
+        #expect(try cli.ok("backup", "b2.sqlite", "--db", "w.sqlite", "--lang", "en").hasPrefix("Backed up w.sqlite to b2.sqlite: 1 sessions, "))
     }
 }

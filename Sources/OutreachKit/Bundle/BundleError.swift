@@ -21,29 +21,41 @@ public enum BundleError: Error, Equatable, Sendable, UserFacingError {
     /// `--under` names no area.
     case unknownArea(String)
 
+    /// The message in the language of `labels`; nil for the messages that carry an English
+    /// reason or record text from deeper down (cannot read, damaged, bad record, cannot write),
+    /// which are shown in English.
+    public func message(in labels: Labels) -> String? {
+        switch self {
+        case let .notABundle(file):
+            labels("bundle.error.not_a_bundle", ["file": file])
+        case let .newerVersion(file, version):
+            labels("bundle.error.newer_version", ["file": file, "version": String(version), "current": String(BundleHeader.currentVersion)])
+        case let .truncated(file, 0, _):
+            labels("bundle.error.truncated_header", ["file": file])
+        case let .truncated(file, expected, actual):
+            labels("bundle.error.truncated", ["file": file, "expected": labels.count(expected), "actual": labels.count(actual),
+                                              "share": expected > 0 ? " (\(actual * 100 / expected)%)" : ""])
+        case let .wouldOverwrite(file):
+            labels("bundle.error.would_overwrite", ["file": file])
+        case let .unknownArea(code):
+            labels("bundle.error.unknown_area", ["code": code])
+        case .cannotRead, .damaged, .badRecord, .cannotWrite:
+            nil
+        }
+    }
+
     public var message: String {
         switch self {
         case let .cannotRead(file, reason):
             return "\(file): cannot be read (\(reason)). Check the path; nothing was changed."
-        case let .notABundle(file):
-            return "\(file): this is not an Outreach bundle (it does not start with a bundle header), so nothing was merged. Merge files made by `outreach export`; import spreadsheets with `outreach sessions import` or `outreach areas import`."
-        case let .newerVersion(file, version):
-            return "\(file): this bundle was written by a newer version of Outreach (bundle format \(version); this version reads format \(BundleHeader.currentVersion)). Update Outreach and merge it again; nothing was changed."
-        case let .truncated(file, 0, _):
-            return "\(file): the bundle is incomplete: it ends inside its header. It was cut off while being copied or sent. Ask for the file again, or copy it again, then merge it; nothing was changed."
-        case let .truncated(file, expected, actual):
-            let share = expected > 0 ? " (\(actual * 100 / expected)%)" : ""
-            return "\(file): the bundle is incomplete: its header announces \(expected) bytes of records but only \(actual) are there\(share). It was cut off while being copied or sent. Ask for the file again, or copy it again, then merge it; nothing was changed."
         case let .damaged(file, reason):
             return "\(file): the bundle is damaged: \(reason). It was changed or corrupted after it was exported. Ask the sender to export it again; nothing was changed."
         case let .badRecord(file, line, text):
             return "\(file):\(line): \(text). The bundle was not made by `outreach export`, or by a faulty one; ask the sender to export it again. Nothing was changed."
-        case let .wouldOverwrite(file):
-            return "\(file): this file exists and is not an Outreach bundle, so it was left untouched. Choose another name with --out."
         case let .cannotWrite(file, reason):
             return "\(file): the bundle cannot be written (\(reason)). Check the folder and its permissions; no bundle was written."
-        case let .unknownArea(code):
-            return "area \"\(code)\" does not exist. Find its code with `outreach areas find NAME`."
+        case .notABundle, .newerVersion, .truncated, .wouldOverwrite, .unknownArea:
+            return message(in: Labels(.en)) ?? ""
         }
     }
 }

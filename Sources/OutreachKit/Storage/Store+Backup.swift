@@ -20,16 +20,23 @@ public enum BackupError: Error, Equatable, Sendable, UserFacingError {
     case sameFile(path: String)
     case cannotWrite(path: String, reason: String)
 
+    /// The message in the language of `labels`; nil for `cannotWrite`, whose reason comes from
+    /// the system in English.
+    public func message(in labels: Labels) -> String? {
+        switch self {
+        case let .exists(path): labels("backup.error.exists", ["path": path])
+        case let .notAWorkspace(path): labels("backup.error.not_a_workspace", ["path": path])
+        case let .sameFile(path): labels("backup.error.same_file", ["path": path])
+        case .cannotWrite: nil
+        }
+    }
+
     public var message: String {
         switch self {
-        case let .exists(path):
-            return "\(path): this file already exists. Choose a new name (such as one with today's date), or add --overwrite to replace an older backup."
-        case let .notAWorkspace(path):
-            return "\(path): this file exists and is not an Outreach workspace, so it was left untouched. Choose another name."
-        case let .sameFile(path):
-            return "\(path) is the workspace itself. Name a file elsewhere, ideally on another disk or a USB stick."
         case let .cannotWrite(path, reason):
             return "\(path): the backup cannot be written (\(reason)). Check the folder, its permissions and the free space; nothing was written."
+        case .exists, .notAWorkspace, .sameFile:
+            return message(in: Labels(.en)) ?? ""
         }
     }
 }

@@ -10,13 +10,19 @@ public struct WorkspaceCheck: Equatable, Sendable {
 
     /// One thing checked.
     public struct Item: Equatable, Sendable {
-        /// What was checked ("monthly totals").
+        /// What was checked, as a stable English code ("monthly totals"); the command line names
+        /// it in the chosen language.
         public var name: String
         public var status: Status
-        /// What was found, in a line or a few.
-        public var detail: String
-        /// What to do about a problem or a warning.
-        public var advice: String?
+        /// What was found, in words any language can write.
+        public var found: CheckText
+        /// What to do about a problem or a warning, in words any language can write.
+        public var todo: CheckText?
+
+        /// What was found, in English.
+        public var detail: String { found.english }
+        /// What to do, in English.
+        public var advice: String? { todo?.english }
     }
 
     public var items: [Item] = []
@@ -29,9 +35,38 @@ public struct WorkspaceCheck: Equatable, Sendable {
 
     static let repairableNames: Set<String> = ["schema", "monthly totals", "campaign period totals"]
 
-    mutating func add(_ name: String, _ status: Status, _ detail: String, advice: String? = nil) {
-        items.append(Item(name: name, status: status, detail: detail, advice: advice))
+    mutating func add(_ name: String, _ status: Status, _ found: CheckText, advice: CheckText? = nil) {
+        items.append(Item(name: name, status: status, found: found, todo: advice))
     }
+}
+
+/// Words of `outreach check` that any language can write: a label phrase whose placeholders may
+/// hold other such words (`{units}` → `2 units`, `2 đơn vị`), a list of them, or text that is
+/// the same in every language (SQLite's own messages, codes, table names).
+public indirect enum CheckText: Equatable, Sendable {
+    case phrase(Phrase, parts: [String: CheckText])
+    case list([CheckText], separator: String)
+    case plain(String)
+
+    /// A phrase without nested parts.
+    static func phrase(_ phrase: Phrase) -> CheckText { .phrase(phrase, parts: [:]) }
+
+    /// The words in the language of `labels`.
+    public func text(_ labels: Labels) -> String {
+        switch self {
+        case let .phrase(phrase, parts):
+            var text = phrase.text(labels)
+            for (name, part) in parts { text = text.replacingOccurrences(of: "{\(name)}", with: part.text(labels)) }
+            return text
+        case let .list(items, separator):
+            return items.map { $0.text(labels) }.joined(separator: separator)
+        case let .plain(text):
+            return text
+        }
+    }
+
+    /// The words in English.
+    public var english: String { text(Labels(.en)) }
 }
 
 /// What `Store.repair()` did.
@@ -44,7 +79,9 @@ public struct RepairSummary: Equatable, Sendable {
 
 extension Store {
     /// Advice for damage only a backup can undo.
-    static let restoreAdvice = "Restore the last backup (copy the file `outreach backup` made over this one), then merge again the bundles exported since it was made."
+    static let restore = CheckText.phrase(Phrase("check.advice.restore"))
+    /// The same in English.
+    static var restoreAdvice: String { restore.english }
 
     /// Checks the workspace: SQLite's integrity check and foreign keys, the schema's indexes and
     /// triggers, every session's area, the area tree, the stored running totals against totals
@@ -56,25 +93,27 @@ extension Store {
             var result = WorkspaceCheck()
             let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check(20)")
             if integrity == ["ok"] {
-                result.add("SQLite integrity", .ok, "ok")
+                result.add("SQLite integrity", .ok, .phrase(Phrase("check.integrity.ok")))
             } else {
-                result.add("SQLite integrity", .problem, integrity.prefix(5).joined(separator: "; "), advice: Store.restoreAdvice)
+                result.add("SQLite integrity", .problem, .plain(integrity.prefix(5).joined(separator: "; ")), advice: Store.restore)
             }
             let broken = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check")
             if broken.isEmpty {
-                result.add("references", .ok, "every row refers to rows that exist")
+                result.add("references", .ok, .phrase(Phrase("check.references.ok")))
             } else {
-                let tables = Dictionary(grouping: broken) { $0[0] as String }.map { "\($0.value.count) in \($0.key)" }.sorted()
-                result.add("references", .problem, "\(broken.count) rows refer to rows that do not exist (\(tables.joined(separator: ", ")))",
-                           advice: Store.restoreAdvice)
+                let tables = Dictionary(grouping: broken) { $0[0] as String }.sorted { $0.key < $1.key }
+                    .map { CheckText.phrase(Phrase("check.references.in", ["table": $0.key], counts: ["count": $0.value.count])) }
+                result.add("references", .problem, .phrase(Phrase("check.references.problem", counts: ["count": broken.count]),
+                                                           parts: ["tables": .list(tables, separator: ", ")]),
+                           advice: Store.restore)
             }
             let present = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('index','trigger','table')"))
             let missing = reference.keys.filter { !present.contains($0) }.sorted()
             if missing.isEmpty {
-                result.add("schema", .ok, "every table, index and trigger is there")
+                result.add("schema", .ok, .phrase(Phrase("check.schema.ok")))
             } else {
-                result.add("schema", .problem, "missing: \(missing.joined(separator: ", "))",
-                           advice: "Run `outreach check --repair` to re-create indexes and triggers; a missing table needs the backup. \(Store.restoreAdvice)")
+                result.add("schema", .problem, .phrase(Phrase("check.schema.missing", ["names": missing.joined(separator: ", ")])),
+                           advice: .phrase(Phrase("check.schema.advice"), parts: ["restore": Store.restore]))
             }
             try Store.checkSessionsAndTree(db, into: &result)
             guard present.contains("session"), present.contains("area_month") else { return result }
@@ -86,14 +125,21 @@ extension Store {
                 let b = isMonth ? stored.months : stored.periods
                 let wrong = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted { ($0.group, $0.area) < ($1.group, $1.area) }
                 if wrong.isEmpty {
-                    result.add(name, .ok, "\(plural(b.count, "\(table) row")) equal the totals recomputed from the live sessions")
+                    let rows = b.count == 1 ? Phrase("check.count.table_row.one", ["table": table], counts: ["count": 1])
+                                            : Phrase("check.count.table_row.other", ["table": table], counts: ["count": b.count])
+                    result.add(name, .ok, .phrase(Phrase("check.totals.ok"), parts: ["rows": .phrase(rows)]))
                 } else {
-                    let examples = wrong.prefix(3).map { k -> String in
-                        let place = isMonth ? "\(1970 + k.group / 12)-\(k.group % 12 + 1 < 10 ? "0" : "")\(k.group % 12 + 1)" : "period \(k.group)"
-                        return "area \(codes[k.area] ?? String(k.area)), \(place): stored (\(Store.describe(b[k]))), the sessions give (\(Store.describe(a[k])))"
+                    let examples = wrong.prefix(3).map { k -> CheckText in
+                        let place: CheckText = isMonth ? .plain("\(1970 + k.group / 12)-\(k.group % 12 + 1 < 10 ? "0" : "")\(k.group % 12 + 1)")
+                                                       : .phrase(Phrase("check.totals.period", ["id": String(k.group)]))
+                        return .phrase(Phrase("check.totals.example", ["area": codes[k.area] ?? String(k.area)]),
+                                       parts: ["place": place, "stored": Store.describe(b[k]), "given": Store.describe(a[k])])
                     }
-                    result.add(name, .problem, "\(table) does not match the live sessions in \(plural(wrong.count, "row")) (\(examples.joined(separator: "; ")))",
-                               advice: "Run `outreach check --repair` to rebuild the running totals from the sessions.")
+                    let rows = wrong.count == 1 ? Phrase("check.count.row.one", counts: ["count": 1])
+                                                : Phrase("check.count.row.other", counts: ["count": wrong.count])
+                    result.add(name, .problem, .phrase(Phrase("check.totals.problem", ["table": table]),
+                                                       parts: ["rows": .phrase(rows), "examples": .list(examples, separator: "; ")]),
+                               advice: .phrase(Phrase("check.totals.advice")))
                 }
             }
             try Store.checkLeaflets(db, codes: codes, into: &result)
@@ -153,9 +199,10 @@ extension Store {
         let voided = try Int.fetchOne(db, sql: "SELECT count(*) FROM session_void") ?? 0
         let orphans = try Int.fetchOne(db, sql: "SELECT count(*) FROM session WHERE area_id NOT IN (SELECT id FROM area)") ?? 0
         if orphans == 0 {
-            result.add("sessions", .ok, "\(plural(sessions, "session")) (\(voided) voided); every session's area exists")
+            result.add("sessions", .ok, .phrase(Phrase("check.sessions.ok", counts: ["voided": voided]), parts: ["sessions": sessionCount(sessions)]))
         } else {
-            result.add("sessions", .problem, "\(orphans) of \(plural(sessions, "session")) are in areas that do not exist", advice: Store.restoreAdvice)
+            result.add("sessions", .problem, .phrase(Phrase("check.sessions.orphans", counts: ["count": orphans]), parts: ["sessions": sessionCount(sessions)]),
+                       advice: Store.restore)
         }
         var parent: [Int64: Int64] = [:]
         var code: [Int64: String] = [:]
@@ -181,10 +228,10 @@ extension Store {
             done.formUnion(path)
         }
         if cycles.isEmpty {
-            result.add("area tree", .ok, "\(code.count) areas, no cycle")
+            result.add("area tree", .ok, .phrase(Phrase("check.tree.ok", counts: ["count": code.count])))
         } else {
-            result.add("area tree", .problem, "parents form a cycle: \(cycles.prefix(3).joined(separator: "; "))",
-                       advice: "Fix the parent_code of one of these areas with `outreach areas import`.")
+            result.add("area tree", .problem, .phrase(Phrase("check.tree.cycle", ["cycles": cycles.prefix(3).joined(separator: "; ")])),
+                       advice: .phrase(Phrase("check.tree.advice")))
         }
     }
 
@@ -232,10 +279,10 @@ extension Store {
         return out
     }
 
-    private static func describe(_ totals: AreaTotals?) -> String {
-        guard let totals else { return "nothing" }
-        let figures = Metric.allCases.compactMap { m in totals.metrics[m].map { "\(m.code) \($0)" } }
-        return plural(totals.sessions, "session") + (figures.isEmpty ? "" : ", " + figures.joined(separator: ", "))
+    private static func describe(_ totals: AreaTotals?) -> CheckText {
+        guard let totals else { return .phrase(Phrase("check.totals.nothing")) }
+        let figures = Metric.allCases.compactMap { m in totals.metrics[m].map { CheckText.plain("\(m.code) \($0)") } }
+        return .list([sessionCount(totals.sessions)] + figures, separator: ", ")
     }
 
     /// Stock below zero: an error where allocations alone took a unit below zero and none of its
@@ -243,7 +290,9 @@ extension Store {
     /// same leaflets); a warning where only the leaflets handed out in sessions did, which
     /// `outreach leaflets stock` flags as "over".
     private static func checkLeaflets(_ db: Database, codes: [Int64: String], into result: inout WorkspaceCheck) throws {
-        func units(_ n: Int) -> String { plural(n, "unit") }
+        func units(_ n: Int) -> CheckText {
+            .phrase(n == 1 ? Phrase("check.count.unit.one", counts: ["count": 1]) : Phrase("check.count.unit.other", counts: ["count": n]))
+        }
         var changes: [Int64: [(day: Day, change: Int)]] = [:]
         var allowed: [Int64: [Day]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT day, from_area_id, to_area_id, quantity, allowed_negative FROM leaflet_move") {
@@ -254,7 +303,7 @@ extension Store {
                 if row[4] as Bool { allowed[from, default: []].append(day) }
             }
         }
-        var unflagged: [String] = []
+        var unflagged: [CheckText] = []
         var flagged = 0
         for (area, list) in changes.sorted(by: { $0.key < $1.key }) {
             let start = list.map(\.day).min()!
@@ -263,7 +312,8 @@ extension Store {
             if (allowed[area] ?? []).contains(where: { $0 <= low.day }) {
                 flagged += 1
             } else {
-                unflagged.append("\(codes[area] ?? String(area)) has \(low.onHand) on \(low.day.iso)")
+                unflagged.append(.phrase(Phrase("check.leaflets.below", ["area": codes[area] ?? String(area)],
+                                                 days: ["date": low.day], counts: ["count": low.onHand])))
             }
         }
         let handedOut = try leafletsHandedOut(db, through: nil)
@@ -275,21 +325,24 @@ extension Store {
             if (changes[id] ?? []).reduce(0, { $0 + $1.change }) - n < 0 { over += 1 }
         }
         if !unflagged.isEmpty {
-            result.add("leaflet stock", .problem, "\(units(unflagged.count)) passed on more leaflets than they received, and no allocation allowed it: \(unflagged.prefix(5).joined(separator: "; "))",
-                       advice: "Copies merged from two workspaces may have passed on the same leaflets. Record the missing receipt (`outreach leaflets receive --area CODE --quantity N`) or the allocation from the unit above; `outreach leaflets stock` shows every unit.")
+            result.add("leaflet stock", .problem, .phrase(Phrase("check.leaflets.problem"),
+                                                          parts: ["units": units(unflagged.count), "list": .list(Array(unflagged.prefix(5)), separator: "; ")]),
+                       advice: .phrase(Phrase("check.leaflets.problem.advice")))
             return
         }
-        var notes: [String] = []
-        if flagged > 0 { notes.append("\(units(flagged)) below zero through allocations recorded with --allow-negative") }
-        if over > 0 { notes.append("\(units(over)) handed out more leaflets than they received") }
+        var notes: [CheckText] = []
+        if flagged > 0 { notes.append(.phrase(Phrase("check.leaflets.allowed"), parts: ["units": units(flagged)])) }
+        if over > 0 { notes.append(.phrase(Phrase("check.leaflets.over"), parts: ["units": units(over)])) }
         if notes.isEmpty {
-            result.add("leaflet stock", .ok, "no unit below zero")
+            result.add("leaflet stock", .ok, .phrase(Phrase("check.leaflets.ok")))
         } else {
-            result.add("leaflet stock", .warning, notes.joined(separator: "; ") + " (flagged \"over\" by `outreach leaflets stock`)",
-                       advice: "Record what those units received (`outreach leaflets receive`, or `outreach leaflets allocate` from the unit above).")
+            result.add("leaflet stock", .warning, .phrase(Phrase("check.leaflets.warning"), parts: ["notes": .list(notes, separator: "; ")]),
+                       advice: .phrase(Phrase("check.leaflets.warning.advice")))
         }
     }
 }
 
-/// "1 session", "2 sessions".
-private func plural(_ n: Int, _ word: String) -> String { n == 1 ? "1 \(word)" : "\(n) \(word)s" }
+/// "1 session", "2 sessions" (en); "2 buổi" (vi).
+private func sessionCount(_ n: Int) -> CheckText {
+    .phrase(n == 1 ? Phrase("check.count.session.one", counts: ["count": 1]) : Phrase("check.count.session.other", counts: ["count": n]))
+}

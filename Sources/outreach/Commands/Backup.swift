@@ -2,7 +2,7 @@ import ArgumentParser
 import OutreachKit
 
 extension Outreach {
-    struct Backup: ParsableCommand {
+    struct Backup: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Copy the workspace to a file, consistently, even while others write to it.",
             discussion: """
@@ -11,24 +11,23 @@ extension Outreach {
                 """)
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Argument(help: "The backup file to write.") var file: String
         @Flag(help: "Replace the file when it is an older backup.") var overwrite = false
 
         func run() throws {
+            let l = try language.labels()
             let store = try database.open()
             let summary = try store.backup(to: file, overwrite: overwrite)
-            Console.out(Text.done(from: store.path, summary))
+            Console.out(Text.done(from: store.path, summary, l))
         }
 
         /// What the command prints.
         enum Text {
-            static func done(from workspace: String, _ s: BackupSummary) -> String {
-                let size = s.bytes >= 1 << 20 ? "\(s.bytes >> 20) MB" : "\(max(1, s.bytes >> 10)) KB"
-                return """
-                    Backed up \(workspace) to \(s.path): \(s.sessions) sessions, \(size), checked.
-                    To restore it, copy it over the workspace while no outreach command runs.
-
-                    """
+            static func done(from workspace: String, _ s: BackupSummary, _ l: Labels) -> String {
+                let size = s.bytes >= 1 << 20 ? "\(l.count(s.bytes >> 20)) MB" : "\(l.count(max(1, s.bytes >> 10))) KB"
+                return l("backup.done", ["workspace": workspace, "path": s.path, "sessions": l.count(s.sessions), "size": size])
+                    + "\n" + l["backup.restore"] + "\n\n"
             }
         }
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import OutreachKit
 
 extension Outreach {
-    struct Check: ParsableCommand {
+    struct Check: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Check the workspace: SQLite's integrity check and Outreach's own rules.",
             discussion: """
@@ -13,53 +13,75 @@ extension Outreach {
                 """)
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Flag(help: "Rebuild the running totals from the sessions and re-create missing indexes and triggers, then check again.")
         var repair = false
 
         func run() throws {
+            let l = try language.labels()
             let store = try database.open()
             var result = try store.check()
             if repair {
                 guard result.repairable else {
-                    Console.out(Text.report(store.path, result))
-                    Console.out(Text.notRepairable)
+                    Console.out(Text.report(store.path, result, l))
+                    Console.out(l["check.not_repaired"] + "\n")
                     throw ExitCode.failure
                 }
                 let done = try store.repair()
-                Console.out(Text.repaired(done))
+                Console.out(Text.repaired(done, l))
                 result = try store.check()
             }
-            Console.out(Text.report(store.path, result))
+            Console.out(Text.report(store.path, result, l))
             if !result.passed { throw ExitCode.failure }
         }
 
         /// What the command prints.
         enum Text {
-            static func report(_ path: String, _ r: WorkspaceCheck) -> String {
-                var lines = ["Checking \(path):"]
+            static func report(_ path: String, _ r: WorkspaceCheck, _ l: Labels) -> String {
+                var lines = [l("check.heading", ["path": path])]
+                let marks = [l["check.mark.ok"], l["check.mark.warning"], l["check.mark.problem"]]
+                let width = marks.map(\.count).max() ?? 0
                 for item in r.items {
-                    let mark = item.status == .ok ? "ok     " : item.status == .warning ? "warning" : "PROBLEM"
-                    lines.append("  \(mark)  \(item.name): \(item.detail)")
-                    if item.status != .ok, let advice = item.advice { lines.append("           what to do: \(advice)") }
+                    let mark = marks[item.status == .ok ? 0 : item.status == .warning ? 1 : 2]
+                    let padded = mark + String(repeating: " ", count: width - mark.count)
+                    lines.append("  \(padded)  \(name(item.name, l)): \(item.found.text(l))")
+                    if item.status != .ok, let advice = item.todo {
+                        lines.append(String(repeating: " ", count: width + 4) + l("check.what_to_do", ["advice": advice.text(l)]))
+                    }
                 }
                 let problems = r.items.filter { $0.status == .problem }.count
                 let warnings = r.items.filter { $0.status == .warning }.count
-                let warningText = warnings == 0 ? "" : " (\(warnings) \(warnings == 1 ? "warning" : "warnings"))"
+                let warningText = warnings == 0 ? "" : l.counted(warnings, one: l["check.summary.warnings.one"],
+                                                                 other: l["check.summary.warnings.other"])
                 if problems == 0 {
-                    lines.append("OK: nothing is wrong\(warningText).")
+                    lines.append(l("check.summary.ok", ["warnings": warningText]))
                 } else {
-                    let fix = r.repairable ? "Run `outreach check --repair`." : "Follow the advice above."
-                    lines.append("\(problems) \(problems == 1 ? "problem" : "problems")\(warningText). \(fix)")
+                    let fix = r.repairable ? l["check.fix.repair"] : l["check.fix.advice"]
+                    lines.append(l.counted(problems, one: l["check.summary.problems.one"], other: l["check.summary.problems.other"],
+                                           ["warnings": warningText, "fix": fix]))
                 }
                 return lines.joined(separator: "\n") + "\n"
             }
 
-            static func repaired(_ s: RepairSummary) -> String {
-                let schema = s.schemaObjects.isEmpty ? "" : "re-created \(s.schemaObjects.joined(separator: ", ")); "
-                return "Repaired: \(schema)rebuilt \(s.totals) running-total rows from the sessions.\n"
+            /// A check item's name (a stable English code in the library) in the language of `l`.
+            static func name(_ item: String, _ l: Labels) -> String {
+                switch item {
+                case "SQLite integrity": l["check.item.integrity"]
+                case "references": l["check.item.references"]
+                case "schema": l["check.item.schema"]
+                case "sessions": l["check.item.sessions"]
+                case "area tree": l["check.item.area_tree"]
+                case "monthly totals": l["check.item.monthly_totals"]
+                case "campaign period totals": l["check.item.period_totals"]
+                case "leaflet stock": l["check.item.leaflet_stock"]
+                default: item
+                }
             }
 
-            static let notRepairable = "Not repaired: `--repair` only rebuilds running totals, indexes and triggers. Follow the advice above.\n"
+            static func repaired(_ s: RepairSummary, _ l: Labels) -> String {
+                let schema = s.schemaObjects.isEmpty ? "" : l("check.repaired.schema", ["objects": s.schemaObjects.joined(separator: ", ")])
+                return l("check.repaired", ["schema": schema, "count": l.count(s.totals)]) + "\n"
+            }
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import OutreachKit
 
 extension Outreach {
-    struct Merge: ParsableCommand {
+    struct Merge: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             abstract: "Bring bundles made by `outreach export` into this workspace.",
             discussion: """
@@ -15,11 +15,13 @@ extension Outreach {
                 """)
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
         @Argument(help: "The bundle files.") var files: [String]
         @Flag(help: "Keep this workspace's version of sessions and leaflet moves that conflict with the bundle's, put the bundle's in the merge log, and merge the rest.")
         var setAsideConflicts = false
 
         func run() throws {
+            let l = try language.labels()
             // One connection: a big merge can then use a rollback journal, a third faster than WAL.
             let store = try Store.open(path: database.path, singleConnection: true)
             var failed = false
@@ -27,42 +29,58 @@ extension Outreach {
                 do {
                     let summary = try store.mergeBundle(file: file, today: .today(), now: Date(),
                                                         setAsideConflicts: setAsideConflicts)
-                    for w in summary.warnings { Console.warning(w) }
-                    Console.out(Text.summary(summary))
+                    for w in summary.warnings { Console.warning(w, l) }
+                    Console.out(Text.summary(summary, l))
                 } catch let error as UserFacingError where files.count > 1 {
-                    Console.failure(error, Outreach.speaking(nil))
+                    Console.failure(error, l)
                     failed = true
                 }
             }
             if failed { throw ExitCode.failure }
         }
 
-        /// What the command prints.
+        /// What the command prints. The notes on versions a merge did not keep come from the
+        /// library in English and are shown as they are.
         enum Text {
-            static func summary(_ s: MergeSummary) -> String {
+            static func summary(_ s: MergeSummary, _ l: Labels) -> String {
                 let h = s.header
-                var lines = ["\(s.file): from workspace \(h.workspace), exported \(h.exported)\(h.phones ? ", with phone numbers" : "")."]
+                var lines = [l("merge.from", ["file": s.file, "workspace": h.workspace, "exported": Sessions.Import.when(h.exported, l),
+                                              "phones": h.phones ? l["merge.from.phones"] : ""])]
                 for (kind, count) in s.counts {
-                    var parts = ["\(count.new) new", "\(count.present) already there"]
-                    if count.updated > 0 { parts.append("\(count.updated) replaced by the bundle's newer version") }
-                    if count.setAside > 0 { parts.append("\(count.setAside) set aside in the merge log") }
+                    var parts = [l("merge.count", ["new": l.count(count.new), "present": l.count(count.present)])]
+                    if count.updated > 0 { parts.append(l("merge.count.updated", ["count": l.count(count.updated)])) }
+                    if count.setAside > 0 { parts.append(l("merge.count.set_aside", ["count": l.count(count.setAside)])) }
                     if count == MergeCount() && kind == "session metrics" { continue }
-                    lines.append("  \(kind): \(parts.joined(separator: ", "))")
+                    lines.append("  \(name(kind, l)): \(parts.joined(separator: ", "))")
                 }
                 for note in s.notes { lines.append("  note: \(note)") }
                 if s.noteCount > s.notes.count { lines.append("  note: … and \(s.noteCount - s.notes.count) more.") }
                 let updated = s.counts.reduce(0) { $0 + $1.count.updated }
                 let setAside = s.counts.reduce(0) { $0 + $1.count.setAside }
                 if s.added == 0 && updated == 0 && setAside == 0 {
-                    let before = s.previousMerge.map { " (it was merged on \($0))" } ?? ""
-                    lines.append("Nothing new: this workspace already had everything in the bundle\(before).")
+                    let before = s.previousMerge.map { l("merge.nothing_new.before", ["when": Sessions.Import.when($0, l)]) } ?? ""
+                    lines.append(l("merge.nothing_new", ["before": before]))
                 } else {
-                    var parts = ["\(s.added) new \(s.added == 1 ? "row" : "rows")"]
-                    if updated > 0 { parts.append("\(updated) updated") }
-                    if setAside > 0 { parts.append("\(setAside) set aside in the merge log") }
-                    lines.append("Merged: \(parts.joined(separator: ", ")).")
+                    var parts = [l.counted(s.added, one: l["merge.merged.rows.one"], other: l["merge.merged.rows.other"])]
+                    if updated > 0 { parts.append(l("merge.merged.updated", ["count": l.count(updated)])) }
+                    if setAside > 0 { parts.append(l("merge.count.set_aside", ["count": l.count(setAside)])) }
+                    lines.append(l("merge.merged", ["parts": parts.joined(separator: ", ")]))
                 }
                 return lines.joined(separator: "\n") + "\n"
+            }
+
+            /// A kind of row as `MergeSummary.counts` names it, in the language of `l`.
+            static func name(_ kind: String, _ l: Labels) -> String {
+                switch kind {
+                case "areas": l["merge.kind.areas"]
+                case "teams": l["merge.kind.teams"]
+                case "members": l["merge.kind.members"]
+                case "sessions": l["merge.kind.sessions"]
+                case "voids": l["merge.kind.voids"]
+                case "session metrics": l["merge.kind.session_metrics"]
+                case "leaflet moves": l["merge.kind.leaflet_moves"]
+                default: kind
+                }
             }
         }
     }

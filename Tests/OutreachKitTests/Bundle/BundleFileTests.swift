@@ -32,7 +32,7 @@ struct BundleFileTests {
 
     @Test("the message of a bundle cut in half says what happened and what to do")
     func halfMessage() {
-        #expect(BundleError.truncated(file: "b.bundle", expected: 5000, actual: 2500).message == "b.bundle: the bundle is incomplete: its header announces 5000 bytes of records but only 2500 are there (50%). It was cut off while being copied or sent. Ask for the file again, or copy it again, then merge it; nothing was changed.")
+        #expect(BundleError.truncated(file: "b.bundle", expected: 5000, actual: 2500).message == "b.bundle: the bundle is incomplete: its header announces 5,000 bytes of records but only 2,500 are there (50%). It was cut off while being copied or sent. Ask for the file again, or copy it again, then merge it; nothing was changed.")
     }
 
     @Test("one changed byte, or bytes added at the end, make a damaged bundle")

@@ -104,7 +104,7 @@ struct CheckTests {
             """)
         let short = try store.check()
         #expect(!short.passed)
-        #expect(short.items.last?.detail == "1 unit passed on more leaflets than they received, and no allocation allowed it: 16282 has -100 on \(Day(number: 20395).iso)")
+        #expect(short.items.last?.detail == "1 unit passed on more leaflets than they received, and no allocation allowed it: 16282 has -100 on \(Labels(.en).date(Day(number: 20395)))")
     }
 
     @Test("a merge keeps the totals equal to the sessions")
