@@ -166,11 +166,11 @@ public struct Labels: Sendable {
 
     /// A day as people write it: `20/11/2026` (vi), `20 Nov 2026` (en).
     public func date(_ day: Day) -> String {
-        let c = day.components
         switch language {
         case .vi:
-            return "\(c.day < 10 ? "0" : "")\(c.day)/\(c.month < 10 ? "0" : "")\(c.month)/\(c.year)"
+            return day.vietnamese
         case .en:
+            let c = day.components
             return "\(c.day) \(self["month.\(c.month)"].prefix(3)) \(c.year)"
         }
     }
