@@ -93,3 +93,72 @@ extension Console {
         }
     }
 }
+
+/// The value of an option that cannot be read (`teams`, `members`, `structure`, `leaflets`),
+/// with what to write instead.
+struct OptionValue: Error, UserFacingError {
+    enum Problem {
+        /// A required text is empty.
+        case empty
+        /// Not a day.
+        case notADate(String)
+        /// Not a mobile number.
+        case badPhone(PhoneProblem)
+        /// A number of leaflets below 1.
+        case tooFewLeaflets(String)
+        /// Not a whole number of leaflets.
+        case notALeafletCount(String)
+    }
+
+    let option: String
+    let problem: Problem
+
+    var message: String { text(Labels(.en)) }
+
+    func message(in l: Labels) -> String? { text(l) }
+
+    private func text(_ l: Labels) -> String {
+        switch problem {
+        case .empty: l("cli.error.empty", ["option": option])
+        case let .notADate(text): l("cli.error.not_a_date", ["option": option, "text": text])
+        case let .badPhone(problem): "\(option): " + problem.phrase.text(l)
+        case let .tooFewLeaflets(text): l("leaflets.error.too_few", ["text": text])
+        case let .notALeafletCount(text): l("leaflets.error.not_a_number", ["text": text])
+        }
+    }
+
+    /// The trimmed NFC text of a required option; empty text is refused.
+    static func text(_ value: String, option: String) throws -> String {
+        let text = Member.canonicalName(value)
+        if text.isEmpty { throw OptionValue(option: option, problem: .empty) }
+        return text
+    }
+
+    /// A day written `2026-11-20` or `20/11/2026`; nil when the option was not given.
+    static func day(_ value: String?, option: String) throws -> Day? {
+        guard let value else { return nil }
+        guard let day = Day(parsing: value) else { throw OptionValue(option: option, problem: .notADate(value)) }
+        return day
+    }
+
+    /// A mobile number, normalised; nil when the option was not given. The message masks it.
+    static func phone(_ value: String?, option: String) throws -> PhoneReading? {
+        guard let value else { return nil }
+        switch Phone.parse(value) {
+        case .success(let reading): return reading
+        case .failure(let problem): throw OptionValue(option: option, problem: .badPhone(problem))
+        }
+    }
+
+    /// `--quantity` as a number of leaflets: digits, or digits grouped by `.`, `,` or space.
+    static func leaflets(_ text: String) throws -> Int {
+        switch CountParser.parse(text) {
+        case let .success(n?) where n > 0:
+            return n
+        case .success(.some), .failure(.negative):
+            throw OptionValue(option: "--quantity", problem: .tooFewLeaflets(text))
+        case .success(nil), .failure:
+            throw OptionValue(option: "--quantity", problem: .notALeafletCount(text))
+        }
+    }
+}

@@ -24,11 +24,11 @@ extension Outreach.Leaflets {
         func run() throws {
             let l = try language.labels()
             let record = try database.open().receiveLeaflets(
-                into: area, quantity: try LeafletArgument.quantity(quantity),
-                on: try LeafletArgument.day(date, option: "--date"), batch: batch)
+                into: area, quantity: try OptionValue.leaflets(quantity),
+                on: try OptionValue.day(date, option: "--date") ?? .today(), batch: batch)
             Console.out(l("leaflets.received", ["unit": record.to.display, "quantity": l.count(record.move.quantity),
                                                 "date": l.date(record.move.day)])
-                + LeafletArgument.batchText(record.move, l) + ".\n")
+                + record.move.batchText(l) + ".\n")
             Console.out(l("leaflets.on_hand", ["units": record.to.onHandText(l)]) + "\n")
         }
     }
@@ -51,8 +51,8 @@ extension Outreach.Leaflets {
         func run() throws {
             let l = try language.labels()
             let record = try database.open().allocateLeaflets(
-                from: from, to: to, quantity: try LeafletArgument.quantity(quantity),
-                on: try LeafletArgument.day(date, option: "--date"), batch: batch, allowNegative: allowNegative)
+                from: from, to: to, quantity: try OptionValue.leaflets(quantity),
+                on: try OptionValue.day(date, option: "--date") ?? .today(), batch: batch, allowNegative: allowNegative)
             guard let giver = record.from else { return }
             if let short = record.shortfall {
                 Console.warning(l("leaflets.shortfall", ["unit": giver.display, "onHand": l.count(short.onHand),
@@ -60,7 +60,7 @@ extension Outreach.Leaflets {
             }
             Console.out(l("leaflets.allocated", ["from": giver.display, "quantity": l.count(record.move.quantity),
                                                  "to": record.to.display, "date": l.date(record.move.day)])
-                + LeafletArgument.batchText(record.move, l) + ".\n")
+                + record.move.batchText(l) + ".\n")
             Console.out(l("leaflets.on_hand", ["units": giver.onHandText(l) + ", " + record.to.onHandText(l)]) + "\n")
         }
     }
@@ -83,55 +83,16 @@ extension Outreach.Leaflets {
 
         func run() throws {
             let labels = try language.labels()
-            let report = try database.open().leafletStock(under: under, asOf: try LeafletArgument.day(asOf, option: "--as-of"))
+            let report = try database.open().leafletStock(under: under, asOf: try OptionValue.day(asOf, option: "--as-of") ?? .today())
             Console.out(try report.rendered(as: format, labels: labels))
         }
     }
+}
 
-    /// A quantity on the command line that cannot be read.
-    struct LeafletArgument: UserFacingError {
-        enum Problem {
-            /// Zero or negative.
-            case tooFew
-            /// Not a whole number.
-            case notANumber
-        }
-
-        var problem: Problem
-        var text: String
-
-        var message: String { text(Labels(.en)) }
-
-        func message(in l: Labels) -> String? { text(l) }
-
-        private func text(_ l: Labels) -> String {
-            switch problem {
-            case .tooFew: l("leaflets.error.too_few", ["text": text])
-            case .notANumber: l("leaflets.error.not_a_number", ["text": text])
-            }
-        }
-
-        /// `text` as a number of leaflets: digits, or digits grouped by `.`, `,` or space.
-        static func quantity(_ text: String) throws -> Int {
-            switch CountParser.parse(text) {
-            case let .success(n?) where n > 0:
-                return n
-            case .success(.some), .failure(.negative):
-                throw LeafletArgument(problem: .tooFew, text: text)
-            case .success(nil), .failure:
-                throw LeafletArgument(problem: .notANumber, text: text)
-            }
-        }
-
-        /// `text` as a day; today when nil.
-        static func day(_ text: String?, option: String) throws -> Day {
-            try RosterArgument.day(text, option: option) ?? .today()
-        }
-
-        /// `, lô "In tháng 10"` (vi), `, batch "In tháng 10"` (en); empty without a batch.
-        static func batchText(_ move: LeafletMove, _ l: Labels) -> String {
-            move.batch.map { l("leaflets.batch", ["batch": $0]) } ?? ""
-        }
+extension LeafletMove {
+    /// `, đợt in "In tháng 10"` (vi), `, batch "In tháng 10"` (en); empty without a batch.
+    func batchText(_ l: Labels) -> String {
+        batch.map { l("leaflets.batch", ["batch": $0]) } ?? ""
     }
 }
 

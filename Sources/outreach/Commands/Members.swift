@@ -48,11 +48,11 @@ extension Outreach.Members {
 
         func run() throws {
             let l = try language.labels()
-            let reading = try RosterArgument.phone(phone, option: "--phone")
-            let member = Member(teamCode: try RosterArgument.text(team, option: "--team"),
-                                name: try RosterArgument.text(name, option: "--name"), phone: reading?.phone, role: role,
-                                joined: try RosterArgument.day(joined, option: "--joined"),
-                                left: try RosterArgument.day(left, option: "--left"))
+            let reading = try OptionValue.phone(phone, option: "--phone")
+            let member = Member(teamCode: try OptionValue.text(team, option: "--team"),
+                                name: try OptionValue.text(name, option: "--name"), phone: reading?.phone, role: role,
+                                joined: try OptionValue.day(joined, option: "--joined"),
+                                left: try OptionValue.day(left, option: "--left"))
             let added = try database.open().addMember(member)
             if let notice = reading?.conversionPhrase(option: "--phone") { Console.warning(Warning(notice), l) }
             for warning in added.warnings { Console.warning(warning, l) }

@@ -15,7 +15,7 @@ extension Outreach {
 
         func run() throws {
             let labels = try language.labels()
-            let day = try RosterArgument.day(asOf, option: "--as-of") ?? .today()
+            let day = try OptionValue.day(asOf, option: "--as-of") ?? .today()
             Console.out(try database.open().structureReport(under: under, asOf: day).rendered(as: format, labels: labels))
         }
     }

@@ -54,12 +54,12 @@ extension Outreach.Teams {
 
         func run() throws {
             let l = try language.labels()
-            let phone = try RosterArgument.phone(leaderPhone, option: "--leader-phone")
-            let team = Team(code: try RosterArgument.text(code, option: "--code"),
-                            name: try RosterArgument.text(name, option: "--name"), kind: kind,
-                            areaCode: try RosterArgument.text(area, option: "--area"),
+            let phone = try OptionValue.phone(leaderPhone, option: "--leader-phone")
+            let team = Team(code: try OptionValue.text(code, option: "--code"),
+                            name: try OptionValue.text(name, option: "--name"), kind: kind,
+                            areaCode: try OptionValue.text(area, option: "--area"),
                             leader: leader.map(Member.canonicalName).flatMap { $0.isEmpty ? nil : $0 },
-                            leaderPhone: phone?.phone, formed: try RosterArgument.day(formed, option: "--formed"),
+                            leaderPhone: phone?.phone, formed: try OptionValue.day(formed, option: "--formed"),
                             status: status)
             try database.open().addTeam(team, on: .today())
             if let notice = phone?.conversionPhrase(option: "--leader-phone") { Console.warning(Warning(notice), l) }
@@ -84,57 +84,6 @@ extension Outreach.Teams {
             let labels = try language.labels()
             let listing = try database.open().teamListing(under: under, kind: kind, asOf: .today())
             Console.out(try listing.rendered(as: format, labels: labels, showPhones: showPhones))
-        }
-    }
-}
-
-/// An option (`teams`, `members`, `structure`, `leaflets`) that cannot be read, with what to write
-/// instead.
-struct RosterArgument: Error, UserFacingError {
-    enum Problem {
-        /// A required text is empty.
-        case empty
-        /// Not a day.
-        case notADate(String)
-        /// Not a mobile number.
-        case badPhone(PhoneProblem)
-    }
-
-    let option: String
-    let problem: Problem
-
-    var message: String { text(Labels(.en)) }
-
-    func message(in l: Labels) -> String? { text(l) }
-
-    private func text(_ l: Labels) -> String {
-        switch problem {
-        case .empty: l("cli.error.empty", ["option": option])
-        case let .notADate(text): l("cli.error.not_a_date", ["option": option, "text": text])
-        case let .badPhone(problem): "\(option): " + problem.phrase.text(l)
-        }
-    }
-
-    /// The trimmed NFC text of a required option; empty text is refused.
-    static func text(_ value: String, option: String) throws -> String {
-        let text = Member.canonicalName(value)
-        if text.isEmpty { throw RosterArgument(option: option, problem: .empty) }
-        return text
-    }
-
-    /// A day written `2026-11-20` or `20/11/2026`; nil when the option was not given.
-    static func day(_ value: String?, option: String) throws -> Day? {
-        guard let value else { return nil }
-        guard let day = Day(parsing: value) else { throw RosterArgument(option: option, problem: .notADate(value)) }
-        return day
-    }
-
-    /// A mobile number, normalised; nil when the option was not given. The message masks it.
-    static func phone(_ value: String?, option: String) throws -> PhoneReading? {
-        guard let value else { return nil }
-        switch Phone.parse(value) {
-        case .success(let reading): return reading
-        case .failure(let problem): throw RosterArgument(option: option, problem: .badPhone(problem))
         }
     }
 }
