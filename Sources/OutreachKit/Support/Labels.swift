@@ -54,7 +54,7 @@ public struct Labels: Sendable {
     /// The labels of `language`, read once per process from the bundled tables.
     public init(_ language: Language) {
         self.language = language
-        self.table = Labels.cache[language] ?? [:]
+        self.table = language == .vi ? Labels.vi : Labels.en
     }
 
     /// Labels over a given table (tests).
@@ -209,11 +209,9 @@ public struct Labels: Sendable {
         return table
     }
 
-    private static let cache: [Language: [String: String]] = {
-        var out: [Language: [String: String]] = [:]
-        for language in Language.allCases { out[language] = (try? bundledTable(language)) ?? [:] }
-        return out
-    }()
+    /// Each language's table, read on first use: a command reads one language, never both.
+    private static let vi: [String: String] = (try? bundledTable(.vi)) ?? [:]
+    private static let en: [String: String] = (try? bundledTable(.en)) ?? [:]
 }
 
 /// A label table that is not a flat JSON object of strings.

@@ -4,6 +4,7 @@ import OutreachKit
 extension Outreach {
     struct Areas: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "areas",
             abstract: "Import, list and find the areas of the administrative tree.",
             subcommands: [Import.self, List.self, Find.self])
     }
@@ -12,6 +13,7 @@ extension Outreach {
 extension Outreach.Areas {
     struct Import: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import areas.csv (code,name,kind,parent_code[,population,adults,working_age,households]).",
             discussion: "All or nothing: one bad row rejects the file. Re-importing updates names, kinds, parents and attributes.")
 
@@ -34,7 +36,7 @@ extension Outreach.Areas {
     }
 
     struct List: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(abstract: "Print the tree in tree order.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Print the tree in tree order.")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
@@ -60,6 +62,7 @@ extension Outreach.Areas {
 
     struct Find: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "find",
             abstract: "Find areas by name, ignoring case and accents (`ia mo` finds Xã Ia Mơ).")
 
         @OptionGroup var database: DatabaseOptions

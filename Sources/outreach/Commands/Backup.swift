@@ -4,6 +4,7 @@ import OutreachKit
 extension Outreach {
     struct Backup: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "backup",
             abstract: "Copy the workspace to a file, consistently, even while others write to it.",
             discussion: """
                 Uses SQLite's online backup: the copy is one snapshot of the workspace, checked, and only \

@@ -5,6 +5,7 @@ import OutreachKit
 extension Outreach {
     struct Campaigns: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "campaigns",
             abstract: "List, show and check campaign files (Campaigns/<id>.yaml).",
             subcommands: [List.self, Show.self, Check.self])
     }
@@ -13,6 +14,7 @@ extension Outreach {
 extension Outreach.Campaigns {
     struct List: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the campaigns of the campaigns folder: id, name, scope, period, indicators.",
             discussion: "A file with problems is named on standard error (exit status 1); `campaigns check FILE` lists its problems.")
 
@@ -52,6 +54,7 @@ extension Outreach.Campaigns {
 
     struct Show: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show a campaign: scope, period, and each indicator with its numerator, denominator, target, milestones and roll-up.")
 
         @OptionGroup var campaigns: CampaignOptions
@@ -68,6 +71,7 @@ extension Outreach.Campaigns {
 
     struct Check: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check campaign files and list every problem, each with its line.",
             discussion: """
                 Exit status 1 when any file has a problem. When the workspace exists (--db, OUTREACH_DB \

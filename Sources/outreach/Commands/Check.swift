@@ -4,6 +4,7 @@ import OutreachKit
 extension Outreach {
     struct Check: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check the workspace: SQLite's integrity check and Outreach's own rules.",
             discussion: """
                 Checks the file's integrity and references, the schema's indexes and triggers, that every \

@@ -4,6 +4,7 @@ import OutreachKit
 extension Outreach {
     struct Coverage: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "coverage",
             abstract: "Show a campaign's coverage per area, rolled up the tree, against its targets.",
             discussion: """
                 One row per area in tree order with value, denominator, coverage, target and status \

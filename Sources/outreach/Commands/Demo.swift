@@ -5,6 +5,7 @@ import OutreachKit
 extension Outreach {
     struct Demo: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "Build a demo workspace shaped like a real district, print its coverage and teams, and write report.html.",
             discussion: """
                 The real Nông Cống tree (Thanh Hóa) with made-up villages, teams, members, leaflets and a \

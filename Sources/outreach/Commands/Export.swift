@@ -5,6 +5,7 @@ import OutreachKit
 extension Outreach {
     struct Export: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write a bundle of this workspace's rows, to merge into another copy (USB stick, chat app).",
             discussion: """
                 The bundle holds the areas, teams, members, sessions (with their voids) and leaflet moves in \

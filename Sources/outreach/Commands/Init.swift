@@ -4,6 +4,7 @@ import OutreachKit
 extension Outreach {
     struct Init: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create a workspace database (file permissions 0600).")
 
         @OptionGroup var database: DatabaseOptions

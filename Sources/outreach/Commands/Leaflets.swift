@@ -4,6 +4,7 @@ import OutreachKit
 extension Outreach {
     struct Leaflets: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "leaflets",
             abstract: "Record leaflets received and passed down the tree, and show each unit's stock.",
             subcommands: [Receive.self, Allocate.self, Stock.self])
     }
@@ -12,6 +13,7 @@ extension Outreach {
 extension Outreach.Leaflets {
     struct Receive: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "receive",
             abstract: "Record leaflets a unit received from outside the tree (a district receives the 6,000 it printed).")
 
         @OptionGroup var database: DatabaseOptions
@@ -35,6 +37,7 @@ extension Outreach.Leaflets {
 
     struct Allocate: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "allocate",
             abstract: "Record leaflets passed down the tree (district → commune → hamlet).",
             discussion: "Refused when the giving unit does not have that many on hand, unless --allow-negative is given.")
 
@@ -67,6 +70,7 @@ extension Outreach.Leaflets {
 
     struct Stock: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "stock",
             abstract: "Show leaflets received, passed on, handed out and on hand for every unit, in tree order.",
             discussion: """
                 Each row is the unit's own stock, not its subtree's. Handed out is the `leaflets` count of \

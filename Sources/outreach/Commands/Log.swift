@@ -4,6 +4,7 @@ import OutreachKit
 extension Outreach {
     struct Log: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "Log one outreach session and print its id.",
             discussion: "With --replaces ID the session corrects an earlier one, which is voided in the same step.")
 

@@ -4,6 +4,7 @@ import OutreachKit
 extension Outreach {
     struct Members: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "members",
             abstract: "Import, add and list the members of teams.",
             subcommands: [Import.self, Add.self, List.self])
     }
@@ -16,6 +17,7 @@ extension MemberRole: ExpressibleByArgument {
 extension Outreach.Members {
     struct Import: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import members.csv (team,name[,phone,role,joined,left]).",
             discussion: "All or nothing: one bad row rejects the file. A member is known by team, name and phone, so re-importing a file adds nobody twice; it updates roles and dates.")
 
@@ -35,7 +37,7 @@ extension Outreach.Members {
     }
 
     struct Add: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(abstract: "Add one member to a team.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add one member to a team.")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
@@ -62,6 +64,7 @@ extension Outreach.Members {
 
     struct List: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List members by team, the leader first.",
             discussion: "Phone numbers are masked (0912***678) unless --show-phones is given. The CSV has the columns of members.csv.")
 

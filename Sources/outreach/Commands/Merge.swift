@@ -5,6 +5,7 @@ import OutreachKit
 extension Outreach {
     struct Merge: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "merge",
             abstract: "Bring bundles made by `outreach export` into this workspace.",
             discussion: """
                 Each bundle is all or nothing, checked against its checksum first. Merging twice, or in \

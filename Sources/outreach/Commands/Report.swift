@@ -5,6 +5,7 @@ import OutreachKit
 extension Outreach {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Write a campaign's district report: HTML with charts, or Markdown tables.",
             discussion: """
                 The file's extension picks the format: .html (one self-contained page that works \

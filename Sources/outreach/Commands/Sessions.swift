@@ -5,6 +5,7 @@ import OutreachKit
 extension Outreach {
     struct Sessions: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sessions",
             abstract: "Import, list and void outreach sessions.",
             subcommands: [Import.self, List.self, Void.self])
     }
@@ -13,6 +14,7 @@ extension Outreach {
 extension Outreach.Sessions {
     struct Import: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import sessions.csv files ([id,]date,area[,team,logged_by],<metrics…>[,notes]).",
             discussion: """
                 Each file is all or nothing. Re-importing a file, or rows whose id the workspace \
@@ -73,7 +75,7 @@ extension Outreach.Sessions {
     }
 
     struct List: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(abstract: "List sessions by date.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List sessions by date.")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
@@ -94,6 +96,7 @@ extension Outreach.Sessions {
 
     struct Void: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "void",
             abstract: "Void a session: it leaves every total and stays in the history.")
 
         @OptionGroup var database: DatabaseOptions

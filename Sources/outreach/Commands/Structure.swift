@@ -4,6 +4,7 @@ import OutreachKit
 extension Outreach {
     struct Structure: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "structure",
             abstract: "Show, per level and kind of team, the units with an active team (29/29), their members, and the units without one.",
             discussion: "Project 06 is shown at every level below the start; other kinds where they have teams.")
 

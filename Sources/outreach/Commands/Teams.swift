@@ -4,6 +4,7 @@ import OutreachKit
 extension Outreach {
     struct Teams: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "teams",
             abstract: "Import, add and list teams: Project 06 working groups, community digital teams, volunteer teams.",
             subcommands: [Import.self, Add.self, List.self])
     }
@@ -20,6 +21,7 @@ extension TeamStatus: ExpressibleByArgument {
 extension Outreach.Teams {
     struct Import: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import teams.csv (code,name,kind,area_code[,leader,leader_phone,formed,status]).",
             discussion: "All or nothing: one bad row rejects the file. Re-importing updates teams by code; a team marked inactive becomes inactive today unless it already was.")
 
@@ -39,7 +41,7 @@ extension Outreach.Teams {
     }
 
     struct Add: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(abstract: "Add one team.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add one team.")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
@@ -70,6 +72,7 @@ extension Outreach.Teams {
 
     struct List: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List teams in tree order, with their leader, status and members today.",
             discussion: "Phone numbers are masked (0912***678) unless --show-phones is given.")
 
