@@ -585,14 +585,9 @@ private struct CampaignReader {
     }
 
     mutating func readTargets(_ bytes: [UInt8], name: String, kinds: [String: Bool?], order: [String]) -> [String: [String: Target]] {
-        guard let (reader, header) = openTable(bytes, name: name, columns: CampaignFile.targetColumns) else { return [:] }
-        var problems = DiagnosticList(file: name, limit: .max)
         var out: [String: [String: Target]] = [:]
         var lines: [String: Int] = [:]
-        let width = reader.header.count
-        var shape = DiagnosticList(file: name, limit: .max)
-        collect(into: &shape, header: reader.header) { try reader.forEachRecord { r in
-            guard r.checkWidth(width, into: &problems) else { return }
+        readTable(bytes, name: name, columns: CampaignFile.targetColumns) { r, header, problems in
             let area = r.text(header["area"], column: "area", into: &problems)
             let indicator = r.text(header["indicator"], column: "indicator", into: &problems)
             let text = r.text(header["target"], column: "target", into: &problems)
@@ -623,22 +618,14 @@ private struct CampaignReader {
             case .success(let target): out[indicator, default: [:]][area] = target
             case .failure(let problem): problems.add(line: r.line, column: "target", problem.text)
             }
-        } }
-        var all = problems.items + shape.items
-        all.sort { $0.line < $1.line }
-        tableProblems += all
+        }
         return out
     }
 
     mutating func readBaselines(_ bytes: [UInt8], name: String, metrics: [String]) -> [String: [String: Int]] {
-        guard let (reader, header) = openTable(bytes, name: name, columns: CampaignFile.baselineColumns) else { return [:] }
-        var problems = DiagnosticList(file: name, limit: .max)
         var out: [String: [String: Int]] = [:]
         var lines: [String: Int] = [:]
-        let width = reader.header.count
-        var shape = DiagnosticList(file: name, limit: .max)
-        collect(into: &shape, header: reader.header) { try reader.forEachRecord { r in
-            guard r.checkWidth(width, into: &problems) else { return }
+        readTable(bytes, name: name, columns: CampaignFile.baselineColumns) { r, header, problems in
             let area = r.text(header["area"], column: "area", into: &problems)
             let metric = r.text(header["metric"], column: "metric", into: &problems)
             let value = r.count(header["value"], column: "value", into: &problems)
@@ -667,22 +654,31 @@ private struct CampaignReader {
             }
             lines[key] = r.line
             out[area, default: [:]][metric] = value
-        } }
-        var all = problems.items + shape.items
-        all.sort { $0.line < $1.line }
-        tableProblems += all
+        }
         return out
     }
 
-    /// Runs a pass over a table; a broken quote ends it and becomes a problem like the others.
-    func collect(into list: inout DiagnosticList, header: [String], _ body: () throws -> Void) {
+    /// Opens a table and runs `row` over each record of the right width; its problems, and a
+    /// broken quote that ends the pass, join `tableProblems` in line order.
+    mutating func readTable(_ bytes: [UInt8], name: String, columns: [String],
+                            _ row: (CSVRecord, CSVHeader, inout DiagnosticList) -> Void) {
+        guard let (reader, header) = openTable(bytes, name: name, columns: columns) else { return }
+        var problems = DiagnosticList(file: name, limit: .max)
+        var shape = DiagnosticList(file: name, limit: .max)
+        let width = reader.header.count
         do {
-            try list.collecting(header: header, body)
+            try shape.collecting(header: reader.header) { try reader.forEachRecord { r in
+                guard r.checkWidth(width, into: &problems) else { return }
+                row(r, header, &problems)
+            } }
         } catch let error as UserFacingError {
-            list.add(line: 1, error.message)
+            shape.add(line: 1, error.message)
         } catch {
-            list.add(line: 1, "\(error)")
+            shape.add(line: 1, "\(error)")
         }
+        problems.append(shape)
+        problems.sortByLine()
+        tableProblems += problems.items
     }
 
     // MARK: YAML errors

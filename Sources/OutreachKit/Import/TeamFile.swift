@@ -79,11 +79,9 @@ extension CSVRecord {
     /// Field `i` as a day (`YYYY-MM-DD` or `DD/MM/YYYY`); nil when empty or absent.
     func rosterDay(_ i: Int?, column: String, into problems: inout DiagnosticList) -> Day? {
         guard let i, i < count, !isBlank(i) else { return nil }
-        var bytes = Array(bytes(i))
-        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
-        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
-        if let day = bytes.withUnsafeBufferPointer({ Day(bytes: $0) }) { return day }
-        let shown = TextFolding.normalizedName(string(i) ?? String(decoding: bytes, as: UTF8.self))
+        let text = string(i)
+        if let text, let day = Day(parsing: text) { return day }
+        let shown = TextFolding.normalizedName(text ?? String(decoding: bytes(i), as: UTF8.self))
         problems.add(line: line(ofField: i), column: column, Phrase("csv.error.not_a_date", ["text": shown]))
         return nil
     }

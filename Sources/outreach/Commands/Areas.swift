@@ -26,8 +26,8 @@ extension Outreach.Areas {
             let store = try database.open()
             let rows = try AreaFile.read(try CSVReader(path: file))
             let s = try store.importAreas(rows, file: file, on: .today())
-            var line = l("areas.import.summary", ["file": file, "rows": l.count(rows.count), "added": l.count(s.added),
-                                                  "updated": l.count(s.updated), "unchanged": l.count(s.unchanged)])
+            var line = l.importSummary("areas.import.summary", file: file, rows: rows.count,
+                                       added: s.added, updated: s.updated, unchanged: s.unchanged)
             if s.renamed + s.moved > 0 {
                 line += " " + l("areas.import.history", ["renamed": l.count(s.renamed), "moved": l.count(s.moved)])
             }
@@ -87,5 +87,14 @@ extension Outreach.Areas {
                 Console.out(try JSONOutput.render(matches))
             }
         }
+    }
+}
+
+extension Labels {
+    /// The summary line of an areas, teams or members import (`key`): the file, its rows, and
+    /// how many were added, updated and left unchanged.
+    func importSummary(_ key: String, file: String, rows: Int, added: Int, updated: Int, unchanged: Int) -> String {
+        self(key, ["file": file, "rows": count(rows), "added": count(added),
+                   "updated": count(updated), "unchanged": count(unchanged)])
     }
 }

@@ -31,8 +31,8 @@ extension Outreach.Members {
             let (rows, warnings) = try MemberFile.read(try CSVReader(path: file))
             let s = try store.importMembers(rows, file: file)
             for warning in warnings + s.warnings { Console.warning(warning, l) }
-            Console.out(l("members.import.summary", ["file": file, "rows": l.count(rows.count), "added": l.count(s.added),
-                                                     "updated": l.count(s.updated), "unchanged": l.count(s.unchanged)]) + "\n")
+            Console.out(l.importSummary("members.import.summary", file: file, rows: rows.count,
+                                        added: s.added, updated: s.updated, unchanged: s.unchanged) + "\n")
         }
     }
 

@@ -35,8 +35,8 @@ extension Outreach.Teams {
             let (rows, warnings) = try TeamFile.read(try CSVReader(path: file))
             let s = try store.importTeams(rows, file: file, on: .today())
             for warning in warnings + s.warnings { Console.warning(warning, l) }
-            Console.out(l("teams.import.summary", ["file": file, "rows": l.count(rows.count), "added": l.count(s.added),
-                                                   "updated": l.count(s.updated), "unchanged": l.count(s.unchanged)]) + "\n")
+            Console.out(l.importSummary("teams.import.summary", file: file, rows: rows.count,
+                                        added: s.added, updated: s.updated, unchanged: s.unchanged) + "\n")
         }
     }
 

@@ -394,6 +394,15 @@ struct CampaignFileTests {
         ])
     }
 
+    @Test("a never-closed quote in a table joins the problems of the rows before it, in line order")
+    func tableBrokenQuote() {
+        let text = campaignText("indicators:", "targets: t.csv\nindicators:")
+        #expect(campaignProblems(text, tables: ["t.csv": "area,indicator,target\n404-01,eid-l3,85%\n404-02,\"eid-l2,90%\n404-03,eid-l2,80%\n"]) == [
+            "t.csv:2: column \"indicator\": \"eid-l3\" is not an indicator of the campaign; did you mean \"eid-l2\"? Its indicators: eid-l2.",
+            "t.csv:3: column \"indicator\": a quoted field is never closed, so it swallows the rest of the file. Add the closing \" or remove the opening one.",
+        ])
+    }
+
     @Test("a table with a wrong header, an empty table, or a missing one is a problem of its own")
     func tableShape() {
         let text = campaignText("indicators:", "targets: t.csv\nbaselines: missing.csv\nindicators:")
