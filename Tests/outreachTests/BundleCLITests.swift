@@ -9,6 +9,13 @@ func sessionCount(_ path: String) throws -> Int {
     return try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM session") ?? 0 }
 }
 
+/// Sets every monthly total's eid_l2 to 40, as damage `check` must find and `check --repair` undo.
+func spoilMonthlyTotals(_ path: String) throws {
+    let db = try DatabaseQueue(path: path)
+    defer { try? db.close() }
+    try db.write { try $0.execute(sql: "UPDATE area_month SET eid_l2 = 40") }
+}
+
 extension CLI {
     /// Runs a command that must succeed and returns its standard output.
     @discardableResult
@@ -138,11 +145,7 @@ struct BundleCLITests {
         let good = try cli.ok("check", "--db", "w.sqlite")
         #expect(good.hasPrefix("Checking w.sqlite:\n  ok       SQLite integrity: ok\n"))
         #expect(good.hasSuffix("  ok       leaflet stock: no unit below zero\nOK: nothing is wrong.\n"))
-        do {
-            let db = try DatabaseQueue(path: cli.path("w.sqlite"))
-            try db.write { try $0.execute(sql: "UPDATE area_month SET eid_l2 = 40") }
-            try db.close()
-        }
+        try spoilMonthlyTotals(cli.path("w.sqlite"))
         let bad = try cli.run("check", "--db", "w.sqlite")
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("  PROBLEM  monthly totals: area_month does not match the live sessions in 1 row (area 16282-01, 2026-11: stored (1 session, eid_l2 40), the sessions give (1 session, eid_l2 4))\n           what to do: Run `outreach check --repair` to rebuild the running totals from the sessions.\n"))
@@ -209,11 +212,7 @@ struct BundleCLITests {
         #expect(checkEnglish.contains("\n  ok       sessions: 1 session (0 voided); every session's area exists\n"), "\(checkEnglish)")
         #expect(checkEnglish.hasSuffix("OK: nothing is wrong.\n"))
 
-        do {
-            let db = try DatabaseQueue(path: cli.path("w.sqlite"))
-            try db.write { try $0.execute(sql: "UPDATE area_month SET eid_l2 = 40") }
-            try db.close()
-        }
+        try spoilMonthlyTotals(cli.path("w.sqlite"))
         let bad = try cli.run("check", "--db", "w.sqlite")
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("  LỖI       tổng theo tháng: area_month không khớp với các buổi còn hiệu lực ở 1 dòng (địa bàn 16282-01, 2026-11: đang lưu (1 buổi, eid_l2 40), theo các buổi là (1 buổi, eid_l2 4))\n            cách xử lý: Chạy `outreach check --repair` để tính lại các tổng cộng dồn từ các buổi.\n"), "\(bad.stdout)")

@@ -80,27 +80,13 @@ struct BundleMerge {
         areas = try StoredAreas(db)
         buckets = MonthBuckets(periods: try PeriodRange.all(db))
         sessions = try SessionStatements(db)
-        for row in try Row.fetchAll(db, sql: """
-            SELECT t.id, t.code, t.name, t.kind, a.code, t.leader, t.leader_phone, t.formed, t.status, t.inactive_since, t.revised
-            FROM team t JOIN area a ON a.id = t.area_id
-            """) {
-            let record = TeamRecord(code: row[1], name: row[2], kind: TeamKind(rawValue: row[3]) ?? .project06, area: row[4],
-                                    leader: row[5], leaderPhone: (row[6] as String?).flatMap(Phone.init(digits:)),
-                                    formed: (row[7] as Int?).map(Day.init(number:)),
-                                    status: TeamStatus(rawValue: row[8]) ?? .active,
-                                    inactiveSince: (row[9] as Int?).map(Day.init(number:)), revised: row[10])
+        for row in try Row.fetchAll(db, sql: "SELECT \(TeamRecord.storedColumns) FROM team t JOIN area a ON a.id = t.area_id") {
+            let record = TeamRecord(stored: row)
             teams[record.code] = (row[0], record)
             teamCodes[row[0]] = record.code
         }
-        for row in try Row.fetchAll(db, sql: """
-            SELECT m.id, m.uuid, t.code, m.name, m.phone, m.role, m.joined, m.left, m.revised
-            FROM member m JOIN team t ON t.id = m.team_id
-            """) {
-            let record = MemberRecord(id: StableID(bytes: [UInt8](row[1] as Data)), team: row[2], name: row[3],
-                                      phone: (row[4] as String?).flatMap(Phone.init(digits:)),
-                                      role: MemberRole(rawValue: row[5]) ?? .member,
-                                      joined: (row[6] as Int?).map(Day.init(number:)), left: (row[7] as Int?).map(Day.init(number:)),
-                                      revised: row[8])
+        for row in try Row.fetchAll(db, sql: "SELECT \(MemberRecord.storedColumns) FROM member m JOIN team t ON t.id = m.team_id") {
+            let record = MemberRecord(stored: row)
             guard let id = record.id else { continue }
             members[id] = LocalMember(rowID: row[0], record: record)
             membersByName[BundleMerge.nameKey(record), default: []].append(id)

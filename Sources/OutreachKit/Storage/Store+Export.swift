@@ -7,7 +7,8 @@ public struct BundleScope: Equatable, Sendable {
     /// Only this area's subtree (with the ancestors, teams and areas its rows refer to).
     public var under: String?
     /// Only sessions dated on or after this day, or voided on or after it, and leaflet moves
-    /// dated on or after it. Areas, teams and members in scope always come whole.
+    /// dated on or after it. Areas, teams and members in scope always come whole. With `under`,
+    /// the moves into or out of the subtree come with the receipts of the areas that gave them.
     public var since: Day?
     /// Phone numbers of team leaders and members (and member ids, which derive from them).
     public var includePhones: Bool
@@ -48,13 +49,13 @@ extension Store {
     private static func writeBundle(_ db: Database, scope: BundleScope, now: Date,
                                     into writer: inout BundleWriter) throws -> BundleHeader {
         let areas = try StoredAreas(db)
-        var inScope: Set<Int64>? = nil
+        var root: Int64? = nil
         if let under = scope.under {
-            guard let root = areas.index[under] else { throw BundleError.unknownArea(under) }
-            inScope = areas.subtree(of: areas.rows[root].id)
+            guard let i = areas.index[under] else { throw BundleError.unknownArea(under) }
+            root = areas.rows[i].id
         }
-        let selection = SessionSelection(under: scope.under == nil ? nil : areas.rows[areas.index[scope.under!]!].id,
-                                         since: scope.since)
+        let inScope = root.map(areas.subtree(of:))
+        let selection = SessionSelection(under: root, since: scope.since)
         let teamCodes = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, code FROM team").map {
             ($0[0] as Int64, $0[1] as String)
         })
@@ -74,22 +75,15 @@ extension Store {
         } else {
             teamIDs = Set(teamCodes.keys)
         }
-        let moves = try Row.fetchAll(db, sql: """
-            SELECT uuid, day, from_area_id, to_area_id, quantity, batch, allowed_negative FROM leaflet_move
-            WHERE day >= ? ORDER BY uuid
-            """, arguments: [scope.since?.number ?? Int.min]).filter { row in
-                guard let inScope else { return true }
-                return inScope.contains(row[3]) || (row[2] as Int64?).map(inScope.contains) == true
-            }
+        let moves = try Store.movesInScope(db, inScope: inScope, since: scope.since)
         for row in moves {
             areaIDs.insert(row[3])
             if let from: Int64 = row[2] { areaIDs.insert(from) }
         }
         let teams = try Row.fetchAll(db, sql: """
-            SELECT id, code, name, kind, area_id, leader, leader_phone, formed, status, inactive_since, revised
-            FROM team ORDER BY code
+            SELECT \(TeamRecord.storedColumns), t.area_id FROM team t JOIN area a ON a.id = t.area_id ORDER BY t.code
             """).filter { teamIDs.contains($0[0]) }
-        for team in teams { areaIDs.insert(team[4]) }
+        for team in teams { areaIDs.insert(team[11]) }
 
         var counts = BundleCounts()
         var line = BundleLineWriter()
@@ -99,26 +93,24 @@ extension Store {
             counts.areas += 1
         }
         for row in teams {
-            let phone = scope.includePhones ? (row[6] as String?).flatMap(Phone.init(digits:)) : nil
-            TeamRecord(code: row[1], name: row[2], kind: TeamKind(rawValue: row[3]) ?? .project06,
-                       area: areas.code(of: row[4]), leader: row[5], leaderPhone: phone,
-                       formed: (row[7] as Int?).map(Day.init(number:)), status: TeamStatus(rawValue: row[8]) ?? .active,
-                       inactiveSince: (row[9] as Int?).map(Day.init(number:)), revised: row[10]).encode(&line)
+            var team = TeamRecord(stored: row)
+            if !scope.includePhones { team.leaderPhone = nil }
+            team.encode(&line)
             try writer.write(&line)
             counts.teams += 1
         }
         var members: [[UInt8]] = []
         var namesakes: [String: Int] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT uuid, team_id, name, phone, role, joined, left, revised FROM member ORDER BY team_id, name, uuid
-            """) where teamIDs.contains(row[1]) {
-            let rank = (namesakes["\(row[1] as Int64)|\(row[2] as String)"] ?? 0) + 1
-            namesakes["\(row[1] as Int64)|\(row[2] as String)"] = rank
-            MemberRecord(id: scope.includePhones ? StableID(bytes: [UInt8](row[0] as Data)) : nil,
-                         team: teamCodes[row[1]] ?? "", name: row[2], namesake: rank,
-                         phone: scope.includePhones ? (row[3] as String?).flatMap(Phone.init(digits:)) : nil,
-                         role: MemberRole(rawValue: row[4]) ?? .member, joined: (row[5] as Int?).map(Day.init(number:)),
-                         left: (row[6] as Int?).map(Day.init(number:)), revised: row[7]).encode(&line)
+            SELECT \(MemberRecord.storedColumns), m.team_id FROM member m JOIN team t ON t.id = m.team_id
+            ORDER BY m.team_id, m.name, m.uuid
+            """) where teamIDs.contains(row[9]) {
+            var member = MemberRecord(stored: row)
+            let key = "\(member.team)|\(member.name)"
+            member.namesake = (namesakes[key] ?? 0) + 1
+            namesakes[key] = member.namesake
+            if !scope.includePhones { member.id = nil; member.phone = nil }
+            member.encode(&line)
             members.append(line.bytes)
             line.clear()
         }
@@ -148,6 +140,36 @@ extension Store {
         return BundleHeader(workspace: try String.fetchOne(db, sql: "SELECT id FROM workspace") ?? "",
                             exported: Store.isoTimestamp(now), under: scope.under, since: scope.since,
                             phones: scope.includePhones, counts: counts, bodyBytes: body.bytes, bodySHA256: body.sha256)
+    }
+
+    /// The leaflet moves a bundle holds, by id: those dated since `since` into or out of
+    /// `inScope` (all when nil), and the moves into every area that gave leaflets in them, up to
+    /// the first receipts. A district that allocated to an exported commune comes with what it
+    /// received, so a workspace merging the bundle never sees its stock below zero.
+    private static func movesInScope(_ db: Database, inScope: Set<Int64>?, since: Day?) throws -> [Row] {
+        let all = try Row.fetchAll(db, sql: """
+            SELECT uuid, day, from_area_id, to_area_id, quantity, batch, allowed_negative FROM leaflet_move
+            WHERE day >= ? ORDER BY uuid
+            """, arguments: [since?.number ?? Int.min])
+        guard let inScope else { return all }
+        var givers = Set<Int64>()
+        var chosen = all.map { row in
+            let from: Int64? = row[2]
+            let inside = inScope.contains(row[3]) || from.map(inScope.contains) == true
+            if inside, let from { givers.insert(from) }
+            return inside
+        }
+        // Receipts of givers, whose own givers then come in too, until no new giver appears.
+        var added = true
+        while added {
+            added = false
+            for (i, row) in all.enumerated() where !chosen[i] && givers.contains(row[3]) {
+                chosen[i] = true
+                added = true
+                if let from: Int64 = row[2] { givers.insert(from) }
+            }
+        }
+        return all.indices.filter { chosen[$0] }.map { all[$0] }
     }
 
     /// Streams the selected sessions, by id, through the C API (a province has millions).
@@ -187,6 +209,32 @@ extension Store {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
+    }
+}
+
+extension TeamRecord {
+    /// The row id and the columns `init(stored:)` reads, from `team t JOIN area a ON a.id = t.area_id`.
+    static let storedColumns = "t.id, t.code, t.name, t.kind, a.code, t.leader, t.leader_phone, t.formed, t.status, t.inactive_since, t.revised"
+
+    /// A stored team (with its phone), from a row that starts with `storedColumns`.
+    init(stored row: Row) {
+        self.init(code: row[1], name: row[2], kind: TeamKind(rawValue: row[3]) ?? .project06, area: row[4], leader: row[5],
+                  leaderPhone: (row[6] as String?).flatMap(Phone.init(digits:)), formed: (row[7] as Int?).map(Day.init(number:)),
+                  status: TeamStatus(rawValue: row[8]) ?? .active, inactiveSince: (row[9] as Int?).map(Day.init(number:)),
+                  revised: row[10])
+    }
+}
+
+extension MemberRecord {
+    /// The row id and the columns `init(stored:)` reads, from `member m JOIN team t ON t.id = m.team_id`.
+    static let storedColumns = "m.id, m.uuid, t.code, m.name, m.phone, m.role, m.joined, m.left, m.revised"
+
+    /// A stored member (with id and phone, namesake rank 1), from a row that starts with `storedColumns`.
+    init(stored row: Row) {
+        self.init(id: StableID(bytes: [UInt8](row[1] as Data)), team: row[2], name: row[3],
+                  phone: (row[4] as String?).flatMap(Phone.init(digits:)), role: MemberRole(rawValue: row[5]) ?? .member,
+                  joined: (row[6] as Int?).map(Day.init(number:)), left: (row[7] as Int?).map(Day.init(number:)),
+                  revised: row[8])
     }
 }
 

@@ -18,7 +18,7 @@ extension Outreach {
         @OptionGroup var language: LanguageOptions
         @Option(help: "Only sessions dated or voided on or after this day, and leaflet moves since then (2026-11-20 or 20/11/2026).")
         var since: Day?
-        @Option(help: "Only this area and everything below it (with its ancestors and the teams its sessions name).")
+        @Option(help: "Only this area and everything below it (with its ancestors, the teams its sessions name, and the receipts of the units that gave it leaflets).")
         var under: String?
         @Option(help: "The bundle file to write.") var out: String
         @Flag(help: "Include the phone numbers of team leaders and members.") var includePhones = false

@@ -318,6 +318,26 @@ struct MergeTests {
         #expect(throws: BundleError.unknownArea("999")) { try lab.export(store, "x.bundle", scope: BundleScope(under: "999")) }
     }
 
+    @Test("export --under carries the receipts of every area that gave leaflets to the subtree, so no stock merges below zero")
+    func underLeaflets() throws {
+        let lab = try BundleLab()
+        defer { lab.cleanUp() }
+        let store = try BundleLab.seeded()
+        let day = { (d: String) in Day(parsing: d)! }
+        let receipt = try store.receiveLeaflets(into: "404", quantity: 6000, on: day("2026-10-01"))
+        let toCommune = try store.allocateLeaflets(from: "404", to: "16282", quantity: 1500, on: day("2026-10-02"))
+        _ = try store.allocateLeaflets(from: "404", to: "16285", quantity: 1000, on: day("2026-10-02"))
+        let toHamlet = try store.allocateLeaflets(from: "16282", to: "16282-01", quantity: 200, on: day("2026-10-03"))
+        let path = try lab.export(store, "thon1.bundle", scope: BundleScope(under: "16282-01"))
+        let moves = try BundleLab.records(path).filter { $0.hasPrefix("[\"leaflet_move\"") }.map { String($0.split(separator: "\"")[3]) }
+        #expect(moves.sorted() == [receipt, toCommune, toHamlet].map { $0.move.id.uuidString.lowercased() }.sorted())
+        let fresh = try Store.inMemory()
+        try BundleLab.merge(path, into: fresh)
+        let check = try fresh.check()
+        #expect(check.passed)
+        #expect(check.items.first { $0.name == "leaflet stock" }?.status == .ok)
+    }
+
     @Test("export --since holds sessions dated or voided since the day; merging overlapping bundles counts nothing twice")
     func since() throws {
         let lab = try BundleLab()
