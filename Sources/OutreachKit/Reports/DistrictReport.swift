@@ -226,15 +226,6 @@ public struct DistrictReport: Sendable {
         return max(0, goal - (row.value ?? 0))
     }
 
-    /// The indicator's target as a number in its own units: a share of the area's denominator
-    /// as a count, or the count.
-    public func goal(of indicator: Indicator) -> Int? {
-        switch indicator.target {
-        case let .share(share): return total(of: indicator)?.denominator.map { Int((share * Double($0)).rounded(.up)) }
-        case let .count(count): return count
-        }
-    }
-
     /// Share of the period elapsed on the report's day.
     public var elapsedShare: Double { coverage.elapsedShare }
 

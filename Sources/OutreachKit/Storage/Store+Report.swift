@@ -7,18 +7,26 @@ extension Store {
     /// the leaflet stock, the weekly progress and the units gone quiet.
     public func districtReport(campaign: Campaign, under code: String?, asOf: Day) throws -> DistrictReport {
         let coverage = try coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code))
-        let tree = try areaTree(addingRoot: campaign.coversWholeTree ? (Campaign.wholeTreeScope, Campaign.wholeTreeName) : nil)
+        // The whole tree, the teams and the leaflet moves are read once, for every part of the
+        // report: the structure and stock are built from them as their own commands build them.
+        let areas = try areaTree()
+        let teams = try self.teams()
+        let counts = try memberCounts(on: asOf)
+        let (moves, handedOut) = try read { db in
+            (try Store.leafletMoves(db, through: asOf), try Store.leafletsHandedOut(db, through: asOf))
+        }
+        let tree = campaign.coversWholeTree ? areas.addingRoot(code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName) : areas
         guard let start = tree.index(of: coverage.startCode) else { throw AreaLookupError.unknownCode(coverage.startCode) }
         let isRoot = tree.nodes[start].level == .country
-        let subtree = tree.preorder(from: [start])
-        let ids = isRoot ? nil : subtree.map { tree.nodes[$0.index].id }
+        // The added root is the last node: every other index is the same in `areas`.
+        let unit = isRoot ? nil : start
+        let ids = isRoot ? nil : tree.preorder(from: [start]).map { tree.nodes[$0.index].id }
         let through = min(asOf, campaign.end)
         let daily = through < campaign.start ? [:] : try dailyTotals(areas: ids, from: campaign.start, through: through)
         let units = DistrictReport.sessionUnits(tree: tree, start: start)
         let lastDays = try lastSessionDays(areas: units.map { tree.nodes[$0].id }, through: asOf)
-        let teams = try self.teams()
-        let structure = try structureReport(under: isRoot ? nil : coverage.startCode, asOf: asOf)
-        let stock = try leafletStock(under: isRoot ? nil : coverage.startCode, asOf: asOf)
+        let structure = StructureReport(tree: areas, start: unit, teams: teams, memberCounts: counts, asOf: asOf)
+        let stock = LeafletStock(tree: areas, start: unit, moves: moves, handedOut: handedOut, asOf: asOf)
         return DistrictReport(campaign: campaign, tree: tree, start: start, coverage: coverage, structure: structure,
                               leaflets: stock, daily: daily, units: units, lastDays: lastDays, teams: teams)
     }
@@ -61,5 +69,16 @@ extension Store {
             }
             return out
         }
+    }
+}
+
+private extension AreaTree {
+    /// The tree under one more area above its top, added as the last node (as
+    /// `areaTree(addingRoot:)` reads it), so the other nodes keep their indexes.
+    func addingRoot(code: String, name: String) -> AreaTree {
+        var nodes = self.nodes
+        for i in nodes.indices where nodes[i].parent == nil { nodes[i].parent = self.nodes.count }
+        nodes.append(Node(id: 0, code: code, name: name, level: .country))
+        return AreaTree(nodes: nodes)
     }
 }

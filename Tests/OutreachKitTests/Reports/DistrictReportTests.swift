@@ -84,6 +84,28 @@ struct DistrictReportTests {
         #expect(report.total(of: eid)?.denominator == (under == nil ? 2560 : 1575))
     }
 
+    @Test("its team lines and leaflet stock are exactly what `structure` and `leaflets stock` print", arguments: [nil, "16282"])
+    func structureAndStockEqualTheirCommands(under: String?) throws {
+        let store = try Self.store()
+        let report = try Self.report(store, under: under)
+        let start = under ?? Self.campaign.scope  // without --under, the campaign's scope
+        #expect(report.structure == (try store.structureReport(under: start, asOf: Self.asOf)))
+        #expect(report.leaflets == (try store.leafletStock(under: start, asOf: Self.asOf)))
+    }
+
+    @Test("a whole-country campaign reports from the country row, with the whole tree's teams and stock")
+    func wholeCountry() throws {
+        let store = try Self.store()
+        var campaign = Self.campaign
+        campaign.scope = Campaign.wholeTreeScope
+        let report = try store.districtReport(campaign: campaign, under: nil, asOf: Self.asOf)
+        #expect(report.place == .init(code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName, level: .country))
+        #expect(report.coverage == (try store.coverageReport(campaign: campaign, options: .init(asOf: Self.asOf))))
+        #expect(report.structure == (try store.structureReport(under: nil, asOf: Self.asOf)))
+        #expect(report.leaflets == (try store.leafletStock(under: nil, asOf: Self.asOf)))
+        #expect(report.sessions == 3 && report.sessionUnits == 3)
+    }
+
     @Test("headline totals, weekly progress, quiet hamlets and leaflets come from the live sessions up to the day")
     func figures() throws {
         let report = try Self.report(try Self.store())
