@@ -38,13 +38,6 @@ public struct OwnTotals: Sendable {
         recorded[index * OwnTotals.width + metric] = true
     }
 
-    /// The metrics of the area at `index`.
-    public func metrics(at index: Int) -> MetricValues {
-        var out = MetricValues()
-        for i in 0..<OwnTotals.width where recorded[index * OwnTotals.width + i] { out.values[i] = sums[index * OwnTotals.width + i] }
-        return out
-    }
-
     /// The sum of the metrics `metricIndexes` of the area at `index`, or nil when none is recorded.
     func sum(at index: Int, of metricIndexes: [Int]) -> Int? {
         var value: Int?

@@ -99,6 +99,25 @@ public struct AreaTree: Sendable {
         self.roots = roots
     }
 
+    /// Builds the tree with `root` above its top when given: the root is added as the last node,
+    /// parent of every node that had none, so the other nodes keep their indexes.
+    public init(nodes: [Node], addingRoot root: (code: String, name: String)?) {
+        guard let root else {
+            self.init(nodes: nodes)
+            return
+        }
+        var nodes = nodes
+        let top = nodes.count
+        for i in nodes.indices where nodes[i].parent == nil { nodes[i].parent = top }
+        nodes.append(Node(id: 0, code: root.code, name: root.name, level: .country))
+        self.init(nodes: nodes)
+    }
+
+    /// This tree under one more area above its top (see `init(nodes:addingRoot:)`).
+    public func addingRoot(_ root: (code: String, name: String)) -> AreaTree {
+        AreaTree(nodes: nodes, addingRoot: root)
+    }
+
     /// Index of the area with `code`.
     public func index(of code: String) -> Int? { codeIndex.index(of: code, in: nodes) }
 

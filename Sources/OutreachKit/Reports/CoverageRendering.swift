@@ -43,8 +43,9 @@ extension CoverageReport {
                 TableColumn((i == 4 ? w.denominatorTitle(indicator) : title).uppercased(), rightAligned: (3...6).contains(i))
             }
             // A national table has 111,000 rows: its cells are made in two halves at once.
-            let chunks = parallelMap(reportThreads(rows: range.count)) { k -> (cells: [String], indents: [Int]) in
-                let part = split(range, into: reportThreads(rows: range.count))[k]
+            let parts = split(range, into: reportThreads(rows: range.count))
+            let chunks = parallelMap(parts.count) { k -> (cells: [String], indents: [Int]) in
+                let part = parts[k]
                 var target = w.targetCache()
                 var cells: [String] = []
                 cells.reserveCapacity(part.count * columns.count)

@@ -152,14 +152,10 @@ extension Store {
         let maxID = try read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") } ?? 0
         guard maxID >= 20_000 else { return try read { db in try Store.areaTree(db, addingRoot: root) } }
         let half = maxID / 2
-        let upper = Loading<AreaRows>()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
-            upper.result = Result { try self.read { db in try Store.areaRows(db, ids: (half + 1)...maxID) } }
-        }
-        var rows = try read { db in try Store.areaRows(db, ids: 0...half) }
-        group.wait()
-        rows.append(try upper.result!.get())
+        var (rows, upper) = try inParallel(
+            { try read { db in try Store.areaRows(db, ids: 0...half) } },
+            { try read { db in try Store.areaRows(db, ids: (half + 1)...maxID) } })
+        rows.append(upper)
         if let tree = rows.tree(addingRoot: root, complete: true) { return tree }
         return try read { db in try Store.areaTree(db, addingRoot: root) }
     }
@@ -307,11 +303,6 @@ struct AreaRows {
                 return nil
             }
         }
-        if let root {
-            let top = nodes.count
-            for i in nodes.indices where nodes[i].parent == nil { nodes[i].parent = top }
-            nodes.append(AreaTree.Node(id: 0, code: root.code, name: root.name, level: .country))
-        }
-        return AreaTree(nodes: nodes)
+        return AreaTree(nodes: nodes, addingRoot: root)
     }
 }

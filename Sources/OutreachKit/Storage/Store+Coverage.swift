@@ -70,6 +70,13 @@ extension Store {
     /// `countryName` names the row added above the provinces for a campaign over the whole tree.
     public func coverageReport(campaign: Campaign, options: CoverageReport.Options,
                                countryName: String = Campaign.wholeTreeName) throws -> CoverageReport {
+        try coverageReport(campaign: campaign, options: options, countryName: countryName, wholeTree: nil)
+    }
+
+    /// The same, over `wholeTree` (the whole tree without a country row) when the caller has
+    /// already read it: only the totals are read then.
+    func coverageReport(campaign: Campaign, options: CoverageReport.Options, countryName: String = Campaign.wholeTreeName,
+                        wholeTree: AreaTree?) throws -> CoverageReport {
         let indicators = options.indicator.map { id in campaign.indicators.filter { $0.id == id } } ?? campaign.indicators
         var metrics: [Metric] = []
         for indicator in indicators {
@@ -78,20 +85,22 @@ extension Store {
         let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
         let tree: AreaTree
         let totals: DenseTotals?
-        if let under = options.under, let part = try areaTree(around: under, addingRoot: root) {
+        if let wholeTree {
+            tree = root.map(wholeTree.addingRoot) ?? wholeTree
+            // Under one area, only its subtree's totals are read.
+            let start = options.under.flatMap { tree.index(of: $0) }
+            totals = try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
+                                      areas: start.map { tree.preorder(from: [$0]).map { tree.nodes[$0.index].id } },
+                                      subtracting: true)
+        } else if let under = options.under, let part = try areaTree(around: under, addingRoot: root) {
             tree = part
             totals = try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
                                       areas: part.nodes.map(\.id).filter { $0 != 0 }, subtracting: true)
         } else {
-            let loading = Loading<AreaTree>()
-            let group = DispatchGroup()
-            DispatchQueue.global().async(group: group) { loading.result = Result { try self.areaTree(addingRoot: root) } }
-            let read = Result {
-                try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics, areas: nil, subtracting: true)
-            }
-            group.wait()
-            tree = try loading.result!.get()
-            totals = try read.get()
+            (tree, totals) = try inParallel(
+                { try areaTree(addingRoot: root) },
+                { try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
+                                   areas: nil, subtracting: true) })
         }
         return try CoverageReport(campaign: campaign, tree: tree,
                                   ownTotals: totals?.own(for: tree) ?? OwnTotals(count: tree.nodes.count), options: options)
@@ -273,9 +282,4 @@ struct DenseTotals {
         }
         return own
     }
-}
-
-/// A value computed on another thread.
-final class Loading<Value>: @unchecked Sendable {
-    var result: Result<Value, Error>?
 }

@@ -6,16 +6,16 @@ extension Store {
     /// on `asOf`: coverage built exactly as `outreach coverage` builds it, the team structure,
     /// the leaflet stock, the weekly progress and the units gone quiet.
     public func districtReport(campaign: Campaign, under code: String?, asOf: Day) throws -> DistrictReport {
-        let coverage = try coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code))
         // The whole tree, the teams and the leaflet moves are read once, for every part of the
-        // report: the structure and stock are built from them as their own commands build them.
+        // report: coverage, structure and stock are built from them as their own commands build them.
         let areas = try areaTree()
+        let coverage = try coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code), wholeTree: areas)
         let teams = try self.teams()
         let counts = try memberCounts(on: asOf)
         let (moves, handedOut) = try read { db in
             (try Store.leafletMoves(db, through: asOf), try Store.leafletsHandedOut(db, through: asOf))
         }
-        let tree = campaign.coversWholeTree ? areas.addingRoot(code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName) : areas
+        let tree = campaign.coversWholeTree ? areas.addingRoot((code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName)) : areas
         guard let start = tree.index(of: coverage.startCode) else { throw AreaLookupError.unknownCode(coverage.startCode) }
         let isRoot = tree.nodes[start].level == .country
         // The added root is the last node: every other index is the same in `areas`.
@@ -69,16 +69,5 @@ extension Store {
             }
             return out
         }
-    }
-}
-
-private extension AreaTree {
-    /// The tree under one more area above its top, added as the last node (as
-    /// `areaTree(addingRoot:)` reads it), so the other nodes keep their indexes.
-    func addingRoot(code: String, name: String) -> AreaTree {
-        var nodes = self.nodes
-        for i in nodes.indices where nodes[i].parent == nil { nodes[i].parent = self.nodes.count }
-        nodes.append(Node(id: 0, code: code, name: name, level: .country))
-        return AreaTree(nodes: nodes)
     }
 }

@@ -14,6 +14,15 @@ func parallelMap<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
     return results.values.map { $0! }
 }
 
+/// `first()` on this thread while `second()` runs on another; both results, or the first error.
+/// (A whole-tree report reads the tree and the totals at once, each in its own transaction.)
+func inParallel<A, B>(_ first: () throws -> A, _ second: () throws -> B) throws -> (A, B) {
+    let results = parallelMap(2) { k -> (a: Result<A, Error>?, b: Result<B, Error>?) in
+        k == 0 ? (Result { try first() }, nil) : (nil, Result { try second() })
+    }
+    return (try results[0].a!.get(), try results[1].b!.get())
+}
+
 /// `range` cut into `parts` consecutive pieces of nearly equal size (fewer when it is short).
 func split(_ range: Range<Int>, into parts: Int) -> [Range<Int>] {
     let parts = max(1, min(parts, range.count))

@@ -79,4 +79,26 @@ struct CoverageStoreTests {
         #expect(halves.index(of: "C150-140") == whole.index(of: "C150-140"))
         #expect(halves.index(of: "C150-140") != nil)
     }
+
+    @Test("a report big enough to be built on two threads has the rows of its communes' small reports, in tree order")
+    func bigReportMatchesSmallOnes() throws {
+        let store = try Self.workspace(communes: 150, hamlets: 140, sessions: 3_000, seed: 3)
+        let options = CoverageReport.Options(asOf: Day(parsing: "2026-04-10")!, indicator: "epay")
+        let big = try store.coverageReport(campaign: Self.campaign, options: options)
+        #expect(big.rows.count == 150 * 141 + 2)  // over the two-thread threshold (20,000), plus the district and the total
+        let tree = try store.read { db in try Store.areaTree(db) }
+        let preorder = tree.preorder(from: [tree.index(of: "D")!]).map { tree.nodes[$0.index].code }
+        #expect(big.rows.dropLast().map(\.code) == preorder)
+        var byCode: [String: CoverageReport.Row] = [:]
+        for row in big.rows.dropLast() { byCode[row.code] = row }
+        for c in stride(from: 1, through: 150, by: 7) {
+            var small = options
+            small.under = "C\(c)"
+            for row in try store.coverageReport(campaign: Self.campaign, options: small).rows.dropLast() {
+                let same = try #require(byCode[row.code])
+                #expect(same.value == row.value && same.denominator == row.denominator && same.coverage == row.coverage
+                        && same.status == row.status && same.name == row.name, "\(row.code)")
+            }
+        }
+    }
 }
