@@ -60,9 +60,9 @@ do {
         let report = try store.coverageReport(campaign: campaign, options: .init(
             asOf: asOf, indicator: nil, under: under, level: nil, behindOnly: false, sort: .tree))
         lap("tree, totals and report (\(report.rows.count) rows)")
-        let text = try report.rendered(as: .table, labels: Labels(.vi))
-        lap("render (\(text.utf8.count) bytes)")
-        FileHandle.standardOutput.write(Data(text.utf8))
+        let bytes = try report.renderedBytes(as: .table, labels: Labels(.vi))
+        lap("render (\(bytes.count) bytes)")
+        FileHandle.standardOutput.write(Data(bytes))
         lap("write")
     default:
         fail("usage: OutreachBench csv|areas|tree|coverage …")

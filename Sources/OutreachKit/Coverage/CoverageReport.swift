@@ -249,15 +249,24 @@ public struct CoverageReport: Equatable, Sendable {
         self.indicators = indicators
 
         let layout = Layout(tree: tree, start: start, level: options.level)
-        var rows: [Row] = []
-        rows.reserveCapacity(indicators.count * (layout.listedCount + 1))
-        for indicator in indicators {
-            let computed = Computation(indicator: indicator, campaign: campaign, tree: tree, layout: layout,
-                                       ownTotals: ownTotals, asOf: options.asOf, elapsedShare: elapsedShare)
-            let first = rows.count
-            computed.appendAreaRows(to: &rows, behindOnly: options.behindOnly)
-            if options.sort != .tree { CoverageReport.sort(&rows[first...], by: options.sort) }
-            rows.append(computed.totalRow())
+        // Rows are made straight into the report's array (two threads for a national report):
+        // 111,000 rows copied from parts would cost as much again.
+        var sections: [Range<Int>] = []
+        let elapsedShare = self.elapsedShare
+        var rows = [Row](unsafeUninitializedCapacity: indicators.count * (layout.listedCount + 1)) { buffer, count in
+            guard let base = buffer.baseAddress else { return }
+            for indicator in indicators {
+                let computed = Computation(indicator: indicator, campaign: campaign, tree: tree, layout: layout,
+                                           ownTotals: ownTotals, asOf: options.asOf, elapsedShare: elapsedShare)
+                let first = count
+                count += computed.initializeAreaRows(at: base + count, behindOnly: options.behindOnly)
+                sections.append(first..<count)
+                (base + count).initialize(to: computed.totalRow())
+                count += 1
+            }
+        }
+        if options.sort != .tree {
+            for section in sections { CoverageReport.sort(&rows[section], by: options.sort) }
         }
         self.rows = rows
     }
@@ -513,34 +522,39 @@ extension CoverageReport {
         /// Appends the listed areas' rows (only those behind with `behindOnly`), in tree order.
         ///
         /// A national walk (over 100,000 rows) is built in two halves on two threads.
-        func appendAreaRows(to rows: inout [Row], behindOnly: Bool) {
-            let n = layout.walk.count
-            guard reportThreads(rows: n) > 1 else {
-                appendAreaRows(in: 0..<n, to: &rows, behindOnly: behindOnly)
-                return
+        /// Initialises the rows of the listed areas (only those behind with `behindOnly`) in tree
+        /// order from `base`; returns how many. A national report's rows are made in two halves
+        /// at once, each into its own part of the memory.
+        func initializeAreaRows(at base: UnsafeMutablePointer<Row>, behindOnly: Bool) -> Int {
+            let parts = split(0..<layout.walk.count, into: reportThreads(rows: layout.walk.count))
+            var offsets = [0]
+            for part in parts.dropLast() {
+                offsets.append(offsets.last! + part.count { shown($0, behindOnly: behindOnly) })
             }
-            let halves = split(0..<n, into: reportThreads(rows: n))
-            for part in parallelMap(halves.count, { k -> [Row] in
-                var part: [Row] = []
-                part.reserveCapacity(halves[k].count)
-                appendAreaRows(in: halves[k], to: &part, behindOnly: behindOnly)
-                return part
-            }) { rows += part }
+            return parallelMap(parts.count) { k in
+                initializeAreaRows(in: parts[k], at: base + offsets[k], behindOnly: behindOnly)
+            }.reduce(0, +)
         }
 
-        private func appendAreaRows(in positions: Range<Int>, to rows: inout [Row], behindOnly: Bool) {
+        private func shown(_ position: Int, behindOnly: Bool) -> Bool {
+            layout.listed[position] && (!behindOnly || statuses[position] == .behind)
+        }
+
+        private func initializeAreaRows(in positions: Range<Int>, at base: UnsafeMutablePointer<Row>, behindOnly: Bool) -> Int {
             // Hamlets share their parent's short name: work it out once per parent.
             var withinCache: (parent: Int, name: String?) = (-1, nil)
-            for position in positions where layout.listed[position] {
-                if behindOnly, statuses[position] != .behind { continue }
+            var count = 0
+            for position in positions where shown(position, behindOnly: behindOnly) {
                 let index = layout.walk.indexes[position]
                 var within: String?
                 if tree.nodes[index].level == .hamlet, let parent = tree.nodes[index].parent {
                     if withinCache.parent != parent { withinCache = (parent, tree.nodes[parent].name.withoutAdministrativePrefix) }
                     within = withinCache.name
                 }
-                rows.append(row(at: position, within: within))
+                (base + count).initialize(to: row(at: position, within: within))
+                count += 1
             }
+            return count
         }
 
         /// The row of the area at `position`.

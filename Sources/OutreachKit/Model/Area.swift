@@ -1,3 +1,5 @@
+import Foundation
+
 /// The level of an area in the administrative tree (the English words of SPEC.md's glossary).
 public enum AreaLevel: String, CaseIterable, Codable, Sendable, Comparable {
     case province, district, commune, ward, town
@@ -124,11 +126,21 @@ public struct AreaRow: Equatable, Sendable {
 
 extension String {
     /// An area name without its administrative prefix ("Tỉnh Gia Lai" → "Gia Lai"), for paths.
+    ///
+    /// Compared as NFC bytes (names are stored NFC): a national report strips 10,000 commune
+    /// names, and `hasPrefix` with character counts costs several times more.
     public var withoutAdministrativePrefix: String {
-        for prefix in ["Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ", "Thị trấn ", "Xã ", "Phường ", "Đặc khu "]
-        where hasPrefix(prefix) && count > prefix.count {
-            return String(dropFirst(prefix.count))
+        var name = self
+        return name.withUTF8 { bytes in
+            for prefix in String.administrativePrefixes
+            where bytes.count > prefix.count && bytes.starts(with: prefix) {
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[prefix.count...]), as: UTF8.self)
+            }
+            return self
         }
-        return self
     }
+
+    private static let administrativePrefixes: [[UInt8]] =
+        ["Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ", "Thị trấn ", "Xã ", "Phường ", "Đặc khu "]
+        .map { Array($0.precomposedStringWithCanonicalMapping.utf8) }
 }

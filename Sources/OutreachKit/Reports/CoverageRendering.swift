@@ -8,11 +8,16 @@ extension CoverageReport {
     /// (the shared `TextTable`, `CSVWriter` and `JSONEncoder` take seconds there); the output is
     /// the same as theirs, which the tests check. The words are looked up once per report.
     public func rendered(as format: CoverageFormat, labels: Labels) throws -> String {
+        String(decoding: try renderedBytes(as: format, labels: labels), as: UTF8.self)
+    }
+
+    /// The same, as UTF-8 bytes to write out as they are (no 13 MB string to make and check).
+    public func renderedBytes(as format: CoverageFormat, labels: Labels) throws -> [UInt8] {
         switch format {
-        case .table: return table(CoverageWording(labels))
-        case .csv: return csv()
-        case .json: return rows.isEmpty ? try JSONOutput.render(JSONReport(self)) : json()
-        case .md: return markdown(CoverageWording(labels))
+        case .table: return table(CoverageWording(labels)).bytes
+        case .csv: return csv().bytes
+        case .json: return rows.isEmpty ? Array(try JSONOutput.render(JSONReport(self)).utf8) : json().bytes
+        case .md: return markdown(CoverageWording(labels)).bytes
         }
     }
 
@@ -29,7 +34,7 @@ extension CoverageReport {
         return out
     }
 
-    private func table(_ w: CoverageWording) -> String {
+    private func table(_ w: CoverageWording) -> CoverageText {
         var out = CoverageText()
         out.line(w.title(self))
         if let note = w.selection(self) { out.line(note) }
@@ -44,33 +49,30 @@ extension CoverageReport {
             }
             // A national table has 111,000 rows: its cells are made in two halves at once.
             let parts = split(range, into: reportThreads(rows: range.count))
-            let chunks = parallelMap(parts.count) { k -> (cells: [String], indents: [Int]) in
+            let chunks = parallelMap(parts.count) { k -> TableCells in
                 let part = parts[k]
                 var target = w.targetCache()
-                var cells: [String] = []
-                cells.reserveCapacity(part.count * columns.count)
-                var indents: [Int] = []
-                indents.reserveCapacity(part.count)
+                var cells = TableCells(columns: columns.count, lines: part.count, indentColumn: 1)
                 for row in rows[part] {
-                    indents.append(sort == .tree && !row.isTotal ? 2 * (row.depth - base) : 0)
-                    cells.append(row.code)
-                    cells.append(w.name(row, sort: sort))
-                    cells.append(row.isTotal ? "" : w.kind(row.kind))
-                    cells.append(w.value(row.value))
-                    cells.append(w.denominator(row.denominator))
-                    cells.append(w.coverage(row))
-                    cells.append(target.text(row.target))
-                    cells.append(w.status(row.status))
-                    cells.append(w.flags(row))
+                    cells.startLine(indent: sort == .tree && !row.isTotal ? 2 * (row.depth - base) : 0)
+                    cells.add(row.code)
+                    cells.add(w.name(row, sort: sort))
+                    cells.add(row.isTotal ? "" : w.kind(row.kind))
+                    cells.add(w.value(row.value))
+                    cells.add(w.denominator(row.denominator))
+                    cells.add(w.coverage(row))
+                    cells.add(target.text(row.target))
+                    cells.add(w.status(row.status))
+                    cells.add(w.flags(row))
                 }
-                return (cells, indents)
+                return cells
             }
-            out.table(columns, chunks: chunks, indentColumn: 1)
+            out.table(columns, chunks: chunks)
         }
-        return out.string
+        return out
     }
 
-    private func markdown(_ w: CoverageWording) -> String {
+    private func markdown(_ w: CoverageWording) -> CoverageText {
         var out = CoverageText()
         out.line("# " + markdownEscaped(w.markdownTitle(self)))
         out.line("")
@@ -105,10 +107,10 @@ extension CoverageReport {
                 out.line("| " + cells.joined(separator: " | ") + " |")
             }
         }
-        return out.string
+        return out
     }
 
-    private func csv() -> String {
+    private func csv() -> CoverageText {
         var out = CoverageText()
         out.csvRecord(Machine.csvHeader)
         let asOf = self.asOf.iso
@@ -118,12 +120,12 @@ extension CoverageReport {
                            row.coverage.map(Machine.fraction) ?? "", Machine.target(row.target), row.status.rawValue,
                            String(row.over), String(row.coverageIsMean)])
         }
-        return out.string
+        return out
     }
 
     /// The JSON document as `JSONOutput` writes `JSONReport` (pretty, sorted keys, slashes
     /// unescaped), written directly.
-    private func json() -> String {
+    private func json() -> CoverageText {
         var out = CoverageText()
         out.raw("{\n  \"asOf\" : ")
         out.jsonString(asOf.iso)
@@ -157,7 +159,7 @@ extension CoverageReport {
             out.raw("\n    }")
         }
         out.raw("\n  ]\n}\n")
-        return out.string
+        return out
     }
 
     /// The JSON document: `{"campaign", "asOf", "rows": [...]}`.
@@ -244,91 +246,25 @@ struct CoverageText {
     /// then one line per `columns.count` cells; trailing spaces trimmed. `indents` (one per
     /// line) puts that many spaces before the cell of `indentColumn`, as if they were part of it.
     mutating func table(_ columns: [TableColumn], _ cells: [String], indents: [Int]? = nil, indentColumn: Int = 0) {
-        table(columns, chunks: [(cells, indents ?? [])], indentColumn: indentColumn)
+        var chunk = TableCells(columns: columns.count, lines: cells.count / columns.count, indentColumn: indentColumn)
+        for line in 0..<cells.count / columns.count {
+            chunk.addLine(Array(cells[line * columns.count..<(line + 1) * columns.count]), indent: indents?[line] ?? 0)
+        }
+        table(columns, chunks: [chunk])
     }
 
-    /// The same table, its lines given in consecutive chunks (`indents` empty for none): the
-    /// chunks are measured and written on separate threads, then joined.
-    mutating func table(_ columns: [TableColumn], chunks: [(cells: [String], indents: [Int])], indentColumn: Int = 0) {
-        let k = columns.count
-        let measured = parallelMap(chunks.count) { c -> (cellWidths: [Int], widths: [Int]) in
-            let (cells, indents) = chunks[c]
-            var widths = [Int](repeating: 0, count: k)
-            var cellWidths = [Int](repeating: 0, count: cells.count)
-            for (i, cell) in cells.enumerated() {
-                var w = CoverageText.width(cell)
-                if !indents.isEmpty, i % k == indentColumn { w += indents[i / k] }
-                cellWidths[i] = w
-                if w > widths[i % k] { widths[i % k] = w }
-            }
-            return (cellWidths, widths)
-        }
-        var widths = columns.map { CoverageText.width($0.title) }
-        for part in measured { for c in 0..<k { widths[c] = max(widths[c], part.widths[c]) } }
-        let lineWidth = widths.reduce(0, +) + 2 * k + 1
-        var header = CoverageText()
-        header.row(columns.map(\.title), widths: columns.map { CoverageText.width($0.title) }, indent: 0, columns: columns,
-                   columnWidths: widths, indentColumn: indentColumn)
-        let written = parallelMap(chunks.count) { c -> [UInt8] in
-            let (cells, indents) = chunks[c]
-            var part = CoverageText()
-            part.bytes.reserveCapacity((cells.count / k) * lineWidth)
-            var i = 0
-            while i + k <= cells.count {
-                part.row(cells[i..<i + k], widths: measured[c].cellWidths[i..<i + k], indent: indents.isEmpty ? 0 : indents[i / k],
-                         columns: columns, columnWidths: widths, indentColumn: indentColumn)
-                i += k
-            }
-            return part.bytes
-        }
-        bytes.reserveCapacity(bytes.count + header.bytes.count + written.reduce(0) { $0 + $1.count })
-        bytes += header.bytes
+    /// The same table, its lines given in consecutive chunks: the chunks are written on
+    /// separate threads, then joined.
+    mutating func table(_ columns: [TableColumn], chunks: [TableCells]) {
+        var widths = columns.map { TableCells.width($0.title) }
+        for part in chunks { for c in widths.indices { widths[c] = max(widths[c], part.columnWidths[c]) } }
+        let rightAligned = columns.map(\.rightAligned)
+        var header = TableCells(columns: columns.count)
+        header.addLine(columns.map(\.title))
+        bytes += header.written(rightAligned: rightAligned, widths: widths)
+        let written = parallelMap(chunks.count) { c in chunks[c].written(rightAligned: rightAligned, widths: widths) }
+        bytes.reserveCapacity(bytes.count + written.reduce(0) { $0 + $1.count })
         for part in written { bytes += part }
-    }
-
-    /// One line of a table: each cell padded to its column, trailing spaces trimmed.
-    private mutating func row<Cells: Collection, Widths: Collection>(
-        _ cells: Cells, widths: Widths, indent: Int, columns: [TableColumn], columnWidths: [Int], indentColumn: Int
-    ) where Cells.Element == String, Widths.Element == Int {
-        let start = bytes.count
-        let k = columns.count
-        for (c, (cell, width)) in zip(cells, widths).enumerated() {
-            let pad = columnWidths[c] - width
-            if c > 0 { spaces(2) }
-            if columns[c].rightAligned { spaces(pad) }
-            if c == indentColumn { spaces(indent) }
-            bytes.append(contentsOf: cell.utf8)
-            if !columns[c].rightAligned, c < k - 1 { spaces(pad) }
-        }
-        while bytes.count > start, bytes[bytes.count - 1] == 0x20 { bytes.removeLast() }
-        bytes.append(0x0A)
-    }
-
-    private static let blanks = [UInt8](repeating: 0x20, count: 64)
-
-    private mutating func spaces(_ n: Int) {
-        var n = n
-        while n > 0 {
-            let chunk = min(n, CoverageText.blanks.count)
-            bytes.append(contentsOf: CoverageText.blanks[0..<chunk])
-            n -= chunk
-        }
-    }
-
-    /// Columns a cell takes: Unicode scalars, less combining diacritics (U+0300–U+036F), which
-    /// is the number of characters for the NFC text names are stored as.
-    static func width(_ text: String) -> Int {
-        var count = 0
-        var previous: UInt8 = 0
-        for b in text.utf8 {
-            if b & 0xC0 != 0x80 {
-                count += 1
-            } else if previous == 0xCC || (previous == 0xCD && b <= 0xAF) {
-                count -= 1
-            }
-            previous = b
-        }
-        return count
     }
 
     /// One CSV record as `CSVWriter.line` writes it: fields quoted only when they hold a

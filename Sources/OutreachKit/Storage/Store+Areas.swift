@@ -152,8 +152,9 @@ extension Store {
         let maxID = try read { db in try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") } ?? 0
         guard maxID >= 20_000 else { return try read { db in try Store.areaTree(db, addingRoot: root) } }
         let half = maxID / 2
+        // The lower half's arrays have room for the upper half and the root: joined without a copy.
         var (rows, upper) = try inParallel(
-            { try read { db in try Store.areaRows(db, ids: 0...half) } },
+            { try read { db in try Store.areaRows(db, ids: 0...half, capacity: Int(maxID) + 2) } },
             { try read { db in try Store.areaRows(db, ids: (half + 1)...maxID) } })
         rows.append(upper)
         if let tree = rows.tree(addingRoot: root, complete: true) { return tree }
@@ -176,8 +177,9 @@ extension Store {
     }
 
     /// The area rows with ids in `ids` (all of them by default), or those around `code` (see
-    /// `areaTree(around:)`), in id order.
-    static func areaRows(_ db: Database, ids: ClosedRange<Int64>? = nil, around code: String? = nil) throws -> AreaRows {
+    /// `areaTree(around:)`), in id order; with room for `capacity` rows when given.
+    static func areaRows(_ db: Database, ids: ClosedRange<Int64>? = nil, around code: String? = nil,
+                         capacity: Int? = nil) throws -> AreaRows {
         // Read through the C API: the national tree has over 100,000 areas, and every report
         // starts here.
         let columns = "id, code, name, level, local_kind, parent_id, population, adults, working_age, households"
@@ -199,7 +201,7 @@ extension Store {
             try statement.setArguments([range.lowerBound, range.upperBound])
         }
         let stmt = statement.sqliteStatement
-        let expected = code == nil ? Int(min(ids.map { $0.upperBound - $0.lowerBound + 1 } ?? 200_000, 200_000)) : 0
+        let expected = capacity ?? (code == nil ? Int(min(ids.map { $0.upperBound - $0.lowerBound + 1 } ?? 200_000, 200_000)) : 0)
         var rows = AreaRows()
         rows.ids.reserveCapacity(expected)
         rows.parents.reserveCapacity(expected)

@@ -42,7 +42,7 @@ extension Outreach {
                 options: .init(asOf: asOf ?? .today(), indicator: indicator, under: under,
                                level: level.flatMap(CoverageReport.LevelFilter.init(parsing:)), behindOnly: behind, sort: sort),
                 countryName: country)
-            Console.out(try report.rendered(as: format, labels: labels))
+            Console.out(try report.renderedBytes(as: format, labels: labels))
         }
     }
 }

@@ -722,8 +722,8 @@ struct CoverageRenderingTests {
         text.table(columns, cells)
         let rows = stride(from: 0, to: cells.count, by: 4).map { Array(cells[$0..<($0 + 4)]) }
         #expect(text.string == TextTable.render(columns, rows))
-        #expect(CoverageText.width("Tho\u{0302}n") == 4)
-        #expect(CoverageText.width("Thôn") == 4)
+        #expect(TableCells.width("Tho\u{0302}n") == 4)
+        #expect(TableCells.width("Thôn") == 4)
     }
 
     @Test("formats percentages for people and fractions for machines without locale", arguments: [

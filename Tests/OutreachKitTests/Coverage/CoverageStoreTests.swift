@@ -100,5 +100,19 @@ struct CoverageStoreTests {
                         && same.status == row.status && same.name == row.name, "\(row.code)")
             }
         }
+        // Behind only and other orders, built in two halves too: the same rows, filtered or reordered.
+        var behind = options
+        behind.behindOnly = true
+        let behindRows = try store.coverageReport(campaign: Self.campaign, options: behind).rows
+        #expect(Array(behindRows.dropLast()) == big.rows.dropLast().filter { $0.status == .behind })
+        #expect(behindRows.count > 1000 && behindRows.count < big.rows.count)
+        #expect(behindRows.last == big.rows.last)
+        var byCoverage = options
+        byCoverage.sort = .coverage
+        let sorted = try store.coverageReport(campaign: Self.campaign, options: byCoverage).rows
+        #expect(Set(sorted.dropLast().map(\.code)) == Set(big.rows.dropLast().map(\.code)))
+        #expect(sorted.last?.isTotal == true)
+        let coverages = sorted.dropLast().compactMap(\.coverage)
+        #expect(coverages == coverages.sorted())
     }
 }

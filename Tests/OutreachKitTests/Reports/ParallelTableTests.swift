@@ -17,11 +17,19 @@ struct ParallelTableTests {
         let pieces = split(0..<rows.count, into: parts)
         #expect(pieces.count == min(parts, rows.count))
         #expect(pieces.map(\.count).reduce(0, +) == rows.count)
-        chunked.table(columns, chunks: pieces.map { r in (rows[r].flatMap { $0 }, Array(indents[r])) }, indentColumn: 1)
+        chunked.table(columns, chunks: pieces.map { r in
+            var cells = TableCells(columns: columns.count, indentColumn: 1)
+            for i in r { cells.addLine(rows[i], indent: indents[i]) }
+            return cells
+        })
         #expect(chunked.string == whole.string)
         // Without indents, the one-piece table is TextTable's.
         var plain = CoverageText()
-        plain.table(columns, chunks: pieces.map { r in (rows[r].flatMap { $0 }, []) })
+        plain.table(columns, chunks: pieces.map { r in
+            var cells = TableCells(columns: columns.count)
+            for i in r { cells.addLine(rows[i]) }
+            return cells
+        })
         #expect(plain.string == TextTable.render(columns, rows))
     }
 
