@@ -270,7 +270,7 @@ struct BundleWriter {
             var done = 0
             while done < raw.count {
                 let n = offset.map { pwrite(fd, raw.baseAddress! + done, raw.count - done, $0 + off_t(done)) }
-                    ?? Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+                    ?? SystemCalls.write(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw BundleError.cannotWrite(file: name, reason: String(cString: strerror(errno)))

@@ -132,6 +132,8 @@ public struct CoverageReport: Equatable, Sendable {
         public var name: String
         /// The area's level (`total` in CSV and JSON for a total row).
         public var kind: AreaLevel
+        /// The local word for the level (ấp, bản, tổ dân phố …) when the area list gave one.
+        public var localKind: String?
         /// The parent's name without its prefix, for hamlets (their names repeat).
         public var within: String?
         /// Levels below the start (the start is 0; totals are 0).
@@ -159,12 +161,13 @@ public struct CoverageReport: Equatable, Sendable {
         public var summedAreas: Int?
 
         /// A row as the report builds it.
-        public init(code: String, name: String, kind: AreaLevel, within: String? = nil, depth: Int, indicator: String,
-                    value: Int?, denominator: Int?, coverage: Double?, target: Target, status: Status,
+        public init(code: String, name: String, kind: AreaLevel, localKind: String? = nil, within: String? = nil, depth: Int,
+                    indicator: String, value: Int?, denominator: Int?, coverage: Double?, target: Target, status: Status,
                     over: Bool = false, coverageIsMean: Bool = false, isTotal: Bool = false, summedAreas: Int? = nil) {
             self.code = code
             self.name = name
             self.kind = kind
+            self.localKind = localKind
             self.within = within
             self.depth = depth
             self.indicator = indicator
@@ -561,7 +564,7 @@ extension CoverageReport {
         func row(at position: Int, within: String?) -> Row {
             let node = tree.nodes[layout.walk.indexes[position]]
             let coverage = coverages[position]
-            return Row(code: node.code, name: node.name, kind: node.level, within: within,
+            return Row(code: node.code, name: node.name, kind: node.level, localKind: node.localKind, within: within,
                        depth: layout.walk.depths[position], indicator: indicator.id, value: tallies[position].value,
                        denominator: tallies[position].denominator, coverage: coverage,
                        target: ownTargets[position] ?? indicator.target, status: statuses[position],

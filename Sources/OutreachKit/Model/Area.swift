@@ -59,6 +59,23 @@ public enum AreaLevel: String, CaseIterable, Codable, Sendable, Comparable {
         "soc": .hamlet, "to dan pho": .hamlet, "tieu khu": .hamlet, "khom": .hamlet,
         "khu pho": .hamlet, "xom": .hamlet, "khu": .hamlet, "to": .hamlet, "plei": .hamlet,
     ]
+
+    /// Whether `local` is just the usual Vietnamese word for this level (`thôn` for a hamlet,
+    /// `xã` for a commune): a word that tells no more than the level.
+    public func isUsualWord(_ local: String) -> Bool {
+        let usual: String
+        switch self {
+        case .province: usual = "tinh"
+        case .district: usual = "huyen"
+        case .commune: usual = "xa"
+        case .ward: usual = "phuong"
+        case .town: usual = "thi tran"
+        case .specialZone: usual = "dac khu"
+        case .hamlet: usual = "thon"
+        case .country: usual = "ca nuoc"
+        }
+        return TextFolding.fold(local) == usual
+    }
 }
 
 /// Denominators an area may carry: non-negative counts, each optional.

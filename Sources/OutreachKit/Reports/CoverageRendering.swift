@@ -51,17 +51,17 @@ extension CoverageReport {
             let parts = split(range, into: reportThreads(rows: range.count))
             let chunks = parallelMap(parts.count) { k -> TableCells in
                 let part = parts[k]
-                var target = w.targetCache()
+                var cache = w.cellCache()
                 var cells = TableCells(columns: columns.count, lines: part.count, indentColumn: 1)
                 for row in rows[part] {
                     cells.startLine(indent: sort == .tree && !row.isTotal ? 2 * (row.depth - base) : 0)
                     cells.add(row.code)
                     cells.add(w.name(row, sort: sort))
-                    cells.add(row.isTotal ? "" : w.kind(row.kind))
+                    cells.add(row.isTotal ? "" : cache.kind(row))
                     cells.add(w.value(row.value))
                     cells.add(w.denominator(row.denominator))
                     cells.add(w.coverage(row))
-                    cells.add(target.text(row.target))
+                    cells.add(cache.target(row.target))
                     cells.add(w.status(row.status))
                     cells.add(w.flags(row))
                 }
@@ -81,7 +81,7 @@ extension CoverageReport {
             out.line("")
             out.line(note)
         }
-        var target = w.targetCache()
+        var cache = w.cellCache()
         for (indicator, range) in sections {
             out.line("")
             out.line("## " + markdownEscaped("\(indicator.id): \(w.indicatorLabel(indicator))"))
@@ -100,8 +100,8 @@ extension CoverageReport {
             for row in rows[range] {
                 let indent = sort == .tree && !row.isTotal ? String(repeating: "\u{00A0}\u{00A0}", count: row.depth - base) : ""
                 let name = markdownEscaped(w.name(row, sort: sort))
-                var cells = [row.code, row.isTotal ? "" : w.kind(row.kind), w.value(row.value),
-                             w.denominator(row.denominator), w.coverage(row), target.text(row.target),
+                var cells = [row.code, row.isTotal ? "" : cache.kind(row), w.value(row.value),
+                             w.denominator(row.denominator), w.coverage(row), cache.target(row.target),
                              w.status(row.status), w.flags(row)].map(markdownEscaped)
                 cells.insert(row.isTotal ? "**\(name)**" : indent + name, at: 1)
                 out.line("| " + cells.joined(separator: " | ") + " |")

@@ -165,19 +165,31 @@ struct CoverageWording {
     /// "50%", "92,5%" or a count.
     func target(_ target: Target) -> String { labels.target(target) }
 
-    /// Remembers the last target's text: rows of an indicator mostly share one target.
-    func targetCache() -> TargetCache { TargetCache(wording: self) }
+    /// Remembers the last target's and local kind's text: rows of an indicator mostly share one
+    /// target, and the hamlets of a district one local word.
+    func cellCache() -> CellCache { CellCache(wording: self) }
 
-    struct TargetCache {
+    struct CellCache {
         let wording: CoverageWording
-        private var last: (target: Target, text: String)?
+        private var lastTarget: (target: Target, text: String)?
+        private var lastKind: (level: AreaLevel, local: String, text: String)?
 
         init(wording: CoverageWording) { self.wording = wording }
 
-        mutating func text(_ target: Target) -> String {
-            if let last, last.target == target { return last.text }
+        mutating func target(_ target: Target) -> String {
+            if let lastTarget, lastTarget.target == target { return lastTarget.text }
             let text = wording.target(target)
-            last = (target, text)
+            lastTarget = (target, text)
+            return text
+        }
+
+        /// The row's kind as `areas list` shows it: the local word when the area list gave one
+        /// (`ấp`; `hamlet (ấp)` in English), else the level's word.
+        mutating func kind(_ row: CoverageReport.Row) -> String {
+            guard let local = row.localKind, !local.isEmpty else { return wording.kind(row.kind) }
+            if let lastKind, lastKind.level == row.kind, lastKind.local == local { return lastKind.text }
+            let text = wording.labels.kind(row.kind, local: local)
+            lastKind = (row.kind, local, text)
             return text
         }
     }

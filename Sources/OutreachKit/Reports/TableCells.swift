@@ -41,10 +41,11 @@ struct TableCells: Sendable {
 
     /// Adds the next cell.
     mutating func add(_ text: String) {
-        let start = bytes.count
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-        var width = bytes.withUnsafeBufferPointer { TableCells.width(UnsafeBufferPointer(rebasing: $0[start...])) }
+        var width = text.withUTF8 { utf8 in
+            bytes.append(contentsOf: utf8)
+            return TableCells.width(utf8)
+        }
         let column = ends.count % columns
         if column == 0 { indents.append(indent) }
         if column == indentColumn { width += indent }

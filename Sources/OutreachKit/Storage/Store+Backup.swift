@@ -58,7 +58,7 @@ extension Store {
             if head != Data("SQLite format 3\0".utf8) { throw BackupError.notAWorkspace(path: path) }
         }
         let temporary = path + ".partial-\(getpid())"
-        let fd = Glibc.open(temporary, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
+        let fd = SystemCalls.open(temporary, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
         guard fd >= 0 else { throw BackupError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         close(fd)
         func cleanUp() { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) } }
@@ -73,7 +73,7 @@ extension Store {
             }
             try copy.close()
             guard ok else { throw BackupError.cannotWrite(path: path, reason: "the copy failed its integrity check") }
-            let sync = Glibc.open(temporary, O_RDONLY)
+            let sync = SystemCalls.open(temporary, O_RDONLY)
             if sync >= 0 { fsync(sync); close(sync) }
             guard rename(temporary, path) == 0 else {
                 throw BackupError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
@@ -96,3 +96,4 @@ extension Store {
         }
     }
 }
+

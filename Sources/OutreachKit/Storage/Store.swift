@@ -51,7 +51,7 @@ public final class Store: Sendable {
         }
         if !exists {
             guard create else { throw StoreError.noWorkspace(path: path) }
-            let fd = Glibc.open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+            let fd = SystemCalls.open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
             guard fd >= 0 else {
                 throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
             }

@@ -17,10 +17,12 @@ extension Labels {
     }
 
     /// An area's kind with the local word its areas file used: the word itself in Vietnamese
-    /// (`tổ dân phố`), the level and the word in English (`hamlet (tổ dân phố)`).
+    /// (`tổ dân phố`), the level and the word in English (`hamlet (tổ dân phố)`), but only the
+    /// level when the word is the level's usual one (`hamlet` for `thôn`).
     public func kind(_ level: AreaLevel, local: String?) -> String {
         guard let local, !local.isEmpty else { return kind(level) }
-        return language == .vi ? local : "\(kind(level)) (\(local))"
+        if language == .vi { return local }
+        return level.isUsualWord(local) ? kind(level) : "\(kind(level)) (\(local))"
     }
 
     /// A kind of team, as a column shows it: `Đề án 06` (vi), `project06` (en).

@@ -736,3 +736,26 @@ struct CoverageRenderingTests {
         #expect(CoverageReport.Machine.fraction(share) == fraction)
     }
 }
+
+@Suite("Local words for kinds of area")
+struct LocalKindTests {
+    @Test("a hamlet listed as tổ dân phố shows that word in the table, with the level in English; JSON keeps the level")
+    func localKind() throws {
+        let fixture = CoverageFixture()
+        var nodes = fixture.tree.nodes
+        let i = try #require(fixture.tree.index(of: "00002-01"))
+        nodes[i].localKind = "tổ dân phố"
+        // The same nodes in the same order: the fixture's totals by index still apply.
+        let report = try CoverageReport(campaign: fixture.campaign, tree: AreaTree(nodes: nodes), ownTotals: fixture.ownTotals,
+                                        options: .init(asOf: CoverageFixture.asOf))
+        let vi = try report.rendered(as: .table, labels: Labels(.vi)).split(separator: "\n")
+        let en = try report.rendered(as: .table, labels: Labels(.en)).split(separator: "\n")
+        #expect(vi.first { $0.hasPrefix("00002-01") }?.contains("  tổ dân phố  ") == true)
+        #expect(vi.first { $0.hasPrefix("00002-02") }?.contains("  thôn  ") == true)
+        #expect(en.first { $0.hasPrefix("00002-01") }?.contains("  hamlet (tổ dân phố)  ") == true)
+        #expect(en.first { $0.hasPrefix("00002-02") }?.contains("  hamlet  ") == true)
+        let json = try report.rendered(as: .json, labels: Labels(.vi))
+        #expect(!json.contains("tổ dân phố"))
+        #expect(report.rows.first { $0.code == "00002-01" }?.kind == .hamlet)
+    }
+}
