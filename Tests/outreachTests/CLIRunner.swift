@@ -34,6 +34,22 @@ struct CLI {
         packageRoot.appendingPathComponent("Resources").appendingPathComponent(path).path
     }
 
+    /// Sets up `w.sqlite` in the folder with the sample district: the Nông Cống areas, the sample
+    /// hamlets, teams and sessions; with `members` its members too, with `leaflets` the
+    /// district's 6,000 leaflets received on 25/10/2026.
+    func importSampleDistrict(members: Bool = false, leaflets: Bool = false) throws {
+        var steps = [["init"], ["areas", "import", CLI.resource("areas/nong_cong.csv")],
+                     ["areas", "import", CLI.resource("sample/hamlets.csv")],
+                     ["teams", "import", CLI.resource("sample/teams.csv")]]
+        if members { steps.append(["members", "import", CLI.resource("sample/members.csv")]) }
+        steps.append(["sessions", "import", CLI.resource("sample/sessions_excel.csv")])
+        if leaflets { steps.append(["leaflets", "receive", "--area", "404", "--quantity", "6000", "--date", "2026-10-25"]) }
+        for args in steps {
+            let r = try run(args + ["--db", "w.sqlite"])
+            try #require(r.status == 0, "\(args): \(r.stderr)")
+        }
+    }
+
     /// The `outreach` executable built next to the test bundle.
     static let binary: URL = {
         var url = Bundle.main.bundleURL

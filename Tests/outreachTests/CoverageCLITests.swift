@@ -4,16 +4,6 @@ import Testing
 @Suite("The coverage command, end to end")
 struct CoverageCLITests {
     /// Nông Cống with the sample hamlets, teams and sessions of Resources/sample.
-    private func district(_ cli: CLI) throws {
-        for args in [["init"], ["areas", "import", CLI.resource("areas/nong_cong.csv")],
-                     ["areas", "import", CLI.resource("sample/hamlets.csv")],
-                     ["teams", "import", CLI.resource("sample/teams.csv")],
-                     ["sessions", "import", CLI.resource("sample/sessions_excel.csv")]] {
-            let r = try cli.run(args + ["--db", "w.sqlite"])
-            try #require(r.status == 0, "\(args): \(r.stderr)")
-        }
-    }
-
     private func rows(_ result: CLI.Result) throws -> [[String: Any]] {
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         return object?["rows"] as? [[String: Any]] ?? []
@@ -23,7 +13,7 @@ struct CoverageCLITests {
     func communeEqualsSumOfHamlets() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try district(cli)
+        try cli.importSampleDistrict()
         let campaigns = CLI.packageRoot.appendingPathComponent("Campaigns").path
         let result = try cli.run("coverage", "--campaign", "thanh-toan-dien-tu", "--as-of", "2026-11-22",
                                  "--format", "json", "--campaigns", campaigns, "--db", "w.sqlite")
@@ -61,7 +51,7 @@ struct CoverageCLITests {
     func voidsAndAsOf() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try district(cli)
+        try cli.importSampleDistrict()
         let campaigns = CLI.packageRoot.appendingPathComponent("Campaigns").path
         func eid(_ asOf: String) throws -> Int? {
             let r = try cli.run("coverage", "--campaign", "de-an-06", "--indicator", "eid-l2", "--under", "16282",

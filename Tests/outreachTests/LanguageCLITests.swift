@@ -6,18 +6,6 @@ struct LanguageCLITests {
     static let campaigns = CLI.packageRoot.appendingPathComponent("Campaigns").path
 
     /// Nông Cống with the sample hamlets, teams and sessions of Resources/sample, in `w.sqlite`.
-    private func district(_ cli: CLI) throws {
-        for args in [["init"], ["areas", "import", CLI.resource("areas/nong_cong.csv")],
-                     ["areas", "import", CLI.resource("sample/hamlets.csv")],
-                     ["teams", "import", CLI.resource("sample/teams.csv")],
-                     ["members", "import", CLI.resource("sample/members.csv")],
-                     ["sessions", "import", CLI.resource("sample/sessions_excel.csv")],
-                     ["leaflets", "receive", "--area", "404", "--quantity", "6000", "--date", "2026-10-25"]] {
-            let r = try cli.run(args + ["--db", "w.sqlite"])
-            try #require(r.status == 0, "\(args): \(r.stderr)")
-        }
-    }
-
     private static let coverage = ["coverage", "--campaign", "de-an-06", "--indicator", "eid-l2", "--under", "16282",
                                    "--as-of", "2026-11-20", "--campaigns", campaigns, "--db", "w.sqlite"]
 
@@ -25,7 +13,7 @@ struct LanguageCLITests {
     func vietnameseByDefault() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try district(cli)
+        try cli.importSampleDistrict(members: true, leaflets: true)
         let coverage = try cli.run(Self.coverage)
         #expect(coverage.status == 0, "\(coverage.stderr)")
         #expect(coverage.stdout == """
@@ -59,7 +47,7 @@ struct LanguageCLITests {
     func english() throws {
         var cli = try CLI()
         defer { cli.cleanUp() }
-        try district(cli)
+        try cli.importSampleDistrict(members: true, leaflets: true)
         let vietnamese = try cli.run(Self.coverage)
         let english = try cli.run(Self.coverage + ["--lang", "en"])
         #expect(english.status == 0, "\(english.stderr)")
@@ -86,7 +74,7 @@ struct LanguageCLITests {
     func machineFormats(command: [String]) throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try district(cli)
+        try cli.importSampleDistrict(members: true, leaflets: true)
         for format in ["csv", "json"] {
             let args = command + ["--format", format] + (command[0] == "campaigns" ? [] : ["--db", "w.sqlite"])
             let vietnamese = try cli.run(args)
@@ -105,7 +93,7 @@ struct LanguageCLITests {
     func wholeCountry() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try district(cli)
+        try cli.importSampleDistrict(members: true, leaflets: true)
         try FileManager.default.createDirectory(atPath: cli.path("c"), withIntermediateDirectories: true)
         try cli.write("c/all.yaml", """
             version: 1
@@ -132,7 +120,7 @@ struct LanguageCLITests {
     func errors() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try district(cli)
+        try cli.importSampleDistrict(members: true, leaflets: true)
         let unknown = try cli.run("areas", "list", "--under", "999", "--db", "w.sqlite")
         #expect(unknown.status == 1)
         #expect(unknown.stderr == "lỗi: không có địa bàn mã \"999\". Tra cứu bằng `outreach areas find TÊN`, hoặc nhập bằng `outreach areas import`.\n")

@@ -6,16 +6,6 @@ struct ReportCLITests {
     static let campaigns = CLI.packageRoot.appendingPathComponent("Campaigns").path
 
     /// Nông Cống with the sample hamlets, teams and sessions of Resources/sample.
-    private func district(_ cli: CLI) throws {
-        for args in [["init"], ["areas", "import", CLI.resource("areas/nong_cong.csv")],
-                     ["areas", "import", CLI.resource("sample/hamlets.csv")],
-                     ["teams", "import", CLI.resource("sample/teams.csv")],
-                     ["sessions", "import", CLI.resource("sample/sessions_excel.csv")]] {
-            let r = try cli.run(args + ["--db", "w.sqlite"])
-            try #require(r.status == 0, "\(args): \(r.stderr)")
-        }
-    }
-
     /// 1010 → "1.010".
     static func vi(_ n: Int) -> String {
         let digits = String(n)
@@ -37,7 +27,7 @@ struct ReportCLITests {
     func markdownMatchesCoverage() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try district(cli)
+        try cli.importSampleDistrict()
         let common = ["--campaign", "de-an-06", "--under", "16282", "--as-of", "2026-11-22", "--campaigns", Self.campaigns, "--db", "w.sqlite"]
         let coverage = try cli.run(["coverage", "--format", "json"] + common)
         try #require(coverage.status == 0, "\(coverage.stderr)")
@@ -72,7 +62,7 @@ struct ReportCLITests {
     func html() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try district(cli)
+        try cli.importSampleDistrict()
         let common = ["--campaign", "de-an-06", "--as-of", "2026-11-22", "--campaigns", Self.campaigns, "--db", "w.sqlite"]
         for (file, lang, words) in [("vi.html", "vi", ["ỦY BAN NHÂN DÂN", "HUYỆN NÔNG CỐNG", "Độc lập - Tự do - Hạnh phúc",
                                                         "Nông Cống, ngày 22 tháng 11 năm 2026", "Tổ công tác Đề án 06"]),
@@ -90,7 +80,7 @@ struct ReportCLITests {
     func unknownExtension() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
-        try district(cli)
+        try cli.importSampleDistrict()
         let result = try cli.run("report", "--campaign", "de-an-06", "--out", "report.pdf", "--campaigns", Self.campaigns, "--db", "w.sqlite")
         #expect(result.status == 1)
         #expect(result.stderr == "error: --out \"report.pdf\": the report is written as HTML or Markdown. End the file name with .html or .md.\n")
