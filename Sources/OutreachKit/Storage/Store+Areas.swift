@@ -28,13 +28,11 @@ extension Store {
     /// order) or already in the workspace; unknown parents and cycles reject the whole file.
     public func importAreas(_ rows: [AreaRow], file: String, on day: Day) throws -> AreaImportSummary {
         try write { db in
-            var existing: [String: ExistingArea] = [:]
+            var existing: [String: StoredAreas.Stored] = [:]
             var codeOfID: [Int64: String] = [:]
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT id, code, name, level, local_kind, parent_id, population, adults, working_age, households FROM area
-                """)
+            let cursor = try Row.fetchCursor(db, sql: "SELECT \(StoredAreas.Stored.columns) FROM area")
             while let row = try cursor.next() {
-                let area = ExistingArea(row: row)
+                let area = StoredAreas.Stored(row: row)
                 existing[area.code] = area
                 codeOfID[area.id] = area.code
             }
@@ -84,7 +82,7 @@ extension Store {
                     summary.added += 1
                     continue
                 }
-                if old.name == row.name && old.level == row.level.rawValue && old.localKind == row.localKind
+                if old.name == row.name && old.level == row.level && old.localKind == row.localKind
                     && old.parentID == parentID && old.attributes == a {
                     summary.unchanged += 1
                     continue
@@ -251,27 +249,6 @@ extension Store {
             if array[mid] < value { lo = mid + 1 } else { hi = mid }
         }
         return lo < array.count && array[lo] == value ? lo : nil
-    }
-}
-
-/// An area row as stored.
-struct ExistingArea {
-    var id: Int64
-    var code: String
-    var name: String
-    var level: String
-    var localKind: String?
-    var parentID: Int64?
-    var attributes: AreaAttributes
-
-    init(row: Row) {
-        id = row[0]
-        code = row[1]
-        name = row[2]
-        level = row[3]
-        localKind = row[4]
-        parentID = row[5]
-        attributes = AreaAttributes(population: row[6], adults: row[7], workingAge: row[8], households: row[9])
     }
 }
 

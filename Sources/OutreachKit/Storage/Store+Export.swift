@@ -264,8 +264,20 @@ struct SessionSelection {
     }
 }
 
+extension StoredAreas.Stored {
+    /// The columns `init(row:)` reads, in its order.
+    static let columns = "id, code, name, level, local_kind, parent_id, population, adults, working_age, households, revised"
+
+    init(row r: Row) {
+        self.init(id: r[0], code: r[1], name: r[2], level: AreaLevel(rawValue: r[3]) ?? .hamlet, localKind: r[4],
+                  parentID: r[5], attributes: AreaAttributes(population: r[6], adults: r[7], workingAge: r[8], households: r[9]),
+                  revised: r[10])
+    }
+}
+
 /// Every area of the workspace in memory, for choosing and writing a bundle's areas.
 struct StoredAreas {
+    /// An area row as stored (also what `areas import` compares a file's rows with).
     struct Stored {
         var id: Int64
         var code: String
@@ -288,14 +300,8 @@ struct StoredAreas {
     private(set) var position: [Int64: Int] = [:]
 
     init(_ db: Database) throws {
-        let cursor = try Row.fetchCursor(db, sql: """
-            SELECT id, code, name, level, local_kind, parent_id, population, adults, working_age, households, revised FROM area
-            """)
-        while let r = try cursor.next() {
-            add(Stored(id: r[0], code: r[1], name: r[2], level: AreaLevel(rawValue: r[3]) ?? .hamlet, localKind: r[4],
-                       parentID: r[5], attributes: AreaAttributes(population: r[6], adults: r[7], workingAge: r[8], households: r[9]),
-                       revised: r[10]))
-        }
+        let cursor = try Row.fetchCursor(db, sql: "SELECT \(Stored.columns) FROM area")
+        while let r = try cursor.next() { add(Stored(row: r)) }
     }
 
     /// Adds or replaces an area (a merge keeps its view of the tree current).
