@@ -213,6 +213,66 @@ struct CampaignsCLITests {
         #expect(alone.status == 0)
     }
 
+    @Test("campaigns check speaks Vietnamese by default: three mistakes, three Vietnamese messages with their lines; --lang en gives the English ones")
+    func checkThreeMistakesInBothLanguages() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write("bad.yaml", threeMistakes)
+        let vietnamese = try cli.run("campaigns", "check", "bad.yaml", "missing.yaml")
+        #expect(vietnamese.status == 1)
+        #expect(vietnamese.stdout == "")
+        #expect(vietnamese.stderr == """
+            bad.yaml:9: "numerater" không phải là khóa của chỉ số; có phải ý bạn là "numerator"?
+            bad.yaml:11: chỉ số "eid-l2": chỉ tiêu "150%" vượt quá 100%. Tỷ lệ chỉ từ 0% đến 100%.
+            bad.yaml:17: chỉ số "leaflets": mốc 2027-03-31 nằm ngoài kỳ kế hoạch 2026-01-01 – 2026-12-31. Đưa mốc vào trong kỳ, hoặc sửa lại ngày.
+            bad.yaml: 3 lỗi.
+            lỗi: missing.yaml: không đọc được (không có tệp này). Kiểm tra đường dẫn và quyền đọc tệp.
+
+            """)
+        let english = try cli.run("campaigns", "check", "bad.yaml", "--lang", "en")
+        #expect(english.status == 1)
+        #expect(english.stderr == """
+            bad.yaml:9: "numerater" is not a key of an indicator; did you mean "numerator"?
+            bad.yaml:11: indicator "eid-l2": target "150%" is over 100%. A share is from 0% to 100%.
+            bad.yaml:17: indicator "leaflets": milestone 2027-03-31 is outside the period 2026-01-01 – 2026-12-31. Move it into the period, or fix the date.
+            bad.yaml: 3 problems.
+
+            """)
+    }
+
+    @Test("campaigns show and list name a broken campaign in Vietnamese by default")
+    func brokenInVietnamese() throws {
+        var cli = try CLI()
+        defer { cli.cleanUp() }
+        cli.environment["OUTREACH_CAMPAIGNS"] = ""
+        try FileManager.default.createDirectory(atPath: cli.path("c"), withIntermediateDirectories: true)
+        try cli.write("c/bad.yaml", threeMistakes)
+        try cli.write("c/t.yaml", campaignYAML("t", extra: "targets: t.csv\n"))
+        try cli.write("c/t.csv", "area,indicator,target\n404,eid,80%\n")
+        let shown = try cli.run("campaigns", "show", "bad", "--campaigns", "c")
+        #expect(shown.status == 1)
+        #expect(shown.stderr == """
+            lỗi: c/bad.yaml:9: "numerater" không phải là khóa của chỉ số; có phải ý bạn là "numerator"?
+            c/bad.yaml:11: chỉ số "eid-l2": chỉ tiêu "150%" vượt quá 100%. Tỷ lệ chỉ từ 0% đến 100%.
+            c/bad.yaml:17: chỉ số "leaflets": mốc 2027-03-31 nằm ngoài kỳ kế hoạch 2026-01-01 – 2026-12-31. Đưa mốc vào trong kỳ, hoặc sửa lại ngày.
+            c/bad.yaml: không dùng được kế hoạch này (3 lỗi). Sửa tệp; `outreach campaigns check c/bad.yaml` sẽ kiểm tra lại.
+
+            """)
+        let table = try cli.run("coverage", "--campaign", "t", "--campaigns", "c")
+        #expect(table.status == 1)
+        #expect(table.stderr.hasPrefix("""
+            lỗi: c/t.csv:2: cột "indicator": "eid" không phải là chỉ số của kế hoạch. Các chỉ số của kế hoạch: eid-l2.
+            c/t.yaml: không dùng được kế hoạch này (1 lỗi).
+            """))
+        let listed = try cli.run("campaigns", "list", "--campaigns", "c")
+        #expect(listed.status == 1)
+        #expect(listed.stderr == """
+            lỗi: c/bad.yaml có 3 lỗi nên bị bỏ qua. Xem các lỗi bằng `outreach campaigns check c/bad.yaml`.
+            lỗi: c/t.yaml có 1 lỗi nên bị bỏ qua. Xem lỗi bằng `outreach campaigns check c/t.yaml`.
+
+            """)
+    }
+
     @Test("campaigns check reads the tables next to the file and names their problems")
     func checkTables() throws {
         let cli = try cli()

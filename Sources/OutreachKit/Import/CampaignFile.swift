@@ -34,7 +34,7 @@ public enum CampaignFile {
 
     /// A loader for campaigns that name no tables: any table it is asked for is a problem.
     public static func noFiles(_ path: String) throws -> [UInt8] {
-        throw CampaignError.cannotRead(file: path, reason: "no folder to read it from")
+        throw CampaignError.cannotRead(file: path, reason: .noFolder)
     }
 
     /// Reads a campaign from the bytes of its YAML file.
@@ -50,7 +50,7 @@ public enum CampaignFile {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         guard let text = String(bytes: body, encoding: .utf8) else {
-            throw ImportRejected(file: file, problems: [Diagnostic(file: file, line: 1, "the file is not UTF-8 text. Save it as UTF-8.")])
+            throw ImportRejected(file: file, problems: [Diagnostic(file: file, line: 1, Phrase("campaigns.problem.not_utf8"))])
         }
         return try parse(text, file: file, expectedID: expectedID, load: load)
     }
@@ -90,38 +90,74 @@ public enum CampaignFile {
     /// without one); nil when unknown. Returns the target, or what to tell the user.
     public static func target(_ raw: String, hasDenominator: Bool?) -> Result<Target, TargetProblem> {
         let text = raw.trimmingCharacters(in: .whitespaces)
-        if text.hasPrefix("-") { return .failure(TargetProblem("\"\(text)\" is negative. A target is 0 or more.")) }
+        func problem(_ kind: TargetProblem.Kind) -> Result<Target, TargetProblem> { .failure(TargetProblem(kind: kind, text: text)) }
+        if text.hasPrefix("-") { return problem(.negative) }
         if text.hasSuffix("%") {
-            guard let percent = decimal(text.dropLast().trimmingCharacters(in: .whitespaces)) else {
-                return .failure(TargetProblem("\"\(text)\" is not a percentage. Write it as 90% or 96.6%."))
-            }
-            if percent > 100 { return .failure(TargetProblem("\"\(text)\" is over 100%. A share is from 0% to 100%.")) }
-            if hasDenominator == false { return .failure(TargetProblem(shareWithoutDenominator(text))) }
+            guard let percent = decimal(text.dropLast().trimmingCharacters(in: .whitespaces)) else { return problem(.notAPercentage) }
+            if percent > 100 { return problem(.over100) }
+            if hasDenominator == false { return problem(.shareWithoutDenominator) }
             return .success(.share(percent / 100))
         }
         if hasDenominator == false {
             switch CountParser.parse(text) {
             case .success(let count?): return .success(.count(count))
-            case .success(nil): return .failure(TargetProblem("the target is empty. Write a count such as 6000."))
+            case .success(nil): return problem(.empty)
             case .failure(let failure):
-                if let fraction = decimal(text), fraction <= 1 { return .failure(TargetProblem(shareWithoutDenominator(text))) }
-                return .failure(TargetProblem("\"\(text)\" \(failure.advice)"))
+                if let fraction = decimal(text), fraction <= 1 { return problem(.shareWithoutDenominator) }
+                return problem(.notACount(failure))
             }
         }
         if let fraction = decimal(text), fraction <= 1 { return .success(.share(fraction)) }
         if hasDenominator == nil, case .success(let count?) = CountParser.parse(text) { return .success(.count(count)) }
-        return .failure(TargetProblem("\"\(text)\" is not a share. With a denominator the target is a percentage (90%) or a fraction from 0 to 1 (0.9); for a count, set denominator: none."))
+        return problem(.notAShare)
     }
 
     /// Why a target cannot be read.
     public struct TargetProblem: Error, Equatable, Sendable {
-        /// What to tell the user.
-        public var text: String
-        init(_ text: String) { self.text = text }
-    }
+        /// What is wrong with it.
+        public enum Kind: Equatable, Sendable {
+            /// Below zero.
+            case negative
+            /// A `%` after something that is not a number.
+            case notAPercentage
+            /// A share over 100%.
+            case over100
+            /// A share (`50%`, `0.5`) for an indicator without a denominator.
+            case shareWithoutDenominator
+            /// Nothing, where a count is expected.
+            case empty
+            /// Not a count, where a count is expected.
+            case notACount(CountParser.Failure)
+            /// Neither a percentage nor a fraction from 0 to 1, where a share is expected.
+            case notAShare
+        }
 
-    private static func shareWithoutDenominator(_ text: String) -> String {
-        "\"\(text)\" is a share, but the indicator has no denominator. Set denominator to \(AreaAttributes.names.joined(separator: ", ")), or give a count such as 6000."
+        /// What is wrong.
+        public var kind: Kind
+        /// The target as written, without surrounding spaces.
+        public var text: String
+
+        /// What to tell the user. `key` names the target in a campaign file (`target "150%"`,
+        /// `milestone 2026-06-30: target "150%"`); without it the target is shown alone, as in a
+        /// table's target column (`"150%"`).
+        public func phrase(key: Phrase? = nil) -> Phrase {
+            let shown = key.map { Phrase("campaigns.target.named", ["text": text], parts: ["key": $0]) }
+                ?? Phrase("campaigns.quoted", ["text": text])
+            let parts = ["target": shown]
+            switch kind {
+            case .negative, .notACount(.negative): return Phrase("campaigns.target.negative", parts: parts)
+            case .notAPercentage: return Phrase("campaigns.target.not_a_percentage", parts: parts)
+            case .over100: return Phrase("campaigns.target.over_100", parts: parts)
+            case .shareWithoutDenominator:
+                return Phrase("campaigns.target.share_without_denominator",
+                              ["attributes": AreaAttributes.names.joined(separator: ", ")], parts: parts)
+            case .empty: return Phrase("campaigns.target.empty", parts: parts)
+            case .notACount(.decimal): return Phrase("campaigns.target.not_whole", parts: parts)
+            case .notACount(.notANumber): return Phrase("campaigns.target.not_a_number", parts: parts)
+            case .notACount(.tooLarge): return Phrase("campaigns.target.too_large", parts: parts)
+            case .notAShare: return Phrase("campaigns.target.not_a_share", parts: parts)
+            }
+        }
     }
 
     /// Digits with at most one decimal point (`.` or `,`), nothing else.
@@ -182,8 +218,9 @@ private struct CampaignReader {
     var problems: [Diagnostic] = []
     /// Problems in the tables it names, in file order.
     var tableProblems: [Diagnostic] = []
-    /// Prepended to the problems found inside an indicator (`indicator "eid-l2": `).
-    var context = ""
+    /// The indicator whose problems are being reported (`indicator "eid-l2": …`), waiting for
+    /// its `problem` part.
+    var context: Phrase? = nil
     /// Keys that the last `fields` call suggested for misspelt ones: their absence is not
     /// reported again.
     var misspelt: Set<String> = []
@@ -199,17 +236,23 @@ private struct CampaignReader {
         return yaml + tableProblems
     }
 
-    mutating func add(_ node: Node?, _ text: String) {
-        add(line: node?.mark?.line ?? 1, text)
+    mutating func add(_ node: Node?, _ problem: Phrase) {
+        add(line: node?.mark?.line ?? 1, problem)
     }
 
-    mutating func add(line: Int, _ text: String) {
-        problems.append(Diagnostic(file: file, line: line, context + text))
+    mutating func add(line: Int, _ problem: Phrase) {
+        var phrase = problem
+        if var context {
+            context.parts["problem"] = problem
+            phrase = context
+        }
+        problems.append(Diagnostic(file: file, line: line, phrase))
     }
 
     // MARK: The campaign
 
     mutating func read(_ text: String, load: CampaignFile.Loader) -> Campaign? {
+        let version = ["version": String(CampaignFile.version)]
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -218,30 +261,29 @@ private struct CampaignReader {
             return nil
         }
         guard let root else {
-            add(line: 1, "the file is empty. Start it with `version: \(CampaignFile.version)`; the README section \"Campaigns\" shows the format.")
+            add(line: 1, Phrase("campaigns.problem.empty_file", version))
             return nil
         }
         guard case .mapping(let top) = root else {
-            add(root, "a campaign file is a mapping of keys (version:, id:, name: …), not a list or a single value.")
+            add(root, Phrase("campaigns.problem.file_not_a_mapping"))
             return nil
         }
         guard readVersion(top, root) else { return nil }
-        let fields = self.fields(root, of: "a campaign", CampaignFile.campaignKeys)
-        for (key, hint) in [("id", "id: <the file name without .yaml>"), ("name", "name: <the campaign's Vietnamese name>"),
-                            ("scope", "scope: \"<code of the area the campaign covers>\""),
-                            ("period", "period: {start: YYYY-MM-DD, end: YYYY-MM-DD}"),
-                            ("indicators", "indicators: with at least one indicator")]
+        let fields = self.fields(root, of: Phrase("campaigns.what.campaign"), CampaignFile.campaignKeys)
+        for (key, hint) in [("id", Phrase("campaigns.hint.id")), ("name", Phrase("campaigns.hint.name")),
+                            ("scope", Phrase("campaigns.hint.scope")), ("period", Phrase("campaigns.hint.period")),
+                            ("indicators", Phrase("campaigns.hint.indicators"))]
         where fields[key] == nil && !misspelt.contains(key) {
-            add(root, "the campaign has no \"\(key)\". Add \(hint).")
+            add(root, Phrase("campaigns.problem.missing", ["key": key], parts: ["hint": hint]))
         }
 
-        let id = fields["id"].flatMap { readID($0.value, key: "id", example: "de-an-06") }
+        let id = fields["id"].flatMap { readID($0.value, key: .fileKey("id"), example: "de-an-06") }
         if let id, let expectedID, id != expectedID, let node = fields["id"]?.value {
-            add(node, "id \"\(id)\" differs from the file name \"\(expectedID).yaml\"; commands find a campaign by its file name. Rename the file to \(id).yaml, or write id: \(expectedID).")
+            add(node, Phrase("campaigns.problem.id_not_file_name", ["id": id, "expected": expectedID]))
         }
-        let name = fields["name"].flatMap { string($0.value, key: "name") }
-        let nameEnglish = fields["name_en"].flatMap { string($0.value, key: "name_en") }
-        let scope = fields["scope"].flatMap { string($0.value, key: "scope") }
+        let name = fields["name"].flatMap { string($0.value, key: .fileKey("name")) }
+        let nameEnglish = fields["name_en"].flatMap { string($0.value, key: .fileKey("name_en")) }
+        let scope = fields["scope"].flatMap { string($0.value, key: .fileKey("scope")) }
         let period = fields["period"].flatMap { readPeriod($0.value) }
         let extraMetrics = fields["metrics"].map { readMetrics($0.value) } ?? []
         let knownMetrics = Metric.allCases.map(\.code) + extraMetrics
@@ -270,20 +312,21 @@ private struct CampaignReader {
     /// Checks that `version: 1` comes first. False when the file is for a newer format: its
     /// other keys would only give misleading messages.
     mutating func readVersion(_ top: Node.Mapping, _ root: Node) -> Bool {
+        let version = ["version": String(CampaignFile.version)]
         guard let index = top.firstIndex(where: { $0.key.scalarText == "version" }) else {
-            add(root, "the file has no version. Make `version: \(CampaignFile.version)` its first line.")
+            add(root, Phrase("campaigns.problem.version.missing", version))
             return true
         }
         let (key, value) = top[index]
         if index != top.startIndex {
-            add(key, "version must be the first key of the file. Move `version: \(CampaignFile.version)` to the top.")
+            add(key, Phrase("campaigns.problem.version.not_first", version))
         }
         guard let text = value.scalarText, let number = Int(text), number >= 1 else {
-            add(value, "version \(value.shown) is not a format version. Write `version: \(CampaignFile.version)`.")
+            add(value, Phrase("campaigns.problem.version.invalid", version, parts: ["shown": .shown(value)]))
             return true
         }
         if number > CampaignFile.version {
-            add(value, "this file is written in version \(number) of the campaign format, newer than this Outreach reads (version \(CampaignFile.version)). Update Outreach, or rewrite the file for version \(CampaignFile.version).")
+            add(value, Phrase("campaigns.problem.version.newer", ["version": String(CampaignFile.version), "number": String(number)]))
             return false
         }
         return true
@@ -292,24 +335,26 @@ private struct CampaignReader {
     // MARK: Values
 
     /// The pairs of mapping `node` by key; reports keys not in `accepted`, with the nearest one.
-    mutating func fields(_ node: Node, of what: String, _ accepted: [String]) -> [String: (key: Node, value: Node)] {
+    /// `what` names the mapping: a campaign, the period, an indicator.
+    mutating func fields(_ node: Node, of what: Phrase, _ accepted: [String]) -> [String: (key: Node, value: Node)] {
+        let keys = accepted.joined(separator: ", ")
         guard case .mapping(let mapping) = node else {
-            add(node, "\(what) must be a mapping of keys (\(accepted.joined(separator: ", "))), not \(node.kindName).")
+            add(node, Phrase("campaigns.problem.not_a_mapping", ["keys": keys], parts: ["what": what, "kind": .kind(of: node)]))
             return [:]
         }
         var out: [String: (key: Node, value: Node)] = [:]
         misspelt = []
         for (key, value) in mapping {
             guard let name = key.scalarText else {
-                add(key, "a key must be a word; found \(key.kindName).")
+                add(key, Phrase("campaigns.problem.key_not_a_word", parts: ["kind": .kind(of: key)]))
                 continue
             }
             guard accepted.contains(name) else {
                 if let near = Spelling.suggestion(for: name, among: accepted) {
                     misspelt.insert(near)
-                    add(key, "\"\(name)\" is not a key of \(what); did you mean \"\(near)\"?")
+                    add(key, Phrase("campaigns.problem.unknown_key.near", ["key": name, "near": near], parts: ["what": what]))
                 } else {
-                    add(key, "\"\(name)\" is not a key of \(what). The keys are: \(accepted.joined(separator: ", ")).")
+                    add(key, Phrase("campaigns.problem.unknown_key", ["key": name, "keys": keys], parts: ["what": what]))
                 }
                 continue
             }
@@ -318,53 +363,53 @@ private struct CampaignReader {
         return out
     }
 
-    /// A single non-empty value, NFC with surrounding spaces removed.
-    mutating func string(_ node: Node, key: String) -> String? {
+    /// A single non-empty value, NFC with surrounding spaces removed. `key` names it in messages.
+    mutating func string(_ node: Node, key: Phrase) -> String? {
         guard case .scalar(let scalar) = node else {
-            add(node, "\(key) must be a single value, not \(node.kindName).")
+            add(node, Phrase("campaigns.problem.not_single", parts: ["key": key, "kind": .kind(of: node)]))
             return nil
         }
         let text = TextFolding.normalizedName(scalar.string)
         if text.isEmpty || node.isNull {
-            add(node, "\(key) has no value. Write it after the colon.")
+            add(node, Phrase("campaigns.problem.no_value", parts: ["key": key]))
             return nil
         }
         return text
     }
 
     /// An id: lower-case letters, digits, `-` and `_` (it is typed on the command line).
-    mutating func readID(_ node: Node, key: String, example: String) -> String? {
+    mutating func readID(_ node: Node, key: Phrase, example: String) -> String? {
         guard let id = string(node, key: key) else { return nil }
         let valid = id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
         guard valid, id.first != "-" else {
-            add(node, "\(key) \"\(id)\" may hold only lower-case letters a–z, digits, \"-\" and \"_\" (it is typed on the command line), e.g. \(example).")
+            add(node, Phrase("campaigns.problem.bad_id", ["id": id, "example": example], parts: ["key": key]))
             return nil
         }
         return id
     }
 
-    mutating func date(_ node: Node, key: String) -> Day? {
+    mutating func date(_ node: Node, key: Phrase) -> Day? {
         guard let text = string(node, key: key) else { return nil }
         guard let day = Day(parsing: text) else {
-            add(node, "\(key) \"\(text)\" is not a date. Write YYYY-MM-DD or DD/MM/YYYY.")
+            add(node, Phrase("campaigns.problem.not_a_date", ["text": text], parts: ["key": key]))
             return nil
         }
         return day
     }
 
-    /// A list of single values; a single value is a list of one.
+    /// A list of single values under `key`; a single value is a list of one.
     mutating func list(_ node: Node, key: String) -> [(Node, String)] {
         switch node {
         case .scalar:
-            return string(node, key: key).map { [(node, $0)] } ?? []
+            return string(node, key: .fileKey(key)).map { [(node, $0)] } ?? []
         case .sequence(let sequence):
             var out: [(Node, String)] = []
             for item in sequence {
-                if let text = string(item, key: "each item of \(key)") { out.append((item, text)) }
+                if let text = string(item, key: Phrase("campaigns.subject.item", ["key": key])) { out.append((item, text)) }
             }
             return out
         default:
-            add(node, "\(key) must be a list such as [eid_l2, ewallet], not \(node.kindName).")
+            add(node, Phrase("campaigns.problem.not_a_list", parts: ["key": .fileKey(key), "kind": .kind(of: node)]))
             return []
         }
     }
@@ -372,16 +417,16 @@ private struct CampaignReader {
     // MARK: Parts of the campaign
 
     mutating func readPeriod(_ node: Node) -> (start: Day, end: Day)? {
-        let fields = self.fields(node, of: "the period", CampaignFile.periodKeys)
+        let fields = self.fields(node, of: Phrase("campaigns.what.period"), CampaignFile.periodKeys)
         guard case .mapping = node else { return nil }
         for key in CampaignFile.periodKeys where fields[key] == nil && !misspelt.contains(key) {
-            add(node, "the period has no \(key). Write period: {start: YYYY-MM-DD, end: YYYY-MM-DD}.")
+            add(node, Phrase("campaigns.problem.period.missing", ["key": key]))
         }
-        let start = fields["start"].flatMap { date($0.value, key: "start") }
-        let end = fields["end"].flatMap { date($0.value, key: "end") }
+        let start = fields["start"].flatMap { date($0.value, key: .fileKey("start")) }
+        let end = fields["end"].flatMap { date($0.value, key: .fileKey("end")) }
         guard let start, let end else { return nil }
         if end < start {
-            add(fields["end"]!.value, "the period ends on \(end.iso), before it starts on \(start.iso). Check the dates; end is the last day, included.")
+            add(fields["end"]!.value, Phrase("campaigns.problem.period.reversed", ["start": start.iso, "end": end.iso]))
             return nil
         }
         return (start, end)
@@ -394,13 +439,13 @@ private struct CampaignReader {
             let valid = code.unicodeScalars.first.map { ("a"..."z").contains($0) } == true
                 && code.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
             if !valid {
-                add(item, "metric \"\(code)\" may hold only lower-case letters a–z, digits and \"_\", starting with a letter (it becomes a column of sessions.csv), e.g. dvc_submitted.")
+                add(item, Phrase("campaigns.problem.metric.bad_code", ["code": code]))
             } else if Metric(code: code) != nil {
-                add(item, "\"\(code)\" is a built-in metric. Remove it from metrics; list only new metrics there.")
+                add(item, Phrase("campaigns.problem.metric.built_in", ["code": code]))
             } else if CampaignFile.reservedMetricCodes.contains(code) {
-                add(item, "\"\(code)\" is a column of sessions.csv and cannot name a metric. Choose another code.")
+                add(item, Phrase("campaigns.problem.metric.reserved", ["code": code]))
             } else if let first = lines[code] {
-                add(item, "metric \"\(code)\" is declared twice (first on line \(first)). Remove one.")
+                add(item, Phrase("campaigns.problem.metric.twice", ["code": code], counts: ["line": first]))
             } else {
                 lines[code] = item.mark?.line ?? 1
                 out.append(code)
@@ -412,17 +457,17 @@ private struct CampaignReader {
     mutating func readIndicators(_ node: Node, metrics: [String], period: (start: Day, end: Day)?,
                                  kinds: inout [String: Bool?], order: inout [String]) -> [Indicator] {
         guard case .sequence(let items) = node else {
-            add(node, "indicators must be a list, each item starting with `- id:`, not \(node.kindName).")
+            add(node, Phrase("campaigns.problem.indicators.not_a_list", parts: ["kind": .kind(of: node)]))
             return []
         }
-        if items.isEmpty { add(node, "indicators is empty. A campaign needs at least one indicator.") }
+        if items.isEmpty { add(node, Phrase("campaigns.problem.indicators.empty")) }
         var out: [Indicator] = []
         var lines: [String: Int] = [:]
         for (n, item) in items.enumerated() {
             let (indicator, id, hasDenominator) = readIndicator(item, number: n + 1, metrics: metrics, period: period)
             guard let id else { continue }
             if let first = lines[id] {
-                add(item, "indicator id \"\(id)\" is already used on line \(first). Give each indicator its own id.")
+                add(item, Phrase("campaigns.problem.indicator.id_twice", ["id": id], counts: ["line": first]))
                 continue
             }
             lines[id] = item.mark?.line ?? 1
@@ -437,51 +482,60 @@ private struct CampaignReader {
     mutating func readIndicator(_ node: Node, number: Int, metrics: [String],
                                 period: (start: Day, end: Day)?) -> (Indicator?, String?, Bool?) {
         let before = problems.count
-        let fields = self.fields(node, of: "an indicator", CampaignFile.indicatorKeys)
+        let fields = self.fields(node, of: Phrase("campaigns.what.indicator"), CampaignFile.indicatorKeys)
         guard case .mapping = node else { return (nil, nil, nil) }
-        let id = fields["id"].flatMap { readID($0.value, key: "the indicator's id", example: "eid-l2") }
-        context = id.map { "indicator \"\($0)\": " } ?? "indicator \(number): "
-        defer { context = "" }
-        for (key, hint) in [("id", "id: <a short id such as eid-l2>"), ("label", "label: <what it measures, in Vietnamese>"),
-                            ("numerator", "numerator: [<metric codes>]"),
-                            ("denominator", "denominator: \(CampaignFile.denominatorWords.joined(separator: " | "))"),
-                            ("target", "target: 90% (a share) or a count such as 6000 with denominator: none")]
+        let id = fields["id"].flatMap { readID($0.value, key: Phrase("campaigns.subject.indicator_id"), example: "eid-l2") }
+        context = id.map { Phrase("campaigns.problem.in_indicator", ["id": $0]) }
+            ?? Phrase("campaigns.problem.in_indicator.number", counts: ["number": number])
+        defer { context = nil }
+        for (key, hint) in [("id", Phrase("campaigns.hint.indicator_id")), ("label", Phrase("campaigns.hint.label")),
+                            ("numerator", Phrase("campaigns.hint.numerator")),
+                            ("denominator", Phrase("campaigns.hint.denominator",
+                                                   ["words": CampaignFile.denominatorWords.joined(separator: " | ")])),
+                            ("target", Phrase("campaigns.hint.target"))]
         where fields[key] == nil && !misspelt.contains(key) {
-            add(node, "no \(key). Add \(hint).")
+            add(node, Phrase("campaigns.problem.indicator.missing", ["key": key], parts: ["hint": hint]))
         }
-        let label = fields["label"].flatMap { string($0.value, key: "label") }
-        let labelEnglish = fields["label_en"].flatMap { string($0.value, key: "label_en") }
+        let label = fields["label"].flatMap { string($0.value, key: .fileKey("label")) }
+        let labelEnglish = fields["label_en"].flatMap { string($0.value, key: .fileKey("label_en")) }
         let numerator = fields["numerator"].map { readNumerator($0.value, metrics: metrics) } ?? []
 
         var denominatorRead = false
         var denominator: String? = nil
-        if let node = fields["denominator"]?.value, let word = string(node, key: "denominator") {
+        if let node = fields["denominator"]?.value, let word = string(node, key: .fileKey("denominator")) {
             if CampaignFile.denominatorWords.contains(word) {
                 denominatorRead = true
                 denominator = word == "none" ? nil : word
             } else {
-                let near = Spelling.suggestion(for: word, among: CampaignFile.denominatorWords)
-                add(node, "denominator \"\(word)\" is not an area attribute\(near.map { "; did you mean \"\($0)\"?" } ?? ".") Write \(AreaAttributes.names.joined(separator: ", ")), or none for a count.")
+                let attributes = AreaAttributes.names.joined(separator: ", ")
+                if let near = Spelling.suggestion(for: word, among: CampaignFile.denominatorWords) {
+                    add(node, Phrase("campaigns.problem.denominator.unknown.near", ["word": word, "near": near, "attributes": attributes]))
+                } else {
+                    add(node, Phrase("campaigns.problem.denominator.unknown", ["word": word, "attributes": attributes]))
+                }
             }
         }
         let hasDenominator: Bool? = denominatorRead ? denominator != nil : nil
 
         var target: Target? = nil
-        if let node = fields["target"]?.value { target = readTarget(node, key: "target", hasDenominator: hasDenominator) }
+        if let node = fields["target"]?.value {
+            target = readTarget(node, key: Phrase("campaigns.subject.target"), hasDenominator: hasDenominator)
+        }
         var milestones: [Milestone] = []
         if let node = fields["milestones"]?.value {
             milestones = readMilestones(node, hasDenominator: hasDenominator, period: period)
         }
         var rollUp = RollUpMode.ratio
-        if let node = fields["rollup"]?.value, let word = string(node, key: "rollup") {
+        if let node = fields["rollup"]?.value, let word = string(node, key: .fileKey("rollup")) {
             if let mode = RollUpMode(rawValue: word) {
                 rollUp = mode
                 if mode == .mean && hasDenominator == false {
-                    add(node, "rollup: mean averages the units' coverage, which needs a denominator. Use ratio or all for a count.")
+                    add(node, Phrase("campaigns.problem.rollup.mean_without_denominator"))
                 }
+            } else if let near = Spelling.suggestion(for: word, among: RollUpMode.allCases.map(\.rawValue)) {
+                add(node, Phrase("campaigns.problem.rollup.unknown.near", ["word": word, "near": near]))
             } else {
-                let near = Spelling.suggestion(for: word, among: RollUpMode.allCases.map(\.rawValue))
-                add(node, "rollup \"\(word)\" is not a roll-up mode\(near.map { "; did you mean \"\($0)\"?" } ?? ".") Write ratio (sum of values over sum of denominators, the default), mean (the mean of the units' coverage) or all (met only when every unit meets the target).")
+                add(node, Phrase("campaigns.problem.rollup.unknown", ["word": word]))
             }
         }
         guard problems.count == before, let id, let label, !numerator.isEmpty, denominatorRead, let target else {
@@ -493,14 +547,17 @@ private struct CampaignReader {
 
     mutating func readNumerator(_ node: Node, metrics: [String]) -> [String] {
         let items = list(node, key: "numerator")
-        if items.isEmpty, case .sequence = node { add(node, "the numerator is empty. List the metrics whose counts are summed, e.g. [bank_account, ewallet].") }
+        if items.isEmpty, case .sequence = node { add(node, Phrase("campaigns.problem.numerator.empty")) }
         var out: [String] = []
         for (item, code) in items {
             if !metrics.contains(code) {
-                let near = Spelling.suggestion(for: code, among: metrics)
-                add(item, "\"\(code)\" is not a metric\(near.map { "; did you mean \"\($0)\"?" } ?? ".") Use a built-in metric (\(Metric.codeList)) or declare it under metrics:.")
+                if let near = Spelling.suggestion(for: code, among: metrics) {
+                    add(item, Phrase("campaigns.problem.numerator.unknown.near", ["code": code, "near": near, "codes": Metric.codeList]))
+                } else {
+                    add(item, Phrase("campaigns.problem.numerator.unknown", ["code": code, "codes": Metric.codeList]))
+                }
             } else if out.contains(code) {
-                add(item, "\"\(code)\" is listed twice in the numerator, so it would count twice. Remove one.")
+                add(item, Phrase("campaigns.problem.numerator.twice", ["code": code]))
             } else {
                 out.append(code)
             }
@@ -508,12 +565,13 @@ private struct CampaignReader {
         return out
     }
 
-    mutating func readTarget(_ node: Node, key: String, hasDenominator: Bool?) -> Target? {
+    /// A target; `key` names it in messages (`target`, `milestone 2026-06-30: target`).
+    mutating func readTarget(_ node: Node, key: Phrase, hasDenominator: Bool?) -> Target? {
         guard let text = string(node, key: key) else { return nil }
         switch CampaignFile.target(text, hasDenominator: hasDenominator) {
         case .success(let target): return target
         case .failure(let problem):
-            add(node, "\(key) \(problem.text)")
+            add(node, problem.phrase(key: key))
             return nil
         }
     }
@@ -521,23 +579,24 @@ private struct CampaignReader {
     mutating func readMilestones(_ node: Node, hasDenominator: Bool?, period: (start: Day, end: Day)?) -> [Milestone] {
         if node.isNull { return [] }
         guard case .mapping(let mapping) = node else {
-            add(node, "milestones must be a mapping of dates to targets, such as {2026-06-30: 60%, 2026-09-30: 75%}, not \(node.kindName).")
+            add(node, Phrase("campaigns.problem.milestones.not_a_mapping", parts: ["kind": .kind(of: node)]))
             return []
         }
         var out: [Milestone] = []
         var lines: [Day: Int] = [:]
         for (key, value) in mapping {
-            guard let day = date(key, key: "milestone") else { continue }
+            guard let day = date(key, key: Phrase("campaigns.subject.milestone")) else { continue }
             if let first = lines[day] {
-                add(key, "milestone \(day.iso) is given twice (first on line \(first)). Keep one.")
+                add(key, Phrase("campaigns.problem.milestone.twice", ["day": day.iso], counts: ["line": first]))
                 continue
             }
             lines[day] = key.mark?.line ?? 1
             if let period, day < period.start || day > period.end {
-                add(key, "milestone \(day.iso) is outside the period \(period.start.iso) – \(period.end.iso). Move it into the period, or fix the date.")
+                add(key, Phrase("campaigns.problem.milestone.outside", ["day": day.iso, "start": period.start.iso, "end": period.end.iso]))
                 continue
             }
-            if let target = readTarget(value, key: "milestone \(day.iso): target", hasDenominator: hasDenominator) {
+            if let target = readTarget(value, key: Phrase("campaigns.subject.milestone_target", ["day": day.iso]),
+                                       hasDenominator: hasDenominator) {
                 out.append(Milestone(day: day, target: target))
             }
         }
@@ -548,75 +607,83 @@ private struct CampaignReader {
 
     /// The display name and bytes of the table that `node` names, or nil after a problem.
     mutating func loadTable(_ node: Node, key: String, load: CampaignFile.Loader) -> (String, [UInt8])? {
-        guard let path = string(node, key: key) else { return nil }
+        guard let path = string(node, key: .fileKey(key)) else { return nil }
         do {
             return (CampaignFile.tableName(path, nextTo: file), try load(path))
         } catch {
-            let reason: String
-            switch error {
-            case let CampaignError.cannotRead(_, why): reason = why
-            case let error as UserFacingError: reason = error.message
-            default: reason = "\(error)"
-            }
-            add(node, "\(key): cannot read \"\(path)\" (\(reason)). The path is relative to the campaign file's folder.")
+            let problem = Phrase("campaigns.problem.table.cannot_read", ["key": key, "path": path])
+            add(node, problem.with(reason: error))
             return nil
         }
     }
 
     /// Opens a table, turning problems with its shape into diagnostics.
     mutating func openTable(_ bytes: [UInt8], name: String, columns: [String]) -> (CSVReader, CSVHeader)? {
+        var shape = DiagnosticList(file: name, limit: .max)
+        var opened: (CSVReader, CSVHeader)? = nil
         do {
-            let reader = try CSVReader(bytes: bytes, name: name)
-            let header = try CSVHeader(reader.header, file: name, line: reader.headerLine, required: columns, optional: [])
-            return (reader, header)
+            // A broken quote on the header line is a problem like the others.
+            try shape.collecting {
+                let reader = try CSVReader(bytes: bytes, name: name)
+                opened = (reader, try CSVHeader(reader.header, file: name, line: reader.headerLine, required: columns, optional: []))
+            }
         } catch let rejected as ImportRejected {
             tableProblems += rejected.problems
         } catch let error as CSVError {
             switch error {
-            case .empty: tableProblems.append(Diagnostic(file: name, line: 1, "the file is empty. Its first line must be the header \(columns.joined(separator: ","))."))
-            case .utf16: tableProblems.append(Diagnostic(file: name, line: 1, "the file is UTF-16 text. Save it as \"CSV UTF-8\"."))
-            case let .invalidUTF8(_, line, column): tableProblems.append(Diagnostic(file: name, line: line, "column \(column): the header is not UTF-8. Save the file as \"CSV UTF-8\"."))
-            default: tableProblems.append(Diagnostic(file: name, line: 1, error.message))
+            case .empty: shape.add(line: 1, Phrase("campaigns.problem.table.empty", ["columns": columns.joined(separator: ",")]))
+            case .utf16: shape.add(line: 1, Phrase("campaigns.problem.table.utf16"))
+            case let .invalidUTF8(_, line, column):
+                shape.add(line: line, Phrase("campaigns.problem.table.header_not_utf8", ["position": String(column)]))
+            default: shape.add(line: 1, Phrase("campaigns.problem.table.unreadable").with(reason: error))
             }
         } catch {
-            tableProblems.append(Diagnostic(file: name, line: 1, "\(error)"))
+            shape.add(line: 1, Phrase("campaigns.problem.table.unreadable").with(reason: error))
         }
-        return nil
+        tableProblems += shape.items
+        return opened
     }
 
     mutating func readTargets(_ bytes: [UInt8], name: String, kinds: [String: Bool?], order: [String]) -> [String: [String: Target]] {
         var out: [String: [String: Target]] = [:]
         var lines: [String: Int] = [:]
+        let ids = order.joined(separator: ", ")
         readTable(bytes, name: name, columns: CampaignFile.targetColumns) { r, header, problems in
             let area = r.text(header["area"], column: "area", into: &problems)
             let indicator = r.text(header["indicator"], column: "indicator", into: &problems)
             let text = r.text(header["target"], column: "target", into: &problems)
             guard let area else {
-                problems.add(line: r.line, column: "area", "the area is empty. Give the code of the area the target is assigned to.")
+                problems.add(line: r.line, column: "area", Phrase("campaigns.problem.targets.no_area"))
                 return
             }
             guard let indicator else {
-                problems.add(line: r.line, column: "indicator", "the indicator is empty. Write the id of one of the campaign's indicators: \(order.joined(separator: ", ")).")
+                problems.add(line: r.line, column: "indicator", Phrase("campaigns.problem.targets.no_indicator", ["ids": ids]))
                 return
             }
             guard let kind = kinds[indicator] else {
-                let near = Spelling.suggestion(for: indicator, among: order)
-                problems.add(line: r.line, column: "indicator", "\"\(indicator)\" is not an indicator of the campaign\(near.map { "; did you mean \"\($0)\"?" } ?? ".") Its indicators: \(order.joined(separator: ", ")).")
+                if let near = Spelling.suggestion(for: indicator, among: order) {
+                    problems.add(line: r.line, column: "indicator",
+                                 Phrase("campaigns.problem.targets.unknown_indicator.near", ["id": indicator, "near": near, "ids": ids]))
+                } else {
+                    problems.add(line: r.line, column: "indicator",
+                                 Phrase("campaigns.problem.targets.unknown_indicator", ["id": indicator, "ids": ids]))
+                }
                 return
             }
             guard let text else {
-                problems.add(line: r.line, column: "target", "the target is empty. Write a share (85% or 0.85) or a count.")
+                problems.add(line: r.line, column: "target", Phrase("campaigns.problem.targets.no_target"))
                 return
             }
             let key = area + "\u{0}" + indicator
             if let first = lines[key] {
-                problems.add(line: r.line, "area \"\(area)\" already has a target for \"\(indicator)\" on line \(first). Keep one row.")
+                problems.add(line: r.line, Phrase("campaigns.problem.targets.twice", ["area": area, "indicator": indicator],
+                                                  counts: ["line": first]))
                 return
             }
             lines[key] = r.line
             switch CampaignFile.target(text, hasDenominator: kind) {
             case .success(let target): out[indicator, default: [:]][area] = target
-            case .failure(let problem): problems.add(line: r.line, column: "target", problem.text)
+            case .failure(let problem): problems.add(line: r.line, column: "target", problem.phrase())
             }
         }
         return out
@@ -630,26 +697,32 @@ private struct CampaignReader {
             let metric = r.text(header["metric"], column: "metric", into: &problems)
             let value = r.count(header["value"], column: "value", into: &problems)
             guard let area else {
-                problems.add(line: r.line, column: "area", "the area is empty. Give the code of the area the count is for.")
+                problems.add(line: r.line, column: "area", Phrase("campaigns.problem.baselines.no_area"))
                 return
             }
             guard let metric else {
-                problems.add(line: r.line, column: "metric", "the metric is empty. Write a metric code such as eid_l2.")
+                problems.add(line: r.line, column: "metric", Phrase("campaigns.problem.baselines.no_metric"))
                 return
             }
             guard metrics.contains(metric) else {
-                let near = Spelling.suggestion(for: metric, among: metrics)
-                problems.add(line: r.line, column: "metric", "\"\(metric)\" is not a metric\(near.map { "; did you mean \"\($0)\"?" } ?? ".") Use a built-in metric (\(Metric.codeList)) or one the campaign declares.")
+                if let near = Spelling.suggestion(for: metric, among: metrics) {
+                    problems.add(line: r.line, column: "metric",
+                                 Phrase("campaigns.problem.baselines.unknown_metric.near", ["code": metric, "near": near, "codes": Metric.codeList]))
+                } else {
+                    problems.add(line: r.line, column: "metric",
+                                 Phrase("campaigns.problem.baselines.unknown_metric", ["code": metric, "codes": Metric.codeList]))
+                }
                 return
             }
             guard let value else {
                 if !r.isBlank(header["value"]!) { return }  // Not a count: already reported.
-                problems.add(line: r.line, column: "value", "the value is empty. Write the count before the campaign started (0 if none).")
+                problems.add(line: r.line, column: "value", Phrase("campaigns.problem.baselines.no_value"))
                 return
             }
             let key = area + "\u{0}" + metric
             if let first = lines[key] {
-                problems.add(line: r.line, "area \"\(area)\" already has a baseline for \"\(metric)\" on line \(first). Keep one row.")
+                problems.add(line: r.line, Phrase("campaigns.problem.baselines.twice", ["area": area, "metric": metric],
+                                                  counts: ["line": first]))
                 return
             }
             lines[key] = r.line
@@ -671,10 +744,8 @@ private struct CampaignReader {
                 guard r.checkWidth(width, into: &problems) else { return }
                 row(r, header, &problems)
             } }
-        } catch let error as UserFacingError {
-            shape.add(line: 1, error.message)
         } catch {
-            shape.add(line: 1, "\(error)")
+            shape.add(line: 1, Phrase("campaigns.problem.table.unreadable").with(reason: error))
         }
         problems.append(shape)
         problems.sortByLine()
@@ -685,24 +756,60 @@ private struct CampaignReader {
 
     mutating func addYAMLError(_ error: Error) {
         guard let error = error as? YamlError else {
-            add(line: 1, "the file cannot be read as YAML (\(error)).")
+            add(line: 1, Phrase("campaigns.problem.yaml.unreadable", ["reason": "\(error)"]))
             return
         }
-        let advice = "Check the indentation (spaces, not tabs), the colon after each key, and the quotes."
+        // The parser's own words (`found a tab character …`) are English in every language.
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            var text = "this is not valid YAML: \(problem)"
-            if let context { text += " (\(context.text) on line \(context.mark.line))" }
-            add(line: mark.line, text + ". " + advice)
+            if let context {
+                add(line: mark.line, Phrase("campaigns.problem.yaml.invalid.context", ["problem": problem, "context": context.text],
+                                            counts: ["line": context.mark.line]))
+            } else {
+                add(line: mark.line, Phrase("campaigns.problem.yaml.invalid", ["problem": problem]))
+            }
         case let .duplicatedKeysInMapping(duplicates, context):
-            let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
-            add(line: context.mark.line, "\(duplicates.count == 1 ? "the key" : "the keys") \(keys) \(duplicates.count == 1 ? "is" : "are") given twice in the same mapping. Keep one of each.")
+            let keys = ["keys": duplicates.map { "\"\($0)\"" }.joined(separator: ", ")]
+            add(line: context.mark.line, duplicates.count == 1 ? Phrase("campaigns.problem.yaml.duplicate_key", keys)
+                                                               : Phrase("campaigns.problem.yaml.duplicate_keys", keys))
         case let .reader(problem, offset, _, yaml):
             let line = offset.map { yaml.utf8.prefix($0).reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } } ?? 1
-            add(line: line, "the file cannot be read: \(problem). Save it as UTF-8 text.")
+            add(line: line, Phrase("campaigns.problem.yaml.reader", ["problem": problem]))
         default:
-            add(line: 1, "the file cannot be read as YAML (\(error)). " + advice)
+            add(line: 1, Phrase("campaigns.problem.yaml.unreadable.advice", ["reason": "\(error)"]))
         }
+    }
+}
+
+private extension Phrase {
+    /// A key of the campaign file, named as it is written (`scope`).
+    static func fileKey(_ name: String) -> Phrase { Phrase("campaigns.subject.key", ["key": name]) }
+
+    /// What kind of YAML value `node` is: a single value, a mapping, a list.
+    static func kind(of node: Node) -> Phrase {
+        switch node {
+        case .scalar: Phrase("campaigns.yaml.scalar")
+        case .mapping: Phrase("campaigns.yaml.mapping")
+        case .sequence: Phrase("campaigns.yaml.sequence")
+        case .alias: Phrase("campaigns.yaml.alias")
+        }
+    }
+
+    /// A value as written, in quotes, or what kind of value it is when it is not a single value.
+    static func shown(_ node: Node) -> Phrase {
+        node.scalarText.map { Phrase("campaigns.quoted", ["text": $0]) } ?? kind(of: node)
+    }
+
+    /// This phrase with its `{reason}`: why a file could not be read, in any language when the
+    /// reason is known, else in the words of the error (English).
+    func with(reason error: Error) -> Phrase {
+        var phrase = self
+        switch error {
+        case let CampaignError.cannotRead(_, reason): phrase.parts["reason"] = reason.phrase
+        case let error as UserFacingError: phrase.values["reason"] = error.message
+        default: phrase.values["reason"] = "\(error)"
+        }
+        return phrase
     }
 }
 
@@ -717,17 +824,5 @@ private extension Node {
     var isNull: Bool {
         guard case .scalar(let scalar) = self, scalar.style == .plain || scalar.style == .any else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
-    }
-
-    /// The value for a message: a scalar in quotes, or what kind of node it is.
-    var shown: String { scalarText.map { "\"\($0)\"" } ?? kindName }
-
-    var kindName: String {
-        switch self {
-        case .scalar: return "a single value"
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        }
     }
 }

@@ -23,7 +23,7 @@ public struct CampaignCatalog: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw CampaignError.cannotRead(file: directory, reason: (error as NSError).localizedDescription)
+            throw CampaignError.cannotRead(file: directory, reason: .system((error as NSError).localizedDescription))
         }
         return names.compactMap { name in
             guard name.hasSuffix(".yaml"), !name.hasPrefix("."), name.count > 5 else { return nil }
@@ -82,11 +82,11 @@ public struct CampaignCatalog: Sendable {
     private static func readBytes(_ path: String) throws -> [UInt8] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-            throw CampaignError.cannotRead(file: path, reason: "no such file")
+            throw CampaignError.cannotRead(file: path, reason: .noSuchFile)
         }
-        if isFolder.boolValue { throw CampaignError.cannotRead(file: path, reason: "it is a folder") }
+        if isFolder.boolValue { throw CampaignError.cannotRead(file: path, reason: .isFolder) }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CampaignError.cannotRead(file: path, reason: "permission denied")
+            throw CampaignError.cannotRead(file: path, reason: .permissionDenied)
         }
         return [UInt8](data)
     }

@@ -26,12 +26,17 @@ public struct Phrase: Equatable, Sendable {
     public var days: [String: Day]
     /// Counts, written with the language's grouping (`1.010`, `1,010`).
     public var counts: [String: Int]
+    /// Phrases written inside this one, in the same language (a problem inside the indicator it
+    /// belongs to, the name of a kind of value inside a problem).
+    public var parts: [String: Phrase]
 
-    public init(_ key: String, _ values: [String: String] = [:], days: [String: Day] = [:], counts: [String: Int] = [:]) {
+    public init(_ key: String, _ values: [String: String] = [:], days: [String: Day] = [:], counts: [String: Int] = [:],
+                parts: [String: Phrase] = [:]) {
         self.key = key
         self.values = values
         self.days = days
         self.counts = counts
+        self.parts = parts
     }
 
     /// The sentence in the language of `labels`.
@@ -41,6 +46,7 @@ public struct Phrase: Equatable, Sendable {
         for (name, value) in values { fill(name, value) }
         for (name, day) in days { fill(name, labels.date(day)) }
         for (name, count) in counts { fill(name, labels.count(count)) }
+        for (name, part) in parts { fill(name, part.text(labels)) }
         return text
     }
 

@@ -33,21 +33,24 @@ func campaignText(_ old: String, _ new: String, sourceLocation: SourceLocation =
 /// Parses `text` as `test.yaml`, with `tables` as the files next to it.
 func parseCampaign(_ text: String, file: String = "test.yaml", tables: [String: String] = [:]) throws -> Campaign {
     try CampaignFile.parse(text, file: file) { path in
-        guard let table = tables[path] else { throw CampaignError.cannotRead(file: path, reason: "no such file") }
+        guard let table = tables[path] else { throw CampaignError.cannotRead(file: path, reason: .noSuchFile) }
         return Array(table.utf8)
     }
 }
 
-/// The problems that parsing `text` reports, as printed (`file:line: text`); empty (and an
-/// issue) when it parses.
-func campaignProblems(_ text: String, tables: [String: String] = [:],
+/// The problems that parsing `text` reports, as printed in `language` (`file:line: text`);
+/// empty (and an issue) when it parses. Each problem must have a label, so that it can be
+/// written in either language.
+func campaignProblems(_ text: String, tables: [String: String] = [:], language: Language = .en,
                       sourceLocation: SourceLocation = #_sourceLocation) -> [String] {
     do {
         _ = try parseCampaign(text, tables: tables)
         Issue.record("the campaign was accepted", sourceLocation: sourceLocation)
         return []
     } catch let rejected as ImportRejected {
-        return rejected.problems.map(\.description)
+        let unlabelled = rejected.problems.filter { $0.phrase == nil }.map(\.text)
+        #expect(unlabelled.isEmpty, "problems without a label: \(unlabelled)", sourceLocation: sourceLocation)
+        return rejected.problems.map { $0.description(Labels(language)) }
     } catch {
         Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
         return []
@@ -208,6 +211,8 @@ struct CampaignFileTests {
          "test.yaml:11: indicator \"eid-l2\": target \"-3\" is negative. A target is 0 or more."),
         ("denominator: adults\n    target: 90%", "denominator: none\n    target: 12.5",
          "test.yaml:11: indicator \"eid-l2\": target \"12.5\" is not a whole number. Write a count such as 12 or 1.010."),
+        ("denominator: adults\n    target: 90%", "denominator: none\n    target: lots",
+         "test.yaml:11: indicator \"eid-l2\": target \"lots\" is not a number. Write a count such as 12 or 1.010."),
         ("denominator: adults", "denominator: adult",
          "test.yaml:10: indicator \"eid-l2\": denominator \"adult\" is not an area attribute; did you mean \"adults\"? Write population, adults, working_age, households, or none for a count."),
         ("denominator: adults", "denominator: people",
@@ -304,6 +309,46 @@ struct CampaignFileTests {
             "test.yaml:9: \"numerater\" is not a key of an indicator; did you mean \"numerator\"?",
             "test.yaml:11: indicator \"eid-l2\": target \"150%\" is over 100%. A share is from 0% to 100%.",
             "test.yaml:17: indicator \"leaflets\": milestone 2027-03-31 is outside the period 2026-01-01 – 2026-12-31. Move it into the period, or fix the date.",
+        ])
+        #expect(campaignProblems(text, language: .vi) == [
+            "test.yaml:9: \"numerater\" không phải là khóa của chỉ số; có phải ý bạn là \"numerator\"?",
+            "test.yaml:11: chỉ số \"eid-l2\": chỉ tiêu \"150%\" vượt quá 100%. Tỷ lệ chỉ từ 0% đến 100%.",
+            "test.yaml:17: chỉ số \"leaflets\": mốc 2027-03-31 nằm ngoài kỳ kế hoạch 2026-01-01 – 2026-12-31. Đưa mốc vào trong kỳ, hoặc sửa lại ngày.",
+        ])
+    }
+
+    @Test("problems read in Vietnamese: keys and codes as written, kinds of value, line numbers, the indicator's place, tables")
+    func vietnamese() {
+        #expect(campaignProblems(campaignText("scope: \"404\"", "scope: [404]"), language: .vi) == [
+            "test.yaml:4: khóa \"scope\" phải là một giá trị đơn, không phải một danh sách.",
+        ])
+        #expect(campaignProblems(campaignText("  - id: eid-l2\n", "  - \n"), language: .vi) == [
+            "test.yaml:8: chỉ số thứ 1: thiếu khóa \"id\". Thêm id: <một id ngắn, ví dụ eid-l2>.",
+        ])
+        #expect(campaignProblems(campaignText("target: 90%", "target: 90%\n    milestones: {2026-06-30: 95%, 2026-06-30: 96%}"),
+                                 language: .vi) == [
+            "test.yaml:12: khóa \"2026-06-30\" được ghi hai lần trong cùng một nhóm khóa. Chỉ giữ một.",
+        ])
+        #expect(campaignProblems(campaignText("target: 90%", "target: 90%\n    milestones: {2026-06-30: 1.5}"), language: .vi) == [
+            "test.yaml:12: chỉ số \"eid-l2\": chỉ tiêu của mốc 2026-06-30 \"1.5\" không phải là tỷ lệ. Khi có mẫu số, chỉ tiêu là tỷ lệ phần trăm (90%) hoặc phân số từ 0 đến 1 (0,9); nếu là số lượng, đặt denominator: none.",
+        ])
+        #expect(campaignProblems(campaignText("indicators:", "metrics: [dvc_submitted, dvc_submitted]\nindicators:"), language: .vi) == [
+            "test.yaml:6: chỉ tiêu ghi nhận \"dvc_submitted\" được khai báo hai lần (lần đầu ở dòng 6). Xóa một lần khai báo.",
+        ])
+        let tables = campaignText("indicators:", "targets: t.csv\nbaselines: b.csv\nindicators:")
+        #expect(campaignProblems(tables, tables: ["t.csv": "area,indicator,target\n404-01,eid-l3,85%\n404-02,eid-l2,-5%\n"],
+                                 language: .vi) == [
+            "test.yaml:7: khóa \"baselines\": không đọc được \"b.csv\" (không có tệp này). Đường dẫn tính từ thư mục chứa tệp kế hoạch.",
+            "t.csv:2: cột \"indicator\": \"eid-l3\" không phải là chỉ số của kế hoạch; có phải ý bạn là \"eid-l2\"? Các chỉ số của kế hoạch: eid-l2.",
+            "t.csv:3: cột \"target\": \"-5%\" là số âm. Chỉ tiêu phải từ 0 trở lên.",
+        ])
+    }
+
+    @Test("a broken quote on a table's header line is named once, at its line and column")
+    func tableHeaderQuote() {
+        let text = campaignText("indicators:", "targets: t.csv\nindicators:")
+        #expect(campaignProblems(text, tables: ["t.csv": "\n\"area,indicator,target\n404,eid-l2,90%\n"]) == [
+            "t.csv:2: column 1: a quoted field is never closed, so it swallows the rest of the file. Add the closing \" or remove the opening one.",
         ])
     }
 
@@ -480,6 +525,33 @@ struct CampaignCatalogTests {
         }
     }
 
+    @Test("the catalog's errors in Vietnamese: an unknown id with the nearest one, a missing folder, a file that cannot be read")
+    func vietnameseErrors() throws {
+        let vi = Labels(.vi)
+        #expect(CampaignError.unknownCampaign(id: "de-an-6", directory: "Campaigns", available: ["de-an-06", "example"]).message(in: vi)
+            == "không có kế hoạch \"de-an-6\" trong Campaigns; có phải ý bạn là \"de-an-06\"? Các kế hoạch có trong thư mục: de-an-06, example. Xem bằng `outreach campaigns list`.")
+        #expect(CampaignError.noDirectory("C").message(in: vi)
+            == "thư mục kế hoạch C không tồn tại. Dùng --campaigns THƯ_MỤC, đặt OUTREACH_CAMPAIGNS, hoặc chạy lệnh ở nơi có thư mục Campaigns.")
+        let folder = CampaignError.cannotRead(file: "c.yaml", reason: .isFolder)
+        #expect(folder.message(in: vi) == "c.yaml: không đọc được (đây là một thư mục). Kiểm tra đường dẫn và quyền đọc tệp.")
+        #expect(folder.message == "c.yaml: cannot be read (it is a folder). Check the path and that you may read it.")
+        // The system's own words stay as they are, introduced in the reader's language.
+        #expect(CampaignError.cannotRead(file: "C", reason: .system("Permission denied")).message(in: vi)
+            == "C: không đọc được (hệ thống báo: Permission denied). Kiểm tra đường dẫn và quyền đọc tệp.")
+        #expect(CampaignError.cannotRead(file: "C", reason: .system("Permission denied")).message
+            == "C: cannot be read (Permission denied). Check the path and that you may read it.")
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("campaigns-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("x.yaml"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(throws: CampaignError.cannotRead(file: dir.path + "/x.yaml", reason: .isFolder)) {
+            try CampaignCatalog.load(file: dir.path + "/x.yaml")
+        }
+        #expect(throws: CampaignError.cannotRead(file: dir.path + "/y.yaml", reason: .noSuchFile)) {
+            try CampaignCatalog.load(file: dir.path + "/y.yaml")
+        }
+    }
+
     @Test("a missing folder is an error that says where to look")
     func missingFolder() {
         #expect(throws: CampaignError.noDirectory("/nonexistent/Campaigns")) {
@@ -500,7 +572,12 @@ struct CampaignCatalogTests {
         let (all, rejected) = try catalog.all()
         #expect(all.map(\.id) == ["test"])
         #expect(rejected.map { $0.problems.map(\.line) } == [[2, 11]])
-        #expect(throws: CampaignError.self) { try catalog.campaign("bad") }
+        let error = try #require(throws: CampaignError.self) { try catalog.campaign("bad") }
+        #expect(error.message(in: Labels(.vi)) == """
+            \(dir.path)/bad.yaml:2: id "test" khác tên tệp "bad.yaml"; các lệnh tìm kế hoạch theo tên tệp. Đổi tên tệp thành test.yaml, hoặc ghi id: bad.
+            \(dir.path)/bad.yaml:11: chỉ số "eid-l2": chỉ tiêu "2" không phải là tỷ lệ. Khi có mẫu số, chỉ tiêu là tỷ lệ phần trăm (90%) hoặc phân số từ 0 đến 1 (0,9); nếu là số lượng, đặt denominator: none.
+            \(dir.path)/bad.yaml: không dùng được kế hoạch này (2 lỗi). Sửa tệp; `outreach campaigns check \(dir.path)/bad.yaml` sẽ kiểm tra lại.
+            """)
     }
 
     @Test("suggestions allow one edit in a short word and a third of a longer one")
