@@ -204,7 +204,7 @@ struct CampaignsCLITests {
         #expect(r.stderr == """
             bad.yaml:9: "numerater" is not a key of an indicator; did you mean "numerator"?
             bad.yaml:11: indicator "eid-l2": target "150%" is over 100%. A share is from 0% to 100%.
-            bad.yaml:17: indicator "leaflets": milestone 2027-03-31 is outside the period 2026-01-01 – 2026-12-31. Move it into the period, or fix the date.
+            bad.yaml:17: indicator "leaflets": milestone 31 Mar 2027 is outside the period 1 Jan 2026 – 31 Dec 2026. Move it into the period, or fix the date.
             bad.yaml: 3 problems.
             error: missing.yaml: cannot be read (no such file). Check the path and that you may read it.
 
@@ -224,7 +224,7 @@ struct CampaignsCLITests {
         #expect(vietnamese.stderr == """
             bad.yaml:9: "numerater" không phải là khóa của chỉ số; có phải ý bạn là "numerator"?
             bad.yaml:11: chỉ số "eid-l2": chỉ tiêu "150%" vượt quá 100%. Tỷ lệ chỉ từ 0% đến 100%.
-            bad.yaml:17: chỉ số "leaflets": mốc 2027-03-31 nằm ngoài kỳ kế hoạch 2026-01-01 – 2026-12-31. Đưa mốc vào trong kỳ, hoặc sửa lại ngày.
+            bad.yaml:17: chỉ số "leaflets": mốc 31/03/2027 nằm ngoài kỳ kế hoạch 01/01/2026 – 31/12/2026. Đưa mốc vào trong kỳ, hoặc sửa lại ngày.
             bad.yaml: 3 lỗi.
             lỗi: missing.yaml: không đọc được (không có tệp này). Kiểm tra đường dẫn và quyền đọc tệp.
 
@@ -234,7 +234,7 @@ struct CampaignsCLITests {
         #expect(english.stderr == """
             bad.yaml:9: "numerater" is not a key of an indicator; did you mean "numerator"?
             bad.yaml:11: indicator "eid-l2": target "150%" is over 100%. A share is from 0% to 100%.
-            bad.yaml:17: indicator "leaflets": milestone 2027-03-31 is outside the period 2026-01-01 – 2026-12-31. Move it into the period, or fix the date.
+            bad.yaml:17: indicator "leaflets": milestone 31 Mar 2027 is outside the period 1 Jan 2026 – 31 Dec 2026. Move it into the period, or fix the date.
             bad.yaml: 3 problems.
 
             """)
@@ -254,7 +254,7 @@ struct CampaignsCLITests {
         #expect(shown.stderr == """
             lỗi: c/bad.yaml:9: "numerater" không phải là khóa của chỉ số; có phải ý bạn là "numerator"?
             c/bad.yaml:11: chỉ số "eid-l2": chỉ tiêu "150%" vượt quá 100%. Tỷ lệ chỉ từ 0% đến 100%.
-            c/bad.yaml:17: chỉ số "leaflets": mốc 2027-03-31 nằm ngoài kỳ kế hoạch 2026-01-01 – 2026-12-31. Đưa mốc vào trong kỳ, hoặc sửa lại ngày.
+            c/bad.yaml:17: chỉ số "leaflets": mốc 31/03/2027 nằm ngoài kỳ kế hoạch 01/01/2026 – 31/12/2026. Đưa mốc vào trong kỳ, hoặc sửa lại ngày.
             c/bad.yaml: không dùng được kế hoạch này (3 lỗi). Sửa tệp; `outreach campaigns check c/bad.yaml` sẽ kiểm tra lại.
 
             """)

@@ -426,7 +426,7 @@ private struct CampaignReader {
         let end = fields["end"].flatMap { date($0.value, key: .fileKey("end")) }
         guard let start, let end else { return nil }
         if end < start {
-            add(fields["end"]!.value, Phrase("campaigns.problem.period.reversed", ["start": start.iso, "end": end.iso]))
+            add(fields["end"]!.value, Phrase("campaigns.problem.period.reversed", days: ["start": start, "end": end]))
             return nil
         }
         return (start, end)
@@ -587,15 +587,15 @@ private struct CampaignReader {
         for (key, value) in mapping {
             guard let day = date(key, key: Phrase("campaigns.subject.milestone")) else { continue }
             if let first = lines[day] {
-                add(key, Phrase("campaigns.problem.milestone.twice", ["day": day.iso], counts: ["line": first]))
+                add(key, Phrase("campaigns.problem.milestone.twice", days: ["day": day], counts: ["line": first]))
                 continue
             }
             lines[day] = key.mark?.line ?? 1
             if let period, day < period.start || day > period.end {
-                add(key, Phrase("campaigns.problem.milestone.outside", ["day": day.iso, "start": period.start.iso, "end": period.end.iso]))
+                add(key, Phrase("campaigns.problem.milestone.outside", days: ["day": day, "start": period.start, "end": period.end]))
                 continue
             }
-            if let target = readTarget(value, key: Phrase("campaigns.subject.milestone_target", ["day": day.iso]),
+            if let target = readTarget(value, key: Phrase("campaigns.subject.milestone_target", days: ["day": day]),
                                        hasDenominator: hasDenominator) {
                 out.append(Milestone(day: day, target: target))
             }

@@ -230,7 +230,7 @@ struct CampaignFileTests {
         ("numerator: [eid_l2]", "numerator: []",
          "test.yaml:9: indicator \"eid-l2\": the numerator is empty. List the metrics whose counts are summed, e.g. [bank_account, ewallet]."),
         ("period: {start: 2026-01-01, end: 2026-12-31}", "period: {start: 2026-12-31, end: 2026-01-01}",
-         "test.yaml:5: the period ends on 2026-01-01, before it starts on 2026-12-31. Check the dates; end is the last day, included."),
+         "test.yaml:5: the period ends on 1 Jan 2026, before it starts on 31 Dec 2026. Check the dates; end is the last day, included."),
         ("period: {start: 2026-01-01, end: 2026-12-31}", "period: {start: 31/02/2026, end: 2026-12-31}",
          "test.yaml:5: start \"31/02/2026\" is not a date. Write YYYY-MM-DD or DD/MM/YYYY."),
         ("period: {start: 2026-01-01, end: 2026-12-31}", "period: {start: 2026-01-01}",
@@ -238,11 +238,11 @@ struct CampaignFileTests {
         ("period: {start: 2026-01-01, end: 2026-12-31}", "period: 2026",
          "test.yaml:5: the period must be a mapping of keys (start, end), not a single value."),
         ("target: 90%", "target: 90%\n    milestones: {2027-03-31: 50%}",
-         "test.yaml:12: indicator \"eid-l2\": milestone 2027-03-31 is outside the period 2026-01-01 – 2026-12-31. Move it into the period, or fix the date."),
+         "test.yaml:12: indicator \"eid-l2\": milestone 31 Mar 2027 is outside the period 1 Jan 2026 – 31 Dec 2026. Move it into the period, or fix the date."),
         ("target: 90%", "target: 90%\n    milestones: {2026-06-30: 50%, 30/06/2026: 60%}",
-         "test.yaml:12: indicator \"eid-l2\": milestone 2026-06-30 is given twice (first on line 12). Keep one."),
+         "test.yaml:12: indicator \"eid-l2\": milestone 30 Jun 2026 is given twice (first on line 12). Keep one."),
         ("target: 90%", "target: 90%\n    milestones: {2026-06-30: 5000}",
-         "test.yaml:12: indicator \"eid-l2\": milestone 2026-06-30: target \"5000\" is not a share. With a denominator the target is a percentage (90%) or a fraction from 0 to 1 (0.9); for a count, set denominator: none."),
+         "test.yaml:12: indicator \"eid-l2\": milestone 30 Jun 2026: target \"5000\" is not a share. With a denominator the target is a percentage (90%) or a fraction from 0 to 1 (0.9); for a count, set denominator: none."),
         ("target: 90%", "target: 90%\n    milestones: [50%]",
          "test.yaml:12: indicator \"eid-l2\": milestones must be a mapping of dates to targets, such as {2026-06-30: 60%, 2026-09-30: 75%}, not a list."),
         ("id: test", "id: Test 1",
@@ -308,12 +308,12 @@ struct CampaignFileTests {
         #expect(campaignProblems(text) == [
             "test.yaml:9: \"numerater\" is not a key of an indicator; did you mean \"numerator\"?",
             "test.yaml:11: indicator \"eid-l2\": target \"150%\" is over 100%. A share is from 0% to 100%.",
-            "test.yaml:17: indicator \"leaflets\": milestone 2027-03-31 is outside the period 2026-01-01 – 2026-12-31. Move it into the period, or fix the date.",
+            "test.yaml:17: indicator \"leaflets\": milestone 31 Mar 2027 is outside the period 1 Jan 2026 – 31 Dec 2026. Move it into the period, or fix the date.",
         ])
         #expect(campaignProblems(text, language: .vi) == [
             "test.yaml:9: \"numerater\" không phải là khóa của chỉ số; có phải ý bạn là \"numerator\"?",
             "test.yaml:11: chỉ số \"eid-l2\": chỉ tiêu \"150%\" vượt quá 100%. Tỷ lệ chỉ từ 0% đến 100%.",
-            "test.yaml:17: chỉ số \"leaflets\": mốc 2027-03-31 nằm ngoài kỳ kế hoạch 2026-01-01 – 2026-12-31. Đưa mốc vào trong kỳ, hoặc sửa lại ngày.",
+            "test.yaml:17: chỉ số \"leaflets\": mốc 31/03/2027 nằm ngoài kỳ kế hoạch 01/01/2026 – 31/12/2026. Đưa mốc vào trong kỳ, hoặc sửa lại ngày.",
         ])
     }
 
@@ -330,7 +330,7 @@ struct CampaignFileTests {
             "test.yaml:12: khóa \"2026-06-30\" được ghi hai lần trong cùng một nhóm khóa. Chỉ giữ một.",
         ])
         #expect(campaignProblems(campaignText("target: 90%", "target: 90%\n    milestones: {2026-06-30: 1.5}"), language: .vi) == [
-            "test.yaml:12: chỉ số \"eid-l2\": chỉ tiêu của mốc 2026-06-30 \"1.5\" không phải là tỷ lệ. Khi có mẫu số, chỉ tiêu là tỷ lệ phần trăm (90%) hoặc phân số từ 0 đến 1 (0,9); nếu là số lượng, đặt denominator: none.",
+            "test.yaml:12: chỉ số \"eid-l2\": chỉ tiêu của mốc 30/06/2026 \"1.5\" không phải là tỷ lệ. Khi có mẫu số, chỉ tiêu là tỷ lệ phần trăm (90%) hoặc phân số từ 0 đến 1 (0,9); nếu là số lượng, đặt denominator: none.",
         ])
         #expect(campaignProblems(campaignText("indicators:", "metrics: [dvc_submitted, dvc_submitted]\nindicators:"), language: .vi) == [
             "test.yaml:6: chỉ tiêu ghi nhận \"dvc_submitted\" được khai báo hai lần (lần đầu ở dòng 6). Xóa một lần khai báo.",
