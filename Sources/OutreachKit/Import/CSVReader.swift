@@ -31,15 +31,14 @@ public final class CSVReader {
         let display = name ?? path
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw CSVError.cannotOpen(file: display, reason: reason)
+            throw CSVError.cannotOpen(file: display, reason: FileProblem(errno: errno))
         }
         var info = stat()
         var size: Int64? = nil
         if fstat(fd, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 close(fd)
-                throw CSVError.cannotOpen(file: display, reason: "it is a folder")
+                throw CSVError.cannotOpen(file: display, reason: .isFolder)
             }
             size = Int64(info.st_size)
         }
@@ -135,7 +134,8 @@ public struct CSVRecord {
 
 /// Problems with the shape of a CSV file, found before any row is looked at.
 public enum CSVError: Error, Equatable, Sendable, UserFacingError {
-    case cannotOpen(file: String, reason: String)
+    /// The file cannot be opened or read, for `reason`.
+    case cannotOpen(file: String, reason: FileProblem)
     case empty(file: String)
     case utf16(file: String)
     case invalidUTF8(file: String, line: Int, column: Int)
@@ -149,7 +149,7 @@ public enum CSVError: Error, Equatable, Sendable, UserFacingError {
     func text(_ labels: Labels) -> String {
         switch self {
         case let .cannotOpen(file, reason):
-            labels("diagnostic.cannot_read", ["file": file, "reason": reason])
+            labels("diagnostic.cannot_read", ["file": file, "reason": reason.text(labels)])
         case let .empty(file):
             labels("csv.error.empty", ["file": file])
         case let .utf16(file):

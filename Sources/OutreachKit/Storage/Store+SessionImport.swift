@@ -58,7 +58,7 @@ extension Store {
         let display = name ?? path
         guard let hash = ContentHash.ofFile(atPath: path) else {
             _ = try CSVReader(path: path, name: display)  // throws the precise reason
-            throw CSVError.cannotOpen(file: display, reason: "read error")
+            throw CSVError.cannotOpen(file: display, reason: .readError)
         }
         let reader = try CSVReader(path: path, name: display)
         let header = try CSVHeader(reader.header, file: display, line: reader.headerLine,

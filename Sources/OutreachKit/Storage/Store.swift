@@ -47,13 +47,13 @@ public final class Store: Sendable {
         var info = stat()
         let exists = stat(path, &info) == 0
         if exists && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw StoreError.cannotOpen(path: path, reason: "it is a folder")
+            throw StoreError.cannotOpen(path: path, reason: .isFolder)
         }
         if !exists {
             guard create else { throw StoreError.noWorkspace(path: path) }
             let fd = SystemCalls.open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
             guard fd >= 0 else {
-                throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+                throw StoreError.cannotOpen(path: path, reason: FileProblem(errno: errno, creating: true))
             }
             close(fd)
         } else if info.st_size > 0 {
@@ -100,8 +100,11 @@ public final class Store: Sendable {
     }
 
     private static func checkHeader(url: URL, path: String) throws {
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            throw StoreError.cannotOpen(path: path, reason: "permission denied")
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: url)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: FileProblem(error))
         }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 16)) ?? Data()

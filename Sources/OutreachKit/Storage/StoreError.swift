@@ -8,7 +8,8 @@ public enum StoreError: Error, Equatable, Sendable, UserFacingError {
     case noWorkspace(path: String)
     case notAWorkspace(path: String)
     case newerVersion(path: String)
-    case cannotOpen(path: String, reason: String)
+    /// The file cannot be opened or created, for `reason`.
+    case cannotOpen(path: String, reason: FileProblem)
     case busy(path: String)
     case readOnly(path: String)
     case diskFull(path: String)
@@ -24,7 +25,7 @@ public enum StoreError: Error, Equatable, Sendable, UserFacingError {
         case let .noWorkspace(path): labels("store.error.no_workspace", ["path": path])
         case let .notAWorkspace(path): labels("store.error.not_a_workspace", ["path": path])
         case let .newerVersion(path): labels("store.error.newer_version", ["path": path])
-        case let .cannotOpen(path, reason): labels("store.error.cannot_open", ["path": path, "reason": reason])
+        case let .cannotOpen(path, reason): labels("store.error.cannot_open", ["path": path, "reason": reason.text(labels)])
         case let .busy(path): labels("store.error.busy", ["path": path])
         case let .readOnly(path): labels("store.error.read_only", ["path": path])
         case let .diskFull(path): labels("store.error.disk_full", ["path": path])
@@ -42,7 +43,7 @@ public enum StoreError: Error, Equatable, Sendable, UserFacingError {
         case .SQLITE_FULL: return StoreError.diskFull(path: path)
         case .SQLITE_NOTADB: return StoreError.notAWorkspace(path: path)
         case .SQLITE_CORRUPT: return StoreError.damaged(path: path)
-        case .SQLITE_CANTOPEN: return StoreError.cannotOpen(path: path, reason: "SQLite cannot open it")
+        case .SQLITE_CANTOPEN: return StoreError.cannotOpen(path: path, reason: .sqliteCannotOpen)
         default: return StoreError.unexpected(path: path, code: db.extendedResultCode.rawValue)
         }
     }

@@ -358,16 +358,22 @@ struct CSVReaderTests {
     @Test("refuses a missing file or a folder, naming it as the user did")
     func cannotOpen() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString).csv").path
-        #expect(throws: CSVError.cannotOpen(file: missing, reason: "No such file or directory")) {
+        #expect(throws: CSVError.cannotOpen(file: missing, reason: .noSuchFile)) {
             try CSVReader(path: missing)
         }
-        #expect(throws: CSVError.cannotOpen(file: "areas.csv", reason: "No such file or directory")) {
+        #expect(throws: CSVError.cannotOpen(file: "areas.csv", reason: .noSuchFile)) {
             try CSVReader(path: missing, name: "areas.csv")
         }
         let folder = FileManager.default.temporaryDirectory.path
-        #expect(throws: CSVError.cannotOpen(file: folder, reason: "it is a folder")) {
+        #expect(throws: CSVError.cannotOpen(file: folder, reason: .isFolder)) {
             try CSVReader(path: folder)
         }
+        #expect(CSVError.cannotOpen(file: "areas.csv", reason: .noSuchFile).message
+            == "areas.csv: cannot be read (no such file). Check the path and that you may read it.")
+        #expect(CSVError.cannotOpen(file: "data", reason: .isFolder).message
+            == "data: cannot be read (it is a folder). Check the path and that you may read it.")
+        #expect(CSVError.cannotOpen(file: "data", reason: .isFolder).message(in: Labels(.vi))
+            == "data: không đọc được (đây là một thư mục, không phải tệp). Kiểm tra đường dẫn và quyền đọc tệp.")
     }
 
     @Test("words shape errors with file, line, column and what to do")
@@ -376,7 +382,7 @@ struct CSVReaderTests {
             == "a.csv:3: column 2: a quoted field is never closed, so it swallows the rest of the file. Add the closing \" or remove the opening one.")
         #expect(CSVError.utf16(file: "a.csv").message.hasPrefix("a.csv:1: "))
         #expect(CSVError.empty(file: "a.csv").message.hasPrefix("a.csv:1: the file is empty."))
-        #expect(CSVError.cannotOpen(file: "a.csv", reason: "why").message.hasPrefix("a.csv: cannot be read (why)."))
+        #expect(CSVError.cannotOpen(file: "a.csv", reason: .other("why")).message.hasPrefix("a.csv: cannot be read (why)."))
     }
 }
 

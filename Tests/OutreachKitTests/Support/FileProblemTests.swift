@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Testing
+@testable import OutreachKit
+
+@Suite("Why a file cannot be read or written is said in the reader's language")
+struct FileProblemTests {
+    static let everyCase: [FileProblem] = [
+        .noSuchFile, .noSuchFolder, .notAFolderInPath, .isFolder, .permissionDenied, .readOnlyDisk, .diskFull, .readError,
+        .cannotCreate, .sqliteCannotOpen, .system(EBUSY), .other("Something odd"),
+    ]
+
+    @Test("the usual error numbers have words of their own; a missing path is a missing folder when creating", arguments: [
+        (ENOENT, false, FileProblem.noSuchFile), (ENOENT, true, .noSuchFolder), (ENOTDIR, false, .notAFolderInPath),
+        (EISDIR, false, .isFolder), (EACCES, false, .permissionDenied), (EPERM, true, .permissionDenied),
+        (EROFS, true, .readOnlyDisk), (ENOSPC, true, .diskFull), (EDQUOT, true, .diskFull), (EIO, false, .readError),
+        (EIO, true, .system(EIO)), (EBUSY, false, .system(EBUSY)),
+    ])
+    func errorNumbers(code: Int32, creating: Bool, problem: FileProblem) {
+        #expect(FileProblem(errno: code, creating: creating) == problem)
+    }
+
+    @Test("every reason has words in both languages, and they differ")
+    func everyReasonHasWords() {
+        for problem in Self.everyCase {
+            let vi = problem.text(Labels(.vi)), en = problem.text(Labels(.en))
+            #expect(!vi.contains("⟦") && !en.contains("⟦"), "\(problem): \(vi) / \(en)")
+            #expect(vi != en, "\(problem): \(vi)")
+        }
+    }
+
+    @Test("the system's own words are introduced in Vietnamese and shown alone in English")
+    func systemWords() {
+        let busy = String(cString: strerror(EBUSY))
+        #expect(FileProblem.system(EBUSY).text(Labels(.vi)) == "hệ thống báo: \(busy)")
+        #expect(FileProblem.system(EBUSY).text(Labels(.en)) == busy)
+        #expect(FileProblem.other("Something odd").text(Labels(.vi)) == "hệ thống báo: Something odd")
+        #expect(FileProblem.other("Something odd").text(Labels(.en)) == "Something odd")
+    }
+
+    @Test("a Foundation error gives the reason of its error number")
+    func foundationErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-fp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func problem(creating: Bool = false, _ body: () throws -> Void) -> FileProblem? {
+            do { try body() } catch { return FileProblem(error, creating: creating) }
+            return nil
+        }
+        #expect(problem { _ = try Data(contentsOf: dir.appendingPathComponent("missing.csv")) } == .noSuchFile)
+        #expect(problem { _ = try Data(contentsOf: dir) } == .isFolder)
+        #expect(problem(creating: true) { try Data().write(to: dir.appendingPathComponent("no/x.md")) } == .noSuchFolder)
+        #expect(FileProblem(CocoaError(.fileReadUnknown)) == .other(CocoaError(.fileReadUnknown).localizedDescription))
+    }
+
+    @Test("a workspace and a CSV file name the reason where it arises")
+    func whereTheyArise() throws {
+        let lab = try BundleLab()
+        defer { lab.cleanUp() }
+        try FileManager.default.createDirectory(atPath: lab.path("data"), withIntermediateDirectories: false)
+        try Data("x".utf8).write(to: URL(fileURLWithPath: lab.path("file.txt")))
+        #expect(throws: StoreError.cannotOpen(path: lab.path("data"), reason: .isFolder)) { try Store.open(path: lab.path("data")) }
+        #expect(throws: StoreError.cannotOpen(path: lab.path("no/w.sqlite"), reason: .noSuchFolder)) {
+            try Store.open(path: lab.path("no/w.sqlite"), create: true)
+        }
+        #expect(throws: StoreError.cannotOpen(path: lab.path("file.txt/w.sqlite"), reason: .notAFolderInPath)) {
+            try Store.open(path: lab.path("file.txt/w.sqlite"), create: true)
+        }
+        let store = try Store.open(path: lab.path("w.sqlite"), create: true)
+        #expect(throws: CSVError.cannotOpen(file: "data", reason: .isFolder)) {
+            try store.importSessions(file: lab.path("data"), name: "data", today: BundleLab.today)
+        }
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: lab.dir.path).contains { $0.contains("partial") })
+    }
+
+    @Test("workspace and CSV errors say why in Vietnamese, and in English as before")
+    func messages() {
+        let vi = Labels(.vi)
+        let folder = StoreError.cannotOpen(path: "data", reason: .isFolder)
+        #expect(folder.message(in: vi) == "data: không mở được tệp dữ liệu (đây là một thư mục, không phải tệp). Kiểm tra đường dẫn và quyền truy cập, hoặc chọn tệp khác bằng --db hoặc OUTREACH_DB.")
+        #expect(folder.message == "data: the workspace cannot be opened (it is a folder). Check the path and its permissions, or name another file with --db or OUTREACH_DB.")
+        #expect(StoreError.cannotOpen(path: "w.sqlite", reason: .system(EBUSY)).message(in: vi)
+            == "w.sqlite: không mở được tệp dữ liệu (hệ thống báo: \(String(cString: strerror(EBUSY)))). Kiểm tra đường dẫn và quyền truy cập, hoặc chọn tệp khác bằng --db hoặc OUTREACH_DB.")
+    }
+}
