@@ -18,25 +18,22 @@ public enum BackupError: Error, Equatable, Sendable, UserFacingError {
     case exists(path: String)
     case notAWorkspace(path: String)
     case sameFile(path: String)
-    case cannotWrite(path: String, reason: String)
+    /// The copy cannot be written there, for `reason`.
+    case cannotWrite(path: String, reason: FileProblem)
+    /// The finished copy failed SQLite's check, so it was removed.
+    case copyFailedCheck(path: String)
 
-    /// The message in the language of `labels`; nil for `cannotWrite`, whose reason comes from
-    /// the system in English.
-    public func message(in labels: Labels) -> String? {
+    public var message: String { text(Labels(.en)) }
+
+    public func message(in labels: Labels) -> String? { text(labels) }
+
+    func text(_ labels: Labels) -> String {
         switch self {
         case let .exists(path): labels("backup.error.exists", ["path": path])
         case let .notAWorkspace(path): labels("backup.error.not_a_workspace", ["path": path])
         case let .sameFile(path): labels("backup.error.same_file", ["path": path])
-        case .cannotWrite: nil
-        }
-    }
-
-    public var message: String {
-        switch self {
-        case let .cannotWrite(path, reason):
-            return "\(path): the backup cannot be written (\(reason)). Check the folder, its permissions and the free space; nothing was written."
-        case .exists, .notAWorkspace, .sameFile:
-            return message(in: Labels(.en)) ?? ""
+        case let .cannotWrite(path, reason): labels("backup.error.cannot_write", ["path": path, "reason": reason.text(labels)])
+        case let .copyFailedCheck(path): labels("backup.error.copy_failed_check", ["path": path])
         }
     }
 }
@@ -59,7 +56,7 @@ extension Store {
         }
         let temporary = path + ".partial-\(getpid())"
         let fd = SystemCalls.open(temporary, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
-        guard fd >= 0 else { throw BackupError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw BackupError.cannotWrite(path: path, reason: FileProblem(errno: errno, creating: true)) }
         close(fd)
         func cleanUp() { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(temporary + suffix) } }
         do {
@@ -72,11 +69,11 @@ extension Store {
                 return (check == ["ok"], try Int.fetchOne(db, sql: "SELECT count(*) FROM session") ?? 0)
             }
             try copy.close()
-            guard ok else { throw BackupError.cannotWrite(path: path, reason: "the copy failed its integrity check") }
+            guard ok else { throw BackupError.copyFailedCheck(path: path) }
             let sync = SystemCalls.open(temporary, O_RDONLY)
             if sync >= 0 { fsync(sync); close(sync) }
             guard rename(temporary, path) == 0 else {
-                throw BackupError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+                throw BackupError.cannotWrite(path: path, reason: FileProblem(errno: errno, creating: true))
             }
             var done = stat()
             _ = stat(path, &done)
@@ -87,10 +84,10 @@ extension Store {
         } catch {
             cleanUp()
             if let db = error as? DatabaseError, db.resultCode == .SQLITE_FULL {
-                throw BackupError.cannotWrite(path: path, reason: "the disk is full")
+                throw BackupError.cannotWrite(path: path, reason: .diskFull)
             }
             if let db = error as? DatabaseError, [.SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM].contains(db.resultCode) {
-                throw BackupError.cannotWrite(path: path, reason: "it cannot be created there")
+                throw BackupError.cannotWrite(path: path, reason: .cannotCreate)
             }
             throw StoreError.translate(error, path: self.path)
         }

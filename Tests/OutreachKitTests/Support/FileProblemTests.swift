@@ -57,7 +57,7 @@ struct FileProblemTests {
         #expect(FileProblem(CocoaError(.fileReadUnknown)) == .other(CocoaError(.fileReadUnknown).localizedDescription))
     }
 
-    @Test("a workspace and a CSV file name the reason where it arises")
+    @Test("a workspace, a backup and a CSV file name the reason where it arises")
     func whereTheyArise() throws {
         let lab = try BundleLab()
         defer { lab.cleanUp() }
@@ -71,13 +71,16 @@ struct FileProblemTests {
             try Store.open(path: lab.path("file.txt/w.sqlite"), create: true)
         }
         let store = try Store.open(path: lab.path("w.sqlite"), create: true)
+        #expect(throws: BackupError.cannotWrite(path: lab.path("no/b.sqlite"), reason: .noSuchFolder)) {
+            try store.backup(to: lab.path("no/b.sqlite"))
+        }
         #expect(throws: CSVError.cannotOpen(file: "data", reason: .isFolder)) {
             try store.importSessions(file: lab.path("data"), name: "data", today: BundleLab.today)
         }
         #expect(try !FileManager.default.contentsOfDirectory(atPath: lab.dir.path).contains { $0.contains("partial") })
     }
 
-    @Test("workspace and CSV errors say why in Vietnamese, and in English as before")
+    @Test("workspace, CSV and backup errors say why in Vietnamese, and in English as before")
     func messages() {
         let vi = Labels(.vi)
         let folder = StoreError.cannotOpen(path: "data", reason: .isFolder)
@@ -85,5 +88,12 @@ struct FileProblemTests {
         #expect(folder.message == "data: the workspace cannot be opened (it is a folder). Check the path and its permissions, or name another file with --db or OUTREACH_DB.")
         #expect(StoreError.cannotOpen(path: "w.sqlite", reason: .system(EBUSY)).message(in: vi)
             == "w.sqlite: không mở được tệp dữ liệu (hệ thống báo: \(String(cString: strerror(EBUSY)))). Kiểm tra đường dẫn và quyền truy cập, hoặc chọn tệp khác bằng --db hoặc OUTREACH_DB.")
+
+        let full = BackupError.cannotWrite(path: "b.sqlite", reason: .diskFull)
+        #expect(full.message == "b.sqlite: the backup cannot be written (the disk is full). Check the folder, its permissions and the free space; nothing was written.")
+        #expect(full.message(in: vi) == "b.sqlite: không ghi được bản sao lưu (ổ đĩa đã đầy). Hãy chọn thư mục đã có sẵn, được phép ghi và còn chỗ trống, rồi sao lưu lại; chưa ghi gì.")
+        #expect(BackupError.cannotWrite(path: "b.sqlite", reason: .cannotCreate).message.contains("(it cannot be created there)"))
+        #expect(BackupError.copyFailedCheck(path: "b.sqlite").message(in: vi)?.hasPrefix("b.sqlite: bản sao vừa chép không qua được bước kiểm tra") == true)
+        #expect(BackupError.copyFailedCheck(path: "b.sqlite").message.hasPrefix("b.sqlite: the copy failed its integrity check"))
     }
 }
