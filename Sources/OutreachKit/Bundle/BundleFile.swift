@@ -60,7 +60,7 @@ public struct BundleHeader: Equatable, Sendable {
                                             SessionRecord.columns, SessionMetricRecord.columns, MoveRecord.columns]
 
     /// The header as one line of JSON, keys in a fixed order, padded to `reservedBytes`.
-    func encoded() throws -> [UInt8] {
+    func encoded(file: String) throws -> [UInt8] {
         func quoted(_ s: String?) -> String {
             guard let s else { return "null" }
             var w = BundleLineWriter()
@@ -79,7 +79,7 @@ public struct BundleHeader: Equatable, Sendable {
             """
         var bytes = Array(json.utf8)
         guard bytes.count < BundleHeader.reservedBytes else {
-            throw BundleError.cannotWrite(file: "bundle", reason: "the header is longer than \(BundleHeader.reservedBytes) bytes")
+            throw BundleError.headerTooLong(file: file, limit: BundleHeader.reservedBytes)
         }
         bytes += [UInt8](repeating: 0x20, count: BundleHeader.reservedBytes - 1 - bytes.count)
         bytes.append(0x0A)
@@ -92,27 +92,27 @@ public struct BundleHeader: Equatable, Sendable {
               object["format"] as? String == formatName else {
             throw BundleError.notABundle(file: file)
         }
-        func damaged(_ what: String) -> BundleError { .damaged(file: file, reason: "its header \(what)") }
-        guard let version = object["version"] as? Int, version >= 1 else { throw damaged("has no valid version") }
+        func damaged(_ damage: BundleError.Damage) -> BundleError { .damaged(file: file, reason: damage) }
+        guard let version = object["version"] as? Int, version >= 1 else { throw damaged(.headerVersion) }
         if version > currentVersion { throw BundleError.newerVersion(file: file, version: version) }
         guard let workspace = object["workspace"] as? String, let exported = object["exported"] as? String,
               let scope = object["scope"] as? [String: Any], let phones = object["phones"] as? Bool,
               let countsObject = object["counts"] as? [String: Any], let bodyBytes = object["body_bytes"] as? Int,
               let sha = object["body_sha256"] as? String, sha.utf8.count == 64,
               let columns = object["columns"] as? [String: Any] else {
-            throw damaged("lacks a field")
+            throw damaged(.headerField)
         }
         var values: [Int] = []
         for key in BundleCounts.keys {
-            guard let n = countsObject[key] as? Int, n >= 0 else { throw damaged("has no count of \(key)") }
+            guard let n = countsObject[key] as? Int, n >= 0 else { throw damaged(.headerCount(kind: key)) }
             values.append(n)
         }
         for c in recordColumns where (columns[c[0]] as? [String]) != Array(c.dropFirst()) {
-            throw damaged("lists other columns for \(c[0]) records than format \(version) has")
+            throw damaged(.headerColumns(kind: c[0], version: version))
         }
         var since: Day? = nil
         if let text = scope["since"] as? String {
-            guard let day = Day(parsing: text) else { throw damaged("has an invalid scope") }
+            guard let day = Day(parsing: text) else { throw damaged(.headerScope) }
             since = day
         }
         return BundleHeader(version: version, workspace: workspace, exported: exported, under: scope["under"] as? String,
@@ -136,13 +136,13 @@ struct BundleReader {
         self.name = name
         var info = stat()
         guard stat(path, &info) == 0 else {
-            throw BundleError.cannotRead(file: name, reason: String(cString: strerror(errno)))
+            throw BundleError.cannotRead(file: name, reason: FileProblem(errno: errno))
         }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw BundleError.cannotRead(file: name, reason: "it is a folder") }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw BundleError.cannotRead(file: name, reason: .isFolder) }
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            throw BundleError.cannotRead(file: name, reason: "permission denied or unreadable")
+            throw BundleError.cannotRead(file: name, reason: FileProblem(error))
         }
         let prefix = Array("{\"format\":\"\(BundleHeader.formatName)\"".utf8)
         let probe = Array(data.prefix(64 << 10))
@@ -159,14 +159,14 @@ struct BundleReader {
             throw BundleError.truncated(file: name, expected: header.bodyBytes, actual: actual)
         }
         if actual > header.bodyBytes {
-            throw BundleError.damaged(file: name, reason: "it has \(actual - header.bodyBytes) bytes more than its header announces")
+            throw BundleError.damaged(file: name, reason: .extraBytes(actual - header.bodyBytes))
         }
         var hash = SHA256()
         data.withUnsafeBytes { raw in
             hash.update(UnsafeRawBufferPointer(rebasing: raw[bodyStart...]))
         }
         if hash.hexDigest() != header.bodySHA256 {
-            throw BundleError.damaged(file: name, reason: "its records do not match the checksum in its header")
+            throw BundleError.damaged(file: name, reason: .checksum)
         }
     }
 
@@ -213,7 +213,7 @@ struct BundleReader {
         let c = header.counts
         let expected = [c.areas, c.teams, c.members, c.sessions, c.sessionMetrics, c.leafletMoves]
         if seen != expected || voids != c.voids {
-            throw BundleError.damaged(file: name, reason: "it holds other numbers of records than its header counts")
+            throw BundleError.damaged(file: name, reason: .recordCounts)
         }
     }
 }
@@ -241,7 +241,7 @@ struct BundleWriter {
         }
         temporary = path + ".partial-\(getpid())"
         fd = open(temporary, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
-        guard fd >= 0 else { throw BundleError.cannotWrite(file: name, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw BundleError.cannotWrite(file: name, reason: FileProblem(errno: errno, creating: true)) }
         buffer.reserveCapacity(1 << 20)
         try writeAll([UInt8](repeating: 0x20, count: BundleHeader.reservedBytes))
     }
@@ -273,7 +273,7 @@ struct BundleWriter {
                     ?? SystemCalls.write(fd, raw.baseAddress! + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw BundleError.cannotWrite(file: name, reason: String(cString: strerror(errno)))
+                    throw BundleError.cannotWrite(file: name, reason: FileProblem(errno: errno, creating: true))
                 }
                 done += n
             }
@@ -288,12 +288,12 @@ struct BundleWriter {
 
     /// Writes `header` (made from `seal()`), syncs and renames the file into place.
     mutating func finish(header: BundleHeader) throws {
-        try writeAll(try header.encoded(), at: 0)
-        guard fsync(fd) == 0 else { throw BundleError.cannotWrite(file: name, reason: String(cString: strerror(errno))) }
+        try writeAll(try header.encoded(file: name), at: 0)
+        guard fsync(fd) == 0 else { throw BundleError.cannotWrite(file: name, reason: FileProblem(errno: errno, creating: true)) }
         close(fd)
         fd = -1
         guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let reason = FileProblem(errno: errno, creating: true)
             unlink(temporary)
             throw BundleError.cannotWrite(file: name, reason: reason)
         }

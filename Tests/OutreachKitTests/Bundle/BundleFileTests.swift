@@ -45,15 +45,17 @@ struct BundleFileTests {
         data[data.count - 20] ^= 0x01
         let flipped = lab.path("flipped.bundle")
         try data.write(to: URL(fileURLWithPath: flipped))
-        #expect(throws: BundleError.damaged(file: "flipped.bundle", reason: "its records do not match the checksum in its header")) {
+        #expect(throws: BundleError.damaged(file: "flipped.bundle", reason: .checksum)) {
             try BundleLab.merge(flipped, into: target)
         }
         let longer = lab.path("longer.bundle")
         try (try Data(contentsOf: URL(fileURLWithPath: bundle)) + Data("[\"area\"]\n".utf8)).write(to: URL(fileURLWithPath: longer))
-        #expect(throws: BundleError.damaged(file: "longer.bundle", reason: "it has 9 bytes more than its header announces")) {
+        #expect(throws: BundleError.damaged(file: "longer.bundle", reason: .extraBytes(9))) {
             try BundleLab.merge(longer, into: target)
         }
         #expect(try lab.digest(target) == before)
+        #expect(BundleError.damaged(file: "flipped.bundle", reason: .checksum).message == "flipped.bundle: the bundle is damaged: its records do not match the checksum in its header. It was changed or corrupted after it was exported. Ask the sender to export it again; nothing was changed.")
+        #expect(BundleError.damaged(file: "longer.bundle", reason: .extraBytes(9)).message.contains(": it has 9 bytes more than its header announces. "))
     }
 
     @Test("a CSV file, a workspace file or an empty file is not a bundle", arguments: [
@@ -78,6 +80,29 @@ struct BundleFileTests {
         let path = try lab.handMade("v2.bundle", [], version: 2)
         #expect(throws: BundleError.newerVersion(file: "v2.bundle", version: 2)) { try BundleLab.merge(path, into: target) }
         #expect(BundleError.newerVersion(file: "v2.bundle", version: 2).message.contains("Update Outreach"))
+    }
+
+    @Test("a header with a field missing or wrong says which", arguments: [
+        ("version", BundleError.Damage.headerVersion), ("body_sha256", .headerField), ("counts.voids", .headerCount(kind: "voids")),
+        ("columns.team", .headerColumns(kind: "team", version: 1)), ("scope.since", .headerScope),
+    ])
+    func damagedHeader(field: String, damage: BundleError.Damage) throws {
+        let header = BundleHeader(version: 1, workspace: "w", exported: "2026-11-22T00:00:00Z", phones: false,
+                                  counts: BundleCounts(values: [0, 0, 0, 0, 0, 0, 0]), bodyBytes: 0,
+                                  bodySHA256: String(repeating: "0", count: 64))
+        let line = try header.encoded(file: "h.bundle").prefix { $0 != 0x0A }
+        var object = try #require(JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+        let parts = field.split(separator: ".").map(String.init)
+        if parts.count == 1 {
+            object[field] = parts[0] == "version" ? 0 : nil
+        } else {
+            var inner = try #require(object[parts[0]] as? [String: Any])
+            inner[parts[1]] = parts[0] == "scope" ? "31/02/2026" : nil
+            object[parts[0]] = inner
+        }
+        let spoilt = try JSONSerialization.data(withJSONObject: object)
+        #expect(throws: BundleError.damaged(file: "h.bundle", reason: damage)) { try BundleHeader.decode(Array(spoilt), file: "h.bundle") }
+        #expect(try BundleHeader.decode(Array(line), file: "h.bundle").workspace == "w")
     }
 
     @Test("a well-formed bundle with a bad record names its line and changes nothing")

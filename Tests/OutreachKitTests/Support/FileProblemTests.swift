@@ -57,7 +57,7 @@ struct FileProblemTests {
         #expect(FileProblem(CocoaError(.fileReadUnknown)) == .other(CocoaError(.fileReadUnknown).localizedDescription))
     }
 
-    @Test("a workspace, a backup and a CSV file name the reason where it arises")
+    @Test("a workspace, a backup, a bundle and a CSV file name the reason where it arises")
     func whereTheyArise() throws {
         let lab = try BundleLab()
         defer { lab.cleanUp() }
@@ -74,13 +74,20 @@ struct FileProblemTests {
         #expect(throws: BackupError.cannotWrite(path: lab.path("no/b.sqlite"), reason: .noSuchFolder)) {
             try store.backup(to: lab.path("no/b.sqlite"))
         }
+        #expect(throws: BundleError.cannotWrite(file: lab.path("no/a.bundle"), reason: .noSuchFolder)) {
+            try lab.export(store, "no/a.bundle")
+        }
+        #expect(throws: BundleError.cannotRead(file: "data", reason: .isFolder)) { try BundleLab.merge(lab.path("data"), into: store) }
+        #expect(throws: BundleError.cannotRead(file: "missing.bundle", reason: .noSuchFile)) {
+            try BundleLab.merge(lab.path("missing.bundle"), into: store)
+        }
         #expect(throws: CSVError.cannotOpen(file: "data", reason: .isFolder)) {
             try store.importSessions(file: lab.path("data"), name: "data", today: BundleLab.today)
         }
         #expect(try !FileManager.default.contentsOfDirectory(atPath: lab.dir.path).contains { $0.contains("partial") })
     }
 
-    @Test("workspace, CSV and backup errors say why in Vietnamese, and in English as before")
+    @Test("workspace, CSV, backup and bundle errors say why in Vietnamese, and in English as before")
     func messages() {
         let vi = Labels(.vi)
         let folder = StoreError.cannotOpen(path: "data", reason: .isFolder)
@@ -95,5 +102,26 @@ struct FileProblemTests {
         #expect(BackupError.cannotWrite(path: "b.sqlite", reason: .cannotCreate).message.contains("(it cannot be created there)"))
         #expect(BackupError.copyFailedCheck(path: "b.sqlite").message(in: vi)?.hasPrefix("b.sqlite: bản sao vừa chép không qua được bước kiểm tra") == true)
         #expect(BackupError.copyFailedCheck(path: "b.sqlite").message.hasPrefix("b.sqlite: the copy failed its integrity check"))
+
+        #expect(BundleError.cannotRead(file: "a.bundle", reason: .permissionDenied).message(in: vi)
+            == "a.bundle: không đọc được gói dữ liệu (không có quyền truy cập). Kiểm tra đường dẫn tới tệp gói; chưa có gì thay đổi.")
+        #expect(BundleError.cannotRead(file: "a.bundle", reason: .permissionDenied).message
+            == "a.bundle: cannot be read (permission denied). Check the path; nothing was changed.")
+        #expect(BundleError.cannotWrite(file: "a.bundle", reason: .readOnlyDisk).message(in: vi)
+            == "a.bundle: không ghi được gói dữ liệu (ổ đĩa hoặc thẻ nhớ này chỉ cho đọc, không cho ghi). Kiểm tra thư mục và quyền ghi, hoặc chọn nơi khác bằng --out; chưa ghi gói nào.")
+        #expect(BundleError.damaged(file: "a.bundle", reason: .extraBytes(1010)).message(in: vi)
+            == "a.bundle: gói dữ liệu bị hỏng: gói dài hơn 1.010 byte so với độ dài ghi trong phần đầu gói. Gói đã bị sửa hoặc hỏng sau khi xuất. Hãy nhờ người gửi xuất lại gói (`outreach export`) rồi gửi lại; chưa có gì thay đổi.")
+        #expect(BundleError.damaged(file: "a.bundle", reason: .extraBytes(1)).message.contains(": it has 1 byte more than its header announces. "))
+        #expect(BundleError.headerTooLong(file: "a.bundle", limit: 2048).message(in: vi)?.contains("dài hơn 2.048 byte") == true)
+    }
+
+    @Test("every kind of bundle damage has words in both languages", arguments: [
+        BundleError.Damage.headerVersion, .headerField, .headerCount(kind: "areas"), .headerColumns(kind: "session", version: 1),
+        .headerScope, .extraBytes(2), .checksum, .recordCounts,
+    ])
+    func damageWords(damage: BundleError.Damage) {
+        let vi = damage.phrase.text(Labels(.vi)), en = damage.phrase.text(Labels(.en))
+        #expect(!vi.contains("⟦") && !en.contains("⟦") && !vi.contains("{") && !en.contains("{"), "\(vi) / \(en)")
+        #expect(vi != en)
     }
 }
