@@ -114,7 +114,7 @@ struct DemoFolder {
             try fm.createDirectory(atPath: data, withIntermediateDirectories: true)
             try Data(labels["demo.mark"].utf8).write(to: URL(fileURLWithPath: path(DemoFolder.mark)))
         } catch {
-            throw DemoError(message: labels("demo.error.cannot_write", ["dir": root, "reason": (error as NSError).localizedDescription]))
+            throw DemoError(message: labels("demo.error.cannot_write", ["dir": root, "reason": FileProblem(error, creating: true).text(labels)]))
         }
     }
 
