@@ -83,8 +83,17 @@ struct ReportCLITests {
         try cli.importSampleDistrict()
         let result = try cli.run("report", "--campaign", "de-an-06", "--out", "report.pdf", "--campaigns", Self.campaigns, "--db", "w.sqlite")
         #expect(result.status == 1)
-        #expect(result.stderr == "error: --out \"report.pdf\": the report is written as HTML or Markdown. End the file name with .html or .md.\n")
+        #expect(result.stderr == "lỗi: --out \"report.pdf\": báo cáo được ghi dưới dạng HTML hoặc Markdown. Đặt tên tệp kết thúc bằng .html hoặc .md.\n")
+        let english = try cli.run("report", "--campaign", "de-an-06", "--out", "report.pdf", "--campaigns", Self.campaigns,
+                                  "--db", "w.sqlite", "--lang", "en")
+        #expect(english.stderr == "error: --out \"report.pdf\": the report is written as HTML or Markdown. End the file name with .html or .md.\n")
         #expect(!FileManager.default.fileExists(atPath: cli.path("report.pdf")))
+        // A folder that does not exist: said in the command's language, nothing written.
+        let missing = try cli.run("report", "--campaign", "de-an-06", "--out", "no/such/folder/r.md", "--campaigns", Self.campaigns,
+                                  "--db", "w.sqlite")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.hasPrefix("lỗi: không ghi được no/such/folder/r.md ("), "\(missing.stderr)")
+        #expect(missing.stderr.hasSuffix("). Kiểm tra thư mục chứa tệp đã có và được phép ghi, rồi chạy lại.\n"))
     }
 
     @Test("demo builds a district shaped like Nông Cống's reports, writes report.html, and rebuilds only its own folder")
@@ -121,5 +130,19 @@ struct ReportCLITests {
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("mine") && refused.stderr.contains("--dir"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: cli.path("mine")) == ["notes.txt"])
+    }
+
+    @Test("demo refuses a file given as its folder, with the whole line in the command's language")
+    func demoIntoAFile() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write("x.txt", "not a folder")
+        let vi = try cli.run("demo", "--dir", "x.txt")
+        #expect(vi.status == 1)
+        #expect(vi.stderr == "lỗi: x.txt là một tệp, không phải thư mục. Chọn thư mục khác bằng --dir.\n")
+        let en = try cli.run("demo", "--dir", "x.txt", "--lang", "en")
+        #expect(en.status == 1)
+        #expect(en.stderr == "error: x.txt is a file, not a folder. Choose another folder with --dir.\n")
+        #expect(try String(contentsOf: cli.dir.appendingPathComponent("x.txt"), encoding: .utf8) == "not a folder")
     }
 }

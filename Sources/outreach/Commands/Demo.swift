@@ -3,7 +3,7 @@ import Foundation
 import OutreachKit
 
 extension Outreach {
-    struct Demo: ParsableCommand {
+    struct Demo: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             commandName: "demo",
             abstract: "Build a demo workspace shaped like a real district, print its coverage and teams, and write report.html.",
@@ -131,7 +131,9 @@ struct DemoFolder {
     }
 }
 
-/// Why the demo could not be built, and what to do.
+/// Why the demo could not be built, and what to do, already in the command's language.
 struct DemoError: Error, UserFacingError {
     var message: String
+
+    func message(in labels: Labels) -> String? { message }
 }

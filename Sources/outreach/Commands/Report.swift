@@ -3,7 +3,7 @@ import Foundation
 import OutreachKit
 
 extension Outreach {
-    struct Report: ParsableCommand {
+    struct Report: ParsableCommand, SpeaksLanguage {
         static let configuration = CommandConfiguration(
             commandName: "report",
             abstract: "Write a campaign's district report: HTML with charts, or Markdown tables.",
@@ -51,7 +51,7 @@ enum ReportFile {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw ReportFileError.cannotWrite(path, reason: (error as NSError).localizedDescription)
+            throw ReportFileError.cannotWrite(path, reason: FileProblem(error, creating: true))
         }
     }
 }
@@ -59,14 +59,16 @@ enum ReportFile {
 /// A report file that cannot be written.
 enum ReportFileError: Error, UserFacingError {
     case unknownExtension(String)
-    case cannotWrite(String, reason: String)
+    case cannotWrite(String, reason: FileProblem)
 
-    var message: String {
+    var message: String { message(in: Labels(.en))! }
+
+    func message(in labels: Labels) -> String? {
         switch self {
         case let .unknownExtension(path):
-            return "--out \"\(path)\": the report is written as HTML or Markdown. End the file name with .html or .md."
+            return labels("report.cli.error.extension", ["file": path])
         case let .cannotWrite(path, reason):
-            return "cannot write \(path): \(reason). Check that its folder exists and can be written to."
+            return labels("report.cli.error.cannot_write", ["file": path, "reason": reason.text(labels)])
         }
     }
 }
