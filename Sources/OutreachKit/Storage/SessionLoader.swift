@@ -8,10 +8,15 @@ import GRDBSQLite
 /// flat arrays; the database thread binds each batch into one prepared INSERT through the
 /// SQLite C API and sums the monthly totals of what it inserted. Memory stays flat: a few
 /// batches are in flight, recycled through a small queue.
+///
+/// Counts of campaign metrics go to `session_metric` through a second prepared INSERT; a file
+/// without such columns never touches it.
 struct SessionLoader {
     let db: Database
     let reader: CSVReader
     let header: CSVHeader
+    /// The campaign metrics that are columns of this file, in the order the batches index them.
+    let campaignMetrics: [String]
     let hash: [UInt8]
     let today: Day
     let areas: [String: AreaFacts]
@@ -24,10 +29,13 @@ struct SessionLoader {
     var imported = 0
     var alreadyPresent = 0
 
-    init(db: Database, reader: CSVReader, header: CSVHeader, hash: [UInt8], today: Day, problemLimit: Int) throws {
+    /// `campaignMetrics`: the campaign metrics the file may have as columns.
+    init(db: Database, reader: CSVReader, header: CSVHeader, campaignMetrics: [String], hash: [UInt8], today: Day,
+         problemLimit: Int) throws {
         self.db = db
         self.reader = reader
         self.header = header
+        self.campaignMetrics = campaignMetrics.filter { header[$0] != nil }
         self.hash = hash
         self.today = today
         self.problemLimit = problemLimit
@@ -56,14 +64,23 @@ struct SessionLoader {
             \(bulk ? "" : "ON CONFLICT (uuid) DO NOTHING")
             """)
         let existing = try db.makeStatement(sql: """
-            SELECT day, area_id, team_id, \(codes.joined(separator: ", ")) FROM session WHERE uuid = ?
+            SELECT day, area_id, team_id, \(codes.joined(separator: ", ")),
+                (SELECT group_concat(m.metric || char(31) || m.value, char(30)) FROM session_metric m WHERE m.session_id = session.id)
+            FROM session WHERE uuid = ?
             """)
         let stmt = insert.sqliteStatement
         let connection = db.sqliteConnection
         let width = MetricValues.width
+        let campaignMetrics = self.campaignMetrics
+        let insertMetric = try db.makeStatement(sql: "INSERT INTO session_metric (session_id, metric, value) VALUES (?, ?, ?)")
+        let metricStmt = insertMetric.sqliteStatement
+        // The codes as C strings that outlive every bind.
+        let metricNames = campaignMetrics.map { strdup($0)! }
+        defer { metricNames.forEach { free($0) } }
 
-        let producer = SessionProducer(reader: reader, header: header, hash: hash, today: today, areas: areas,
-                                       teams: teams, problemLimit: problemLimit, progress: progress)
+        let producer = SessionProducer(reader: reader, header: header, campaignMetrics: campaignMetrics, hash: hash,
+                                       today: today, areas: areas, teams: teams, problemLimit: problemLimit,
+                                       progress: progress)
         let queue = producer.queue
         let thread = Thread { producer.run() }
         thread.stackSize = 1 << 22
@@ -71,17 +88,25 @@ struct SessionLoader {
 
         var conflicts = DiagnosticList(file: file, limit: problemLimit)
         var imported = 0, alreadyPresent = 0
-        var buckets = MonthBuckets(periods: try PeriodRange.all(db))
+        var buckets = MonthBuckets(periods: try PeriodRange.all(db), metricCodes: campaignMetrics)
         var consumerError: (any Error)? = nil
         while let batch = queue.take() {
             defer { queue.recycle(batch) }
             if consumerError != nil { continue }
             do {
+                // The batch's campaign counts (none for a file without such columns), in row
+                // order: `nextCount` is the first of the next row's.
+                let campaignCounts = batch.campaignCounts
+                var nextCount = 0
                 try batch.uuids.withUnsafeBufferPointer { uuids in
                 try batch.metrics.withUnsafeBufferPointer { metrics in
                 try batch.recorded.withUnsafeBufferPointer { recorded in
                 try batch.text.withUnsafeBufferPointer { text in
                     for row in 0..<batch.count {
+                        let firstCount = nextCount
+                        if !campaignCounts.isEmpty {
+                            while nextCount < campaignCounts.count, campaignCounts[nextCount].row == row { nextCount += 1 }
+                        }
                         let uuid = uuids.baseAddress! + 16 * row
                         let values = metrics.baseAddress! + width * row
                         let flags = recorded.baseAddress! + width * row
@@ -108,6 +133,12 @@ struct SessionLoader {
                                 && (known[2] as Int64?) == team
                             for m in 0..<width where same { same = (known[3 + m] as Int?) == (flags[m] ? values[m] : nil) }
                             if same {
+                                let stored = SessionLoader.storedCounts(known[3 + width])
+                                same = stored.count == nextCount - firstCount && (firstCount..<nextCount).allSatisfy {
+                                    stored[campaignMetrics[Int(campaignCounts[$0].metric)]] == campaignCounts[$0].value
+                                }
+                            }
+                            if same {
                                 alreadyPresent += 1
                             } else {
                                 let id = SessionID.format(Array(UnsafeBufferPointer(start: uuid, count: 16)))
@@ -117,6 +148,19 @@ struct SessionLoader {
                         }
                         imported += 1
                         buckets.add(area: batch.areas[row], day: batch.days[row], values: values, recorded: flags)
+                        guard nextCount > firstCount else { continue }
+                        let sessionID = sqlite3_last_insert_rowid(connection)
+                        for count in campaignCounts[firstCount..<nextCount] {
+                            sqlite3_reset(metricStmt)
+                            sqlite3_bind_int64(metricStmt, 1, sessionID)
+                            sqlite3_bind_text(metricStmt, 2, metricNames[Int(count.metric)], -1, nil)
+                            sqlite3_bind_int64(metricStmt, 3, Int64(count.value))
+                            let rc = sqlite3_step(metricStmt)
+                            guard rc == SQLITE_DONE else {
+                                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)))
+                            }
+                            buckets.add(metric: Int(count.metric), area: batch.areas[row], day: batch.days[row], value: count.value)
+                        }
                     }
                     if buckets.isFull { try buckets.flush(db) }
                 } } } }
@@ -136,7 +180,7 @@ struct SessionLoader {
         warnings = result.warnings
         warningCount = result.warningCount
         problems = result.problems
-        for c in conflicts.items { problems.add(line: c.line, column: c.column, c.text) }
+        problems.append(conflicts)
         problems.sortByLine()
         try problems.check()
 
@@ -161,6 +205,18 @@ struct SessionLoader {
         try db.execute(sql: "UPDATE import_file SET rows = ? WHERE id = ?", arguments: [rows, importID])
     }
 
+    /// The campaign counts of a stored session, from metric and value pairs separated by the
+    /// ASCII unit and record separators (nil: none).
+    static func storedCounts(_ list: String?) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for pair in (list ?? "").split(separator: "\u{1E}") {
+            let parts = pair.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+            guard parts.count == 2, let value = Int(parts[1]) else { continue }
+            out[String(parts[0])] = value
+        }
+        return out
+    }
+
     /// Binds a text cell stored in a batch's arena (`start < 0`: NULL).
     @inline(__always)
     static func bindText(_ stmt: OpaquePointer?, _ index: Int32, _ arena: UnsafeBufferPointer<UInt8>, _ range: TextRange) {
@@ -176,6 +232,14 @@ struct TextRange {
     var start: Int
     var count: Int
     static let none = TextRange(start: -1, count: 0)
+}
+
+/// A recorded count of a campaign metric in a batch: the row, the metric (an index of the
+/// loader's `campaignMetrics`) and the value.
+struct CampaignCount {
+    var row: Int32
+    var metric: Int32
+    var value: Int
 }
 
 /// Validated rows waiting to be inserted, as flat arrays. Moved between the two threads whole,
@@ -194,6 +258,8 @@ struct SessionBatch {
     var text: [UInt8] = []
     var loggedBy: [TextRange] = []
     var notes: [TextRange] = []
+    /// The campaign metrics' recorded counts, in row order (empty for a file without such columns).
+    var campaignCounts: [CampaignCount] = []
 
     mutating func reset() {
         count = 0
@@ -207,6 +273,7 @@ struct SessionBatch {
         text.removeAll(keepingCapacity: true)
         loggedBy.removeAll(keepingCapacity: true)
         notes.removeAll(keepingCapacity: true)
+        campaignCounts.removeAll(keepingCapacity: true)
     }
 
     /// Copies a text cell into the arena.
@@ -312,6 +379,8 @@ final class SessionProducer: @unchecked Sendable {
     let queue = BatchQueue(batches: 3)
     let reader: CSVReader
     let header: CSVHeader
+    /// The campaign metrics that are columns of the file.
+    let campaignMetrics: [String]
     let hash: [UInt8]
     let today: Day
     let areas: [String: AreaFacts]
@@ -321,10 +390,11 @@ final class SessionProducer: @unchecked Sendable {
     var hasIDColumn: Bool { header["id"] != nil }
     let warningLimit = 50
 
-    init(reader: CSVReader, header: CSVHeader, hash: [UInt8], today: Day, areas: [String: AreaFacts],
-         teams: [String: TeamFacts], problemLimit: Int, progress: ImportProgress?) {
+    init(reader: CSVReader, header: CSVHeader, campaignMetrics: [String], hash: [UInt8], today: Day,
+         areas: [String: AreaFacts], teams: [String: TeamFacts], problemLimit: Int, progress: ImportProgress?) {
         self.reader = reader
         self.header = header
+        self.campaignMetrics = campaignMetrics
         self.hash = hash
         self.today = today
         self.areas = areas
@@ -350,6 +420,10 @@ final class SessionProducer: @unchecked Sendable {
         let teamAt = header["team"] ?? -1, byAt = header["logged_by"] ?? -1, notesAt = header["notes"] ?? -1
         let metricAt = Metric.allCases.map { header[$0.code] ?? -1 }
         let metricCount = MetricValues.width
+        let campaignMetrics = self.campaignMetrics
+        let campaignAt = campaignMetrics.map { header[$0]! }
+        // This row's campaign counts, until the row is known to be valid.
+        var counts: [CampaignCount] = []
         let uuid = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
         let values = UnsafeMutablePointer<Int>.allocate(capacity: metricCount)
         let recorded = UnsafeMutablePointer<Bool>.allocate(capacity: metricCount)
@@ -440,6 +514,20 @@ final class SessionProducer: @unchecked Sendable {
                     ok = false
                 }
             }
+            if !campaignAt.isEmpty {
+                counts.removeAll(keepingCapacity: true)
+                for (k, at) in campaignAt.enumerated() {
+                    switch CountParser.parse(r.bytes(at)) {
+                    case .success(let v?):
+                        counts.append(CampaignCount(row: Int32(batch.count), metric: Int32(k), value: v))
+                    case .success(nil):
+                        break
+                    case .failure(let f):
+                        problems.add(line: r.line(ofField: at), column: campaignMetrics[k], f.phrase("\"\(r.bytes(at).text)\""))
+                        ok = false
+                    }
+                }
+            }
 
             var loggedBy: TextField = .absent
             var notes: TextField = .absent
@@ -479,6 +567,7 @@ final class SessionProducer: @unchecked Sendable {
             batch.loggedBy.append(by)
             let note = batch.store(notes)
             batch.notes.append(note)
+            if !counts.isEmpty { batch.campaignCounts.append(contentsOf: counts) }
             batch.count += 1
             if batch.count == SessionBatch.capacity {
                 queue.put(batch)
