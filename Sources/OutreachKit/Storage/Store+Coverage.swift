@@ -375,12 +375,13 @@ struct DenseTotals {
         let indexes = metrics.map(\.index)
         for (index, node) in tree.nodes.enumerated() {
             let area = Int(node.id)
-            guard area >= 0, area < sessions.count else { continue }
-            for (k, recorded) in campaignRecorded.enumerated() where recorded[area] {
-                own.set(index, column: MetricValues.width + k, sum: campaignSums[k][area])
-            }
-            guard sessions[area] > 0 else { continue }
+            guard area >= 0, area < sessions.count, sessions[area] > 0 else { continue }
             for i in 0..<width where recorded[area * width + i] { own.set(index, column: indexes[i], sum: sums[area * width + i]) }
+        }
+        for (k, recorded) in campaignRecorded.enumerated() {
+            for (index, node) in tree.nodes.enumerated() where node.id >= 0 && node.id < recorded.count && recorded[Int(node.id)] {
+                own.set(index, column: MetricValues.width + k, sum: campaignSums[k][Int(node.id)])
+            }
         }
         return own
     }
