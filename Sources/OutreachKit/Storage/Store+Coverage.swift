@@ -338,30 +338,35 @@ struct DenseTotals {
         let span = try MonthSpan(from: from, to: to).widened { days in
             try Bool.fetchOne(anySession, arguments: [days.lowerBound, days.upperBound]) ?? true
         }
-        let sessionFilter = filter.replacingOccurrences(of: "area_id", with: "s.area_id")
+        let months = try db.makeStatement(sql: """
+            SELECT area_id, value FROM area_month_metric WHERE metric = ? AND month BETWEEN ? AND ?\(filter)
+            """)
+        let days = try db.makeStatement(sql: """
+            SELECT s.area_id, m.value FROM session s JOIN session_metric m ON m.session_id = s.id AND m.metric = ?
+            WHERE s.day BETWEEN ? AND ?\(filter.replacingOccurrences(of: "area_id", with: "s.area_id"))
+              AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+            """)
         for code in codes {
             var sums = [Int](repeating: 0, count: size)
             var recorded = [Bool](repeating: false, count: size)
-            func add(_ sql: String, _ a: Int, _ b: Int) throws {
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: [code, a, b])
-                while let row = try rows.next() {
-                    let area: Int = row[0]
-                    guard area >= 0, area < size else { continue }
-                    sums[area] += row[1] as Int
-                    recorded[area] = true
+            // Rows of `area_id, value`, read through the C API (a national report as of a past
+            // day reads a row per hamlet and month).
+            try sums.withUnsafeMutableBufferPointer { sums in
+            try recorded.withUnsafeMutableBufferPointer { recorded in
+                func add(_ statement: Statement, _ range: ClosedRange<Int>) throws {
+                    try statement.setArguments([code, range.lowerBound, range.upperBound])
+                    let c = SQLiteColumns(statement.sqliteStatement)
+                    defer { sqlite3_reset(c.stmt) }
+                    while try c.step(db) {
+                        let area = Int(sqlite3_column_int64(c.stmt, 0))
+                        guard area >= 0, area < size else { continue }
+                        sums[area] += Int(sqlite3_column_int64(c.stmt, 1))
+                        recorded[area] = true
+                    }
                 }
-            }
-            if let months = span.months {
-                try add("SELECT area_id, value FROM area_month_metric WHERE metric = ? AND month BETWEEN ? AND ?\(filter)",
-                        months.lowerBound, months.upperBound)
-            }
-            for days in span.days {
-                try add("""
-                    SELECT s.area_id, m.value FROM session s JOIN session_metric m ON m.session_id = s.id AND m.metric = ?
-                    WHERE s.day BETWEEN ? AND ?\(sessionFilter)
-                      AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
-                    """, days.lowerBound, days.upperBound)
-            }
+                if let range = span.months { try add(months, range) }
+                for range in span.days { try add(days, range) }
+            } }
             campaignMetrics.append(code)
             campaignSums.append(sums)
             campaignRecorded.append(recorded)
