@@ -443,8 +443,8 @@ final class SessionProducer: @unchecked Sendable {
         guard var batch = queue.empty() else { return }
         var cancelled = false
         // While every row is valid, a batch's ids are looked up together before it is handed on
-        // (independent lookups overlap their cache misses: about twice as fast as one per row);
-        // the first `claimed` rows of the batch have been.
+        // (independent lookups in one loop overlap their cache misses); the first `claimed` rows
+        // of the batch have been. `sized`: the table has room for the rows the file promises.
         var claimed = 0
         var sized = false
         /// Records the first line of an id, or reports the repeat.
