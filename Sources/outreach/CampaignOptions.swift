@@ -24,6 +24,18 @@ struct CampaignOptions: ParsableArguments {
         return CampaignOptions.packageCampaigns
     }
 
+    /// The metrics the chosen folder's campaigns declare, and the campaign files that could not
+    /// be read. A folder the user did not name (no --campaigns, no OUTREACH_CAMPAIGNS) that does
+    /// not exist declares none: sessions with built-in metrics need no campaigns.
+    func declaredMetrics() throws -> (codes: [String], unreadable: [String]) {
+        let named = !(campaigns ?? "").isEmpty || !(ProcessInfo.processInfo.environment["OUTREACH_CAMPAIGNS"] ?? "").isEmpty
+        var isFolder: ObjCBool = false
+        if !named, !FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) || !isFolder.boolValue {
+            return ([], [])
+        }
+        return try CampaignCatalog(directory: directory).declaredMetrics()
+    }
+
     /// The campaigns of the chosen folder.
     func catalog() throws -> CampaignCatalog {
         let catalog = CampaignCatalog(directory: directory)

@@ -19,10 +19,10 @@ public enum CoverageFormat: String, CaseIterable, Sendable {
 /// picks which sessions count (not voided, in the period, up to `asOf`).
 ///
 /// Rules beyond SPEC.md, in one place:
-/// - An area's own value is the sum of the indicator's built-in numerator metrics over its own
-///   sessions, plus its baselines; "no data" (nil) when none of them is recorded. Metrics the
-///   campaign declares beyond the built-in ones have no session totals yet, so they count
-///   through baselines only.
+/// - An area's own value is the sum of the indicator's numerator metrics over its own sessions,
+///   plus its baselines; "no data" (nil) when none of them is recorded. Built-in metrics and the
+///   metrics the campaign declares (`metrics:`, logged in `session_metric`) count alike: each is
+///   a column of `OwnTotals`, and a metric without a column there counts through baselines only.
 /// - The target of an area is its per-area target when the campaign assigns one, else the
 ///   indicator's. A share target is compared with coverage, a count target with the value.
 /// - `met`: the final target is reached. `on track`: the measure reaches the target × the
@@ -432,7 +432,7 @@ extension CoverageReport {
             let n = walk.count
 
             // Own tallies.
-            let metricIndexes = indicator.numerator.compactMap { Metric(code: $0)?.index }
+            let columns = indicator.numerator.compactMap { ownTotals.column(of: $0) }
             var baselines: [Int: Int] = [:]
             for (code, values) in campaign.baselines {
                 guard let i = tree.index(of: code) else { continue }
@@ -442,7 +442,7 @@ extension CoverageReport {
             }
             var own = [Tally](repeating: Tally(), count: n)
             for position in 0..<n where walk.indexes[position] < ownTotals.count {
-                own[position].value = ownTotals.sum(at: walk.indexes[position], of: metricIndexes)
+                own[position].value = ownTotals.sum(at: walk.indexes[position], of: columns)
             }
             for (index, b) in baselines {
                 let position = layout.position(of: index)

@@ -8,10 +8,11 @@ public struct CSVHeader: Sendable {
     /// The header names in file order.
     public let names: [String]
 
-    /// Maps `header` onto the required and optional columns. `extra` may accept further
-    /// columns (campaign metrics): it returns the canonical name, or nil to reject.
+    /// Maps `header` onto the required and optional columns. With `takesCampaignMetrics` (a
+    /// sessions file, whose `optional` columns include the metrics campaigns declare), an
+    /// unknown column's message also says that campaign metrics are declared in campaign files.
     public init(_ header: [String], file: String, line: Int, required: [String], optional: [String],
-                extra: ((String) -> String?)? = nil) throws {
+                takesCampaignMetrics: Bool = false) throws {
         var positions: [String: Int] = [:]
         var problems = DiagnosticList(file: file)
         let accepted = required + optional
@@ -19,9 +20,9 @@ public struct CSVHeader: Sendable {
         let lastNamed = header.lastIndex { !$0.isEmpty } ?? -1
         for (i, raw) in header.enumerated() where i <= lastNamed {
             let name = raw.replacingOccurrences(of: " ", with: "_")
-            guard let canonical = accepted.contains(name) ? name : extra?(name) else {
+            guard accepted.contains(name) else {
                 let values = ["name": raw, "position": String(i + 1), "accepted": accepted.joined(separator: ", ")]
-                switch (name.isEmpty, extra == nil) {
+                switch (name.isEmpty, !takesCampaignMetrics) {
                 case (true, true): problems.add(line: line, Phrase("csv.error.empty_column", values))
                 case (true, false): problems.add(line: line, Phrase("csv.error.empty_column.metrics", values))
                 case (false, true): problems.add(line: line, Phrase("csv.error.unknown_column", values))
@@ -29,11 +30,11 @@ public struct CSVHeader: Sendable {
                 }
                 continue
             }
-            if positions[canonical] != nil {
+            if positions[name] != nil {
                 problems.add(line: line, Phrase("csv.error.duplicate_column", ["name": raw]))
                 continue
             }
-            positions[canonical] = i
+            positions[name] = i
         }
         for name in required where positions[name] == nil {
             problems.add(line: line, Phrase("csv.error.missing_column", ["name": name, "required": required.joined(separator: ", ")]))

@@ -62,6 +62,25 @@ public struct CampaignCatalog: Sendable {
         return (campaigns, rejected)
     }
 
+    /// The metrics the folder's campaigns declare (`metrics:`), each once, in campaign id order:
+    /// the columns `sessions import` accepts besides the built-in metrics. `unreadable` names
+    /// the campaign files that could not be read (any problem): the metrics they declare are
+    /// not known, and the sessions that do not use them can still be imported.
+    public func declaredMetrics() throws -> (codes: [String], unreadable: [String]) {
+        var codes: [String] = []
+        var unreadable: [String] = []
+        for id in try ids() {
+            do {
+                for code in try CampaignCatalog.load(file: path(of: id), expectedID: id).extraMetrics where !codes.contains(code) {
+                    codes.append(code)
+                }
+            } catch {
+                unreadable.append(path(of: id))
+            }
+        }
+        return (codes, unreadable)
+    }
+
     /// Reads the campaign file at `file`, and the tables it names from the file's folder.
     ///
     /// - Parameter expectedID: the id the file must declare; by default its name without `.yaml`.

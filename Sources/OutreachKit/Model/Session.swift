@@ -5,15 +5,18 @@ public struct NewSession: Equatable, Sendable {
     public var team: String?
     public var loggedBy: String?
     public var metrics: MetricValues
+    /// Counts of metrics campaigns declare (`metrics:` in a campaign file), by code.
+    public var campaignCounts: [String: Int]
     public var notes: String?
 
     public init(day: Day, area: String, team: String? = nil, loggedBy: String? = nil,
-                metrics: MetricValues = MetricValues(), notes: String? = nil) {
+                metrics: MetricValues = MetricValues(), campaignCounts: [String: Int] = [:], notes: String? = nil) {
         self.day = day
         self.area = area
         self.team = team
         self.loggedBy = loggedBy
         self.metrics = metrics
+        self.campaignCounts = campaignCounts
         self.notes = notes
     }
 }
@@ -27,6 +30,7 @@ public struct SessionEntry: Equatable, Sendable, Codable {
     public var areaName: String
     public var team: String?
     public var loggedBy: String?
+    /// Counts by metric code: the built-in metrics and those campaigns declare, as recorded.
     public var metrics: [String: Int]
     public var notes: String?
     /// Set when the session was voided.
@@ -75,6 +79,8 @@ public enum SessionError: Error, Equatable, Sendable, UserFacingError {
     case alreadyVoided(String, on: Day, reason: String)
     case emptyReason
     case nothingRecorded
+    /// A count of a metric that is neither built in nor declared by a campaign (`accepted`).
+    case unknownMetric(String, accepted: [String])
 
     public var message: String { text(Labels(.en)) }
 
@@ -91,6 +97,9 @@ public enum SessionError: Error, Equatable, Sendable, UserFacingError {
             labels("sessions.error.already_voided", ["id": id, "date": labels.date(day), "reason": reason])
         case .emptyReason: labels["sessions.error.empty_reason"]
         case .nothingRecorded: labels["sessions.error.nothing_recorded"]
+        case let .unknownMetric(code, accepted):
+            labels(accepted.isEmpty ? "sessions.error.unknown_metric.none" : "sessions.error.unknown_metric",
+                   ["code": code, "accepted": accepted.joined(separator: ", ")])
         }
     }
 }

@@ -2,19 +2,23 @@
 public enum SessionListing {
     /// The sessions in `format`. The table shows the first 8 characters of each id (enough for
     /// `sessions void`) and only the metric columns that hold a value, in the language of
-    /// `labels`; CSV and JSON keep ISO dates and the metric codes.
+    /// `labels`; CSV and JSON keep ISO dates and the metric codes. Metrics campaigns declare
+    /// follow the built-in ones, by code, in the table and CSV when any listed session has them.
     public static func render(_ sessions: [SessionEntry], as format: OutputFormat, labels: Labels) throws -> String {
-        let codes = Metric.allCases.map(\.code)
+        let campaignCodes = Set(sessions.flatMap(\.metrics.keys)).filter { Metric(code: $0) == nil }.sorted()
+        let codes = Metric.allCases.map(\.code) + campaignCodes
         switch format {
         case .table:
             let used = Metric.allCases.filter { metric in sessions.contains { $0.metrics[metric.code] != nil } }
             let columns = [TableColumn(labels["sessions.col.id"]), TableColumn(labels["sessions.col.date"]),
                            TableColumn(labels["sessions.col.area"]), TableColumn(labels["sessions.col.team"])]
                 + used.map { TableColumn(metricTitle($0, labels), rightAligned: true) }
+                + campaignCodes.map { TableColumn($0.uppercased(), rightAligned: true) }
                 + [TableColumn(labels["sessions.col.status"]), TableColumn(labels["sessions.col.notes"])]
+            let shown = used.map(\.code) + campaignCodes
             return TextTable.render(columns, sessions.map { s in
                 [String(s.id.prefix(8)), labels.date(s.date), s.area, s.team ?? ""]
-                    + used.map { s.metrics[$0.code].map(labels.count) ?? "" }
+                    + shown.map { s.metrics[$0].map(labels.count) ?? "" }
                     + [status(s, labels), s.notes ?? ""]
             })
         case .csv:

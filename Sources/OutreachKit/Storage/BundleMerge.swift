@@ -6,7 +6,8 @@ import GRDBSQLite
 ///
 /// Records arrive in bundle order (areas, teams, members, sessions, session metrics, leaflet
 /// moves); each kind is finished before the next starts: the tree is checked for cycles, members
-/// are written leaders last, new sessions' monthly totals are added and voids applied.
+/// are written leaders last, new sessions' monthly totals are added and voids applied, then the
+/// new counts of campaign metrics of live sessions are added to their monthly totals.
 struct BundleMerge {
     let db: Database
     let reader: BundleReader
@@ -141,8 +142,9 @@ struct BundleMerge {
                 try db.execute(sql: "CREATE INDEX session_area_day ON session(area_id, day)")
                 try db.execute(sql: "CREATE INDEX session_day ON session(day)")
             }
-            try buckets.apply(db)
+            try buckets.flush(db)
             try applyVoids()
+        case 4: try buckets.flush(db)
         default: break
         }
         phase += 1
@@ -444,9 +446,12 @@ struct BundleMerge {
     }
 
     private mutating func sessionMetric(_ record: SessionMetricRecord, line: Int) throws {
-        guard let sessionID = try Int64.fetchOne(db, sql: "SELECT id FROM session WHERE uuid = ?", arguments: [record.session.data]) else {
+        guard let session = try Row.fetchOne(db, sql: """
+            SELECT s.id, s.area_id, s.day, EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id) FROM session s WHERE s.uuid = ?
+            """, arguments: [record.session.data]) else {
             throw RecordError("the session \(record.session) of this count is neither in the bundle nor in this workspace")
         }
+        let sessionID: Int64 = session[0]
         let key = "\(record.session.uuidString)|\(record.metric)"
         if setAsideSessions.contains(record.session) {
             summary.sessionMetrics.setAside += 1
@@ -455,7 +460,14 @@ struct BundleMerge {
         }
         try db.execute(sql: "INSERT INTO session_metric (session_id, metric, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                        arguments: [sessionID, record.metric, record.value])
-        if db.changesCount > 0 { summary.sessionMetrics.new += 1; return }
+        if db.changesCount > 0 {
+            summary.sessionMetrics.new += 1
+            if !(session[3] as Bool) {
+                buckets.add(metrics: [record.metric: record.value], area: session[1], day: session[2])
+                if buckets.isFull { try buckets.flush(db) }
+            }
+            return
+        }
         let value = try Int.fetchOne(db, sql: "SELECT value FROM session_metric WHERE session_id = ? AND metric = ?",
                                      arguments: [sessionID, record.metric])
         if value == record.value { summary.sessionMetrics.present += 1; return }

@@ -248,6 +248,34 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v5 running totals of campaign metrics") { db in
+            try db.execute(sql: """
+                -- Running totals of the metrics campaigns declare (session_metric), per metric, month
+                -- (months since 1970-01) and area, over live (non-voided) sessions; kept current by
+                -- every import, log, void and merge. A row means the metric was recorded there (its
+                -- value may be 0); no row means not recorded.
+                CREATE TABLE area_month_metric (
+                    metric TEXT NOT NULL,
+                    month INTEGER NOT NULL,
+                    area_id INTEGER NOT NULL REFERENCES area(id),
+                    value INTEGER NOT NULL CHECK (value >= 0),
+                    PRIMARY KEY (metric, month, area_id)
+                ) WITHOUT ROWID;
+                INSERT INTO area_month_metric (metric, month, area_id, value)
+                SELECT m.metric, (CAST(strftime('%Y', s.day * 86400, 'unixepoch') AS INTEGER) - 1970) * 12
+                           + CAST(strftime('%m', s.day * 86400, 'unixepoch') AS INTEGER) - 1,
+                       s.area_id, sum(m.value)
+                FROM session_metric m JOIN session s ON s.id = m.session_id
+                WHERE NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+                GROUP BY 1, 2, 3;
+
+                -- A declared count belongs to its session: never edited or deleted either.
+                CREATE TRIGGER session_metric_never_deleted BEFORE DELETE ON session_metric
+                BEGIN SELECT RAISE(ABORT, 'session counts are never deleted'); END;
+                CREATE TRIGGER session_metric_never_edited BEFORE UPDATE ON session_metric
+                BEGIN SELECT RAISE(ABORT, 'session counts are never edited'); END;
+                """)
+        }
         return m
     }()
 }

@@ -8,10 +8,15 @@ import GRDBSQLite
 /// flat arrays; the database thread binds each batch into one prepared INSERT through the
 /// SQLite C API and sums the monthly totals of what it inserted. Memory stays flat: a few
 /// batches are in flight, recycled through a small queue.
+///
+/// Counts of campaign metrics go to `session_metric` through a second prepared INSERT; a file
+/// without such columns never touches it.
 struct SessionLoader {
     let db: Database
     let reader: CSVReader
     let header: CSVHeader
+    /// The campaign metrics that are columns of this file, in the order the batches index them.
+    let campaignMetrics: [String]
     let hash: [UInt8]
     let today: Day
     let areas: [String: AreaFacts]
@@ -24,10 +29,13 @@ struct SessionLoader {
     var imported = 0
     var alreadyPresent = 0
 
-    init(db: Database, reader: CSVReader, header: CSVHeader, hash: [UInt8], today: Day, problemLimit: Int) throws {
+    /// `campaignMetrics`: the campaign metrics the file may have as columns.
+    init(db: Database, reader: CSVReader, header: CSVHeader, campaignMetrics: [String], hash: [UInt8], today: Day,
+         problemLimit: Int) throws {
         self.db = db
         self.reader = reader
         self.header = header
+        self.campaignMetrics = campaignMetrics.filter { header[$0] != nil }
         self.hash = hash
         self.today = today
         self.problemLimit = problemLimit
@@ -56,14 +64,24 @@ struct SessionLoader {
             \(bulk ? "" : "ON CONFLICT (uuid) DO NOTHING")
             """)
         let existing = try db.makeStatement(sql: """
-            SELECT day, area_id, team_id, \(codes.joined(separator: ", ")) FROM session WHERE uuid = ?
+            SELECT day, area_id, team_id, \(codes.joined(separator: ", ")),
+                (SELECT group_concat(m.metric || char(31) || m.value, char(30)) FROM session_metric m WHERE m.session_id = session.id),
+                import_id
+            FROM session WHERE uuid = ?
             """)
         let stmt = insert.sqliteStatement
         let connection = db.sqliteConnection
         let width = MetricValues.width
+        let campaignMetrics = self.campaignMetrics
+        let insertMetric = try db.makeStatement(sql: "INSERT INTO session_metric (session_id, metric, value) VALUES (?, ?, ?)")
+        let metricStmt = insertMetric.sqliteStatement
+        // The codes as C strings that outlive every bind.
+        let metricNames = campaignMetrics.map { strdup($0)! }
+        defer { metricNames.forEach { free($0) } }
 
-        let producer = SessionProducer(reader: reader, header: header, hash: hash, today: today, areas: areas,
-                                       teams: teams, problemLimit: problemLimit, progress: progress)
+        let producer = SessionProducer(reader: reader, header: header, campaignMetrics: campaignMetrics, hash: hash,
+                                       today: today, areas: areas, teams: teams, problemLimit: problemLimit,
+                                       progress: progress)
         let queue = producer.queue
         let thread = Thread { producer.run() }
         thread.stackSize = 1 << 22
@@ -71,17 +89,25 @@ struct SessionLoader {
 
         var conflicts = DiagnosticList(file: file, limit: problemLimit)
         var imported = 0, alreadyPresent = 0
-        var buckets = MonthBuckets(periods: try PeriodRange.all(db))
+        var buckets = MonthBuckets(periods: try PeriodRange.all(db), metricCodes: campaignMetrics)
         var consumerError: (any Error)? = nil
         while let batch = queue.take() {
             defer { queue.recycle(batch) }
             if consumerError != nil { continue }
             do {
+                // The batch's campaign counts (none for a file without such columns), in row
+                // order: `nextCount` is the first of the next row's.
+                let campaignCounts = batch.campaignCounts
+                var nextCount = 0
                 try batch.uuids.withUnsafeBufferPointer { uuids in
                 try batch.metrics.withUnsafeBufferPointer { metrics in
                 try batch.recorded.withUnsafeBufferPointer { recorded in
                 try batch.text.withUnsafeBufferPointer { text in
                     for row in 0..<batch.count {
+                        let firstCount = nextCount
+                        if !campaignCounts.isEmpty {
+                            while nextCount < campaignCounts.count, campaignCounts[nextCount].row == row { nextCount += 1 }
+                        }
                         let uuid = uuids.baseAddress! + 16 * row
                         let values = metrics.baseAddress! + width * row
                         let flags = recorded.baseAddress! + width * row
@@ -103,10 +129,18 @@ struct SessionLoader {
                         if !bulk && sqlite3_changes(connection) == 0 {
                             // The id is known: the same session is fine, different figures are a conflict.
                             let known = try Row.fetchOne(existing, arguments: [Data(bytes: uuid, count: 16)])!
+                            // An earlier row of this file: the reading thread reports the repeat.
+                            if (known[4 + width] as Int64?) == importID { continue }
                             let team: Int64? = batch.teams[row] >= 0 ? batch.teams[row] : nil
                             var same = (known[0] as Int) == batch.days[row] && (known[1] as Int64) == batch.areas[row]
                                 && (known[2] as Int64?) == team
                             for m in 0..<width where same { same = (known[3 + m] as Int?) == (flags[m] ? values[m] : nil) }
+                            if same {
+                                let stored = SessionLoader.storedCounts(known[3 + width])
+                                same = stored.count == nextCount - firstCount && (firstCount..<nextCount).allSatisfy {
+                                    stored[campaignMetrics[Int(campaignCounts[$0].metric)]] == campaignCounts[$0].value
+                                }
+                            }
                             if same {
                                 alreadyPresent += 1
                             } else {
@@ -117,6 +151,19 @@ struct SessionLoader {
                         }
                         imported += 1
                         buckets.add(area: batch.areas[row], day: batch.days[row], values: values, recorded: flags)
+                        guard nextCount > firstCount else { continue }
+                        let sessionID = sqlite3_last_insert_rowid(connection)
+                        for count in campaignCounts[firstCount..<nextCount] {
+                            sqlite3_reset(metricStmt)
+                            sqlite3_bind_int64(metricStmt, 1, sessionID)
+                            sqlite3_bind_text(metricStmt, 2, metricNames[Int(count.metric)], -1, nil)
+                            sqlite3_bind_int64(metricStmt, 3, Int64(count.value))
+                            let rc = sqlite3_step(metricStmt)
+                            guard rc == SQLITE_DONE else {
+                                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)))
+                            }
+                            buckets.add(metric: Int(count.metric), area: batch.areas[row], day: batch.days[row], value: count.value)
+                        }
                     }
                     if buckets.isFull { try buckets.flush(db) }
                 } } } }
@@ -136,29 +183,30 @@ struct SessionLoader {
         warnings = result.warnings
         warningCount = result.warningCount
         problems = result.problems
-        for c in conflicts.items { problems.add(line: c.line, column: c.column, c.text) }
+        problems.append(conflicts)
         problems.sortByLine()
         try problems.check()
 
         if bulk {
-            do {
-                try db.execute(sql: "CREATE UNIQUE INDEX session_uuid ON session(uuid)")
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                let repeated = try Data.fetchAll(db, sql: """
-                    SELECT uuid FROM session GROUP BY uuid HAVING count(*) > 1 LIMIT 20
-                    """)
-                var list = DiagnosticList(file: file)
-                for id in repeated {
-                    list.add(line: reader.headerLine, column: "id", Phrase("sessions.error.repeated_id", ["id": SessionID.format(Array(id))]))
-                }
-                try list.check()
-                throw error
-            }
+            // The reading thread refused any id on two rows: the ids are unique.
+            try db.execute(sql: "CREATE UNIQUE INDEX session_uuid ON session(uuid)")
             try db.execute(sql: "CREATE INDEX session_area_day ON session(area_id, day)")
             try db.execute(sql: "CREATE INDEX session_day ON session(day)")
         }
         try buckets.apply(db)
         try db.execute(sql: "UPDATE import_file SET rows = ? WHERE id = ?", arguments: [rows, importID])
+    }
+
+    /// The campaign counts of a stored session, from metric and value pairs separated by the
+    /// ASCII unit and record separators (nil: none).
+    static func storedCounts(_ list: String?) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for pair in (list ?? "").split(separator: "\u{1E}") {
+            let parts = pair.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+            guard parts.count == 2, let value = Int(parts[1]) else { continue }
+            out[String(parts[0])] = value
+        }
+        return out
     }
 
     /// Binds a text cell stored in a batch's arena (`start < 0`: NULL).
@@ -178,6 +226,14 @@ struct TextRange {
     static let none = TextRange(start: -1, count: 0)
 }
 
+/// A recorded count of a campaign metric in a batch: the row, the metric (an index of the
+/// loader's `campaignMetrics`) and the value.
+struct CampaignCount {
+    var row: Int32
+    var metric: Int32
+    var value: Int
+}
+
 /// Validated rows waiting to be inserted, as flat arrays. Moved between the two threads whole,
 /// so each side works on a value it owns.
 struct SessionBatch {
@@ -194,6 +250,8 @@ struct SessionBatch {
     var text: [UInt8] = []
     var loggedBy: [TextRange] = []
     var notes: [TextRange] = []
+    /// The campaign metrics' recorded counts, in row order (empty for a file without such columns).
+    var campaignCounts: [CampaignCount] = []
 
     mutating func reset() {
         count = 0
@@ -207,6 +265,7 @@ struct SessionBatch {
         text.removeAll(keepingCapacity: true)
         loggedBy.removeAll(keepingCapacity: true)
         notes.removeAll(keepingCapacity: true)
+        campaignCounts.removeAll(keepingCapacity: true)
     }
 
     /// Copies a text cell into the arena.
@@ -312,6 +371,8 @@ final class SessionProducer: @unchecked Sendable {
     let queue = BatchQueue(batches: 3)
     let reader: CSVReader
     let header: CSVHeader
+    /// The campaign metrics that are columns of the file.
+    let campaignMetrics: [String]
     let hash: [UInt8]
     let today: Day
     let areas: [String: AreaFacts]
@@ -321,10 +382,11 @@ final class SessionProducer: @unchecked Sendable {
     var hasIDColumn: Bool { header["id"] != nil }
     let warningLimit = 50
 
-    init(reader: CSVReader, header: CSVHeader, hash: [UInt8], today: Day, areas: [String: AreaFacts],
-         teams: [String: TeamFacts], problemLimit: Int, progress: ImportProgress?) {
+    init(reader: CSVReader, header: CSVHeader, campaignMetrics: [String], hash: [UInt8], today: Day,
+         areas: [String: AreaFacts], teams: [String: TeamFacts], problemLimit: Int, progress: ImportProgress?) {
         self.reader = reader
         self.header = header
+        self.campaignMetrics = campaignMetrics
         self.hash = hash
         self.today = today
         self.areas = areas
@@ -350,6 +412,16 @@ final class SessionProducer: @unchecked Sendable {
         let teamAt = header["team"] ?? -1, byAt = header["logged_by"] ?? -1, notesAt = header["notes"] ?? -1
         let metricAt = Metric.allCases.map { header[$0.code] ?? -1 }
         let metricCount = MetricValues.width
+        let campaignMetrics = self.campaignMetrics
+        let campaignAt = campaignMetrics.map { header[$0]! }
+        // This row's campaign counts, until the row is known to be valid.
+        var counts: [CampaignCount] = []
+        // The ids the file gives, with the line of their first row: an id on two rows is an
+        // error on either path (a first import loads without the unique index). Ids derived from
+        // the file's hash and the line are unique by construction, and a file without an id
+        // column has no others.
+        var firstLines = SessionIDTable()
+        defer { firstLines.deallocate() }
         let uuid = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
         let values = UnsafeMutablePointer<Int>.allocate(capacity: metricCount)
         let recorded = UnsafeMutablePointer<Bool>.allocate(capacity: metricCount)
@@ -370,6 +442,38 @@ final class SessionProducer: @unchecked Sendable {
         }
         guard var batch = queue.empty() else { return }
         var cancelled = false
+        // While every row is valid, a batch's ids are looked up together before it is handed on
+        // (independent lookups in one loop overlap their cache misses); the first `claimed` rows
+        // of the batch have been. `sized`: the table has room for the rows the file promises.
+        var claimed = 0
+        var sized = false
+        /// Records the first line of an id, or reports the repeat.
+        func repeated(_ id: UnsafePointer<UInt8>, line: Int) {
+            guard let first = firstLines.claim(id, line: line) else { return }
+            problems.add(line: line, column: "id", Phrase("sessions.error.repeated_id", [
+                "id": SessionID.format(Array(UnsafeBufferPointer(start: id, count: 16))), "first": String(first), "line": String(line)]))
+        }
+        /// Looks up the ids of the batch's rows not yet looked up, on local copies (no access
+        /// checks in the loop).
+        func claimBatch() {
+            guard idAt >= 0, claimed < batch.count else { return }
+            var table = firstLines
+            var repeats: [(line: Int, first: Int, at: Int)] = []
+            batch.uuids.withUnsafeBufferPointer { ids in
+                batch.lines.withUnsafeBufferPointer { lines in
+                    for k in claimed..<lines.count {
+                        if let first = table.claim(ids.baseAddress! + 16 * k, line: lines[k]) { repeats.append((lines[k], first, k)) }
+                    }
+                }
+            }
+            firstLines = table
+            claimed = batch.count
+            for r in repeats {
+                let id = batch.uuids[16 * r.at ..< 16 * r.at + 16]
+                problems.add(line: r.line, column: "id", Phrase("sessions.error.repeated_id", [
+                    "id": SessionID.format(Array(id)), "first": String(r.first), "line": String(r.line)]))
+            }
+        }
 
         var csvProblems = DiagnosticList(file: file)
         try csvProblems.collecting(header: reader.header) { try reader.forEachRecord { r in
@@ -415,11 +519,14 @@ final class SessionProducer: @unchecked Sendable {
                 }
             }
 
+            var givenID = false
             if idAt >= 0, !r.isBlank(idAt) {
                 let idBytes = r.bytes(idAt).trimmed
                 if !SessionID.parse(idBytes, into: uuid) {
                     problems.add(line: line, column: "id", Phrase("sessions.error.bad_id", ["text": idBytes.text]))
                     ok = false
+                } else {
+                    givenID = true
                 }
             } else {
                 // An id derived from the file's content and the line: stable across re-imports.
@@ -440,6 +547,20 @@ final class SessionProducer: @unchecked Sendable {
                     ok = false
                 }
             }
+            if !campaignAt.isEmpty {
+                counts.removeAll(keepingCapacity: true)
+                for (k, at) in campaignAt.enumerated() {
+                    switch CountParser.parse(r.bytes(at)) {
+                    case .success(let v?):
+                        counts.append(CampaignCount(row: Int32(batch.count), metric: Int32(k), value: v))
+                    case .success(nil):
+                        break
+                    case .failure(let f):
+                        problems.add(line: r.line(ofField: at), column: campaignMetrics[k], f.phrase("\"\(r.bytes(at).text)\""))
+                        ok = false
+                    }
+                }
+            }
 
             var loggedBy: TextField = .absent
             var notes: TextField = .absent
@@ -453,7 +574,12 @@ final class SessionProducer: @unchecked Sendable {
                 problems.add(line: r.line(ofField: notesAt), column: "notes", Phrase("csv.error.not_utf8.again"))
                 ok = false
             }
-            guard ok, problems.isEmpty, let area else { return }
+            guard ok, problems.isEmpty, let area else {
+                // Once the file has a problem, ids are looked up row by row.
+                claimBatch()
+                if givenID { repeated(uuid, line: line) }
+                return
+            }
 
             // Checks that warn but do not stop the import.
             if day > today.number {
@@ -479,13 +605,24 @@ final class SessionProducer: @unchecked Sendable {
             batch.loggedBy.append(by)
             let note = batch.store(notes)
             batch.notes.append(note)
+            if !counts.isEmpty { batch.campaignCounts.append(contentsOf: counts) }
             batch.count += 1
             if batch.count == SessionBatch.capacity {
+                if idAt >= 0, !sized, let total, r.offset > 0 {
+                    // Room for the rows the file's size promises, so the table is not rebuilt
+                    // as it grows.
+                    let expected = Double(total) / Double(r.offset) * Double(rows)
+                    firstLines.reserve(Int(expected * 1.05))
+                    sized = true
+                }
+                claimBatch()
                 queue.put(batch)
                 guard let next = queue.empty() else { cancelled = true; return }
                 batch = next
+                claimed = 0
             }
         } }
+        claimBatch()
         if batch.count > 0 { queue.put(batch) }
         if let progress { progress(total ?? 0, total, rows) }
         problems.append(csvProblems)
@@ -493,6 +630,86 @@ final class SessionProducer: @unchecked Sendable {
         result.problems = problems
         result.warnings = warnings
         result.warningCount = warningCount
+    }
+}
+
+/// The session ids met in a file, each with the line of its first row: an open-addressing hash
+/// table of the ids' 16 bytes as two integers, in flat buffers, at most three quarters full
+/// (20 bytes a slot: a million ids take 40 MB, ten million 320 MB; a lookup costs about a fifth
+/// of a `Dictionary`'s keyed by the id).
+struct SessionIDTable {
+    /// Two words per slot: the id's first and last 8 bytes.
+    private var keys: UnsafeMutablePointer<UInt64>
+    /// The first line of the id in each slot; 0 for an empty slot (lines start at 1).
+    private var lines: UnsafeMutablePointer<Int32>
+    private var mask: Int
+    private var count = 0
+
+    init(capacity: Int = 1 << 12) {
+        keys = .allocate(capacity: 2 * capacity)
+        lines = .allocate(capacity: capacity)
+        lines.initialize(repeating: 0, count: capacity)
+        mask = capacity - 1
+    }
+
+    /// Frees the buffers.
+    func deallocate() {
+        keys.deallocate()
+        lines.deallocate()
+    }
+
+    /// Records `line` as the first line of the 16-byte id at `id`, or returns the first line
+    /// recorded for it before.
+    @inline(__always)
+    mutating func claim(_ id: UnsafePointer<UInt8>, line: Int) -> Int? {
+        if 4 * (count + 1) > 3 * (mask + 1) { grow() }
+        let raw = UnsafeRawPointer(id)
+        let high = raw.loadUnaligned(as: UInt64.self), low = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        var i = slot(high, low)
+        while lines[i] != 0 {
+            if keys[2 * i] == high && keys[2 * i + 1] == low { return Int(lines[i]) }
+            i = (i + 1) & mask
+        }
+        keys[2 * i] = high
+        keys[2 * i + 1] = low
+        lines[i] = Int32(truncatingIfNeeded: line)
+        count += 1
+        return nil
+    }
+
+    /// The home slot of an id: its two halves mixed as SplitMix64 mixes (ids need not be
+    /// random: sequential ones differ in a few bits only).
+    @inline(__always)
+    private func slot(_ high: UInt64, _ low: UInt64) -> Int {
+        var z = high ^ (low &* 0x9E37_79B9_7F4A_7C15)
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: z ^ (z >> 31)) & mask
+    }
+
+    /// Makes room for `ids` ids in all.
+    mutating func reserve(_ ids: Int) {
+        var capacity = mask + 1
+        while 3 * capacity < 4 * ids { capacity *= 2 }
+        if capacity > mask + 1 { rebuild(capacity: capacity) }
+    }
+
+    /// Doubles the table.
+    private mutating func grow() { rebuild(capacity: 2 * (mask + 1)) }
+
+    private mutating func rebuild(capacity: Int) {
+        let oldKeys = keys, oldLines = lines, oldCapacity = mask + 1, oldCount = count
+        self = SessionIDTable(capacity: capacity)
+        for j in 0..<oldCapacity where oldLines[j] != 0 {
+            var i = slot(oldKeys[2 * j], oldKeys[2 * j + 1])
+            while lines[i] != 0 { i = (i + 1) & mask }
+            keys[2 * i] = oldKeys[2 * j]
+            keys[2 * i + 1] = oldKeys[2 * j + 1]
+            lines[i] = oldLines[j]
+        }
+        count = oldCount
+        oldKeys.deallocate()
+        oldLines.deallocate()
     }
 }
 

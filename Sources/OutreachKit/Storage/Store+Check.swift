@@ -33,10 +33,26 @@ public struct WorkspaceCheck: Equatable, Sendable {
     /// Whether `Store.repair()` can fix every problem found.
     public var repairable: Bool { items.filter { $0.status == .problem }.allSatisfy { Self.repairableNames.contains($0.name) } }
 
-    static let repairableNames: Set<String> = ["schema", "monthly totals", "campaign period totals"]
+    static let repairableNames: Set<String> = ["schema", "monthly totals", "campaign period totals", "campaign metric totals"]
 
     mutating func add(_ name: String, _ status: Status, _ found: CheckText, advice: CheckText? = nil) {
         items.append(Item(name: name, status: status, found: found, todo: advice))
+    }
+
+    /// The item of a table of running totals: `rows` stored, `wrong` of them (or missing) not
+    /// equal to the totals recomputed from the sessions, described by `examples`.
+    mutating func addTotals(_ name: String, table: String, rows: Int, wrong: Int, examples: [CheckText]) {
+        if wrong == 0 {
+            let rows = rows == 1 ? Phrase("check.count.table_row.one", ["table": table], counts: ["count": 1])
+                                 : Phrase("check.count.table_row.other", ["table": table], counts: ["count": rows])
+            add(name, .ok, .phrase(Phrase("check.totals.ok"), parts: ["rows": .phrase(rows)]))
+        } else {
+            let count = wrong == 1 ? Phrase("check.count.row.one", counts: ["count": 1])
+                                   : Phrase("check.count.row.other", counts: ["count": wrong])
+            add(name, .problem, .phrase(Phrase("check.totals.problem", ["table": table]),
+                                        parts: ["rows": .phrase(count), "examples": .list(examples, separator: "; ")]),
+                advice: .phrase(Phrase("check.totals.advice")))
+        }
     }
 }
 
@@ -116,7 +132,7 @@ extension Store {
                            advice: .phrase(Phrase("check.schema.advice"), parts: ["restore": Store.restore]))
             }
             try Store.checkSessionsAndTree(db, into: &result)
-            guard present.contains("session"), present.contains("area_month") else { return result }
+            guard present.contains("session"), present.contains("area_month"), present.contains("area_month_metric") else { return result }
             let recomputed = try Store.recomputedTotals(db)
             let stored = try Store.storedTotals(db)
             let codes = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT id, code FROM area").map { ($0[0] as Int64, $0[1] as String) })
@@ -124,24 +140,22 @@ extension Store {
                 let a = isMonth ? recomputed.months : recomputed.periods
                 let b = isMonth ? stored.months : stored.periods
                 let wrong = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted { ($0.group, $0.area) < ($1.group, $1.area) }
-                if wrong.isEmpty {
-                    let rows = b.count == 1 ? Phrase("check.count.table_row.one", ["table": table], counts: ["count": 1])
-                                            : Phrase("check.count.table_row.other", ["table": table], counts: ["count": b.count])
-                    result.add(name, .ok, .phrase(Phrase("check.totals.ok"), parts: ["rows": .phrase(rows)]))
-                } else {
-                    let examples = wrong.prefix(3).map { k -> CheckText in
-                        let place: CheckText = isMonth ? .plain("\(1970 + k.group / 12)-\(k.group % 12 + 1 < 10 ? "0" : "")\(k.group % 12 + 1)")
-                                                       : .phrase(Phrase("check.totals.period", ["id": String(k.group)]))
-                        return .phrase(Phrase("check.totals.example", ["area": codes[k.area] ?? String(k.area)]),
-                                       parts: ["place": place, "stored": Store.describe(b[k]), "given": Store.describe(a[k])])
-                    }
-                    let rows = wrong.count == 1 ? Phrase("check.count.row.one", counts: ["count": 1])
-                                                : Phrase("check.count.row.other", counts: ["count": wrong.count])
-                    result.add(name, .problem, .phrase(Phrase("check.totals.problem", ["table": table]),
-                                                       parts: ["rows": .phrase(rows), "examples": .list(examples, separator: "; ")]),
-                               advice: .phrase(Phrase("check.totals.advice")))
+                let examples = wrong.prefix(3).map { k -> CheckText in
+                    let place: CheckText = isMonth ? .plain(Store.monthText(k.group))
+                                                   : .phrase(Phrase("check.totals.period", ["id": String(k.group)]))
+                    return .phrase(Phrase("check.totals.example", ["area": codes[k.area] ?? String(k.area)]),
+                                   parts: ["place": place, "stored": Store.describe(b[k]), "given": Store.describe(a[k])])
                 }
+                result.addTotals(name, table: table, rows: b.count, wrong: wrong.count, examples: examples)
             }
+            let a = recomputed.metrics, b = stored.metrics
+            let wrong = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted { ($0.metric, $0.month, $0.area) < ($1.metric, $1.month, $1.area) }
+            let examples = wrong.prefix(3).map { k -> CheckText in
+                func value(_ v: Int?) -> CheckText { v.map { .plain("\(k.metric) \($0)") } ?? .phrase(Phrase("check.totals.nothing")) }
+                return .phrase(Phrase("check.totals.example", ["area": codes[k.area] ?? String(k.area)]),
+                               parts: ["place": .plain(Store.monthText(k.month)), "stored": value(b[k]), "given": value(a[k])])
+            }
+            result.addTotals("campaign metric totals", table: "area_month_metric", rows: b.count, wrong: wrong.count, examples: examples)
             try Store.checkLeaflets(db, codes: codes, into: &result)
             return result
         }
@@ -159,7 +173,12 @@ extension Store {
                 summary.schemaObjects.append(name)
             }
             let totals = try Store.recomputedTotals(db)
-            try db.execute(sql: "DELETE FROM area_month; DELETE FROM period_total")
+            try db.execute(sql: "DELETE FROM area_month; DELETE FROM period_total; DELETE FROM area_month_metric")
+            let metricStatement = try db.makeStatement(sql: "INSERT INTO area_month_metric (metric, month, area_id, value) VALUES (?, ?, ?, ?)")
+            for key in totals.metrics.keys.sorted(by: { ($0.metric, $0.month, $0.area) < ($1.metric, $1.month, $1.area) }) {
+                try metricStatement.execute(arguments: [key.metric, key.month, key.area, totals.metrics[key]!])
+                summary.totals += 1
+            }
             let codes = Metric.allCases.map(\.code).joined(separator: ", ")
             let marks = Metric.allCases.map { _ in "?" }.joined(separator: ", ")
             for (table, group, rows) in [("area_month", "month", totals.months), ("period_total", "period_id", totals.periods)] {
@@ -235,13 +254,23 @@ extension Store {
         }
     }
 
-    /// Running totals keyed by (month or period id, area).
+    /// Running totals keyed by (month or period id, area), and campaign metrics' by (metric,
+    /// month, area).
     struct TotalsByKey {
+        /// A campaign metric's monthly bucket.
+        struct MetricKey: Hashable { var metric: String; var month: Int; var area: Int64 }
         var months: [MonthBuckets.Key: AreaTotals] = [:]
         var periods: [MonthBuckets.Key: AreaTotals] = [:]
+        var metrics: [MetricKey: Int] = [:]
     }
 
-    /// The totals every live session adds up to, per month and per registered period.
+    /// `2026-11` for a month index (months since 1970-01).
+    static func monthText(_ month: Int) -> String {
+        "\(1970 + month / 12)-\(month % 12 + 1 < 10 ? "0" : "")\(month % 12 + 1)"
+    }
+
+    /// The totals every live session adds up to, per month and per registered period, and the
+    /// monthly totals of campaign metrics.
     static func recomputedTotals(_ db: Database) throws -> TotalsByKey {
         let periods = try PeriodRange.all(db)
         var out = TotalsByKey()
@@ -261,6 +290,13 @@ extension Store {
                 out.periods[MonthBuckets.Key(area: area, group: Int(p.id)), default: AreaTotals()].add(one)
             }
         }
+        let counts = try Row.fetchCursor(db, sql: """
+            SELECT m.metric, s.day, s.area_id, m.value FROM session_metric m JOIN session s ON s.id = m.session_id
+            WHERE NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+            """)
+        while let row = try counts.next() {
+            out.metrics[TotalsByKey.MetricKey(metric: row[0], month: Day(number: row[1]).monthIndex, area: row[2]), default: 0] += row[3] as Int
+        }
         return out
     }
 
@@ -275,6 +311,9 @@ extension Store {
                 let key = MonthBuckets.Key(area: row[0], group: row[1])
                 if table == "area_month" { out.months[key] = totals } else { out.periods[key] = totals }
             }
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT metric, month, area_id, value FROM area_month_metric") {
+            out.metrics[TotalsByKey.MetricKey(metric: row[0], month: row[1], area: row[2])] = row[3]
         }
         return out
     }

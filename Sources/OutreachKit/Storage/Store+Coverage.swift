@@ -17,13 +17,14 @@ extension Store {
         try periodTotals(start: start, end: end, asOf: asOf, metrics: Metric.allCases, areas: areas)?.dictionary() ?? [:]
     }
 
-    /// The period totals of `metrics` only, by area id in flat arrays; nil when the period has
-    /// not started on `asOf`.
+    /// The period totals of `metrics` and `campaignMetrics` only, by area id in flat arrays; nil
+    /// when the period has not started on `asOf`.
     ///
     /// With `subtracting`, an as-of day nearer the period's last session than its start is
     /// answered as the period's totals minus the sessions after it (fewer months to read); the
-    /// totals' last days are then not kept.
-    func periodTotals(start: Day, end: Day, asOf: Day, metrics: [Metric], areas: [Int64]?,
+    /// totals' last days are then not kept. Campaign metrics are read from their monthly totals
+    /// and the counts of the partial months' sessions (`DenseTotals.addCampaignMetrics`).
+    func periodTotals(start: Day, end: Day, asOf: Day, metrics: [Metric], campaignMetrics: [String] = [], areas: [Int64]?,
                       subtracting: Bool = false) throws -> DenseTotals? {
         let filter = areas.map { " AND area_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         let through = min(end, asOf)
@@ -32,6 +33,13 @@ extension Store {
             try Int64.fetchOne(db, sql: "SELECT id FROM period WHERE start = ? AND end = ?", arguments: [start.number, end.number])
         } ?? write { db in try Store.registerPeriod(db, start: start.number, end: end.number) }
         return try read { db in
+            var dense = try builtInTotals(db)
+            if !campaignMetrics.isEmpty {
+                try dense.addCampaignMetrics(db, campaignMetrics, from: start.number, to: through.number, filter: filter)
+            }
+            return dense
+        }
+        func builtInTotals(_ db: Database) throws -> DenseTotals {
             let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") ?? 0
             var dense = DenseTotals(size: Int(maxID) + 1, metrics: metrics)
             try dense.add(db, sql: """
@@ -79,8 +87,15 @@ extension Store {
                         wholeTree: AreaTree?) throws -> CoverageReport {
         let indicators = options.indicator.map { id in campaign.indicators.filter { $0.id == id } } ?? campaign.indicators
         var metrics: [Metric] = []
+        var campaignMetrics: [String] = []
         for indicator in indicators {
-            for code in indicator.numerator { if let m = Metric(code: code), !metrics.contains(m) { metrics.append(m) } }
+            for code in indicator.numerator {
+                if let m = Metric(code: code) {
+                    if !metrics.contains(m) { metrics.append(m) }
+                } else if !campaignMetrics.contains(code) {
+                    campaignMetrics.append(code)
+                }
+            }
         }
         let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
         let tree: AreaTree
@@ -90,17 +105,19 @@ extension Store {
             // Under one area, only its subtree's totals are read.
             let start = options.under.flatMap { tree.index(of: $0) }
             totals = try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
+                                      campaignMetrics: campaignMetrics,
                                       areas: start.map { tree.preorder(from: [$0]).map { tree.nodes[$0.index].id } },
                                       subtracting: true)
         } else if let under = options.under, let part = try areaTree(around: under, addingRoot: root) {
             tree = part
             totals = try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
-                                      areas: part.nodes.map(\.id).filter { $0 != 0 }, subtracting: true)
+                                      campaignMetrics: campaignMetrics, areas: part.nodes.map(\.id).filter { $0 != 0 },
+                                      subtracting: true)
         } else {
             (tree, totals) = try inParallel(
                 { try areaTree(addingRoot: root) },
                 { try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
-                                   areas: nil, subtracting: true) })
+                                   campaignMetrics: campaignMetrics, areas: nil, subtracting: true) })
         }
         return try CoverageReport(campaign: campaign, tree: tree,
                                   ownTotals: totals?.own(for: tree) ?? OwnTotals(count: tree.nodes.count), options: options)
@@ -139,12 +156,6 @@ extension Store {
     /// GROUP BYs that would sort millions of buckets or sessions at national scale.
     static func totalsBetween(_ db: Database, from: Int, to: Int, metrics: [Metric] = Metric.allCases,
                               filter: String = "") throws -> DenseTotals {
-        let first = Day(number: from), last = Day(number: to)
-        func monthStart(_ m: Int) -> Int { Day(year: 1970 + m / 12, month: m % 12 + 1, day: 1)!.number }
-        let firstMonth = first.monthIndex, lastMonth = last.monthIndex
-        // Whole months inside the range (the end months too when they are whole).
-        let wholeFrom = from == monthStart(firstMonth) ? firstMonth : firstMonth + 1
-        let wholeTo = to == monthStart(lastMonth + 1) - 1 ? lastMonth : lastMonth - 1
         let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") ?? 0
         var sums = DenseTotals(size: Int(maxID) + 1, metrics: metrics)
         let monthSQL = "SELECT area_id, sessions, last_day, \(sums.columns) FROM area_month WHERE month BETWEEN ? AND ?\(filter)"
@@ -153,28 +164,75 @@ extension Store {
             FROM session s WHERE s.day BETWEEN ? AND ?\(filter.replacingOccurrences(of: "area_id", with: "s.area_id"))
               AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
             """
-        if wholeFrom <= wholeTo {
-            try sums.add(db, sql: monthSQL, wholeFrom, wholeTo)
-            if wholeFrom > firstMonth { try sums.add(db, sql: sessionSQL, from, monthStart(wholeFrom) - 1) }
-            if wholeTo < lastMonth { try sums.add(db, sql: sessionSQL, monthStart(wholeTo + 1), to) }
-        } else {
-            try sums.add(db, sql: sessionSQL, from, to)
-        }
+        let span = MonthSpan(from: from, to: to)
+        if let months = span.months { try sums.add(db, sql: monthSQL, months.lowerBound, months.upperBound) }
+        for days in span.days { try sums.add(db, sql: sessionSQL, days.lowerBound, days.upperBound) }
         return sums
     }
 
 }
 
+/// A range of days (day numbers, inclusive) as the whole months inside it and the days of the
+/// partial months at its ends: what monthly totals answer, and what only sessions can.
+struct MonthSpan {
+    /// The whole months inside the range (months since 1970-01), if any.
+    var months: ClosedRange<Int>?
+    /// The days outside those months, as at most two ranges.
+    var days: [ClosedRange<Int>]
+
+    static func monthStart(_ m: Int) -> Int { Day(year: 1970 + m / 12, month: m % 12 + 1, day: 1)!.number }
+
+    init(from: Int, to: Int) {
+        let firstMonth = Day(number: from).monthIndex, lastMonth = Day(number: to).monthIndex
+        // Whole months inside the range (the end months too when they are whole).
+        let wholeFrom = from == MonthSpan.monthStart(firstMonth) ? firstMonth : firstMonth + 1
+        let wholeTo = to == MonthSpan.monthStart(lastMonth + 1) - 1 ? lastMonth : lastMonth - 1
+        guard wholeFrom <= wholeTo else {
+            months = nil
+            days = [from...to]
+            return
+        }
+        months = wholeFrom...wholeTo
+        days = []
+        if wholeFrom > firstMonth { days.append(from...MonthSpan.monthStart(wholeFrom) - 1) }
+        if wholeTo < lastMonth { days.append(MonthSpan.monthStart(wholeTo + 1)...to) }
+    }
+
+    /// The span with each partial end month counted whole when the rest of that month has no
+    /// session (`hasSessions` tells, for a range of days): its monthly totals are then exact,
+    /// which spares reading the month's sessions (as of today, the month so far).
+    func widened(_ hasSessions: (ClosedRange<Int>) throws -> Bool) rethrows -> MonthSpan {
+        var out = self
+        out.days = []
+        for range in days {
+            let month = Day(number: range.lowerBound).monthIndex
+            let start = MonthSpan.monthStart(month), end = MonthSpan.monthStart(month + 1) - 1
+            var whole = range.upperBound <= end
+            if whole, start < range.lowerBound { whole = try !hasSessions(start...range.lowerBound - 1) }
+            if whole, range.upperBound < end { whole = try !hasSessions(range.upperBound + 1...end) }
+            guard whole else { out.days.append(range); continue }
+            out.months = out.months.map { min($0.lowerBound, month)...max($0.upperBound, month) } ?? month...month
+        }
+        return out
+    }
+}
+
 /// Totals per area id in flat arrays (area ids are dense), filled from query rows of
 /// `area_id, sessions, day, <the metrics' columns…>` read through the C API. Only the metrics
-/// asked for are read: a report of one indicator reads one or two columns of eight.
+/// asked for are read: a report of one indicator reads one or two columns of eight. Campaign
+/// metrics, when asked for, are held apart (`addCampaignMetrics`).
 struct DenseTotals {
     /// The metrics read, in column order.
     let metrics: [Metric]
+    /// The campaign metrics read, by code.
+    private(set) var campaignMetrics: [String] = []
     private var sessions: [Int]
     private var lastDays: [Int]
     private var sums: [Int]
     private var recorded: [Bool]
+    /// Sums and recorded flags of the campaign metrics: one array per metric, by area id.
+    private var campaignSums: [[Int]] = []
+    private var campaignRecorded: [[Bool]] = []
 
     init(size: Int, metrics: [Metric]) {
         self.metrics = metrics
@@ -270,15 +328,65 @@ struct DenseTotals {
         return out
     }
 
+    /// Reads the live sessions' counts of `codes` (campaign metrics) dated `from`…`to` (day
+    /// numbers, inclusive): whole months from `area_month_metric`, partial months from
+    /// `session_metric` joined to the sessions of those days; `filter` limits the areas as in
+    /// `Store.totalsBetween`. A metric no session recorded in an area stays unrecorded there.
+    mutating func addCampaignMetrics(_ db: Database, _ codes: [String], from: Int, to: Int, filter: String) throws {
+        let size = sessions.count
+        let anySession = try db.makeStatement(sql: "SELECT EXISTS (SELECT 1 FROM session WHERE day BETWEEN ? AND ?)")
+        let span = try MonthSpan(from: from, to: to).widened { days in
+            try Bool.fetchOne(anySession, arguments: [days.lowerBound, days.upperBound]) ?? true
+        }
+        let months = try db.makeStatement(sql: """
+            SELECT area_id, value FROM area_month_metric WHERE metric = ? AND month BETWEEN ? AND ?\(filter)
+            """)
+        let days = try db.makeStatement(sql: """
+            SELECT s.area_id, m.value FROM session s JOIN session_metric m ON m.session_id = s.id AND m.metric = ?
+            WHERE s.day BETWEEN ? AND ?\(filter.replacingOccurrences(of: "area_id", with: "s.area_id"))
+              AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+            """)
+        for code in codes {
+            var sums = [Int](repeating: 0, count: size)
+            var recorded = [Bool](repeating: false, count: size)
+            // Rows of `area_id, value`, read through the C API (a national report as of a past
+            // day reads a row per hamlet and month).
+            try sums.withUnsafeMutableBufferPointer { sums in
+            try recorded.withUnsafeMutableBufferPointer { recorded in
+                func add(_ statement: Statement, _ range: ClosedRange<Int>) throws {
+                    try statement.setArguments([code, range.lowerBound, range.upperBound])
+                    let c = SQLiteColumns(statement.sqliteStatement)
+                    defer { sqlite3_reset(c.stmt) }
+                    while try c.step(db) {
+                        let area = Int(sqlite3_column_int64(c.stmt, 0))
+                        guard area >= 0, area < size else { continue }
+                        sums[area] += Int(sqlite3_column_int64(c.stmt, 1))
+                        recorded[area] = true
+                    }
+                }
+                if let range = span.months { try add(months, range) }
+                for range in span.days { try add(days, range) }
+            } }
+            campaignMetrics.append(code)
+            campaignSums.append(sums)
+            campaignRecorded.append(recorded)
+        }
+    }
+
     /// The totals by index of `tree` (areas of the tree without an id here have none).
     func own(for tree: AreaTree) -> OwnTotals {
-        var own = OwnTotals(count: tree.nodes.count)
+        var own = OwnTotals(count: tree.nodes.count, campaignMetrics: campaignMetrics)
         let width = metrics.count
         let indexes = metrics.map(\.index)
         for (index, node) in tree.nodes.enumerated() {
             let area = Int(node.id)
             guard area >= 0, area < sessions.count, sessions[area] > 0 else { continue }
-            for i in 0..<width where recorded[area * width + i] { own.set(index, metric: indexes[i], sum: sums[area * width + i]) }
+            for i in 0..<width where recorded[area * width + i] { own.set(index, column: indexes[i], sum: sums[area * width + i]) }
+        }
+        for (k, recorded) in campaignRecorded.enumerated() {
+            for (index, node) in tree.nodes.enumerated() where node.id >= 0 && node.id < recorded.count && recorded[Int(node.id)] {
+                own.set(index, column: MetricValues.width + k, sum: campaignSums[k][Int(node.id)])
+            }
         }
         return own
     }

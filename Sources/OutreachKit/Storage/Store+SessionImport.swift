@@ -42,18 +42,31 @@ struct TeamFacts {
 }
 
 extension Store {
-    /// The columns a sessions file may have.
-    public static let sessionColumns = (required: ["date", "area"],
-                                        optional: ["id", "team", "logged_by"] + Metric.allCases.map(\.code) + ["notes"])
+    /// The columns a sessions file may have when it takes `campaignMetrics` (they come after the
+    /// built-in metrics, before `notes`).
+    public static func sessionColumns(campaignMetrics: [String]) -> (required: [String], optional: [String]) {
+        (["date", "area"], ["id", "team", "logged_by"] + Metric.allCases.map(\.code) + sessionMetricCodes(campaignMetrics) + ["notes"])
+    }
+
+    /// The codes of `campaignMetrics` that can be metric columns of a sessions file: each once,
+    /// in the order given, without the built-in metrics and the file's other columns.
+    static func sessionMetricCodes(_ campaignMetrics: [String]) -> [String] {
+        var seen = Set(["date", "area", "id", "team", "logged_by", "notes"] + Metric.allCases.map(\.code))
+        return campaignMetrics.filter { seen.insert($0).inserted }
+    }
 
     /// Imports a sessions file (SPEC.md `sessions.csv`), all or nothing.
     ///
     /// Idempotent: rows with an id are skipped when the workspace has that id with the same
-    /// content; rows without one get an id derived from the file's content hash and line, and a
-    /// file whose hash is known is not imported again. Monthly running totals are updated in
-    /// the same transaction. Into an empty workspace the indexes are built after the load,
-    /// which halves the cost of a first bulk import.
-    public func importSessions(file path: String, name: String? = nil, today: Day,
+    /// content (campaign metrics included); rows without one get an id derived from the file's
+    /// content hash and line, and a file whose hash is known is not imported again. An id on
+    /// two rows of the file is an error. Monthly running totals are updated in the same
+    /// transaction. Into an empty workspace the indexes are built after the load, which halves
+    /// the cost of a first bulk import.
+    ///
+    /// - Parameter campaignMetrics: the metrics campaigns declare (`metrics:` in campaign
+    ///   files), accepted as columns besides the built-in ones; their counts go to `session_metric`.
+    public func importSessions(file path: String, name: String? = nil, today: Day, campaignMetrics: [String] = [],
                                problemLimit: Int = 50, progress: ImportProgress? = nil) throws -> SessionImportSummary {
         let display = name ?? path
         guard let hash = ContentHash.ofFile(atPath: path) else {
@@ -61,8 +74,9 @@ extension Store {
             throw CSVError.cannotOpen(file: display, reason: .readError)
         }
         let reader = try CSVReader(path: path, name: display)
+        let columns = Store.sessionColumns(campaignMetrics: campaignMetrics)
         let header = try CSVHeader(reader.header, file: display, line: reader.headerLine,
-                                   required: Store.sessionColumns.required, optional: Store.sessionColumns.optional)
+                                   required: columns.required, optional: columns.optional, takesCampaignMetrics: true)
         // Foreign keys are checked by the loader itself (every area and team id comes from the
         // same transaction's snapshot, and areas are never deleted): SQLite's per-row checks
         // would cost three B-tree searches per session. The pragma only works outside a transaction.
@@ -83,8 +97,9 @@ extension Store {
                 summary.rows = prior[1]
                 return .commit
             }
-            var loader = try SessionLoader(db: db, reader: reader, header: header, hash: hash, today: today,
-                                           problemLimit: problemLimit)
+            var loader = try SessionLoader(db: db, reader: reader, header: header,
+                                           campaignMetrics: Store.sessionMetricCodes(campaignMetrics), hash: hash,
+                                           today: today, problemLimit: problemLimit)
             try loader.run(progress: progress)
             summary.rows = loader.rows
             summary.imported = loader.imported
@@ -175,17 +190,22 @@ extension Store {
 }
 
 /// Running totals being built in memory during a write: per area and month (`area_month`),
-/// and per area and registered campaign period (`period_total`).
+/// per area and registered campaign period (`period_total`), and per campaign metric, month
+/// and area (`area_month_metric`).
 ///
 /// Buckets live in flat arrays (one slot per key) so that adding a session costs one
 /// dictionary lookup and no allocation.
 struct MonthBuckets {
     /// `group` is the month (months since 1970-01) or the period id.
     struct Key: Hashable { var area: Int64; var group: Int }
+    /// A campaign metric's bucket: `metric` indexes `metricCodes`.
+    struct MetricKey: Hashable { var metric: Int; var month: Int; var area: Int64 }
     static let width = Metric.allCases.count
 
     /// Registered campaign periods: sessions dated inside one also count in its totals.
     var periods: [PeriodRange] = []
+    /// The campaign metrics met so far, by the index `metricIndex(_:)` gave them.
+    private(set) var metricCodes: [String] = []
 
     private var slots: [Key: Int] = [:]
     private var periodSlots: [Key: Int] = [:]
@@ -194,8 +214,33 @@ struct MonthBuckets {
     /// `width` sums per slot, and `width` recorded flags per slot.
     private var sums: [Int] = []
     private var recorded: [Bool] = []
+    /// Sums of campaign metrics (a bucket exists once a session recorded the metric).
+    private var metricSums: [MetricKey: Int] = [:]
 
-    init(periods: [PeriodRange] = []) { self.periods = periods }
+    init(periods: [PeriodRange] = [], metricCodes: [String] = []) {
+        self.periods = periods
+        self.metricCodes = metricCodes
+    }
+
+    /// The index of a campaign metric's code, for `add(metric:…)`.
+    mutating func metricIndex(_ code: String) -> Int {
+        if let i = metricCodes.firstIndex(of: code) { return i }
+        metricCodes.append(code)
+        return metricCodes.count - 1
+    }
+
+    /// Adds a live session's count of the campaign metric `metric` (an index of `metricCodes`).
+    mutating func add(metric: Int, area: Int64, day: Int, value: Int) {
+        metricSums[MetricKey(metric: metric, month: Day(number: day).monthIndex, area: area), default: 0] += value
+    }
+
+    /// Adds a live session's counts of campaign metrics, by code.
+    mutating func add(metrics: [String: Int], area: Int64, day: Int) {
+        for (code, value) in metrics {
+            let metric = metricIndex(code)
+            add(metric: metric, area: area, day: day, value: value)
+        }
+    }
 
     mutating func add(area: Int64, day: Int, values: UnsafePointer<Int>, recorded flags: UnsafePointer<Bool>) {
         addSlot(period: false, Key(area: area, group: Day(number: day).monthIndex), day: day, values: values, flags: flags)
@@ -225,10 +270,22 @@ struct MonthBuckets {
         }
     }
 
-    /// Adds every bucket to `area_month` and `period_total`, in key order, one UPSERT each.
+    /// Adds every bucket to `area_month`, `period_total` and `area_month_metric`, in key order,
+    /// one UPSERT each.
     func apply(_ db: Database) throws {
         try apply(db, slots, table: "area_month", group: "month")
         try apply(db, periodSlots, table: "period_total", group: "period_id")
+        guard !metricSums.isEmpty else { return }
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO area_month_metric (metric, month, area_id, value) VALUES (?, ?, ?, ?)
+            ON CONFLICT (metric, month, area_id) DO UPDATE SET value = value + excluded.value
+            """)
+        let order = metricCodes.indices.sorted { metricCodes[$0] < metricCodes[$1] }
+        var rank = [Int](repeating: 0, count: metricCodes.count)
+        for (r, i) in order.enumerated() { rank[i] = r }
+        for key in metricSums.keys.sorted(by: { (rank[$0.metric], $0.month, $0.area) < (rank[$1.metric], $1.month, $1.area) }) {
+            try statement.execute(arguments: [metricCodes[key.metric], key.month, key.area, metricSums[key]!])
+        }
     }
 
     /// Number of buckets held in memory before they are written out (bounds memory at national
@@ -236,12 +293,12 @@ struct MonthBuckets {
     static let flushThreshold = 100_000
 
     /// Whether enough buckets are held to write them out now.
-    var isFull: Bool { sessions.count >= MonthBuckets.flushThreshold }
+    var isFull: Bool { sessions.count + metricSums.count >= MonthBuckets.flushThreshold }
 
     /// Writes every bucket out and starts empty again.
     mutating func flush(_ db: Database) throws {
         try apply(db)
-        self = MonthBuckets(periods: periods)
+        self = MonthBuckets(periods: periods, metricCodes: metricCodes)
     }
 
     private func apply(_ db: Database, _ table: [Key: Int], table name: String, group: String) throws {

@@ -6,9 +6,16 @@ extension Store {
     /// `reason` in the same transaction). Warns, without refusing, when the team is inactive or
     /// works outside its commune, when a count exceeds what the area holds, or when the date is
     /// after `today`.
+    ///
+    /// - Parameter campaignMetrics: the metrics campaigns declare; the session's
+    ///   `campaignCounts` may use only these.
     public func logSession(_ session: NewSession, today: Day, replacing: String? = nil,
-                           reason: String? = nil) throws -> LoggedSession {
-        if session.metrics.isEmpty { throw SessionError.nothingRecorded }
+                           reason: String? = nil, campaignMetrics: [String] = []) throws -> LoggedSession {
+        if session.metrics.isEmpty && session.campaignCounts.isEmpty { throw SessionError.nothingRecorded }
+        let accepted = Store.sessionMetricCodes(campaignMetrics)
+        for code in session.campaignCounts.keys.sorted() where !accepted.contains(code) {
+            throw SessionError.unknownMetric(code, accepted: accepted)
+        }
         return try write { db in
             guard let area = try Store.areaFacts(db, code: session.area) else { throw SessionError.unknownArea(session.area) }
             var team: TeamFacts? = nil
@@ -53,12 +60,17 @@ extension Store {
                 VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?)
                 """, arguments: StatementArguments(args))
             let newID = db.lastInsertedRowID
+            for (code, value) in session.campaignCounts.sorted(by: { $0.key < $1.key }) {
+                try db.execute(sql: "INSERT INTO session_metric (session_id, metric, value) VALUES (?, ?, ?)",
+                               arguments: [newID, code, value])
+            }
             var buckets = MonthBuckets(periods: try PeriodRange.all(db))
             values.withUnsafeBufferPointer { v in
                 recorded.withUnsafeBufferPointer { r in
                     buckets.add(area: area.id, day: session.day.number, values: v.baseAddress!, recorded: r.baseAddress!)
                 }
             }
+            buckets.add(metrics: session.campaignCounts, area: area.id, day: session.day.number)
             try buckets.apply(db)
             if let old {
                 try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by) VALUES (?, ?, ?, ?)",
@@ -129,21 +141,31 @@ extension Store {
             }
             if !query.includeVoided { conditions.append("v.session_id IS NULL") }
             let codes = Metric.allCases.map(\.code)
-            let sql = """
-                \(with)SELECT s.uuid, s.day, a.code, a.name, t.code, s.logged_by, \(codes.map { "s.\($0)" }.joined(separator: ", ")),
-                    s.notes, v.day, v.reason, r.uuid
+            let filter = """
                 FROM session s JOIN area a ON a.id = s.area_id
                 LEFT JOIN team t ON t.id = s.team_id
                 LEFT JOIN session_void v ON v.session_id = s.id
                 LEFT JOIN session r ON r.id = v.replaced_by
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                """
+            // Counts of campaign metrics, by session.
+            var campaignCounts: [Int64: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                \(with)SELECT m.session_id, m.metric, m.value FROM session_metric m WHERE m.session_id IN (SELECT s.id \(filter))
+                """, arguments: StatementArguments(args)) {
+                campaignCounts[row[0], default: [:]][row[1]] = row[2]
+            }
+            let sql = """
+                \(with)SELECT s.uuid, s.day, a.code, a.name, t.code, s.logged_by, \(codes.map { "s.\($0)" }.joined(separator: ", ")),
+                    s.notes, v.day, v.reason, r.uuid, s.id
+                \(filter)
                 ORDER BY s.day, s.id
                 """
             var out: [SessionEntry] = []
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
             let n = codes.count
             while let row = try cursor.next() {
-                var metrics: [String: Int] = [:]
+                var metrics = campaignCounts[row[10 + n]] ?? [:]
                 for (i, code) in codes.enumerated() { if let v: Int = row[6 + i] { metrics[code] = v } }
                 var voided: SessionEntry.VoidInfo? = nil
                 if let vday: Int = row[7 + n] {

@@ -74,6 +74,7 @@ extension Outreach {
                 case "area tree": l["check.item.area_tree"]
                 case "monthly totals": l["check.item.monthly_totals"]
                 case "campaign period totals": l["check.item.period_totals"]
+                case "campaign metric totals": l["check.item.metric_totals"]
                 case "leaflet stock": l["check.item.leaflet_stock"]
                 default: item
                 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OutreachKit
 
 extension Outreach {
@@ -9,6 +10,7 @@ extension Outreach {
             discussion: "With --replaces ID the session corrects an earlier one, which is voided in the same step.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
         @Option(help: "The area (hamlet) code.") var area: String
         @Option(help: "The day (YYYY-MM-DD or DD/MM/YYYY; default today).") var date: Day?
@@ -22,6 +24,10 @@ extension Outreach {
         @Option(help: "Households visited.") var householdsVisited: Int?
         @Option(help: "People reached.") var peopleReached: Int?
         @Option(help: "People helped to set up a smartphone.") var smartphoneSetup: Int?
+        @Option(name: .customLong("metric"), help: ArgumentHelp(
+            "The count of a metric a campaign declares (metrics: in a campaign file), such as dvc_submitted=12; repeat for more.",
+            valueName: "code=n"))
+        var campaignMetrics: [String] = []
         @Option(help: "Free text.") var notes: String?
         @Option(help: "The id of the session this one corrects.") var replaces: String?
         @Option(help: "Why the replaced session was wrong (with --replaces).") var reason: String?
@@ -32,7 +38,28 @@ extension Outreach {
                           .smartphoneSetup: smartphoneSetup].compactMapValues { $0 })
         }
 
+        /// The counts given with --metric, by code (nil for a malformed one).
+        var campaignCounts: [String: Int]? {
+            var out: [String: Int] = [:]
+            for item in campaignMetrics {
+                guard let eq = item.firstIndex(of: "=") else { return nil }
+                let code = item[..<eq].trimmingCharacters(in: .whitespaces)
+                guard !code.isEmpty, case .success(let value?) = CountParser.parse(String(item[item.index(after: eq)...])) else { return nil }
+                out[code] = value
+            }
+            return out
+        }
+
         func validate() throws {
+            guard let counts = campaignCounts else {
+                throw ValidationError("--metric takes CODE=N with a count of 0 or more, such as --metric dvc_submitted=12.")
+            }
+            if counts.count < campaignMetrics.count { throw ValidationError("--metric names the same metric twice.") }
+            for code in counts.keys.sorted() {
+                if let metric = Metric(code: code) {
+                    throw ValidationError("\(code) is a built-in metric: give it as --\(metric.code.replacingOccurrences(of: "_", with: "-")) N.")
+                }
+            }
             for (name, value) in [("eid-l2", eidL2), ("bank-account", bankAccount), ("ewallet", ewallet),
                                   ("leaflets", leaflets), ("dvc-guided", dvcGuided), ("households-visited", householdsVisited),
                                   ("people-reached", peopleReached), ("smartphone-setup", smartphoneSetup)] {
@@ -44,9 +71,21 @@ extension Outreach {
         func run() throws {
             let l = try language.labels()
             let today = Day.today()
-            let session = NewSession(day: date ?? today, area: area, team: team, loggedBy: loggedBy, metrics: metrics, notes: notes)
-            let logged = try database.open().logSession(session, today: today, replacing: replaces,
-                                                        reason: replaces == nil ? nil : (reason ?? "corrected"))
+            let counts = campaignCounts ?? [:]
+            let declared = counts.isEmpty ? (codes: [], unreadable: []) : try campaigns.declaredMetrics()
+            let session = NewSession(day: date ?? today, area: area, team: team, loggedBy: loggedBy, metrics: metrics,
+                                     campaignCounts: counts, notes: notes)
+            let logged: LoggedSession
+            do {
+                logged = try database.open().logSession(session, today: today, replacing: replaces,
+                                                        reason: replaces == nil ? nil : (reason ?? "corrected"),
+                                                        campaignMetrics: declared.codes)
+            } catch let error as SessionError {
+                guard case .unknownMetric = error, !declared.unreadable.isEmpty else { throw error }
+                Console.failure(error, l)
+                Outreach.Sessions.Import.noteUnreadable(declared.unreadable, l)
+                throw ExitCode.failure
+            }
             for w in logged.warnings { Console.warning(w, l) }
             if let replaced = logged.replaced { Console.error(l("sessions.replaced", ["id": replaced])) }
             Console.out(logged.id + "\n")

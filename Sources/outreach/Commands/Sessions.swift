@@ -18,21 +18,25 @@ extension Outreach.Sessions {
             abstract: "Import sessions.csv files ([id,]date,area[,team,logged_by],<metrics…>[,notes]).",
             discussion: """
                 Each file is all or nothing. Re-importing a file, or rows whose id the workspace \
-                already has, counts nothing twice.
+                already has, counts nothing twice. Metric columns are the built-in metrics and \
+                those the campaign files of the campaigns folder declare under metrics:.
                 """)
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: "The CSV files.") var files: [String]
 
         func run() throws {
             let l = try language.labels()
+            let declared = try campaigns.declaredMetrics()
             let store = try Store.open(path: database.path, singleConnection: true)
             var failed = false
             for file in files {
                 let progress: ImportProgress? = Console.stderrIsTerminal ? Import.progressLine(for: file, l) : nil
                 do {
-                    let s = try store.importSessions(file: file, today: .today(), progress: progress)
+                    let s = try store.importSessions(file: file, today: .today(), campaignMetrics: declared.codes,
+                                                     progress: progress)
                     if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                     for w in s.warnings { Console.warning(w, l) }
                     if s.warningCount > s.warnings.count {
@@ -47,13 +51,23 @@ extension Outreach.Sessions {
                             "warnings": l.counted(s.warningCount, one: l["sessions.import.warnings.one"],
                                                   other: l["sessions.import.warnings.other"])]) + "\n")
                     }
-                } catch let error as UserFacingError where files.count > 1 {
+                } catch let error as UserFacingError {
                     if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                     Console.failure(error, l)
+                    let unknownColumn = (error as? ImportRejected)?.problems.contains {
+                        $0.phrase?.key.hasPrefix("csv.error.unknown_column") == true
+                    } == true
+                    if unknownColumn { Import.noteUnreadable(declared.unreadable, l) }
                     failed = true
                 }
             }
             if failed { throw ExitCode.failure }
+        }
+
+        /// Names the campaign files that could not be read, whose metrics are therefore unknown.
+        static func noteUnreadable(_ files: [String], _ l: Labels) {
+            guard !files.isEmpty else { return }
+            Console.error(l("sessions.note.unreadable_campaigns", ["files": files.joined(separator: ", ")]))
         }
 
         /// A progress line on stderr, redrawn in place: "  sessions.csv: 45% 450.000 dòng…".

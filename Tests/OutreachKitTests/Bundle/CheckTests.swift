@@ -36,7 +36,7 @@ struct CheckTests {
         let check = try busy().check()
         #expect(check.passed)
         #expect(check.items.map(\.name) == ["SQLite integrity", "references", "schema", "sessions", "area tree", "monthly totals",
-                                            "campaign period totals", "leaflet stock"])
+                                            "campaign period totals", "campaign metric totals", "leaflet stock"])
         #expect(check.items.allSatisfy { $0.status == .ok })
     }
 
