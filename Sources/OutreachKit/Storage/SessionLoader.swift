@@ -14,6 +14,8 @@ import GRDBSQLite
 struct SessionLoader {
     let db: Database
     let reader: CSVReader
+    /// Opens the file again from its start (to find the lines of a repeated id).
+    let reopen: () throws -> CSVReader
     let header: CSVHeader
     /// The campaign metrics that are columns of this file, in the order the batches index them.
     let campaignMetrics: [String]
@@ -30,10 +32,11 @@ struct SessionLoader {
     var alreadyPresent = 0
 
     /// `campaignMetrics`: the campaign metrics the file may have as columns.
-    init(db: Database, reader: CSVReader, header: CSVHeader, campaignMetrics: [String], hash: [UInt8], today: Day,
-         problemLimit: Int) throws {
+    init(db: Database, reader: CSVReader, reopen: @escaping () throws -> CSVReader, header: CSVHeader,
+         campaignMetrics: [String], hash: [UInt8], today: Day, problemLimit: Int) throws {
         self.db = db
         self.reader = reader
+        self.reopen = reopen
         self.header = header
         self.campaignMetrics = campaignMetrics.filter { header[$0] != nil }
         self.hash = hash
@@ -88,6 +91,7 @@ struct SessionLoader {
         thread.start()
 
         var conflicts = DiagnosticList(file: file, limit: problemLimit)
+        var repeatedID = false
         var imported = 0, alreadyPresent = 0
         var buckets = MonthBuckets(periods: try PeriodRange.all(db), metricCodes: campaignMetrics)
         var consumerError: (any Error)? = nil
@@ -129,8 +133,11 @@ struct SessionLoader {
                         if !bulk && sqlite3_changes(connection) == 0 {
                             // The id is known: the same session is fine, different figures are a conflict.
                             let known = try Row.fetchOne(existing, arguments: [Data(bytes: uuid, count: 16)])!
-                            // An earlier row of this file: the reading thread reports the repeat.
-                            if (known[4 + width] as Int64?) == importID { continue }
+                            // An earlier row of this file: reported with both lines below.
+                            if (known[4 + width] as Int64?) == importID {
+                                repeatedID = true
+                                continue
+                            }
                             let team: Int64? = batch.teams[row] >= 0 ? batch.teams[row] : nil
                             var same = (known[0] as Int) == batch.days[row] && (known[1] as Int64) == batch.areas[row]
                                 && (known[2] as Int64?) == team
@@ -184,17 +191,56 @@ struct SessionLoader {
         warningCount = result.warningCount
         problems = result.problems
         problems.append(conflicts)
+        // An id on two rows of the file: met by the insert on the incremental path, by the
+        // unique index on the bulk path (built after the load). Its lines are then found by
+        // reading the file again, as they are for a file that is refused anyway: a table of
+        // every id read would cost 20 bytes a row on every import.
+        var uniqueIndex = false
+        if bulk && problems.isEmpty && !repeatedID {
+            do {
+                try db.execute(sql: "CREATE UNIQUE INDEX session_uuid ON session(uuid)")
+                uniqueIndex = true
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                repeatedID = true
+            }
+        }
+        if let idColumn = header["id"], repeatedID || !problems.isEmpty {
+            let before = problems.total
+            SessionLoader.reportRepeatedIDs(in: try reopen(), column: idColumn, into: &problems)
+            if repeatedID && problems.total == before {
+                throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "a session id is on two rows of \(file)")
+            }
+        }
         problems.sortByLine()
         try problems.check()
 
         if bulk {
-            // The reading thread refused any id on two rows: the ids are unique.
-            try db.execute(sql: "CREATE UNIQUE INDEX session_uuid ON session(uuid)")
+            if !uniqueIndex { try db.execute(sql: "CREATE UNIQUE INDEX session_uuid ON session(uuid)") }
             try db.execute(sql: "CREATE INDEX session_area_day ON session(area_id, day)")
             try db.execute(sql: "CREATE INDEX session_day ON session(day)")
         }
         try buckets.apply(db)
         try db.execute(sql: "UPDATE import_file SET rows = ? WHERE id = ?", arguments: [rows, importID])
+    }
+
+    /// Reports every id given on more than one row of the file read by `reader` (its id column
+    /// at `column`), with the line of its first row. Only on the way to refusing a file: the
+    /// table of ids read takes 20 bytes a row.
+    static func reportRepeatedIDs(in reader: CSVReader, column: Int, into problems: inout DiagnosticList) {
+        var firstLines = SessionIDTable()
+        defer { firstLines.deallocate() }
+        if let total = reader.totalBytes { firstLines.reserve(Int(total / 100)) }
+        let uuid = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
+        defer { uuid.deallocate() }
+        // A record the first reading could not parse (a quote never closed) ends this one too:
+        // its problem is reported already.
+        try? reader.forEachRecord { r in
+            guard column < r.count, !r.isBlank(column), SessionID.parse(r.bytes(column).trimmed, into: uuid) else { return }
+            guard let first = firstLines.claim(uuid, line: r.line) else { return }
+            problems.add(line: r.line, column: "id", Phrase("sessions.error.repeated_id", [
+                "id": SessionID.format(Array(UnsafeBufferPointer(start: uuid, count: 16))), "first": String(first),
+                "line": String(r.line)]))
+        }
     }
 
     /// The campaign counts of a stored session, from metric and value pairs separated by the
@@ -416,12 +462,6 @@ final class SessionProducer: @unchecked Sendable {
         let campaignAt = campaignMetrics.map { header[$0]! }
         // This row's campaign counts, until the row is known to be valid.
         var counts: [CampaignCount] = []
-        // The ids the file gives, with the line of their first row: an id on two rows is an
-        // error on either path (a first import loads without the unique index). Ids derived from
-        // the file's hash and the line are unique by construction, and a file without an id
-        // column has no others.
-        var firstLines = SessionIDTable()
-        defer { firstLines.deallocate() }
         let uuid = UnsafeMutablePointer<UInt8>.allocate(capacity: 16)
         let values = UnsafeMutablePointer<Int>.allocate(capacity: metricCount)
         let recorded = UnsafeMutablePointer<Bool>.allocate(capacity: metricCount)
@@ -442,39 +482,6 @@ final class SessionProducer: @unchecked Sendable {
         }
         guard var batch = queue.empty() else { return }
         var cancelled = false
-        // While every row is valid, a batch's ids are looked up together before it is handed on
-        // (independent lookups in one loop overlap their cache misses); the first `claimed` rows
-        // of the batch have been. `sized`: the table has room for the rows the file promises.
-        var claimed = 0
-        var sized = false
-        /// Records the first line of an id, or reports the repeat.
-        func repeated(_ id: UnsafePointer<UInt8>, line: Int) {
-            guard let first = firstLines.claim(id, line: line) else { return }
-            problems.add(line: line, column: "id", Phrase("sessions.error.repeated_id", [
-                "id": SessionID.format(Array(UnsafeBufferPointer(start: id, count: 16))), "first": String(first), "line": String(line)]))
-        }
-        /// Looks up the ids of the batch's rows not yet looked up, on local copies (no access
-        /// checks in the loop).
-        func claimBatch() {
-            guard idAt >= 0, claimed < batch.count else { return }
-            var table = firstLines
-            var repeats: [(line: Int, first: Int, at: Int)] = []
-            batch.uuids.withUnsafeBufferPointer { ids in
-                batch.lines.withUnsafeBufferPointer { lines in
-                    for k in claimed..<lines.count {
-                        if let first = table.claim(ids.baseAddress! + 16 * k, line: lines[k]) { repeats.append((lines[k], first, k)) }
-                    }
-                }
-            }
-            firstLines = table
-            claimed = batch.count
-            for r in repeats {
-                let id = batch.uuids[16 * r.at ..< 16 * r.at + 16]
-                problems.add(line: r.line, column: "id", Phrase("sessions.error.repeated_id", [
-                    "id": SessionID.format(Array(id)), "first": String(r.first), "line": String(r.line)]))
-            }
-        }
-
         var csvProblems = DiagnosticList(file: file)
         try csvProblems.collecting(header: reader.header) { try reader.forEachRecord { r in
             if cancelled { return }
@@ -519,14 +526,11 @@ final class SessionProducer: @unchecked Sendable {
                 }
             }
 
-            var givenID = false
             if idAt >= 0, !r.isBlank(idAt) {
                 let idBytes = r.bytes(idAt).trimmed
                 if !SessionID.parse(idBytes, into: uuid) {
                     problems.add(line: line, column: "id", Phrase("sessions.error.bad_id", ["text": idBytes.text]))
                     ok = false
-                } else {
-                    givenID = true
                 }
             } else {
                 // An id derived from the file's content and the line: stable across re-imports.
@@ -574,12 +578,7 @@ final class SessionProducer: @unchecked Sendable {
                 problems.add(line: r.line(ofField: notesAt), column: "notes", Phrase("csv.error.not_utf8.again"))
                 ok = false
             }
-            guard ok, problems.isEmpty, let area else {
-                // Once the file has a problem, ids are looked up row by row.
-                claimBatch()
-                if givenID { repeated(uuid, line: line) }
-                return
-            }
+            guard ok, problems.isEmpty, let area else { return }
 
             // Checks that warn but do not stop the import.
             if day > today.number {
@@ -608,21 +607,11 @@ final class SessionProducer: @unchecked Sendable {
             if !counts.isEmpty { batch.campaignCounts.append(contentsOf: counts) }
             batch.count += 1
             if batch.count == SessionBatch.capacity {
-                if idAt >= 0, !sized, let total, r.offset > 0 {
-                    // Room for the rows the file's size promises, so the table is not rebuilt
-                    // as it grows.
-                    let expected = Double(total) / Double(r.offset) * Double(rows)
-                    firstLines.reserve(Int(expected * 1.05))
-                    sized = true
-                }
-                claimBatch()
                 queue.put(batch)
                 guard let next = queue.empty() else { cancelled = true; return }
                 batch = next
-                claimed = 0
             }
         } }
-        claimBatch()
         if batch.count > 0 { queue.put(batch) }
         if let progress { progress(total ?? 0, total, rows) }
         problems.append(csvProblems)

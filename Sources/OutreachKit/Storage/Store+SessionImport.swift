@@ -97,7 +97,7 @@ extension Store {
                 summary.rows = prior[1]
                 return .commit
             }
-            var loader = try SessionLoader(db: db, reader: reader, header: header,
+            var loader = try SessionLoader(db: db, reader: reader, reopen: { try CSVReader(path: path, name: display) }, header: header,
                                            campaignMetrics: Store.sessionMetricCodes(campaignMetrics), hash: hash,
                                            today: today, problemLimit: problemLimit)
             try loader.run(progress: progress)
