@@ -42,9 +42,11 @@ extension Store {
         func builtInTotals(_ db: Database) throws -> DenseTotals {
             let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") ?? 0
             var dense = DenseTotals(size: Int(maxID) + 1, metrics: metrics)
+            // `period_id = ?`, not a range: with `--under`, SQLite then looks up each area in the
+            // primary key instead of reading the period's 100,000 rows (25 ms at national scale).
             try dense.add(db, sql: """
-                SELECT area_id, sessions, last_day, \(dense.columns) FROM period_total WHERE period_id BETWEEN ? AND ?\(filter)
-                """, Int(periodID), Int(periodID))
+                SELECT area_id, sessions, last_day, \(dense.columns) FROM period_total WHERE period_id = ?\(filter)
+                """, Int(periodID))
             guard let last = dense.lastDay, last > through.number else { return dense }
             let monthsBefore = through.monthIndex - start.monthIndex
             let monthsAfter = Day(number: last).monthIndex - through.monthIndex
@@ -165,7 +167,9 @@ extension Store {
               AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
             """
         let span = MonthSpan(from: from, to: to)
-        if let months = span.months { try sums.add(db, sql: monthSQL, months.lowerBound, months.upperBound) }
+        if let months = span.months {
+            try sums.add(db, sql: monthSQL + span.monthList(if: !filter.isEmpty), months.lowerBound, months.upperBound)
+        }
         for days in span.days { try sums.add(db, sql: sessionSQL, days.lowerBound, days.upperBound) }
         return sums
     }
@@ -181,6 +185,14 @@ struct MonthSpan {
     var days: [ClosedRange<Int>]
 
     static func monthStart(_ m: Int) -> Int { Day(year: 1970 + m / 12, month: m % 12 + 1, day: 1)!.number }
+
+    /// ` AND month IN (…)` listing the whole months, when `wanted`: beside a filter on the
+    /// areas, SQLite then looks each (month, area) up in the key instead of reading every
+    /// area's rows of the months (a commune as of a past day at national scale: 3 ms, not 60).
+    func monthList(if wanted: Bool) -> String {
+        guard wanted, let months else { return "" }
+        return " AND month IN (\(months.map(String.init).joined(separator: ",")))"
+    }
 
     init(from: Int, to: Int) {
         let firstMonth = Day(number: from).monthIndex, lastMonth = Day(number: to).monthIndex
@@ -251,11 +263,11 @@ struct DenseTotals {
         return last == Int.min ? nil : last
     }
 
-    mutating func add(_ db: Database, sql: String, _ a: Int, _ b: Int) throws {
+    mutating func add(_ db: Database, sql: String, _ a: Int, _ b: Int? = nil) throws {
         let statement = try db.makeStatement(sql: sql)
         let stmt = statement.sqliteStatement
         sqlite3_bind_int64(stmt, 1, Int64(a))
-        sqlite3_bind_int64(stmt, 2, Int64(b))
+        if let b { sqlite3_bind_int64(stmt, 2, Int64(b)) }
         defer { sqlite3_reset(stmt) }
         let width = metrics.count
         try sessions.withUnsafeMutableBufferPointer { sessions in
@@ -339,7 +351,7 @@ struct DenseTotals {
             try Bool.fetchOne(anySession, arguments: [days.lowerBound, days.upperBound]) ?? true
         }
         let months = try db.makeStatement(sql: """
-            SELECT area_id, value FROM area_month_metric WHERE metric = ? AND month BETWEEN ? AND ?\(filter)
+            SELECT area_id, value FROM area_month_metric WHERE metric = ? AND month BETWEEN ? AND ?\(filter)\(span.monthList(if: !filter.isEmpty))
             """)
         let days = try db.makeStatement(sql: """
             SELECT s.area_id, m.value FROM session s JOIN session_metric m ON m.session_id = s.id AND m.metric = ?
