@@ -23,7 +23,7 @@ public struct CampaignCatalog: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw CampaignError.cannotRead(file: directory, reason: .system((error as NSError).localizedDescription))
+            throw CampaignError.cannotRead(file: directory, reason: FileProblem(error))
         }
         return names.compactMap { name in
             guard name.hasSuffix(".yaml"), !name.hasPrefix("."), name.count > 5 else { return nil }

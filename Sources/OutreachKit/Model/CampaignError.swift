@@ -6,7 +6,7 @@ public enum CampaignError: Error, Equatable, Sendable, UserFacingError {
     /// The campaigns folder does not exist (or is not a folder).
     case noDirectory(String)
     /// A file or folder could not be read.
-    case cannotRead(file: String, reason: ReadFailure)
+    case cannotRead(file: String, reason: FileProblem)
     /// A campaign file has problems (the CLI's `campaigns check FILE` lists them).
     case invalid(ImportRejected)
 
@@ -30,38 +30,11 @@ public enum CampaignError: Error, Equatable, Sendable, UserFacingError {
         case let .noDirectory(directory):
             return labels("campaigns.error.no_directory", ["directory": directory])
         case let .cannotRead(file, reason):
-            return labels("diagnostic.cannot_read", ["file": file, "reason": reason.phrase.text(labels)])
+            return labels("diagnostic.cannot_read", ["file": file, "reason": reason.text(labels)])
         case let .invalid(rejected):
             let summary = labels.counted(rejected.total, one: labels["campaigns.error.invalid.one"],
                                          other: labels["campaigns.error.invalid.other"], ["file": rejected.file])
             return (rejected.lines(labels) + [summary]).joined(separator: "\n")
-        }
-    }
-}
-
-extension CampaignError {
-    /// Why a campaign file, a table it names or the campaigns folder cannot be read.
-    public enum ReadFailure: Equatable, Sendable {
-        /// Nothing at that path.
-        case noSuchFile
-        /// A folder where a file was expected.
-        case isFolder
-        /// The file exists but may not be read.
-        case permissionDenied
-        /// A campaign read from memory names a table, and there is no folder to read it from.
-        case noFolder
-        /// The system's own words, shown as they are.
-        case system(String)
-
-        /// The reason in words any language can write (the system's own words stay as they are).
-        public var phrase: Phrase {
-            switch self {
-            case .noSuchFile: Phrase("campaigns.read.no_such_file")
-            case .isFolder: Phrase("campaigns.read.is_folder")
-            case .permissionDenied: Phrase("campaigns.read.permission_denied")
-            case .noFolder: Phrase("campaigns.read.no_folder")
-            case let .system(text): Phrase("campaigns.read.system", ["reason": text])
-            }
         }
     }
 }

@@ -32,6 +32,9 @@ public enum FileProblem: Equatable, Sendable {
     case cannotCreate
     /// SQLite cannot open the file, or the files it keeps beside it (`-wal`, `-shm`).
     case sqliteCannotOpen
+    /// The file is named relative to a folder, and there is none (a campaign read from memory
+    /// that names a table).
+    case noFolder
     /// Any other error number (`errno`), written with the system's own words.
     case system(Int32)
     /// Other words of the system (a Foundation error without an error number), as they are.
@@ -82,6 +85,7 @@ public enum FileProblem: Equatable, Sendable {
         case .readError: Phrase("file.problem.read_error")
         case .cannotCreate: Phrase("file.problem.cannot_create")
         case .sqliteCannotOpen: Phrase("file.problem.sqlite_cannot_open")
+        case .noFolder: Phrase("file.problem.no_folder")
         case let .system(code): Phrase("file.problem.system", ["reason": String(cString: strerror(code))])
         case let .other(text): Phrase("file.problem.system", ["reason": text])
         }

@@ -533,12 +533,12 @@ struct CampaignCatalogTests {
         #expect(CampaignError.noDirectory("C").message(in: vi)
             == "thư mục kế hoạch C không tồn tại. Dùng --campaigns THƯ_MỤC, đặt OUTREACH_CAMPAIGNS, hoặc chạy lệnh ở nơi có thư mục Campaigns.")
         let folder = CampaignError.cannotRead(file: "c.yaml", reason: .isFolder)
-        #expect(folder.message(in: vi) == "c.yaml: không đọc được (đây là một thư mục). Kiểm tra đường dẫn và quyền đọc tệp.")
+        #expect(folder.message(in: vi) == "c.yaml: không đọc được (đây là một thư mục, không phải tệp). Kiểm tra đường dẫn và quyền đọc tệp.")
         #expect(folder.message == "c.yaml: cannot be read (it is a folder). Check the path and that you may read it.")
         // The system's own words stay as they are, introduced in the reader's language.
-        #expect(CampaignError.cannotRead(file: "C", reason: .system("Permission denied")).message(in: vi)
+        #expect(CampaignError.cannotRead(file: "C", reason: .other("Permission denied")).message(in: vi)
             == "C: không đọc được (hệ thống báo: Permission denied). Kiểm tra đường dẫn và quyền đọc tệp.")
-        #expect(CampaignError.cannotRead(file: "C", reason: .system("Permission denied")).message
+        #expect(CampaignError.cannotRead(file: "C", reason: .other("Permission denied")).message
             == "C: cannot be read (Permission denied). Check the path and that you may read it.")
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("campaigns-\(UUID().uuidString)")
