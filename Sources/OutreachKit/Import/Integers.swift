@@ -13,16 +13,6 @@ public enum CountParser {
             case .tooLarge: Phrase("count.error.too_large", ["value": value])
             }
         }
-
-        /// What to tell the user, in English.
-        public var advice: String {
-            switch self {
-            case .negative: return "is negative. Counts are whole numbers from 0 up."
-            case .decimal: return "is not a whole number. Write a count such as 12 or 1.010."
-            case .notANumber: return "is not a number. Write a count such as 12 or 1.010, or leave the cell empty."
-            case .tooLarge: return "is too large to be a count."
-            }
-        }
     }
 
     /// Plain digits, or digits grouped by `.`, `,` or space in groups of three (`1.010` = 1010).

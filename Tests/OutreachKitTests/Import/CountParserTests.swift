@@ -62,11 +62,14 @@ struct CountParserTests {
         #expect(fromBytes == CountParser.parse(text))
     }
 
-    @Test("advises on every failure in words a user can act on")
+    @Test("advises on every failure in words a user can act on, in either language")
     func adviceIsSpecific() {
-        #expect(CountParser.Failure.negative.advice == "is negative. Counts are whole numbers from 0 up.")
-        #expect(CountParser.Failure.decimal.advice.contains("1.010"))
-        #expect(CountParser.Failure.notANumber.advice.contains("leave the cell empty"))
-        #expect(Set([CountParser.Failure.negative, .decimal, .notANumber, .tooLarge].map(\.advice)).count == 4)
+        let en = Labels(.en), vi = Labels(.vi)
+        #expect(CountParser.Failure.negative.phrase("\"-1\"").text(en) == "\"-1\" is negative. Counts are whole numbers from 0 up.")
+        #expect(CountParser.Failure.decimal.phrase("\"2,5\"").text(vi) == "\"2,5\" không phải là số nguyên. Ghi số lượng như 12 hoặc 1.010.")
+        #expect(CountParser.Failure.notANumber.phrase("\"x\"").text(en).contains("leave the cell empty"))
+        let all: [CountParser.Failure] = [.negative, .decimal, .notANumber, .tooLarge]
+        #expect(Set(all.map { $0.phrase("1").text(en) }).count == 4)
+        #expect(Set(all.map { $0.phrase("1").text(vi) }).count == 4)
     }
 }
