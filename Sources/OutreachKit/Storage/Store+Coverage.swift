@@ -160,7 +160,7 @@ extension Store {
                               filter: String = "") throws -> DenseTotals {
         let maxID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") ?? 0
         var sums = DenseTotals(size: Int(maxID) + 1, metrics: metrics)
-        let monthSQL = "SELECT area_id, sessions, last_day, \(sums.columns) FROM area_month WHERE month BETWEEN ? AND ?\(filter)"
+        let monthSQL = "SELECT area_id, sessions, last_day, \(sums.columns) FROM area_month WHERE \(MonthSpan.range(keyed: filter.isEmpty))\(filter)"
         let sessionSQL = """
             SELECT s.area_id, 1, s.day, \(metrics.isEmpty ? "NULL" : metrics.map { "s.\($0.code)" }.joined(separator: ", "))
             FROM session s WHERE s.day BETWEEN ? AND ?\(filter.replacingOccurrences(of: "area_id", with: "s.area_id"))
@@ -185,6 +185,11 @@ struct MonthSpan {
     var days: [ClosedRange<Int>]
 
     static func monthStart(_ m: Int) -> Int { Day(year: 1970 + m / 12, month: m % 12 + 1, day: 1)!.number }
+
+    /// `month BETWEEN ? AND ?`; when not `keyed`, with a `+` that keeps SQLite from reading the
+    /// key by that range, so that it looks up the listed months and areas instead (see
+    /// `monthList`).
+    static func range(keyed: Bool) -> String { keyed ? "month BETWEEN ? AND ?" : "+month BETWEEN ? AND ?" }
 
     /// ` AND month IN (…)` listing the whole months, when `wanted`: beside a filter on the
     /// areas, SQLite then looks each (month, area) up in the key instead of reading every
@@ -351,7 +356,7 @@ struct DenseTotals {
             try Bool.fetchOne(anySession, arguments: [days.lowerBound, days.upperBound]) ?? true
         }
         let months = try db.makeStatement(sql: """
-            SELECT area_id, value FROM area_month_metric WHERE metric = ? AND month BETWEEN ? AND ?\(filter)\(span.monthList(if: !filter.isEmpty))
+            SELECT area_id, value FROM area_month_metric WHERE metric = ? AND \(MonthSpan.range(keyed: filter.isEmpty))\(filter)\(span.monthList(if: !filter.isEmpty))
             """)
         let days = try db.makeStatement(sql: """
             SELECT s.area_id, m.value FROM session s JOIN session_metric m ON m.session_id = s.id AND m.metric = ?
