@@ -193,8 +193,9 @@ struct SessionLoader {
         problems.append(conflicts)
         // An id on two rows of the file: met by the insert on the incremental path, by the
         // unique index on the bulk path (built after the load). Its lines are then found by
-        // reading the file again, as they are for a file that is refused anyway: a table of
-        // every id read would cost 20 bytes a row on every import.
+        // reading the file again, as they are for a file that is refused anyway, or one with rows
+        // the workspace already held (two such rows meet the stored session, not each other): a
+        // table of every id read would cost 20 bytes a row on every import.
         var uniqueIndex = false
         if bulk && problems.isEmpty && !repeatedID {
             do {
@@ -204,7 +205,7 @@ struct SessionLoader {
                 repeatedID = true
             }
         }
-        if let idColumn = header["id"], repeatedID || !problems.isEmpty {
+        if let idColumn = header["id"], repeatedID || alreadyPresent > 0 || !problems.isEmpty {
             let before = problems.total
             SessionLoader.reportRepeatedIDs(in: try reopen(), column: idColumn, into: &problems)
             if repeatedID && problems.total == before {

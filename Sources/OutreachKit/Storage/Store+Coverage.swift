@@ -33,7 +33,10 @@ extension Store {
             try Int64.fetchOne(db, sql: "SELECT id FROM period WHERE start = ? AND end = ?", arguments: [start.number, end.number])
         } ?? write { db in try Store.registerPeriod(db, start: start.number, end: end.number) }
         return try read { db in
-            var dense = try builtInTotals(db)
+            // An indicator of campaign metrics only reads no built-in totals.
+            var dense = metrics.isEmpty && !campaignMetrics.isEmpty
+                ? DenseTotals(size: Int(try Int64.fetchOne(db, sql: "SELECT max(id) FROM area") ?? 0) + 1, metrics: [])
+                : try builtInTotals(db)
             if !campaignMetrics.isEmpty {
                 try dense.addCampaignMetrics(db, campaignMetrics, from: start.number, to: through.number, filter: filter)
             }
@@ -83,8 +86,9 @@ extension Store {
         try coverageReport(campaign: campaign, options: options, countryName: countryName, wholeTree: nil)
     }
 
-    /// The same, over `wholeTree` (the whole tree without a country row) when the caller has
-    /// already read it: only the totals are read then.
+    /// The same, over `wholeTree` when the caller has already read it (the whole tree, with the
+    /// country row of `AreaTree.addingRoot` when the campaign covers the whole tree): only the
+    /// totals are read then, those of the start's subtree.
     func coverageReport(campaign: Campaign, options: CoverageReport.Options, countryName: String = Campaign.wholeTreeName,
                         wholeTree: AreaTree?) throws -> CoverageReport {
         let indicators = options.indicator.map { id in campaign.indicators.filter { $0.id == id } } ?? campaign.indicators
@@ -100,17 +104,18 @@ extension Store {
             }
         }
         let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
+        // The report starts there: only that subtree's totals (and, read here, its part of the tree) are needed.
+        let startCode = options.under ?? (campaign.coversWholeTree ? nil : campaign.scope)
         let tree: AreaTree
         let totals: DenseTotals?
         if let wholeTree {
-            tree = root.map(wholeTree.addingRoot) ?? wholeTree
-            // Under one area, only its subtree's totals are read.
-            let start = options.under.flatMap { tree.index(of: $0) }
+            tree = wholeTree
+            let start = startCode.flatMap { tree.index(of: $0) }
             totals = try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
                                       campaignMetrics: campaignMetrics,
                                       areas: start.map { tree.preorder(from: [$0]).map { tree.nodes[$0.index].id } },
                                       subtracting: true)
-        } else if let under = options.under, let part = try areaTree(around: under, addingRoot: root) {
+        } else if let startCode, let part = try areaTree(around: startCode, addingRoot: root) {
             tree = part
             totals = try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
                                       campaignMetrics: campaignMetrics, areas: part.nodes.map(\.id).filter { $0 != 0 },

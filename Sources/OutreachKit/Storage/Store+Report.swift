@@ -9,13 +9,13 @@ extension Store {
         // The whole tree, the teams and the leaflet moves are read once, for every part of the
         // report: coverage, structure and stock are built from them as their own commands build them.
         let areas = try areaTree()
-        let coverage = try coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code), wholeTree: areas)
+        let tree = campaign.coversWholeTree ? areas.addingRoot((code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName)) : areas
+        let coverage = try coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code), wholeTree: tree)
         let teams = try self.teams()
         let counts = try memberCounts(on: asOf)
         let (moves, handedOut) = try read { db in
             (try Store.leafletMoves(db, through: asOf), try Store.leafletsHandedOut(db, through: asOf))
         }
-        let tree = campaign.coversWholeTree ? areas.addingRoot((code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName)) : areas
         guard let start = tree.index(of: coverage.startCode) else { throw AreaLookupError.unknownCode(coverage.startCode) }
         let isRoot = tree.nodes[start].level == .country
         // The added root is the last node: every other index is the same in `areas`.

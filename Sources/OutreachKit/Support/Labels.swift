@@ -82,12 +82,6 @@ public struct Labels: Sendable {
 
     // MARK: Numbers
 
-    /// The thousands separator: `.` in Vietnamese, `,` in English.
-    public var groupSeparator: Character { language == .vi ? "." : "," }
-
-    /// The decimal separator: `,` in Vietnamese, `.` in English.
-    public var decimalSeparator: Character { language == .vi ? "," : "." }
-
     /// A whole number with grouped thousands: 1010 → `1.010` (vi), `1,010` (en).
     public func count(_ n: Int) -> String {
         Labels.digits(n.magnitude, negative: n < 0, group: groupByte)

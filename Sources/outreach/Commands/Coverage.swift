@@ -36,7 +36,7 @@ extension Outreach {
             let definition = try campaigns.catalog().campaign(campaign)
             let store = try database.open()
             // CSV and JSON are machine formats: their whole-country row has one name in every language.
-            let country = format == .table || format == .md ? labels["report.country"] : Labels(.vi)["report.country"]
+            let country = format == .table || format == .md ? labels["report.country"] : Campaign.wholeTreeName
             let report = try store.coverageReport(
                 campaign: definition,
                 options: .init(asOf: asOf ?? .today(), indicator: indicator, under: under,

@@ -52,6 +52,26 @@ struct RepeatedSessionIDTests {
         #expect(try store.check().passed)
     }
 
+    @Test("an id on two rows is an error even when the workspace already holds that session unchanged")
+    func repeatOfAStoredSession() throws {
+        let store = try Self.workspace(bulk: true)
+        let a = Metrics.id1
+        #expect(try Metrics.importText(store, "id,date,area,eid_l2\n\(a),2026-11-03,16282-01,5").imported == 1)
+        // Both rows equal the stored session: each alone would be "already present".
+        #expect(throws: ImportRejected(file: "sessions.csv", problems: [Self.repeated(a, first: 2, line: 4)])) {
+            try Metrics.importText(store, """
+                id,date,area,eid_l2
+                \(a),2026-11-03,16282-01,5
+                \(Metrics.id2),2026-11-04,16282-02,3
+                \(a),2026-11-03,16282-01,5
+                """)
+        }
+        #expect(try BundleLab.count(store, "session") == 1)
+        // A re-import of stored rows without repeats stays idempotent.
+        let again = try Metrics.importText(store, "id,date,area,eid_l2\n\(a),2026-11-03,16282-01,5\n\(Metrics.id2),2026-11-04,16282-02,3")
+        #expect(again.alreadyPresent == 1 && again.imported == 1)
+    }
+
     @Test("a repeat is found across batches of rows, and after rows with other problems", arguments: [true, false])
     func acrossBatches(bulk: Bool) throws {
         let store = try Self.workspace(bulk: bulk)
