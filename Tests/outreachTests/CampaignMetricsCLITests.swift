@@ -118,6 +118,28 @@ struct CampaignMetricsCLITests {
             #expect(r.status != 0, "\(bad)")
             #expect(r.stderr.contains("--metric takes CODE=N"), "\(bad): \(r.stderr)")
         }
+        let twice = try cli.run("log", "--area", "16282-01", "--metric", "dvc_submitted=1", "--metric", "dvc_submitted=2",
+                                "--campaigns", "camps", "--db", "w.sqlite")
+        #expect(twice.status != 0)
+        #expect(twice.stderr.contains("--metric names the same metric twice."), "\(twice.stderr)")
+        #expect(try sessionCount(cli) == 0)
+    }
+
+    @Test("an id on two rows of a file: one Vietnamese line naming both lines, exit 1, nothing imported")
+    func repeatedID() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try workspace(cli)
+        let id = "11111111-1111-4111-8111-111111111111"
+        let file = try cli.write("s.csv", """
+            id;date;area;eid_l2;dvc_submitted
+            \(id);03/11/2026;16282-01;12;3
+            22222222-2222-4222-8222-222222222222;04/11/2026;16282-02;7;
+            \(id);05/11/2026;16282-02;1.010;2
+            """)
+        let r = try cli.run("sessions", "import", file, "--campaigns", "camps", "--db", "w.sqlite")
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("lỗi: \(file):4: cột \"id\": mã buổi \(id) xuất hiện ở dòng 2 và dòng 4; chỉ giữ một dòng"), "\(r.stderr)")
         #expect(try sessionCount(cli) == 0)
     }
 }

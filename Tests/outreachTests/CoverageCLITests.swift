@@ -3,7 +3,7 @@ import Testing
 
 @Suite("The coverage command, end to end")
 struct CoverageCLITests {
-    /// Nông Cống with the sample hamlets, teams and sessions of Resources/sample.
+    /// The rows of a `--format json` report.
     private func rows(_ result: CLI.Result) throws -> [[String: Any]] {
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         return object?["rows"] as? [[String: Any]] ?? []
@@ -67,5 +67,30 @@ struct CoverageCLITests {
         let unknown = try cli.run("coverage", "--campaign", "nope", "--campaigns", campaigns, "--db", "w.sqlite")
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("de-an-06"))
+    }
+
+    @Test("--level, --behind, --sort and --format md reach the report; a level that is neither a kind nor a depth is refused")
+    func selectionOptions() throws {
+        let cli = try CLI(lang: "en")
+        defer { cli.cleanUp() }
+        try cli.importSampleDistrict()
+        let campaigns = CLI.packageRoot.appendingPathComponent("Campaigns").path
+        let md = try cli.run("coverage", "--campaign", "de-an-06", "--indicator", "eid-l2", "--under", "16282", "--as-of", "2026-11-20",
+                             "--level", "hamlet", "--behind", "--sort", "coverage", "--format", "md",
+                             "--campaigns", campaigns, "--db", "w.sqlite")
+        #expect(md.status == 0, "\(md.stderr)")
+        let rows = md.stdout.split(separator: "\n").filter { $0.hasPrefix("| 16282") }
+        // Only the hamlets behind (16282-04 has no data), lowest coverage first, then the total of the 4 hamlets.
+        #expect(rows == [
+            "| 16282-02 | Thôn 2 — Tân Phúc | hamlet | 17 | 705 | 2.4% | 90% | behind |  |",
+            "| 16282-01 | Thôn 1 — Tân Phúc | hamlet | 24 | 870 | 2.8% | 90% | behind |  |",
+            "| 16282-03 | Thôn Phúc Lâm — Tân Phúc | hamlet | 31 | 1,050 | 3.0% | 90% | behind |  |",
+            "| 16282 | **Total of 4 areas** |  | 72 | 3,225 | 2.2% | 90% | behind |  |",
+        ])
+        #expect(md.stdout.contains("Listing hamlet areas; the total sums them. Only areas behind their target."))
+        let bad = try cli.run("coverage", "--campaign", "de-an-06", "--level", "hamlets?", "--campaigns", campaigns, "--db", "w.sqlite")
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--level takes a kind (province, district, commune, hamlet …) or a depth such as 2."))
+        #expect(bad.stdout.isEmpty)
     }
 }

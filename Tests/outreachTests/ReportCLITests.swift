@@ -5,7 +5,6 @@ import Testing
 struct ReportCLITests {
     static let campaigns = CLI.packageRoot.appendingPathComponent("Campaigns").path
 
-    /// Nông Cống with the sample hamlets, teams and sessions of Resources/sample.
     /// 1010 → "1.010".
     static func vi(_ n: Int) -> String {
         let digits = String(n)

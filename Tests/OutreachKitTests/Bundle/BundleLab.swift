@@ -74,10 +74,14 @@ struct BundleLab {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let header = try store.exportBundle(to: path, scope: BundleScope(includePhones: true), now: BundleLab.now)
         let totals = try store.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT a.code, m.month, m.sessions, m.eid_l2, m.leaflets, m.last_day FROM area_month m JOIN area a ON a.id = m.area_id
-                ORDER BY a.code, m.month
-                """).map { "\($0)" }.joined(separator: "\n")
+            // Every column of the monthly totals, and the campaign metrics' totals.
+            try (Row.fetchAll(db, sql: """
+                SELECT a.code, m.month, m.sessions, \(Metric.allCases.map { "m." + $0.code }.joined(separator: ", ")), m.last_day
+                FROM area_month m JOIN area a ON a.id = m.area_id ORDER BY a.code, m.month
+                """) + Row.fetchAll(db, sql: """
+                SELECT a.code, m.month, m.metric, m.value FROM area_month_metric m JOIN area a ON a.id = m.area_id
+                ORDER BY a.code, m.month, m.metric
+                """)).map { "\($0)" }.joined(separator: "\n")
         }
         return header.bodySHA256 + "\n" + totals
     }
