@@ -104,9 +104,9 @@ public struct CampaignCatalog: Sendable {
             throw CampaignError.cannotRead(file: path, reason: .noSuchFile)
         }
         if isFolder.boolValue { throw CampaignError.cannotRead(file: path, reason: .isFolder) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CampaignError.cannotRead(file: path, reason: .permissionDenied)
+        // The system's reason (permission, a failing disk), not a guess.
+        do { return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw CampaignError.cannotRead(file: path, reason: FileProblem(error))
         }
-        return [UInt8](data)
     }
 }

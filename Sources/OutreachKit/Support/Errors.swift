@@ -62,20 +62,23 @@ public struct Diagnostic: Equatable, Sendable, CustomStringConvertible {
     public var line: Int
     /// Column name (header) where there is one.
     public var column: String?
-    /// Which rule was broken and what to do, in English.
-    public var text: String
+    /// Which rule was broken and what to do, in English (written when asked for: a command
+    /// reads the labels of its own language only).
+    public var text: String { phrase?.english ?? plainText }
     /// The same in words any language can write, when the problem has a label.
     public var phrase: Phrase?
+    /// The text of a problem without a label.
+    private var plainText: String
 
     public init(file: String, line: Int, column: String? = nil, _ text: String) {
         self.file = file
         self.line = line
         self.column = column
-        self.text = text
+        self.plainText = text
     }
 
     public init(file: String, line: Int, column: String? = nil, _ phrase: Phrase) {
-        self.init(file: file, line: line, column: column, phrase.english)
+        self.init(file: file, line: line, column: column, "")
         self.phrase = phrase
     }
 
@@ -146,11 +149,6 @@ struct DiagnosticList {
         self.limit = limit
     }
 
-    mutating func add(line: Int, column: String? = nil, _ text: String) {
-        total += 1
-        if items.count < limit { items.append(Diagnostic(file: file, line: line, column: column, text)) }
-    }
-
     mutating func add(line: Int, column: String? = nil, _ phrase: Phrase) {
         total += 1
         if items.count < limit { items.append(Diagnostic(file: file, line: line, column: column, phrase)) }
@@ -204,19 +202,21 @@ struct DiagnosticList {
 public struct Warning: Equatable, Sendable, CustomStringConvertible {
     public var file: String?
     public var line: Int?
-    /// What to check, in English.
-    public var text: String
+    /// What to check, in English (written when asked for, as `Diagnostic.text`).
+    public var text: String { phrase?.english ?? plainText }
     /// The same in words any language can write, when the warning has a label.
     public var phrase: Phrase?
+    /// The text of a warning without a label.
+    private var plainText: String
 
     public init(file: String? = nil, line: Int? = nil, _ text: String) {
         self.file = file
         self.line = line
-        self.text = text
+        self.plainText = text
     }
 
     public init(file: String? = nil, line: Int? = nil, _ phrase: Phrase) {
-        self.init(file: file, line: line, phrase.english)
+        self.init(file: file, line: line, "")
         self.phrase = phrase
     }
 
