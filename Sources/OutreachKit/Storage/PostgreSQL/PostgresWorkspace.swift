@@ -1,0 +1,233 @@
+import Dispatch
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A PostgreSQL workspace's connection: postgres-nio's `PostgresClient` (a pool) running for as
+/// long as the value lives, with blocking calls for the command line.
+///
+/// Opening first makes one plain connection and fails fast with a `PostgresError` that says what
+/// is wrong (no server, wrong password, no such database): the pool alone retries for ever on a
+/// server that does not answer. The same connection then checks and migrates the schema, under
+/// an advisory lock so that two processes opening a new database do not both create it.
+public final class PostgresWorkspace: Sendable {
+    /// Where it is; its description hides the password.
+    public let location: PostgresLocation
+    /// The pool every query goes through.
+    let client: PostgresClient
+    private let runner: Task<Void, Never>
+
+    /// An arbitrary key for `pg_advisory_xact_lock`, taken while migrating ("OUTR").
+    static let migrationLock: Int64 = 0x4F55_5452
+
+    private init(location: PostgresLocation, client: PostgresClient) {
+        self.location = location
+        self.client = client
+        let client = client
+        runner = Task { await client.run() }
+    }
+
+    deinit { runner.cancel() }
+
+    /// Opens the workspace at `location`. With `create`, an empty database becomes a new
+    /// workspace; without it, an empty one is an error that says how to create it. A database
+    /// holding other tables, or written by a newer Outreach, is refused untouched.
+    public static func open(_ location: PostgresLocation, create: Bool = false) async throws -> PostgresWorkspace {
+        let connection = try await connect(location)
+        do {
+            try await migrate(connection, location: location, create: create)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        return PostgresWorkspace(location: location, client: PostgresClient(configuration: clientConfiguration(location)))
+    }
+
+    /// Runs `body` with the pool, translating every error.
+    func run<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        do { return try await body(client) } catch { throw PostgresWorkspace.translate(error, location: location) }
+    }
+
+    /// The workspace's stable id, created by `init`.
+    public func workspaceID() async throws -> String {
+        try await run { client in
+            let rows = try await client.query("SELECT id FROM workspace")
+            for try await id in rows.decode(String.self) { return id }
+            return ""
+        }
+    }
+
+    // MARK: - Connecting
+
+    static func connectionConfiguration(_ location: PostgresLocation) -> PostgresConnection.Configuration {
+        var config: PostgresConnection.Configuration
+        switch location.endpoint {
+        case .socket:
+            config = .init(unixSocketPath: location.socketPath ?? "", username: location.user,
+                           password: location.password, database: location.database)
+        case let .tcp(host, port):
+            let tls: PostgresConnection.Configuration.TLS
+            switch location.tls {
+            case .disable: tls = .disable
+            case .prefer: tls = (try? .prefer(.init(configuration: .makeClientConfiguration()))) ?? .disable
+            case .require: tls = (try? .require(.init(configuration: .makeClientConfiguration()))) ?? .disable
+            }
+            config = .init(host: host, port: port, username: location.user, password: location.password,
+                           database: location.database, tls: tls)
+        }
+        config.options.connectTimeout = .seconds(Int64(location.connectTimeout))
+        return config
+    }
+
+    static func clientConfiguration(_ location: PostgresLocation) -> PostgresClient.Configuration {
+        var config: PostgresClient.Configuration
+        switch location.endpoint {
+        case .socket:
+            config = .init(unixSocketPath: location.socketPath ?? "", username: location.user,
+                           password: location.password, database: location.database)
+        case let .tcp(host, port):
+            let tls: PostgresClient.Configuration.TLS
+            switch location.tls {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(.makeClientConfiguration())
+            case .require: tls = .require(.makeClientConfiguration())
+            }
+            config = .init(host: host, port: port, username: location.user, password: location.password,
+                           database: location.database, tls: tls)
+        }
+        config.options.connectTimeout = .seconds(Int64(location.connectTimeout))
+        config.options.maximumConnections = 8
+        return config
+    }
+
+    /// One plain connection, or the reason there is none.
+    static func connect(_ location: PostgresLocation) async throws -> PostgresConnection {
+        do {
+            return try await PostgresConnection.connect(configuration: connectionConfiguration(location), id: 1,
+                                                        logger: Logger(label: "outreach.postgres", factory: { _ in SwiftLogNoOpLogHandler() }))
+        } catch {
+            throw translate(error, location: location)
+        }
+    }
+
+    // MARK: - Migrating
+
+    /// Checks what the database holds and applies the migrations it lacks, in one transaction.
+    static func migrate(_ connection: PostgresConnection, location: PostgresLocation, create: Bool) async throws {
+        let logger = Logger(label: "outreach.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        do {
+            try await connection.query("BEGIN", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+            var tables = Set<String>()
+            for try await name in try await connection.query(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()", logger: logger).decode(String.self) {
+                tables.insert(name)
+            }
+            var applied: [String] = []
+            if tables.contains("outreach_migration") {
+                for try await name in try await connection.query(
+                    "SELECT name FROM outreach_migration ORDER BY applied, name", logger: logger).decode(String.self) {
+                    applied.append(name)
+                }
+                let known = Set(PostgresSchema.migrations.map(\.name))
+                if let unknown = applied.first(where: { !known.contains($0) }) {
+                    throw PostgresError.newerVersion(location.masked, migration: unknown)
+                }
+            } else if !tables.isEmpty {
+                throw PostgresError.notAWorkspace(location.masked)
+            } else if !create {
+                throw PostgresError.noWorkspace(location.masked)
+            } else {
+                try await connection.query("""
+                    CREATE TABLE outreach_migration (
+                        name TEXT PRIMARY KEY,
+                        applied TEXT NOT NULL DEFAULT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                    )
+                    """, logger: logger)
+            }
+            let done = Set(applied)
+            let fresh = applied.isEmpty
+            for migration in PostgresSchema.migrations where !done.contains(migration.name) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("INSERT INTO outreach_migration (name) VALUES (\(migration.name))", logger: logger)
+            }
+            if fresh {
+                try await connection.query("INSERT INTO workspace (id) VALUES (\(UUID().uuidString.lowercased()))", logger: logger)
+            }
+            try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw translate(error, location: location)
+        }
+    }
+
+    // MARK: - Errors
+
+    /// Maps any error met while using the database at `location` to one a user can act on.
+    static func translate(_ error: any Error, location: PostgresLocation) -> any Error {
+        if error is PostgresError { return error }
+        let uri = location.masked
+        guard let psql = error as? PSQLError else {
+            if error is CancellationError { return PostgresError.connectionLost(uri) }
+            return PostgresError.unreachable(uri, address: address(location))
+        }
+        if let state = psql.serverInfo?[.sqlState] {
+            switch state {
+            case "28P01", "28000": return PostgresError.authentication(uri, user: location.user)
+            case "3D000": return PostgresError.noDatabase(uri, database: location.database)
+            case "42501": return PostgresError.permission(uri)
+            case "57P01", "57P02", "57P03", "08000", "08003", "08006": return PostgresError.connectionLost(uri)
+            default:
+                if state.hasPrefix("53") { return PostgresError.serverResources(uri) }
+                if state.hasPrefix("08") { return PostgresError.unreachable(uri, address: address(location)) }
+                return PostgresError.unexpected(uri, sqlState: state)
+            }
+        }
+        switch psql.code {
+        case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection:
+            return PostgresError.connectionLost(uri)
+        default:
+            return PostgresError.unreachable(uri, address: address(location))
+        }
+    }
+
+    /// Where the server was looked for, for messages: `host:port` or the socket file.
+    static func address(_ location: PostgresLocation) -> String {
+        switch location.endpoint {
+        case let .tcp(host, port): "\(host):\(port)"
+        case .socket: location.socketPath ?? ""
+        }
+    }
+
+    // MARK: - Blocking bridge
+
+    /// Runs async `body` to completion from synchronous code, and returns its result.
+    ///
+    /// For the command line's main thread only: called from a task of Swift's cooperative pool
+    /// it could wait for a thread that it holds itself.
+    public static func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
+            done.signal()
+        }
+        done.wait()
+        return try box.get()
+    }
+}
+
+/// A result handed from a task to the thread waiting for it.
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private var result: Result<T, any Error>?
+    private let lock = NSLock()
+    func set(_ value: Result<T, any Error>) { lock.lock(); result = value; lock.unlock() }
+    func get() throws -> T {
+        lock.lock(); defer { lock.unlock() }
+        guard let result else { throw CancellationError() }
+        return try result.get()
+    }
+}
