@@ -292,12 +292,15 @@ struct DenseTotals {
                 }
                 let area = Int(sqlite3_column_int64(stmt, 0))
                 guard area >= 0, area < sessions.count else { continue }
-                sessions[area] += Int(sqlite3_column_int64(stmt, 1))
+                // Checked: a total that is not an integer, or sums that overflow, throw
+                // `CountOverflow` (see `StoredCount`).
+                sessions[area] = try sessions[area].addingCount(StoredCount.column(stmt, 1, "sessions") ?? 0, "sessions")
                 let day = Int(sqlite3_column_int64(stmt, 2))
                 if day > lastDay[area] { lastDay[area] = day }
                 let base = area * width
-                for i in 0..<width where sqlite3_column_type(stmt, Int32(3 + i)) != SQLITE_NULL {
-                    sums[base + i] += Int(sqlite3_column_int64(stmt, Int32(3 + i)))
+                for i in 0..<width {
+                    guard let v = try StoredCount.column(stmt, Int32(3 + i), metrics[i].code) else { continue }
+                    sums[base + i] = try sums[base + i].addingCount(v, metrics[i].code)
                     recorded[base + i] = true
                 }
             }
@@ -382,7 +385,8 @@ struct DenseTotals {
                     while try c.step(db) {
                         let area = Int(sqlite3_column_int64(c.stmt, 0))
                         guard area >= 0, area < size else { continue }
-                        sums[area] += Int(sqlite3_column_int64(c.stmt, 1))
+                        guard let v = try StoredCount.column(c.stmt, 1, code) else { continue }
+                        sums[area] = try sums[area].addingCount(v, code)
                         recorded[area] = true
                     }
                 }
