@@ -29,9 +29,21 @@ extension Store {
         let filter = areas.map { " AND area_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         let through = min(end, asOf)
         if through < start { return nil }
-        let periodID = try read { db in
+        let registered = try read { db in
             try Int64.fetchOne(db, sql: "SELECT id FROM period WHERE start = ? AND end = ?", arguments: [start.number, end.number])
-        } ?? write { db in try Store.registerPeriod(db, start: start.number, end: end.number) }
+        }
+        guard let periodID = try registered ?? (isReadOnly ? nil : write { db in try Store.registerPeriod(db, start: start.number, end: end.number) })
+        else {
+            // Read-only media: the period's totals cannot be kept, so they are summed from the
+            // monthly totals and the partial months' sessions.
+            return try read { db in
+                var dense = try Store.totalsBetween(db, from: start.number, to: through.number, metrics: metrics, filter: filter)
+                if !campaignMetrics.isEmpty {
+                    try dense.addCampaignMetrics(db, campaignMetrics, from: start.number, to: through.number, filter: filter)
+                }
+                return dense
+            }
+        }
         return try read { db in
             // An indicator of campaign metrics only reads no built-in totals.
             var dense = metrics.isEmpty && !campaignMetrics.isEmpty
