@@ -144,7 +144,7 @@ extension Store {
                     result.add("session counts", .problem, .phrase(Phrase("check.counts.overflow", ["what": overflow.what])),
                                advice: .phrase(Phrase("check.counts.advice")))
                 }
-                try Store.checkLeaflets(db, codes: Store.areaCodes(db), into: &result)
+                try Store.checkLeafletsUnlessOverflowing(db, codes: Store.areaCodes(db), into: &result)
                 return result
             }
             let stored = try Store.storedTotals(db)
@@ -180,7 +180,7 @@ extension Store {
             }
             result.addTotals("campaign metric totals", table: "area_month_metric", rows: b.count + notWhole.count, wrong: wrong.count,
                              examples: examples)
-            try Store.checkLeaflets(db, codes: codes, into: &result)
+            try Store.checkLeafletsUnlessOverflowing(db, codes: codes, into: &result)
             return result
         }
     }
@@ -391,11 +391,21 @@ extension Store {
         return .list([sessionCount(totals.sessions)] + figures, separator: ", ")
     }
 
+    /// The leaflet stock check, left out when the monthly totals it reads cannot be summed (the
+    /// totals' own items say why, and `--repair` or voiding the sessions at fault comes first).
+    private static func checkLeafletsUnlessOverflowing(_ db: Database, codes: [Int64: String], into result: inout WorkspaceCheck) throws {
+        var leaflets = result
+        do {
+            try checkLeaflets(db, codes: codes, into: &leaflets)
+            result = leaflets
+        } catch is CountOverflow {}
+    }
+
     /// Stock below zero: an error where allocations alone took a unit below zero and none of its
     /// allocations up to that day was recorded with --allow-negative (two copies passed on the
     /// same leaflets); a warning where only the leaflets handed out in sessions did, which
     /// `outreach leaflets stock` flags as "over".
-    static func checkLeaflets(_ db: Database, codes: [Int64: String], into result: inout WorkspaceCheck) throws {
+    private static func checkLeaflets(_ db: Database, codes: [Int64: String], into result: inout WorkspaceCheck) throws {
         func units(_ n: Int) -> CheckText {
             .phrase(n == 1 ? Phrase("check.count.unit.one", counts: ["count": 1]) : Phrase("check.count.unit.other", counts: ["count": n]))
         }
