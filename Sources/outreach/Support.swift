@@ -25,9 +25,9 @@ struct DatabaseOptions: ParsableArguments {
 /// that cannot be written (a full disk, `> /dev/full`) ends the command with a sentence and
 /// exit status 1; a failure to write to standard error is ignored (there is nowhere to say it).
 enum Console {
-    /// The language of a failure to write the output: the command's, set by `Outreach.main`
-    /// once it is parsed (one thread writes).
-    nonisolated(unsafe) static var labels: Labels?
+    /// The command being run, set by `Outreach.main` once it is parsed (one thread writes): a
+    /// failure to write the output is said in its language (its labels are loaded only then).
+    nonisolated(unsafe) static var command: (any ParsableCommand)?
 
     /// Writes `text` to standard output as is.
     static func out(_ text: String) {
@@ -69,7 +69,7 @@ enum Console {
 
     /// Says why the output could not be written, in the command's language, and exits with 1.
     static func outputFailed(_ code: Int32) -> Never {
-        failure(OutputError(reason: FileProblem(errno: code, creating: true)), labels ?? Outreach.speaking(nil))
+        failure(OutputError(reason: FileProblem(errno: code, creating: true)), Outreach.speaking(command))
         exit(1)
     }
 
