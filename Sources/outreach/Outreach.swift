@@ -20,6 +20,7 @@ struct Outreach: ParsableCommand {
         var command: ParsableCommand? = nil
         do {
             command = try parseAsRoot()
+            Console.command = command
             try command?.run()
         } catch let error as UserFacingError {
             Console.failure(error, speaking(command))

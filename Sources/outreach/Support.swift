@@ -20,32 +20,57 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 /// Writing to the terminal.
+///
+/// Everything goes through `write(2)`: `FileHandle.write(_:)` traps when the disk is full. Output
+/// that cannot be written (a full disk, `> /dev/full`) ends the command with a sentence and
+/// exit status 1; a failure to write to standard error is ignored (there is nowhere to say it).
 enum Console {
+    /// The command being run, set by `Outreach.main` once it is parsed (one thread writes): a
+    /// failure to write the output is said in its language (its labels are loaded only then).
+    nonisolated(unsafe) static var command: (any ParsableCommand)?
+
     /// Writes `text` to standard output as is.
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        var text = text
+        text.withUTF8 { writeAll(1, UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes UTF-8 bytes to standard output as they are, straight from the array (a national
     /// coverage table is 13 MB: no copy into `Data`).
     static func out(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(1, base + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += n
-            }
-        }
+        bytes.withUnsafeBytes { writeAll(1, $0) }
     }
 
     /// Writes one line to standard error.
     static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        raw(line + "\n")
+    }
+
+    /// Writes `text` to standard error as is (a progress line that rewrites itself).
+    static func raw(_ text: String) {
+        var text = text
+        text.withUTF8 { writeAll(2, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes all of `buffer` to `fd`. On standard output, a failure ends the command.
+    private static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) {
+        guard let base = buffer.baseAddress else { return }
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(fd, base + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                if fd == 1 { outputFailed(errno) }
+                return
+            }
+            offset += n
+        }
+    }
+
+    /// Says why the output could not be written, in the command's language, and exits with 1.
+    static func outputFailed(_ code: Int32) -> Never {
+        failure(OutputError(reason: FileProblem(errno: code, creating: true)), Outreach.speaking(command))
+        exit(1)
     }
 
     /// Whether standard error is a terminal (progress lines are shown only then).

@@ -239,7 +239,8 @@ struct BundleWriter {
             try? existing.close()
             if head != Data("{\"format\":\"".utf8) { throw BundleError.wouldOverwrite(file: name) }
         }
-        temporary = path + ".partial-\(getpid())"
+        PartialFiles.removeStale(for: path)
+        temporary = PartialFiles.name(for: path)
         fd = open(temporary, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
         guard fd >= 0 else { throw BundleError.cannotWrite(file: name, reason: FileProblem(errno: errno, creating: true)) }
         buffer.reserveCapacity(1 << 20)

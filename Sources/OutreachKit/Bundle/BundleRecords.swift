@@ -55,7 +55,9 @@ struct RecordFields {
         let (v, name) = next()
         switch v {
         case .null: return nil
-        case .int(let i) where i >= 0: return i
+        case .int(let i) where SessionCount.allows(i): return i
+        case .int(let i) where i > SessionCount.maximum:
+            throw RecordError("column \"\(name)\": \(i) is more than the largest count (\(SessionCount.maximum))")
         default: throw RecordError("column \"\(name)\": expected a count (0 or more) or null, found \(describe(v))")
         }
     }

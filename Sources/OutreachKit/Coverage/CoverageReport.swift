@@ -229,6 +229,13 @@ public struct CoverageReport: Equatable, Sendable {
         guard let scope = tree.index(of: campaign.scope) else {
             throw CoverageError.scopeNotFound(campaign: campaign.id, scope: campaign.scope)
         }
+        // Every sum below (roll-ups, totals) is a sum of some of these: once they all fit
+        // together, none can overflow.
+        var baselines = 0
+        for values in campaign.baselines.values {
+            for (metric, v) in values { baselines = try baselines.addingCount(Int(exactly: v.magnitude) ?? Int.max, metric) }
+        }
+        try ownTotals.checkSums(adding: baselines)
         var start = scope
         if let code = options.under {
             guard let i = tree.index(of: code) else { throw CoverageError.unknownArea(code) }
@@ -437,7 +444,7 @@ extension CoverageReport {
             for (code, values) in campaign.baselines {
                 guard let i = tree.index(of: code) else { continue }
                 var sum: Int?
-                for metric in indicator.numerator { if let v = values[metric] { sum = (sum ?? 0) + v } }
+                for metric in indicator.numerator { if let v = values[metric] { sum = (sum ?? 0).addingClamped(v) } }
                 if let sum { baselines[i] = sum }
             }
             var own = [Tally](repeating: Tally(), count: n)
@@ -446,7 +453,7 @@ extension CoverageReport {
             }
             for (index, b) in baselines {
                 let position = layout.position(of: index)
-                if position >= 0 { own[position].value = (own[position].value ?? 0) + b }
+                if position >= 0 { own[position].value = (own[position].value ?? 0).addingClamped(b) }
             }
             if let attribute = indicator.denominator {
                 let read = AreaAttributes.reader(attribute)

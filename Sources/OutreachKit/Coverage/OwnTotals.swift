@@ -55,7 +55,22 @@ public struct OwnTotals: Sendable {
     func sum(at index: Int, of columns: [Int]) -> Int? {
         var value: Int?
         let base = index * width
-        for m in columns where recorded[base + m] { value = (value ?? 0) + sums[base + m] }
+        for m in columns where recorded[base + m] { value = (value ?? 0).addingClamped(sums[base + m]) }
         return value
+    }
+
+    /// Throws `CountOverflow` unless the sizes of every recorded sum, plus `extra`, add up to a
+    /// number that fits: then no sum of some of them (an area's indicator, a roll-up, a total)
+    /// can overflow, whatever the tree.
+    public func checkSums(adding extra: Int = 0) throws(CountOverflow) {
+        var all = extra
+        for i in sums.indices where recorded[i] {
+            all = try all.addingCount(Int(exactly: sums[i].magnitude) ?? Int.max, columnCode(i % width))
+        }
+    }
+
+    /// The metric code of column `column`.
+    private func columnCode(_ column: Int) -> String {
+        column < MetricValues.width ? Metric.allCases[column].code : campaignMetrics[column - MetricValues.width]
     }
 }

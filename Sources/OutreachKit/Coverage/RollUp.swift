@@ -43,7 +43,8 @@ public struct TreeWalk: Sendable {
 /// - denominator: the node's own denominator when set, otherwise the sum of its children's
 ///   rolled denominators (nil when none is known anywhere below).
 ///
-/// One pass in reverse tree order, O(n). Pure: no database, no clock, no files.
+/// One pass in reverse tree order, O(n). Pure: no database, no clock, no files. Sums never trap
+/// (`addingClamped`); `CoverageReport` checks beforehand that they fit (`OwnTotals.checkSums`).
 public func rollUp(_ walk: TreeWalk, _ own: [Tally]) -> [Tally] {
     precondition(own.count == walk.count, "one own tally per walked node")
     let n = walk.count
@@ -56,17 +57,17 @@ public func rollUp(_ walk: TreeWalk, _ own: [Tally]) -> [Tally] {
         var position = n - 1
         while position >= 0 {
             var t = own[position]
-            if childHasValue[position] { t.value = (t.value ?? 0) + childValues[position] }
+            if childHasValue[position] { t.value = (t.value ?? 0).addingClamped(childValues[position]) }
             if t.denominator == nil, childHasDenominator[position] { t.denominator = childDenominators[position] }
             rolled[position] = t
             let p = parents[position]
             if p >= 0 {
                 if let v = t.value {
-                    childValues[p] += v
+                    childValues[p] = childValues[p].addingClamped(v)
                     childHasValue[p] = true
                 }
                 if let d = t.denominator {
-                    childDenominators[p] += d
+                    childDenominators[p] = childDenominators[p].addingClamped(d)
                     childHasDenominator[p] = true
                 }
             }

@@ -31,10 +31,11 @@ public struct Tally: Equatable, Sendable {
     /// Whether something was recorded (a value, possibly 0).
     public var hasData: Bool { value != nil }
 
-    /// `a + b`, treating nil as "nothing to add" and keeping nil only when both are nil.
+    /// `a + b`, treating nil as "nothing to add" and keeping nil only when both are nil. Never
+    /// traps (`addingClamped`): `CoverageReport` checks beforehand that its sums fit.
     static func sum(_ a: Int?, _ b: Int?) -> Int? {
         guard let a else { return b }
         guard let b else { return a }
-        return a + b
+        return a.addingClamped(b)
     }
 }

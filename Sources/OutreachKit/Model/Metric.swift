@@ -53,10 +53,19 @@ public struct MetricValues: Hashable, Codable, Sendable {
         set { values[metric.index] = newValue }
     }
 
-    /// Adds `other`, keeping "not recorded" only where both are unrecorded.
+    /// Adds `other`, keeping "not recorded" only where both are unrecorded. Never traps: a sum
+    /// that does not fit stays at `Int.max` (the store's readers check the totals they read, so
+    /// sums of them fit; `addChecked` throws instead).
     public mutating func add(_ other: MetricValues) {
-        for i in values.indices where other.values[i] != nil {
-            values[i] = (values[i] ?? 0) + other.values[i]!
+        for i in values.indices {
+            if let v = other.values[i] { values[i] = (values[i] ?? 0).addingClamped(v) }
+        }
+    }
+
+    /// Adds `other`, throwing `CountOverflow` (naming the metric) when a sum does not fit.
+    public mutating func addChecked(_ other: MetricValues) throws(CountOverflow) {
+        for i in values.indices {
+            if let v = other.values[i] { values[i] = try (values[i] ?? 0).addingCount(v, Metric.allCases[i].code) }
         }
     }
 
@@ -79,8 +88,15 @@ public struct AreaTotals: Hashable, Sendable {
 
     /// Adds another area's or month's totals.
     public mutating func add(_ other: AreaTotals) {
-        sessions += other.sessions
+        sessions = sessions.addingClamped(other.sessions)
         metrics.add(other.metrics)
+        if let d = other.lastDay, lastDay == nil || d > lastDay! { lastDay = d }
+    }
+
+    /// Adds another area's or month's totals, throwing `CountOverflow` when a sum does not fit.
+    public mutating func addChecked(_ other: AreaTotals) throws(CountOverflow) {
+        sessions = try sessions.addingCount(other.sessions, "sessions")
+        try metrics.addChecked(other.metrics)
         if let d = other.lastDay, lastDay == nil || d > lastDay! { lastDay = d }
     }
 }

@@ -81,6 +81,8 @@ public enum SessionError: Error, Equatable, Sendable, UserFacingError {
     case nothingRecorded
     /// A count of a metric that is neither built in nor declared by a campaign (`accepted`).
     case unknownMetric(String, accepted: [String])
+    /// A count (of the metric with this code) below 0 or above `SessionCount.maximum`.
+    case countOutOfRange(String, Int)
 
     public var message: String { text(Labels(.en)) }
 
@@ -100,6 +102,9 @@ public enum SessionError: Error, Equatable, Sendable, UserFacingError {
         case let .unknownMetric(code, accepted):
             labels(accepted.isEmpty ? "sessions.error.unknown_metric.none" : "sessions.error.unknown_metric",
                    ["code": code, "accepted": accepted.joined(separator: ", ")])
+        case let .countOutOfRange(code, value):
+            labels("sessions.error.count_out_of_range", ["code": code, "value": labels.count(value),
+                                                         "max": labels.count(SessionCount.maximum)])
         }
     }
 }

@@ -210,7 +210,7 @@ extension CoverageReport {
 
         /// Four decimals: 0.96551 → "0.9655".
         static func fraction(_ share: Double) -> String {
-            let n = Int((share * 10_000).rounded())
+            let n = Int(saturating: (share * 10_000).rounded())
             let sign = n < 0 ? "-" : ""
             let decimals = String(abs(n) % 10_000)
             return "\(sign)\(abs(n) / 10_000)." + String(repeating: "0", count: 4 - decimals.count) + decimals

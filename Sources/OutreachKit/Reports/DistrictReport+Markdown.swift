@@ -93,7 +93,7 @@ extension DistrictReport {
                     cells.append(line.denominator.flatMap { $0 > 0 ? l.percent(Double(point.value) / Double($0)) : nil } ?? l["report.not_applicable"])
                     cells.append(l.percent(pace))
                 } else {
-                    cells.append(l.count(Int(pace.rounded())))
+                    cells.append(l.count(Int(saturating: pace.rounded())))
                 }
                 return cells
             })

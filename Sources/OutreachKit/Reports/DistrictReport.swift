@@ -222,7 +222,7 @@ public struct DistrictReport: Sendable {
             if case let .count(count) = row.target { return max(0, count - (row.value ?? 0)) }
             return nil
         }
-        let goal = Int((share * Double(denominator) - 1e-9).rounded(.up))
+        let goal = Int(saturating: (share * Double(denominator) - 1e-9).rounded(.up))
         return max(0, goal - (row.value ?? 0))
     }
 

@@ -189,13 +189,13 @@ enum ReportCharts {
             candidates = c
         }
         let step = candidates.first { top / $0 <= 5 } ?? candidates.last!
-        let count = Int((top / step).rounded(.up))
+        let count = Int(saturating: (top / step).rounded(.up))
         return (0...count).map { Double($0) * step }
     }
 
     /// A coordinate with at most one decimal, `.` as separator.
     static func format(_ value: Double) -> String {
-        let tenths = Int((value * 10).rounded())
+        let tenths = Int(saturating: (value * 10).rounded())
         let sign = tenths < 0 ? "-" : ""
         return tenths % 10 == 0 ? "\(tenths / 10)" : "\(sign)\(abs(tenths) / 10).\(abs(tenths) % 10)"
     }

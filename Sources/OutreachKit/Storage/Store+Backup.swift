@@ -54,7 +54,8 @@ extension Store {
             let head = FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 16) }
             if head != Data("SQLite format 3\0".utf8) { throw BackupError.notAWorkspace(path: path) }
         }
-        let temporary = path + ".partial-\(getpid())"
+        PartialFiles.removeStale(for: path)
+        let temporary = PartialFiles.name(for: path)
         let fd = SystemCalls.open(temporary, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
         guard fd >= 0 else { throw BackupError.cannotWrite(path: path, reason: FileProblem(errno: errno, creating: true)) }
         close(fd)

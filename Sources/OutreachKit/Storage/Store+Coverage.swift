@@ -29,9 +29,21 @@ extension Store {
         let filter = areas.map { " AND area_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         let through = min(end, asOf)
         if through < start { return nil }
-        let periodID = try read { db in
+        let registered = try read { db in
             try Int64.fetchOne(db, sql: "SELECT id FROM period WHERE start = ? AND end = ?", arguments: [start.number, end.number])
-        } ?? write { db in try Store.registerPeriod(db, start: start.number, end: end.number) }
+        }
+        guard let periodID = try registered ?? (isReadOnly ? nil : write { db in try Store.registerPeriod(db, start: start.number, end: end.number) })
+        else {
+            // Read-only media: the period's totals cannot be kept, so they are summed from the
+            // monthly totals and the partial months' sessions.
+            return try read { db in
+                var dense = try Store.totalsBetween(db, from: start.number, to: through.number, metrics: metrics, filter: filter)
+                if !campaignMetrics.isEmpty {
+                    try dense.addCampaignMetrics(db, campaignMetrics, from: start.number, to: through.number, filter: filter)
+                }
+                return dense
+            }
+        }
         return try read { db in
             // An indicator of campaign metrics only reads no built-in totals.
             var dense = metrics.isEmpty && !campaignMetrics.isEmpty
@@ -292,12 +304,15 @@ struct DenseTotals {
                 }
                 let area = Int(sqlite3_column_int64(stmt, 0))
                 guard area >= 0, area < sessions.count else { continue }
-                sessions[area] += Int(sqlite3_column_int64(stmt, 1))
+                // Checked: a total that is not an integer, or sums that overflow, throw
+                // `CountOverflow` (see `StoredCount`).
+                sessions[area] = try sessions[area].addingCount(StoredCount.column(stmt, 1, "sessions") ?? 0, "sessions")
                 let day = Int(sqlite3_column_int64(stmt, 2))
                 if day > lastDay[area] { lastDay[area] = day }
                 let base = area * width
-                for i in 0..<width where sqlite3_column_type(stmt, Int32(3 + i)) != SQLITE_NULL {
-                    sums[base + i] += Int(sqlite3_column_int64(stmt, Int32(3 + i)))
+                for i in 0..<width {
+                    guard let v = try StoredCount.column(stmt, Int32(3 + i), metrics[i].code) else { continue }
+                    sums[base + i] = try sums[base + i].addingCount(v, metrics[i].code)
                     recorded[base + i] = true
                 }
             }
@@ -382,7 +397,8 @@ struct DenseTotals {
                     while try c.step(db) {
                         let area = Int(sqlite3_column_int64(c.stmt, 0))
                         guard area >= 0, area < size else { continue }
-                        sums[area] += Int(sqlite3_column_int64(c.stmt, 1))
+                        guard let v = try StoredCount.column(c.stmt, 1, code) else { continue }
+                        sums[area] = try sums[area].addingCount(v, code)
                         recorded[area] = true
                     }
                 }

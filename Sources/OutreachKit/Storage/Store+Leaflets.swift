@@ -166,7 +166,7 @@ extension Store {
             """, arguments: [lastMonth])
         for row in rows {
             let code: String = row[0]
-            var n: Int = row[3]
+            var n = try StoredCount.value(row, 3, "leaflets") ?? 0
             if let day, (row[2] as Int) == lastMonth, (row[4] as Int) > day.number {
                 let c = day.components
                 let first = Day(year: c.year, month: c.month, day: 1)!
@@ -176,7 +176,7 @@ extension Store {
                       AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
                     """, arguments: [row[1] as Int64, first.number, day.number]) ?? 0
             }
-            if n > 0 { out[code, default: 0] += n }
+            if n > 0 { out[code] = try (out[code] ?? 0).addingCount(n, "leaflets") }
         }
         return out
     }

@@ -43,12 +43,17 @@ extension Store {
             """
         return try read { db in
             var out: [Day: AreaTotals] = [:]
+            // Summed checked as they are read: once the whole period's totals fit, no sum of
+            // some of its days (a week, the report's totals) can overflow.
+            var all = AreaTotals()
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: [from.number, through.number])
             while let row = try cursor.next() {
                 var metrics = MetricValues()
-                for i in 0..<MetricValues.width { metrics.values[i] = row[2 + i] }
+                for (i, metric) in Metric.allCases.enumerated() { metrics.values[i] = try StoredCount.value(row, 2 + i, metric.code) }
                 let day = Day(number: row[0])
-                out[day] = AreaTotals(sessions: row[1], metrics: metrics, lastDay: day)
+                let totals = AreaTotals(sessions: try StoredCount.required(row, 1, "sessions"), metrics: metrics, lastDay: day)
+                try all.addChecked(totals)
+                out[day] = totals
             }
             return out
         }

@@ -12,6 +12,7 @@ extension Store {
     public func logSession(_ session: NewSession, today: Day, replacing: String? = nil,
                            reason: String? = nil, campaignMetrics: [String] = []) throws -> LoggedSession {
         if session.metrics.isEmpty && session.campaignCounts.isEmpty { throw SessionError.nothingRecorded }
+        try SessionCount.check(session.metrics, campaignCounts: session.campaignCounts)
         let accepted = Store.sessionMetricCodes(campaignMetrics)
         for code in session.campaignCounts.keys.sorted() where !accepted.contains(code) {
             throw SessionError.unknownMetric(code, accepted: accepted)

@@ -94,3 +94,17 @@ public enum FileProblem: Equatable, Sendable {
     /// The reason in the language of `labels`.
     public func text(_ labels: Labels) -> String { phrase.text(labels) }
 }
+
+/// The output of a command cannot be written (standard output is a file on a full disk, or
+/// `/dev/full`): what was printed so far is incomplete.
+public struct OutputError: Error, Equatable, Sendable, UserFacingError {
+    public var reason: FileProblem
+
+    public init(reason: FileProblem) { self.reason = reason }
+
+    public var message: String { text(Labels(.en)) }
+
+    public func message(in labels: Labels) -> String? { text(labels) }
+
+    func text(_ labels: Labels) -> String { labels("output.error", ["reason": reason.text(labels)]) }
+}

@@ -105,7 +105,7 @@ public struct Labels: Sendable {
     private func fixed(_ x: Double, digits: Int, suffix: UInt8?) -> String {
         var scale: UInt = 1
         for _ in 0..<digits { scale *= 10 }
-        let scaled = Int((x * Double(scale)).rounded())
+        let scaled = Int(saturating: (x * Double(scale)).rounded())
         return Labels.digits(scaled.magnitude / scale, negative: scaled < 0, group: groupByte,
                              fraction: (scaled.magnitude % scale, digits, decimalByte), suffix: suffix)
     }
@@ -152,7 +152,7 @@ public struct Labels: Sendable {
     /// A share target as people write it: whole percentages without decimals (`50%`), others
     /// with one (`92,5%`).
     public func targetPercent(_ share: Double) -> String {
-        let tenths = Int((share * 1000).rounded())
+        let tenths = Int(saturating: (share * 1000).rounded())
         return tenths % 10 == 0 ? count(tenths / 10) + "%" : percent(share)
     }
 

@@ -71,6 +71,7 @@ extension Outreach {
                 case "references": l["check.item.references"]
                 case "schema": l["check.item.schema"]
                 case "sessions": l["check.item.sessions"]
+                case "session counts": l["check.item.session_counts"]
                 case "area tree": l["check.item.area_tree"]
                 case "monthly totals": l["check.item.monthly_totals"]
                 case "campaign period totals": l["check.item.period_totals"]

@@ -37,7 +37,7 @@ extension Outreach.Sessions {
                 do {
                     let s = try store.importSessions(file: file, today: .today(), campaignMetrics: declared.codes,
                                                      progress: progress)
-                    if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                    if progress != nil { Console.raw("\r\u{1B}[K") }
                     for w in s.warnings { Console.warning(w, l) }
                     if s.warningCount > s.warnings.count {
                         Console.warning(l("sessions.import.more_warnings", ["count": l.count(s.warningCount - s.warnings.count)]), l)
@@ -52,7 +52,7 @@ extension Outreach.Sessions {
                                                   other: l["sessions.import.warnings.other"])]) + "\n")
                     }
                 } catch let error as UserFacingError {
-                    if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                    if progress != nil { Console.raw("\r\u{1B}[K") }
                     Console.failure(error, l)
                     let unknownColumn = (error as? ImportRejected)?.problems.contains {
                         $0.phrase?.key.hasPrefix("csv.error.unknown_column") == true
@@ -75,7 +75,7 @@ extension Outreach.Sessions {
             { read, total, rows in
                 var share = ""
                 if let total, total > 0 { share = " \(Int(Double(read) * 100 / Double(total)))%" }
-                FileHandle.standardError.write(Data(("\r  \(file):\(share) " + l("sessions.import.progress", ["rows": l.count(rows)])).utf8))
+                Console.raw("\r  \(file):\(share) " + l("sessions.import.progress", ["rows": l.count(rows)]))
             }
         }
 
