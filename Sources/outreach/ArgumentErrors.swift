@@ -57,7 +57,7 @@ enum ArgumentErrorText {
             if value.option.isEmpty { value.option = quoted(in: english, after: "is invalid for '").map(optionName) ?? "" }
             return value.message(in: l)
         }
-        if let userFacing = embeddedUserFacing(in: error) { return userFacing.message(in: l) ?? userFacing.message }
+        if let userFacing = embedded((any UserFacingError).self, in: error) { return userFacing.message(in: l) ?? userFacing.message }
         if english.hasPrefix("Unknown option '") {
             let option = quoted(in: english, after: "Unknown option '") ?? ""
             if let near = quoted(in: english, after: "Did you mean '") {
@@ -122,15 +122,6 @@ enum ArgumentErrorText {
         guard depth < 6 else { return nil }
         for child in Mirror(reflecting: error).children {
             if let found = embedded(type, in: child.value, depth: depth + 1) { return found }
-        }
-        return nil
-    }
-
-    private static func embeddedUserFacing(in error: Any, depth: Int = 0) -> UserFacingError? {
-        if let found = error as? UserFacingError { return found }
-        guard depth < 6 else { return nil }
-        for child in Mirror(reflecting: error).children {
-            if let found = embeddedUserFacing(in: child.value, depth: depth + 1) { return found }
         }
         return nil
     }

@@ -37,7 +37,8 @@ struct Outreach: ParsableCommand {
             Console.out(HelpPage.render(path: scan.path, command: scan.command, labels: Help.labels))
             Foundation.exit(0)
         } catch {
-            let code = exitCode(for: error)
+            // A value the options' transforms or validate() refused is a usage error, as ArgumentParser's are.
+            let code = ArgumentErrorText.embedded(ArgumentValueError.self, in: error) == nil ? exitCode(for: error) : .validationFailure
             if code != .success, let text = ArgumentErrorText.message(for: error, scan: scan, labels: Help.labels) {
                 Console.error(Help.labels("cli.error", ["message": text]))
                 Foundation.exit(code.rawValue)

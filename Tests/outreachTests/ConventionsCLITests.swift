@@ -108,6 +108,11 @@ struct ConventionsCLITests {
         #expect(dateEnglish.stderr == "error: --date \"31/02/2026\": month 2 of 2026 has only 28 days. Write a date such as 2026-11-20 or 20/11/2026.\n")
         let month = try cli.run("coverage", "--campaign", "de-an-06", "--as-of", "2026-13-01")
         #expect(month.stderr == "lỗi: --as-of \"2026-13-01\": không có tháng 13; tháng từ 1 đến 12. Ghi một ngày có thật, ví dụ 2026-11-20 hoặc 20/11/2026.\n")
+        let depth = try cli.run("areas", "list", "--depth", "-1", "--lang", "en")
+        #expect(depth.status == 64)
+        #expect(depth.stderr == "error: --depth \"-1\": a depth is 0 or more: 0 is the start itself, 1 the level below it.\n")
+        let reason = try cli.run("log", "--area", "16282-01", "--reason", "ghi nhầm")
+        #expect(reason.stderr == "lỗi: --reason \"ghi nhầm\": --reason đi kèm --replaces MÃ: cho biết vì sao buổi cũ sai.\n")
         // Counts still read as before.
         try #require(try cli.run("init").status == 0)
         try #require(try cli.run("areas", "import", CLI.resource("areas/nong_cong.csv")).status == 0)

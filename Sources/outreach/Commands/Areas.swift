@@ -35,11 +35,13 @@ extension Outreach.Areas {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
         @Option(help: Help.argument("areas.list.under", value: "code")) var under: String?
-        @Option(help: Help.argument("areas.list.depth", value: "n")) var depth: Int?
+        @Option(parsing: .unconditional, help: Help.argument("areas.list.depth", value: "n")) var depth: Int?
         @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
 
         func validate() throws {
-            if let depth, depth < 0 { throw ValidationError("--depth must be 0 or more.") }
+            if let depth, depth < 0 {
+                throw ArgumentValueError(option: "--depth", value: String(depth), why: Phrase("cli.error.depth"))
+            }
         }
 
         func run() throws {

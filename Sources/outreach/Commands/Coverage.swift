@@ -20,7 +20,7 @@ extension Outreach {
 
         func validate() throws {
             if let level, CoverageReport.LevelFilter(parsing: level) == nil {
-                throw ValidationError("--level takes a kind (province, district, commune, hamlet …) or a depth such as 2.")
+                throw ArgumentValueError(option: "--level", value: level, why: Phrase("cli.error.level"))
             }
         }
 

@@ -55,20 +55,34 @@ extension Outreach {
 
         func validate() throws {
             guard let counts = campaignCounts else {
-                throw ValidationError("--metric takes CODE=N with a count of 0 or more, such as --metric dvc_submitted=12.")
+                let bad = campaignMetrics.first { item in
+                    guard let eq = item.firstIndex(of: "=") else { return true }
+                    return item[..<eq].trimmingCharacters(in: .whitespaces).isEmpty
+                        || (try? CountParser.parse(String(item[item.index(after: eq)...])).get()) ?? nil == nil
+                } ?? ""
+                throw ArgumentValueError(option: "--metric", value: bad, why: Phrase("cli.error.metric.form"))
             }
-            if counts.count < campaignMetrics.count { throw ValidationError("--metric names the same metric twice.") }
+            if counts.count < campaignMetrics.count {
+                let codes = campaignMetrics.map { $0.prefix { $0 != "=" }.trimmingCharacters(in: .whitespaces) }
+                let twice = codes.first { code in codes.filter { $0 == code }.count > 1 } ?? ""
+                throw ArgumentValueError(option: "--metric", value: twice, why: Phrase("cli.error.metric.twice"))
+            }
             for code in counts.keys.sorted() {
                 if let metric = Metric(code: code) {
-                    throw ValidationError("\(code) is a built-in metric: give it as --\(metric.code.replacingOccurrences(of: "_", with: "-")) N.")
+                    throw ArgumentValueError(option: "--metric", value: code, why: Phrase("cli.error.metric.built_in", [
+                        "code": code, "flag": metric.code.replacingOccurrences(of: "_", with: "-")]))
                 }
             }
             for (name, value) in [("eid-l2", eidL2), ("bank-account", bankAccount), ("ewallet", ewallet),
                                   ("leaflets", leaflets), ("dvc-guided", dvcGuided), ("households-visited", householdsVisited),
                                   ("people-reached", peopleReached), ("smartphone-setup", smartphoneSetup)] {
-                if let value, value < 0 { throw ValidationError("--\(name) must be 0 or more.") }
+                if let value, value < 0 {
+                    throw ArgumentValueError(option: "--" + name, value: String(value), why: Phrase("cli.error.count.negative"))
+                }
             }
-            if reason != nil && replaces == nil { throw ValidationError("--reason goes with --replaces ID.") }
+            if let reason, replaces == nil {
+                throw ArgumentValueError(option: "--reason", value: reason, why: Phrase("cli.error.reason_alone"))
+            }
         }
 
         func run() throws {
