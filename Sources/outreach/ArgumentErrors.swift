@@ -12,10 +12,12 @@ struct ArgumentValueError: Error, UserFacingError, CustomStringConvertible {
     var value: String
     var why: Phrase
 
-    var message: String { message(in: Labels(.en))! }
+    var message: String { text(Labels(.en)) }
     var description: String { message }
 
-    func message(in l: Labels) -> String? {
+    func message(in l: Labels) -> String? { text(l) }
+
+    private func text(_ l: Labels) -> String {
         l("cli.error.value", ["option": option, "value": value, "why": why.text(l).replacingOccurrences(of: "{option}", with: option)])
     }
 }
