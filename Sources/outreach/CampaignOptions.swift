@@ -4,9 +4,7 @@ import OutreachKit
 
 /// The `--campaigns` option of the commands that read campaign files.
 struct CampaignOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Folder of campaign files (default: $OUTREACH_CAMPAIGNS, else ./Campaigns, else the Campaigns folder of the Outreach sources).",
-        valueName: "dir"))
+    @Option(name: .long, help: Help.argument("option.campaigns", value: "dir"), completion: .directory)
     var campaigns: String?
 
     /// The Campaigns folder of the package this executable was built from, so that `swift run

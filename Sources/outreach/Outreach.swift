@@ -4,28 +4,46 @@ import OutreachKit
 
 @main
 struct Outreach: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "outreach",
-        abstract: "Track digital-outreach campaigns hamlet by hamlet: areas, sessions, coverage.",
-        discussion: """
-            Every command works on one workspace database: --db PATH, else the OUTREACH_DB \
-            environment variable, else ./outreach.sqlite.
-            """,
+    static let configuration = Help.command(
+        "outreach", name: "outreach",
         subcommands: [Init.self, Areas.self, Teams.self, Members.self, Structure.self, Log.self, Sessions.self, Leaflets.self, Campaigns.self, Coverage.self, Report.self, Demo.self]
-            + [Export.self, Merge.self, Backup.self, Check.self]
-    )
+            + [Export.self, Merge.self, Backup.self, Check.self])
 
-    /// Parses, runs, and turns every failure into a message that says what to do.
+    @Flag(help: Help.argument("option.version")) var version = false
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var language: LanguageOptions
+
+    func run() throws {
+        guard version else { throw CleanExit.helpRequest(self) }
+        Console.out(VersionText.lines(workspace: database.path, labels: try language.labels()))
+    }
+
+    /// Parses, runs, and turns every failure into a message that says what to do, in the
+    /// user's language: help pages, ArgumentParser's errors and the commands' own.
     static func main() {
+        let scan = CommandLineScan.current
+        if scan.wantsHelp {
+            Console.out(HelpPage.render(path: scan.path, command: scan.command, labels: Help.labels))
+            Foundation.exit(0)
+        }
         var command: ParsableCommand? = nil
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(scan.arguments)
             Console.command = command
             try command?.run()
         } catch let error as UserFacingError {
             Console.failure(error, speaking(command))
             Foundation.exit(1)
+        } catch let exit as CleanExit where exit.description == "--help" {
+            Console.out(HelpPage.render(path: scan.path, command: scan.command, labels: Help.labels))
+            Foundation.exit(0)
         } catch {
+            // A value the options' transforms or validate() refused is a usage error, as ArgumentParser's are.
+            let code = ArgumentErrorText.embedded(ArgumentValueError.self, in: error) == nil ? exitCode(for: error) : .validationFailure
+            if code != .success, let text = ArgumentErrorText.message(for: error, scan: scan, labels: Help.labels) {
+                Console.error(Help.labels("cli.error", ["message": text]))
+                Foundation.exit(code.rawValue)
+            }
             exit(withError: error)
         }
     }
@@ -35,5 +53,30 @@ struct Outreach: ParsableCommand {
     static func speaking(_ command: ParsableCommand?) -> Labels {
         if let command = command as? SpeaksLanguage, let labels = try? command.language.labels() { return labels }
         return Labels((try? Language.resolve(option: nil, environment: ProcessInfo.processInfo.environment)) ?? .vi)
+    }
+}
+
+/// What `outreach --version` prints: the tool's version, the workspace schema version this
+/// build knows and the one of the workspace found (never created), and the bundle format's.
+enum VersionText {
+    static func lines(workspace path: String, labels l: Labels) -> String {
+        let latest = OutreachVersion.schema
+        var lines = [l("cli.version.tool", ["version": OutreachVersion.tool]),
+                     l("cli.version.schema", ["version": String(latest)])]
+        do {
+            if let version = try Store.schemaVersion(ofWorkspaceAt: path) {
+                let key = version == latest ? "cli.version.workspace"
+                    : version < latest ? "cli.version.workspace.older" : "cli.version.workspace.newer"
+                lines.append(l(key, ["path": path, "version": String(version), "latest": String(latest)]))
+            } else {
+                lines.append(l("cli.version.workspace.none", ["path": path]))
+            }
+        } catch let error as UserFacingError {
+            lines.append(l("cli.version.workspace.unreadable", ["path": path, "reason": error.message(in: l) ?? error.message]))
+        } catch {
+            lines.append(l("cli.version.workspace.unreadable", ["path": path, "reason": "\(error)"]))
+        }
+        lines.append(l("cli.version.bundle", ["version": String(OutreachVersion.bundleFormat)]))
+        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -4,8 +4,7 @@ import OutreachKit
 
 /// The `--db` option every command takes.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Workspace database file (default: $OUTREACH_DB, else ./outreach.sqlite).", valueName: "path"))
+    @Option(name: .long, help: Help.argument("option.db", value: "path"), completion: .file())
     var db: String?
 
     /// The path chosen by --db, OUTREACH_DB or the default.
@@ -78,11 +77,8 @@ enum Console {
 }
 
 extension Day {
-    /// Today in the machine's time zone: the only place the clock is read.
-    static func today() -> Day {
-        let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        return Day(year: c.year!, month: c.month!, day: c.day!)!
-    }
+    /// Today in Vietnam (UTC+7), whatever the machine's time zone: the only place the clock is read.
+    static func today() -> Day { Day(Date(), in: .vietnam) }
 }
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -94,8 +90,8 @@ extension Day: ExpressibleByArgument {
 
 /// The `--lang` option of every command that prints for people.
 struct LanguageOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Language of what people read: vi (default) or en (default: $OUTREACH_LANG, else vi).", valueName: "vi|en"))
+    @Option(name: .long, help: ArgumentHelp(Help.text("option.lang"), valueName: "vi|en"),
+            completion: .list(["vi", "en"]))
     var lang: String?
 
     /// The labels of the chosen language.
@@ -162,7 +158,7 @@ struct OptionValue: Error, UserFacingError {
     private func text(_ l: Labels) -> String {
         switch problem {
         case .empty: l("cli.error.empty", ["option": option])
-        case let .notADate(text): l("cli.error.not_a_date", ["option": option, "text": text])
+        case let .notADate(text): l("cli.error.not_a_date", ["option": option, "text": text, "why": Day.problem(parsing: text).text(l)])
         case let .badPhone(problem): "\(option): " + problem.phrase.text(l)
         case let .tooFewLeaflets(text): l("leaflets.error.too_few", ["text": text])
         case let .notALeafletCount(text): l("leaflets.error.not_a_number", ["text": text])

@@ -112,16 +112,18 @@ struct CampaignMetricsCLITests {
         #expect(unknown.stderr.contains("note: these campaign files could not be read, so the metrics they declare are not known: camps/hong.yaml."))
         let builtIn = try cli.run("log", "--area", "16282-01", "--metric", "eid_l2=3", "--campaigns", "camps", "--db", "w.sqlite")
         #expect(builtIn.status != 0)
-        #expect(builtIn.stderr.contains("eid_l2 is a built-in metric: give it as --eid-l2 N."))
+        #expect(builtIn.stderr == "error: --metric \"eid_l2\": eid_l2 is a built-in metric: give it as --eid-l2 N.\n")
         for bad in ["dvc_submitted", "dvc_submitted=-2", "dvc_submitted=1,5", "=4"] {
             let r = try cli.run("log", "--area", "16282-01", "--metric", bad, "--campaigns", "camps", "--db", "w.sqlite")
             #expect(r.status != 0, "\(bad)")
-            #expect(r.stderr.contains("--metric takes CODE=N"), "\(bad): \(r.stderr)")
+            #expect(r.status == 64, "\(bad)")
+            #expect(r.stderr == "error: --metric \"\(bad)\": write CODE=N with a count of 0 or more, such as --metric dvc_submitted=12.\n",
+                    "\(bad): \(r.stderr)")
         }
         let twice = try cli.run("log", "--area", "16282-01", "--metric", "dvc_submitted=1", "--metric", "dvc_submitted=2",
                                 "--campaigns", "camps", "--db", "w.sqlite")
         #expect(twice.status != 0)
-        #expect(twice.stderr.contains("--metric names the same metric twice."), "\(twice.stderr)")
+        #expect(twice.stderr == "error: --metric \"dvc_submitted\": this metric is named twice. Give each metric once.\n", "\(twice.stderr)")
         #expect(try sessionCount(cli) == 0)
     }
 

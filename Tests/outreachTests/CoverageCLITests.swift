@@ -90,7 +90,8 @@ struct CoverageCLITests {
         #expect(md.stdout.contains("Listing hamlet areas; the total sums them. Only areas behind their target."))
         let bad = try cli.run("coverage", "--campaign", "de-an-06", "--level", "hamlets?", "--campaigns", campaigns, "--db", "w.sqlite")
         #expect(bad.status != 0)
-        #expect(bad.stderr.contains("--level takes a kind (province, district, commune, hamlet …) or a depth such as 2."))
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--level \"hamlets?\": this is neither a kind of area (province, district, commune, hamlet …) nor a depth such as 2."))
         #expect(bad.stdout.isEmpty)
     }
 }

@@ -147,9 +147,9 @@ struct LeafletsCLITests {
 
     @Test("bad dates, quantities and codes name what is wrong and what to do", arguments: [
         (["leaflets", "receive", "--area", "404", "--quantity", "10", "--date", "31/02/2026"],
-         "error: --date \"31/02/2026\" is not a date. Write 2026-11-20 or 20/11/2026.\n"),
+         "error: --date \"31/02/2026\": month 2 of 2026 has only 28 days. Write a date such as 2026-11-20 or 20/11/2026.\n"),
         (["leaflets", "stock", "--as-of", "2026-13-01"],
-         "error: --as-of \"2026-13-01\" is not a date. Write 2026-11-20 or 20/11/2026.\n"),
+         "error: --as-of \"2026-13-01\": there is no month 13; months go from 1 to 12. Write a date such as 2026-11-20 or 20/11/2026.\n"),
         (["leaflets", "receive", "--area", "404", "--quantity", "0"],
          "error: --quantity must be at least 1 leaflet, not \"0\". Write the number of leaflets, such as 6000 or 6.000.\n"),
         (["leaflets", "receive", "--area", "404", "--quantity=-5"],

@@ -194,7 +194,7 @@ struct TeamsCLITests {
         #expect(noArea.stderr.hasPrefix("error: team \"X1\": there is no area with code \"999\"."))
         let badDate = try cli.run("teams", "add", "--code", "X2", "--name", "X", "--kind", "digital", "--area", "16282",
                                   "--formed", "31/02/2024", "--db", "w.sqlite")
-        #expect(badDate.stderr == "error: --formed \"31/02/2024\" is not a date. Write 2026-11-20 or 20/11/2026.\n")
+        #expect(badDate.stderr == "error: --formed \"31/02/2024\": month 2 of 2024 has only 29 days. Write a date such as 2026-11-20 or 20/11/2026.\n")
         #expect(try cli.run("members", "add", "--team", "P06-16282", "--name", "Lê Văn An", "--role", "leader", "--db", "w.sqlite").status == 0)
         let second = try cli.run("members", "add", "--team", "P06-16282", "--name", "Trần Thị Bình", "--role", "leader", "--db", "w.sqlite")
         #expect(second.status == 1)

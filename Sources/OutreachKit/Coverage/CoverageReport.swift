@@ -187,6 +187,8 @@ public struct CoverageReport: Equatable, Sendable {
     public var campaign: String
     /// The campaign's Vietnamese name.
     public var campaignName: String
+    /// The names of the metrics the campaign declares with a label, by code.
+    public var metricNames: [String: MetricName]
     /// First and last day of the campaign's period.
     public var periodStart: Day
     public var periodEnd: Day
@@ -247,6 +249,7 @@ public struct CoverageReport: Equatable, Sendable {
         }
         self.campaign = campaign.id
         self.campaignName = campaign.name
+        self.metricNames = campaign.metricNames
         self.periodStart = campaign.start
         self.periodEnd = campaign.end
         self.asOf = options.asOf

@@ -19,6 +19,8 @@ public enum CampaignFile {
                                       "indicators", "targets", "baselines"]
     /// The keys of `period`.
     public static let periodKeys = ["start", "end"]
+    /// The keys of a metric written as a mapping under `metrics:`.
+    public static let metricKeys = ["code", "label", "label_en"]
     /// The keys of an indicator.
     public static let indicatorKeys = ["id", "label", "label_en", "numerator", "denominator", "target",
                                        "milestones", "rollup"]
@@ -285,7 +287,8 @@ private struct CampaignReader {
         let nameEnglish = fields["name_en"].flatMap { string($0.value, key: .fileKey("name_en")) }
         let scope = fields["scope"].flatMap { string($0.value, key: .fileKey("scope")) }
         let period = fields["period"].flatMap { readPeriod($0.value) }
-        let extraMetrics = fields["metrics"].map { readMetrics($0.value) } ?? []
+        let declared = fields["metrics"].map { readMetrics($0.value) } ?? []
+        let extraMetrics = declared.map(\.code)
         let knownMetrics = Metric.allCases.map(\.code) + extraMetrics
         var indicators: [Indicator] = []
         // Every indicator id seen, with whether it has a denominator (nil when that is unknown).
@@ -306,7 +309,8 @@ private struct CampaignReader {
 
         guard problems.isEmpty, tableProblems.isEmpty, let id, let name, let scope, let period else { return nil }
         return Campaign(id: id, name: name, nameEnglish: nameEnglish, scope: scope, start: period.start, end: period.end,
-                        indicators: indicators, extraMetrics: extraMetrics, areaTargets: areaTargets, baselines: baselines)
+                        indicators: indicators, extraMetrics: extraMetrics, areaTargets: areaTargets, baselines: baselines,
+                        metricNames: Dictionary(uniqueKeysWithValues: declared.compactMap { m in m.name.map { (m.code, $0) } }))
     }
 
     /// Checks that `version: 1` comes first. False when the file is for a newer format: its
@@ -432,10 +436,27 @@ private struct CampaignReader {
         return (start, end)
     }
 
-    mutating func readMetrics(_ node: Node) -> [String] {
-        var out: [String] = []
+    /// The metrics under `metrics:`: each a code (`dvc_submitted`), or a mapping with the code
+    /// and the names people read (`{code: dvc_submitted, label: Hồ sơ DVC đã nộp, label_en: …}`).
+    mutating func readMetrics(_ node: Node) -> [(code: String, name: MetricName?)] {
+        var items: [(Node, String, MetricName?)] = []
+        switch node {
+        case .sequence(let sequence):
+            for item in sequence {
+                if case .mapping = item {
+                    if let metric = readNamedMetric(item) { items.append((item, metric.code, metric.name)) }
+                } else if let code = string(item, key: Phrase("campaigns.subject.item", ["key": "metrics"])) {
+                    items.append((item, code, nil))
+                }
+            }
+        case .mapping:
+            if let metric = readNamedMetric(node) { items.append((node, metric.code, metric.name)) }
+        default:
+            items = list(node, key: "metrics").map { ($0.0, $0.1, nil) }
+        }
+        var out: [(code: String, name: MetricName?)] = []
         var lines: [String: Int] = [:]
-        for (item, code) in list(node, key: "metrics") {
+        for (item, code, name) in items {
             let valid = code.unicodeScalars.first.map { ("a"..."z").contains($0) } == true
                 && code.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
             if !valid {
@@ -448,10 +469,22 @@ private struct CampaignReader {
                 add(item, Phrase("campaigns.problem.metric.twice", ["code": code], counts: ["line": first]))
             } else {
                 lines[code] = item.mark?.line ?? 1
-                out.append(code)
+                out.append((code, name))
             }
         }
         return out
+    }
+
+    /// A metric written as a mapping: its code, and its label (required there) and English label.
+    mutating func readNamedMetric(_ node: Node) -> (code: String, name: MetricName?)? {
+        let fields = self.fields(node, of: Phrase("campaigns.what.metric"), CampaignFile.metricKeys)
+        for key in ["code", "label"] where fields[key] == nil && !misspelt.contains(key) {
+            add(node, Phrase("campaigns.problem.metric.missing", ["key": key]))
+        }
+        guard let code = fields["code"].flatMap({ string($0.value, key: .fileKey("code")) }) else { return nil }
+        let label = fields["label"].flatMap { string($0.value, key: .fileKey("label")) }
+        let english = fields["label_en"].flatMap { string($0.value, key: .fileKey("label_en")) }
+        return (code, label.map { MetricName(label: $0, labelEnglish: english) })
     }
 
     mutating func readIndicators(_ node: Node, metrics: [String], period: (start: Day, end: Day)?,

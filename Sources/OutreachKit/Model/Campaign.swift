@@ -21,10 +21,13 @@ public struct Campaign: Equatable, Sendable {
     public var areaTargets: [String: [String: Target]]
     /// Counts before the campaign started: area code → metric code → value.
     public var baselines: [String: [String: Int]]
+    /// The names people read of the declared metrics that give them (`metrics:` entries with a
+    /// `label`), by code.
+    public var metricNames: [String: MetricName]
 
     public init(id: String, name: String, nameEnglish: String? = nil, scope: String, start: Day, end: Day,
                 indicators: [Indicator], extraMetrics: [String] = [], areaTargets: [String: [String: Target]] = [:],
-                baselines: [String: [String: Int]] = [:]) {
+                baselines: [String: [String: Int]] = [:], metricNames: [String: MetricName] = [:]) {
         self.id = id
         self.name = name
         self.nameEnglish = nameEnglish
@@ -35,6 +38,13 @@ public struct Campaign: Equatable, Sendable {
         self.extraMetrics = extraMetrics
         self.areaTargets = areaTargets
         self.baselines = baselines
+        self.metricNames = metricNames
+    }
+
+    /// What people read for the metric `code`: a declared metric's label in the language of
+    /// `labels` (the Vietnamese one when it has no English one), else the code itself.
+    public func metricName(_ code: String, _ labels: Labels) -> String {
+        metricNames[code]?.text(labels.language) ?? code
     }
 
     /// The scope word for a campaign over every area of the workspace.
@@ -110,4 +120,20 @@ public enum RollUpMode: String, CaseIterable, Equatable, Sendable {
     case mean
     /// A parent meets its target only when all its units do.
     case all
+}
+
+/// What people call a metric a campaign declares: a Vietnamese label and, optionally, an English one.
+public struct MetricName: Equatable, Sendable {
+    public var label: String
+    public var labelEnglish: String?
+
+    public init(label: String, labelEnglish: String? = nil) {
+        self.label = label
+        self.labelEnglish = labelEnglish
+    }
+
+    /// The label in `language`; the Vietnamese one when there is no English one.
+    public func text(_ language: Language) -> String {
+        language == .en ? labelEnglish ?? label : label
+    }
 }

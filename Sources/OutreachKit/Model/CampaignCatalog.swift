@@ -81,6 +81,17 @@ public struct CampaignCatalog: Sendable {
         return (codes, unreadable)
     }
 
+    /// The names of the metrics the folder's readable campaigns declare with a label, by code
+    /// (the first campaign in id order that names a code gives its name).
+    public func declaredMetricNames() throws -> [String: MetricName] {
+        var names: [String: MetricName] = [:]
+        for id in try ids() {
+            guard let campaign = try? CampaignCatalog.load(file: path(of: id), expectedID: id) else { continue }
+            for (code, name) in campaign.metricNames where names[code] == nil { names[code] = name }
+        }
+        return names
+    }
+
     /// Reads the campaign file at `file`, and the tables it names from the file's folder.
     ///
     /// - Parameter expectedID: the id the file must declare; by default its name without `.yaml`.

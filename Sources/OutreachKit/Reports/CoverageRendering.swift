@@ -14,10 +14,10 @@ extension CoverageReport {
     /// The same, as UTF-8 bytes to write out as they are (no 13 MB string to make and check).
     public func renderedBytes(as format: CoverageFormat, labels: Labels) throws -> [UInt8] {
         switch format {
-        case .table: return table(CoverageWording(labels)).bytes
+        case .table: return table(CoverageWording(labels, metricNames: metricNames)).bytes
         case .csv: return csv().bytes
         case .json: return rows.isEmpty ? Array(try JSONOutput.render(JSONReport(self)).utf8) : json().bytes
-        case .md: return markdown(CoverageWording(labels)).bytes
+        case .md: return markdown(CoverageWording(labels, metricNames: metricNames)).bytes
         }
     }
 

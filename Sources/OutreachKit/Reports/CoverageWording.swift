@@ -15,8 +15,12 @@ struct CoverageWording {
     private let over, mean, overAndMean: String
     private let total: String
 
-    init(_ labels: Labels) {
+    /// The names of the campaign's declared metrics, shown instead of their codes.
+    let metricNames: [String: MetricName]
+
+    init(_ labels: Labels, metricNames: [String: MetricName] = [:]) {
         self.labels = labels
+        self.metricNames = metricNames
         columns = [labels["coverage.col.code"], labels["coverage.col.name"], labels["coverage.col.kind"],
                    labels["coverage.col.value"], labels["coverage.col.denominator"], labels["coverage.col.coverage"],
                    labels["coverage.col.target"], labels["coverage.col.status"], labels["coverage.col.flags"]]
@@ -83,7 +87,7 @@ struct CoverageWording {
 
     /// What the indicator counts, its target and milestones, and how it rolls up.
     func definition(_ indicator: Indicator) -> String {
-        let numerator = indicator.numerator.joined(separator: " + ")
+        let numerator = indicator.numerator.map { metricNames[$0]?.text(labels.language) ?? $0 }.joined(separator: " + ")
         let target = self.target(indicator.target)
         var text = indicator.denominator.map {
             labels("coverage.definition.share", ["numerator": numerator, "denominator": denominatorName($0), "target": target])

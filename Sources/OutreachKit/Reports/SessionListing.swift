@@ -3,8 +3,10 @@ public enum SessionListing {
     /// The sessions in `format`. The table shows the first 8 characters of each id (enough for
     /// `sessions void`) and only the metric columns that hold a value, in the language of
     /// `labels`; CSV and JSON keep ISO dates and the metric codes. Metrics campaigns declare
-    /// follow the built-in ones, by code, in the table and CSV when any listed session has them.
-    public static func render(_ sessions: [SessionEntry], as format: OutputFormat, labels: Labels) throws -> String {
+    /// follow the built-in ones when any listed session has them: in the table under their label
+    /// (`metricNames`, from the campaign files; the code when a campaign gives none), in CSV by code.
+    public static func render(_ sessions: [SessionEntry], as format: OutputFormat, labels: Labels,
+                              metricNames: [String: MetricName] = [:]) throws -> String {
         let campaignCodes = Set(sessions.flatMap(\.metrics.keys)).filter { Metric(code: $0) == nil }.sorted()
         let codes = Metric.allCases.map(\.code) + campaignCodes
         switch format {
@@ -13,7 +15,7 @@ public enum SessionListing {
             let columns = [TableColumn(labels["sessions.col.id"]), TableColumn(labels["sessions.col.date"]),
                            TableColumn(labels["sessions.col.area"]), TableColumn(labels["sessions.col.team"])]
                 + used.map { TableColumn(metricTitle($0, labels), rightAligned: true) }
-                + campaignCodes.map { TableColumn($0.uppercased(), rightAligned: true) }
+                + campaignCodes.map { TableColumn((metricNames[$0]?.text(labels.language) ?? $0).uppercased(), rightAligned: true) }
                 + [TableColumn(labels["sessions.col.status"]), TableColumn(labels["sessions.col.notes"])]
             let shown = used.map(\.code) + campaignCodes
             return TextTable.render(columns, sessions.map { s in

@@ -133,3 +133,32 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         try c.encode(iso)
     }
 }
+
+extension Day {
+    /// Why `text` is not a day, in words that say what is wrong: a month that does not exist
+    /// (`2026-13-01`), a day its month does not have (`31/02/2026`: February 2026 has 28 days),
+    /// or text that is not written as a date at all.
+    public static func problem(parsing text: String) -> Phrase {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let iso = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+        let vietnamese = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        let parts: (year: Int, month: Int, day: Int)?
+        func digits(_ s: Substring, _ lengths: ClosedRange<Int>) -> Int? {
+            lengths.contains(s.count) && s.allSatisfy(\.isASCII) && s.allSatisfy(\.isNumber) ? Int(s) : nil
+        }
+        if iso.count == 3, let y = digits(iso[0], 4...4), let m = digits(iso[1], 2...2), let d = digits(iso[2], 2...2) {
+            parts = (y, m, d)
+        } else if vietnamese.count == 3, let d = digits(vietnamese[0], 1...2), let m = digits(vietnamese[1], 1...2),
+                  let y = digits(vietnamese[2], 4...4) {
+            parts = (y, m, d)
+        } else {
+            parts = nil
+        }
+        guard let parts, parts.year >= 1, Day(year: parts.year, month: parts.month, day: parts.day) == nil else {
+            return Phrase("day.problem.form")
+        }
+        guard (1...12).contains(parts.month) else { return Phrase("day.problem.no_such_month", counts: ["month": parts.month]) }
+        return Phrase("day.problem.no_such_day", ["month": String(parts.month), "year": String(parts.year)],
+                      counts: ["days": daysIn(month: parts.month, year: parts.year)])
+    }
+}

@@ -3,23 +3,17 @@ import OutreachKit
 
 extension Outreach {
     struct Areas: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "areas",
-            abstract: "Import, list and find the areas of the administrative tree.",
-            subcommands: [Import.self, List.self, Find.self])
+        static let configuration = Help.command("areas", subcommands: [Import.self, List.self, Find.self])
     }
 }
 
 extension Outreach.Areas {
     struct Import: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "import",
-            abstract: "Import areas.csv (code,name,kind,parent_code[,population,adults,working_age,households]).",
-            discussion: "All or nothing: one bad row rejects the file. Re-importing updates names, kinds, parents and attributes.")
+        static let configuration = Help.command("areas.import")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Argument(help: "The CSV file.") var file: String
+        @Argument(help: Help.argument("areas.import.file", value: "file"), completion: .file(extensions: ["csv"])) var file: String
 
         func run() throws {
             let l = try language.labels()
@@ -36,16 +30,18 @@ extension Outreach.Areas {
     }
 
     struct List: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "Print the tree in tree order.")
+        static let configuration = Help.command("areas.list")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Start at this area's code.") var under: String?
-        @Option(help: "Levels to show below the start (provinces are level 1).") var depth: Int?
-        @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+        @Option(help: Help.argument("areas.list.under", value: "code")) var under: String?
+        @Option(parsing: .unconditional, help: Help.argument("areas.list.depth", value: "n")) var depth: Int?
+        @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
 
         func validate() throws {
-            if let depth, depth < 0 { throw ValidationError("--depth must be 0 or more.") }
+            if let depth, depth < 0 {
+                throw ArgumentValueError(option: "--depth", value: String(depth), why: Phrase("cli.error.depth"))
+            }
         }
 
         func run() throws {
@@ -61,15 +57,13 @@ extension Outreach.Areas {
     }
 
     struct Find: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "find",
-            abstract: "Find areas by name, ignoring case and accents (`ia mo` finds Xã Ia Mơ).")
+        static let configuration = Help.command("areas.find")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Argument(help: "What to look for: part of a name, or a code.") var text: String
-        @Option(help: "Show at most this many matches.") var limit = 20
-        @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+        @Argument(help: Help.argument("areas.find.text")) var text: String
+        @Option(help: Help.argument("areas.find.limit", value: "n")) var limit = 20
+        @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
 
         func run() throws {
             let l = try language.labels()

@@ -3,18 +3,12 @@ import OutreachKit
 
 extension Outreach {
     struct Backup: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "backup",
-            abstract: "Copy the workspace to a file, consistently, even while others write to it.",
-            discussion: """
-                Uses SQLite's online backup: the copy is one snapshot of the workspace, checked, and only \
-                then given its name. Restore by copying it over the workspace while no outreach command runs.
-                """)
+        static let configuration = Help.command("backup")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Argument(help: "The backup file to write.") var file: String
-        @Flag(help: "Replace the file when it is an older backup.") var overwrite = false
+        @Argument(help: Help.argument("backup.file", value: "file"), completion: .file(extensions: ["sqlite"])) var file: String
+        @Flag(help: Help.argument("backup.overwrite")) var overwrite = false
 
         func run() throws {
             let l = try language.labels()

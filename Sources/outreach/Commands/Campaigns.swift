@@ -4,23 +4,17 @@ import OutreachKit
 
 extension Outreach {
     struct Campaigns: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "campaigns",
-            abstract: "List, show and check campaign files (Campaigns/<id>.yaml).",
-            subcommands: [List.self, Show.self, Check.self])
+        static let configuration = Help.command("campaigns", subcommands: [List.self, Show.self, Check.self])
     }
 }
 
 extension Outreach.Campaigns {
     struct List: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "list",
-            abstract: "List the campaigns of the campaigns folder: id, name, scope, period, indicators.",
-            discussion: "A file with problems is named on standard error (exit status 1); `campaigns check FILE` lists its problems.")
+        static let configuration = Help.command("campaigns.list")
 
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+        @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
 
         func run() throws {
             let l = try language.labels()
@@ -53,45 +47,41 @@ extension Outreach.Campaigns {
     }
 
     struct Show: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "show",
-            abstract: "Show a campaign: scope, period, and each indicator with its numerator, denominator, target, milestones and roll-up.")
+        static let configuration = Help.command("campaigns.show")
 
+        @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
-        @Argument(help: "The campaign's id, as in Campaigns/<id>.yaml.") var id: String
+        @Argument(help: Help.argument("campaigns.show.id")) var id: String
 
         func run() throws {
             let labels = try language.labels()
             let catalog = try campaigns.catalog()
             let campaign = try catalog.campaign(id)
             Console.out(CampaignDescription.text(of: campaign, file: catalog.path(of: id), labels: labels))
+            if let tree = Check.workspaceTree(database, labels) {
+                Check.warnAboutAreas(campaign, file: catalog.path(of: id), tree: tree, database: database, labels)
+            }
         }
     }
 
     struct Check: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "check",
-            abstract: "Check campaign files and list every problem, each with its line.",
-            discussion: """
-                Exit status 1 when any file has a problem. When the workspace exists (--db, OUTREACH_DB \
-                or ./outreach.sqlite), area codes it does not have are warned about.
-                """)
+        static let configuration = Help.command("campaigns.check")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Argument(help: "The campaign files (YAML).") var files: [String]
+        @Argument(help: Help.argument("campaigns.check.files", value: "file"), completion: .file(extensions: ["yaml", "yml"])) var files: [String]
 
         func run() throws {
             let l = try language.labels()
-            let tree = workspaceTree(l)
+            let tree = Check.workspaceTree(database, l)
             var failed = false
             for file in files {
                 do {
                     let campaign = try CampaignCatalog.load(file: file)
                     Console.out(l.counted(campaign.indicators.count, one: l["campaigns.check.ok.one"],
                                           other: l["campaigns.check.ok.other"], ["file": file]) + "\n")
-                    if let tree { warnAboutAreas(campaign, file: file, tree: tree, l) }
+                    if let tree { Check.warnAboutAreas(campaign, file: file, tree: tree, database: database, l) }
                 } catch let CampaignError.invalid(rejected) {
                     failed = true
                     // Problems without labels are English; then so is the count below them.
@@ -108,7 +98,7 @@ extension Outreach.Campaigns {
         }
 
         /// The workspace's tree when there is a workspace; nil (after a warning if it cannot be read) otherwise.
-        private func workspaceTree(_ l: Labels) -> AreaTree? {
+        static func workspaceTree(_ database: DatabaseOptions, _ l: Labels) -> AreaTree? {
             guard FileManager.default.fileExists(atPath: database.path) else { return nil }
             do {
                 return try database.open().areaTree()
@@ -121,7 +111,8 @@ extension Outreach.Campaigns {
             return nil
         }
 
-        private func warnAboutAreas(_ campaign: Campaign, file: String, tree: AreaTree, _ l: Labels) {
+        /// Warns about the campaign's area codes the workspace does not have, and those outside its scope.
+        static func warnAboutAreas(_ campaign: Campaign, file: String, tree: AreaTree, database: DatabaseOptions, _ l: Labels) {
             let unknown = campaign.unknownAreas(in: tree)
             if !unknown.isEmpty {
                 Console.warning(l("campaigns.check.unknown_areas", ["file": file, "db": database.path,
@@ -179,7 +170,9 @@ enum CampaignDescription {
         field(names[2], c.scope)
         let days = l.counted(c.end.number - c.start.number + 1, one: l["campaigns.days.one"], other: l["campaigns.days.other"])
         field(names[3], l("campaigns.period", ["start": l.date(c.start), "end": l.date(c.end)]) + " (\(days))")
-        field(names[4], c.extraMetrics.isEmpty ? none : c.extraMetrics.joined(separator: ", "))
+        field(names[4], c.extraMetrics.isEmpty ? none : c.extraMetrics.map { code in
+            c.metricNames[code].map { "\($0.text(l.language)) (\(code))" } ?? code
+        }.joined(separator: ", "))
         let targetCount = c.areaTargets.values.reduce(0) { $0 + $1.count }
         let targetAreas = Set(c.areaTargets.values.flatMap(\.keys)).count
         field(names[5], targetCount == 0 ? none : "\(l.count(targetCount)) (\(areas(targetAreas)))")
@@ -189,7 +182,7 @@ enum CampaignDescription {
             lines.append("")
             lines.append(l("campaigns.indicator", ["id": indicator.id, "label": indicator.label]))
             if let english = indicator.labelEnglish { field(names[0], english) }
-            field(names[7], indicator.numerator.joined(separator: " + "))
+            field(names[7], indicator.numerator.map { c.metricName($0, l) }.joined(separator: " + "))
             field(names[8], indicator.denominator ?? l["campaigns.denominator.none"])
             field(names[9], l("campaigns.target", ["target": l.target(indicator.target), "date": l.date(c.end)]))
             if !indicator.milestones.isEmpty {

@@ -3,19 +3,11 @@ import OutreachKit
 
 extension Outreach {
     struct Check: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "check",
-            abstract: "Check the workspace: SQLite's integrity check and Outreach's own rules.",
-            discussion: """
-                Checks the file's integrity and references, the schema's indexes and triggers, that every \
-                session's area exists, that the area tree has no cycle, that the stored running totals \
-                equal the totals of the live sessions, and that no leaflet stock is below zero unless an \
-                allocation allowed it. Exits with status 1 when anything is wrong, and says what to do.
-                """)
+        static let configuration = Help.command("check")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Flag(help: "Rebuild the running totals from the sessions and re-create missing indexes and triggers, then check again.")
+        @Flag(help: Help.argument("check.repair"))
         var repair = false
 
         func run() throws {

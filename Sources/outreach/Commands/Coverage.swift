@@ -3,31 +3,24 @@ import OutreachKit
 
 extension Outreach {
     struct Coverage: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "coverage",
-            abstract: "Show a campaign's coverage per area, rolled up the tree, against its targets.",
-            discussion: """
-                One row per area in tree order with value, denominator, coverage, target and status \
-                (met, on track, behind, no data), and a total row. Coverage sums values and \
-                denominators up the tree; it never averages percentages.
-                """)
+        static let configuration = Help.command("coverage")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Campaign id, as in Campaigns/<id>.yaml.") var campaign: String
-        @Option(help: "Only this indicator.") var indicator: String?
-        @Option(help: "Start at this area (default: the campaign's scope).") var under: String?
-        @Option(help: "Only areas of this kind (commune, hamlet …) or this many levels below the start.")
+        @Option(help: Help.argument("coverage.campaign", value: "id")) var campaign: String
+        @Option(help: Help.argument("coverage.indicator", value: "id")) var indicator: String?
+        @Option(help: Help.argument("coverage.under", value: "code")) var under: String?
+        @Option(help: Help.argument("coverage.level"))
         var level: String?
-        @Option(help: "Count sessions up to this day (default today).") var asOf: Day?
-        @Flag(help: "Only the areas that are behind.") var behind = false
-        @Option(help: "Order of the rows: tree, coverage, name or code.") var sort: CoverageReport.Sort = .tree
-        @Option(help: "Output format: table, csv, json or md.") var format: CoverageFormat = .table
+        @Option(help: Help.argument("coverage.as_of", value: "date"), transform: ArgumentValue.day) var asOf: Day?
+        @Flag(help: Help.argument("coverage.behind")) var behind = false
+        @Option(help: Help.argument("coverage.sort")) var sort: CoverageReport.Sort = .tree
+        @Option(help: Help.argument("coverage.format")) var format: CoverageFormat = .table
 
         func validate() throws {
             if let level, CoverageReport.LevelFilter(parsing: level) == nil {
-                throw ValidationError("--level takes a kind (province, district, commune, hamlet …) or a depth such as 2.")
+                throw ArgumentValueError(option: "--level", value: level, why: Phrase("cli.error.level"))
             }
         }
 

@@ -4,16 +4,9 @@ import OutreachKit
 
 extension Outreach {
     struct Demo: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "demo",
-            abstract: "Build a demo workspace shaped like a real district, print its coverage and teams, and write report.html.",
-            discussion: """
-                The real Nông Cống tree (Thanh Hóa) with made-up villages, teams, members, leaflets and a \
-                season of sessions up to today; the shipped campaigns are copied next to it. Running it \
-                again rebuilds the folder; a folder it did not make is left alone.
-                """)
+        static let configuration = Help.command("demo")
 
-        @Option(help: ArgumentHelp("Folder to build it in (default: ./outreach-demo).", valueName: "dir")) var dir = "outreach-demo"
+        @Option(help: Help.argument("demo.dir", value: "dir"), completion: .directory) var dir = "outreach-demo"
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
 

@@ -4,24 +4,16 @@ import OutreachKit
 
 extension Outreach {
     struct Export: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "export",
-            abstract: "Write a bundle of this workspace's rows, to merge into another copy (USB stick, chat app).",
-            discussion: """
-                The bundle holds the areas, teams, members, sessions (with their voids) and leaflet moves in \
-                scope, with the workspace's id and the export time, and a SHA-256 checksum of its records. \
-                Phone numbers only with --include-phones. Merging a bundle twice, or two overlapping \
-                bundles, counts nothing twice.
-                """)
+        static let configuration = Help.command("export")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Only sessions dated or voided on or after this day, and leaflet moves since then (2026-11-20 or 20/11/2026).")
+        @Option(help: Help.argument("export.since", value: "date"), transform: ArgumentValue.day)
         var since: Day?
-        @Option(help: "Only this area and everything below it (with its ancestors, the teams its sessions name, and the receipts of the units that gave it leaflets).")
+        @Option(help: Help.argument("export.under", value: "code"))
         var under: String?
-        @Option(help: "The bundle file to write.") var out: String
-        @Flag(help: "Include the phone numbers of team leaders and members.") var includePhones = false
+        @Option(help: Help.argument("export.out", value: "file"), completion: .file(extensions: ["outreach"])) var out: String
+        @Flag(help: Help.argument("export.include_phones")) var includePhones = false
 
         func run() throws {
             let l = try language.labels()

@@ -3,9 +3,7 @@ import OutreachKit
 
 extension Outreach {
     struct Init: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "init",
-            abstract: "Create a workspace database (file permissions 0600).")
+        static let configuration = Help.command("init")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions

@@ -3,25 +3,20 @@ import OutreachKit
 
 extension Outreach {
     struct Leaflets: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "leaflets",
-            abstract: "Record leaflets received and passed down the tree, and show each unit's stock.",
-            subcommands: [Receive.self, Allocate.self, Stock.self])
+        static let configuration = Help.command("leaflets", subcommands: [Receive.self, Allocate.self, Stock.self])
     }
 }
 
 extension Outreach.Leaflets {
     struct Receive: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "receive",
-            abstract: "Record leaflets a unit received from outside the tree (a district receives the 6,000 it printed).")
+        static let configuration = Help.command("leaflets.receive")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Code of the unit that received them.") var area: String
-        @Option(help: "Number of leaflets (6000 or 6.000).") var quantity: String
-        @Option(help: "Print batch or any other label.") var batch: String?
-        @Option(help: "Day received: 2026-11-20 or 20/11/2026 (default: today).") var date: String?
+        @Option(help: Help.argument("leaflets.receive.area", value: "code")) var area: String
+        @Option(help: Help.argument("leaflets.receive.quantity", value: "n")) var quantity: String
+        @Option(help: Help.argument("leaflets.receive.batch")) var batch: String?
+        @Option(help: Help.argument("leaflets.receive.date", value: "date")) var date: String?
 
         func run() throws {
             let l = try language.labels()
@@ -36,19 +31,16 @@ extension Outreach.Leaflets {
     }
 
     struct Allocate: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "allocate",
-            abstract: "Record leaflets passed down the tree (district → commune → hamlet).",
-            discussion: "Refused when the giving unit does not have that many on hand, unless --allow-negative is given.")
+        static let configuration = Help.command("leaflets.allocate")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Code of the unit that passes them on.") var from: String
-        @Option(help: "Code of the unit below it that receives them.") var to: String
-        @Option(help: "Number of leaflets (2000 or 2.000).") var quantity: String
-        @Option(help: "Day passed on: 2026-11-20 or 20/11/2026 (default: today).") var date: String?
-        @Option(help: "Print batch or any other label.") var batch: String?
-        @Flag(help: "Record it even when the giving unit has fewer leaflets on hand (the stock report flags it).")
+        @Option(help: Help.argument("leaflets.allocate.from", value: "code")) var from: String
+        @Option(help: Help.argument("leaflets.allocate.to", value: "code")) var to: String
+        @Option(help: Help.argument("leaflets.allocate.quantity", value: "n")) var quantity: String
+        @Option(help: Help.argument("leaflets.allocate.date", value: "date")) var date: String?
+        @Option(help: Help.argument("leaflets.allocate.batch")) var batch: String?
+        @Flag(help: Help.argument("leaflets.allocate.allow_negative"))
         var allowNegative = false
 
         func run() throws {
@@ -69,21 +61,14 @@ extension Outreach.Leaflets {
     }
 
     struct Stock: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "stock",
-            abstract: "Show leaflets received, passed on, handed out and on hand for every unit, in tree order.",
-            discussion: """
-                Each row is the unit's own stock, not its subtree's. Handed out is the `leaflets` count of \
-                live sessions logged in the unit. Units that handed out or passed on more than they received \
-                are flagged `over`. The total line sums leaflets received from outside, handed out and on hand.
-                """)
+        static let configuration = Help.command("leaflets.stock")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Start at this area's code.") var under: String?
-        @Option(help: "Count moves and sessions up to this day: 2026-11-20 or 20/11/2026 (default: today).")
+        @Option(help: Help.argument("leaflets.stock.under", value: "code")) var under: String?
+        @Option(help: Help.argument("leaflets.stock.as_of", value: "date"))
         var asOf: String?
-        @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+        @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
 
         func run() throws {
             let labels = try language.labels()

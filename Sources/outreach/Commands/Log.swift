@@ -4,33 +4,36 @@ import OutreachKit
 
 extension Outreach {
     struct Log: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "log",
-            abstract: "Log one outreach session and print its id.",
-            discussion: "With --replaces ID the session corrects an earlier one, which is voided in the same step.")
+        static let configuration = Help.command("log")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "The area (hamlet) code.") var area: String
-        @Option(help: "The day (YYYY-MM-DD or DD/MM/YYYY; default today).") var date: Day?
-        @Option(help: "The team's code.") var team: String?
-        @Option(help: "Who logs it.") var loggedBy: String?
-        @Option(name: .customLong("eid-l2"), help: "VNeID level-2 accounts activated.") var eidL2: Int?
-        @Option(help: "Bank accounts opened.") var bankAccount: Int?
-        @Option(help: "E-wallets installed.") var ewallet: Int?
-        @Option(help: "Leaflets handed out.") var leaflets: Int?
-        @Option(help: "People guided through online public services.") var dvcGuided: Int?
-        @Option(help: "Households visited.") var householdsVisited: Int?
-        @Option(help: "People reached.") var peopleReached: Int?
-        @Option(help: "People helped to set up a smartphone.") var smartphoneSetup: Int?
-        @Option(name: .customLong("metric"), help: ArgumentHelp(
-            "The count of a metric a campaign declares (metrics: in a campaign file), such as dvc_submitted=12; repeat for more.",
-            valueName: "code=n"))
+        @Option(help: Help.argument("log.area", value: "code")) var area: String
+        @Option(help: Help.argument("log.date", value: "date"), transform: ArgumentValue.day) var date: Day?
+        @Option(help: Help.argument("log.team", value: "code")) var team: String?
+        @Option(help: Help.argument("log.logged_by")) var loggedBy: String?
+        @Option(name: .customLong("eid-l2"), parsing: .unconditional, help: Help.argument("log.eid_l2", value: "n"), transform: ArgumentValue.count)
+        var eidL2: Int?
+        @Option(parsing: .unconditional, help: Help.argument("log.bank_account", value: "n"), transform: ArgumentValue.count)
+        var bankAccount: Int?
+        @Option(parsing: .unconditional, help: Help.argument("log.ewallet", value: "n"), transform: ArgumentValue.count)
+        var ewallet: Int?
+        @Option(parsing: .unconditional, help: Help.argument("log.leaflets", value: "n"), transform: ArgumentValue.count)
+        var leaflets: Int?
+        @Option(parsing: .unconditional, help: Help.argument("log.dvc_guided", value: "n"), transform: ArgumentValue.count)
+        var dvcGuided: Int?
+        @Option(parsing: .unconditional, help: Help.argument("log.households_visited", value: "n"), transform: ArgumentValue.count)
+        var householdsVisited: Int?
+        @Option(parsing: .unconditional, help: Help.argument("log.people_reached", value: "n"), transform: ArgumentValue.count)
+        var peopleReached: Int?
+        @Option(parsing: .unconditional, help: Help.argument("log.smartphone_setup", value: "n"), transform: ArgumentValue.count)
+        var smartphoneSetup: Int?
+        @Option(name: .customLong("metric"), help: ArgumentHelp(Help.text("log.metric"), valueName: "code=n"))
         var campaignMetrics: [String] = []
-        @Option(help: "Free text.") var notes: String?
-        @Option(help: "The id of the session this one corrects.") var replaces: String?
-        @Option(help: "Why the replaced session was wrong (with --replaces).") var reason: String?
+        @Option(help: Help.argument("log.notes")) var notes: String?
+        @Option(help: Help.argument("log.replaces", value: "code")) var replaces: String?
+        @Option(help: Help.argument("log.reason")) var reason: String?
 
         var metrics: MetricValues {
             MetricValues([.eidL2: eidL2, .bankAccount: bankAccount, .ewallet: ewallet, .leaflets: leaflets,
@@ -52,20 +55,34 @@ extension Outreach {
 
         func validate() throws {
             guard let counts = campaignCounts else {
-                throw ValidationError("--metric takes CODE=N with a count of 0 or more, such as --metric dvc_submitted=12.")
+                let bad = campaignMetrics.first { item in
+                    guard let eq = item.firstIndex(of: "=") else { return true }
+                    return item[..<eq].trimmingCharacters(in: .whitespaces).isEmpty
+                        || (try? CountParser.parse(String(item[item.index(after: eq)...])).get()) ?? nil == nil
+                } ?? ""
+                throw ArgumentValueError(option: "--metric", value: bad, why: Phrase("cli.error.metric.form"))
             }
-            if counts.count < campaignMetrics.count { throw ValidationError("--metric names the same metric twice.") }
+            if counts.count < campaignMetrics.count {
+                let codes = campaignMetrics.map { $0.prefix { $0 != "=" }.trimmingCharacters(in: .whitespaces) }
+                let twice = codes.first { code in codes.filter { $0 == code }.count > 1 } ?? ""
+                throw ArgumentValueError(option: "--metric", value: twice, why: Phrase("cli.error.metric.twice"))
+            }
             for code in counts.keys.sorted() {
                 if let metric = Metric(code: code) {
-                    throw ValidationError("\(code) is a built-in metric: give it as --\(metric.code.replacingOccurrences(of: "_", with: "-")) N.")
+                    throw ArgumentValueError(option: "--metric", value: code, why: Phrase("cli.error.metric.built_in", [
+                        "code": code, "flag": metric.code.replacingOccurrences(of: "_", with: "-")]))
                 }
             }
             for (name, value) in [("eid-l2", eidL2), ("bank-account", bankAccount), ("ewallet", ewallet),
                                   ("leaflets", leaflets), ("dvc-guided", dvcGuided), ("households-visited", householdsVisited),
                                   ("people-reached", peopleReached), ("smartphone-setup", smartphoneSetup)] {
-                if let value, value < 0 { throw ValidationError("--\(name) must be 0 or more.") }
+                if let value, value < 0 {
+                    throw ArgumentValueError(option: "--" + name, value: String(value), why: Phrase("cli.error.count.negative"))
+                }
             }
-            if reason != nil && replaces == nil { throw ValidationError("--reason goes with --replaces ID.") }
+            if let reason, replaces == nil {
+                throw ArgumentValueError(option: "--reason", value: reason, why: Phrase("cli.error.reason_alone"))
+            }
         }
 
         func run() throws {

@@ -3,10 +3,7 @@ import OutreachKit
 
 extension Outreach {
     struct Members: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "members",
-            abstract: "Import, add and list the members of teams.",
-            subcommands: [Import.self, Add.self, List.self])
+        static let configuration = Help.command("members", subcommands: [Import.self, Add.self, List.self])
     }
 }
 
@@ -16,14 +13,11 @@ extension MemberRole: ExpressibleByArgument {
 
 extension Outreach.Members {
     struct Import: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "import",
-            abstract: "Import members.csv (team,name[,phone,role,joined,left]).",
-            discussion: "All or nothing: one bad row rejects the file. A member is known by team, name and phone, so re-importing a file adds nobody twice; it updates roles and dates.")
+        static let configuration = Help.command("members.import")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Argument(help: "The CSV file.") var file: String
+        @Argument(help: Help.argument("members.import.file", value: "file"), completion: .file(extensions: ["csv"])) var file: String
 
         func run() throws {
             let l = try language.labels()
@@ -37,16 +31,16 @@ extension Outreach.Members {
     }
 
     struct Add: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add one member to a team.")
+        static let configuration = Help.command("members.add")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Code of the team.") var team: String
-        @Option(help: "The member's full name.") var name: String
-        @Option(help: "Mobile number (0912 345 678, +84 91 234 5678 …).") var phone: String?
-        @Option(help: "Role; a team has one current leader.") var role: MemberRole = .member
-        @Option(help: "Day joined: 2026-11-20 or 20/11/2026.") var joined: String?
-        @Option(help: "Day left: 2026-11-20 or 20/11/2026.") var left: String?
+        @Option(help: Help.argument("members.add.team", value: "code")) var team: String
+        @Option(help: Help.argument("members.add.name")) var name: String
+        @Option(help: Help.argument("members.add.phone")) var phone: String?
+        @Option(help: Help.argument("members.add.role")) var role: MemberRole = .member
+        @Option(help: Help.argument("members.add.joined", value: "date")) var joined: String?
+        @Option(help: Help.argument("members.add.left", value: "date")) var left: String?
 
         func run() throws {
             let l = try language.labels()
@@ -63,16 +57,13 @@ extension Outreach.Members {
     }
 
     struct List: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "list",
-            abstract: "List members by team, the leader first.",
-            discussion: "Phone numbers are masked (0912***678) unless --show-phones is given. The CSV has the columns of members.csv.")
+        static let configuration = Help.command("members.list")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Only this team's members.") var team: String?
-        @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
-        @Flag(help: "Show phone numbers in full.") var showPhones = false
+        @Option(help: Help.argument("members.list.team", value: "code")) var team: String?
+        @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
+        @Flag(help: Help.argument("members.list.show_phones")) var showPhones = false
 
         func run() throws {
             let labels = try language.labels()

@@ -4,21 +4,12 @@ import OutreachKit
 
 extension Outreach {
     struct Merge: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "merge",
-            abstract: "Bring bundles made by `outreach export` into this workspace.",
-            discussion: """
-                Each bundle is all or nothing, checked against its checksum first. Merging twice, or in \
-                any order, gives the same workspace. A session with the same id and other figures \
-                refuses the bundle (see --set-aside-conflicts); a void always wins over a live copy of \
-                its session; an area, team or member changed in both copies keeps its newer version, and \
-                the other goes to the merge log.
-                """)
+        static let configuration = Help.command("merge")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Argument(help: "The bundle files.") var files: [String]
-        @Flag(help: "Keep this workspace's version of sessions and leaflet moves that conflict with the bundle's, put the bundle's in the merge log, and merge the rest.")
+        @Argument(help: Help.argument("merge.files", value: "file"), completion: .file(extensions: ["outreach"])) var files: [String]
+        @Flag(help: Help.argument("merge.set_aside_conflicts"))
         var setAsideConflicts = false
 
         func run() throws {

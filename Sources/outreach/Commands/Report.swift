@@ -4,22 +4,15 @@ import OutreachKit
 
 extension Outreach {
     struct Report: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "report",
-            abstract: "Write a campaign's district report: HTML with charts, or Markdown tables.",
-            discussion: """
-                The file's extension picks the format: .html (one self-contained page that works \
-                offline, reads on a phone and prints on A4) or .md (the same figures as tables). \
-                Its coverage figures are those of `outreach coverage` for the same campaign, area and day.
-                """)
+        static let configuration = Help.command("report")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Campaign id, as in Campaigns/<id>.yaml.") var campaign: String
-        @Option(help: "Report on this area (default: the campaign's scope).") var under: String?
-        @Option(help: "Count sessions up to this day (default today).") var asOf: Day?
-        @Option(help: ArgumentHelp("The file to write: report.html or report.md.", valueName: "file")) var out: String
+        @Option(help: Help.argument("report.campaign", value: "id")) var campaign: String
+        @Option(help: Help.argument("report.under", value: "code")) var under: String?
+        @Option(help: Help.argument("report.as_of", value: "date"), transform: ArgumentValue.day) var asOf: Day?
+        @Option(help: Help.argument("report.out", value: "file"), completion: .file(extensions: ["html", "md"])) var out: String
 
         func run() throws {
             let format = try ReportFile.format(of: out)

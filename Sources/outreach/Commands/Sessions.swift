@@ -4,28 +4,18 @@ import OutreachKit
 
 extension Outreach {
     struct Sessions: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "sessions",
-            abstract: "Import, list and void outreach sessions.",
-            subcommands: [Import.self, List.self, Void.self])
+        static let configuration = Help.command("sessions", subcommands: [Import.self, List.self, Void.self])
     }
 }
 
 extension Outreach.Sessions {
     struct Import: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "import",
-            abstract: "Import sessions.csv files ([id,]date,area[,team,logged_by],<metrics…>[,notes]).",
-            discussion: """
-                Each file is all or nothing. Re-importing a file, or rows whose id the workspace \
-                already has, counts nothing twice. Metric columns are the built-in metrics and \
-                those the campaign files of the campaigns folder declare under metrics:.
-                """)
+        static let configuration = Help.command("sessions.import")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
-        @Argument(help: "The CSV files.") var files: [String]
+        @Argument(help: Help.argument("sessions.import.files", value: "file"), completion: .file(extensions: ["csv"])) var files: [String]
 
         func run() throws {
             let l = try language.labels()
@@ -79,44 +69,41 @@ extension Outreach.Sessions {
             }
         }
 
-        /// When a file was imported before, from its stored UTC timestamp (`2026-11-22T11:28:08Z`):
-        /// `22/11/2026 11:28 UTC`; the stored text as is when it is not one.
-        static func when(_ stamp: String, _ l: Labels) -> String {
-            guard stamp.count >= 16, let day = Day(parsing: stamp.prefix(10)) else { return stamp }
-            let time = stamp.dropFirst(11).prefix(5)
-            return l("sessions.import.when", ["date": l.date(day), "time": String(time)])
-        }
+        /// When a file was imported before, from its stored UTC timestamp (`2026-11-22T11:28:08Z`),
+        /// in Vietnam time: `22/11/2026 18:28`; the stored text as is when it is not one.
+        static func when(_ stamp: String, _ l: Labels) -> String { l.time(utc: stamp) }
     }
 
     struct List: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List sessions by date.")
+        static let configuration = Help.command("sessions.list")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Only sessions in this area or below it.") var under: String?
-        @Option(help: "From this day (YYYY-MM-DD or DD/MM/YYYY).") var from: Day?
-        @Option(help: "Up to this day, inclusive.") var to: Day?
-        @Option(help: "Only this team's sessions.") var team: String?
-        @Flag(help: "Show voided sessions too, with why and when.") var includeVoided = false
-        @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
+        @Option(help: Help.argument("sessions.list.under", value: "code")) var under: String?
+        @Option(help: Help.argument("sessions.list.from", value: "date"), transform: ArgumentValue.day) var from: Day?
+        @Option(help: Help.argument("sessions.list.to", value: "date"), transform: ArgumentValue.day) var to: Day?
+        @Option(help: Help.argument("sessions.list.team", value: "code")) var team: String?
+        @Flag(help: Help.argument("sessions.list.include_voided")) var includeVoided = false
+        @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
 
         func run() throws {
             let labels = try language.labels()
             let sessions = try database.open().sessions(
                 SessionQuery(under: under, from: from, to: to, team: team, includeVoided: includeVoided))
-            Console.out(try SessionListing.render(sessions, as: format, labels: labels))
+            let declared = sessions.contains { $0.metrics.keys.contains { Metric(code: $0) == nil } }
+            let names = declared && format == .table ? (try? campaigns.catalog().declaredMetricNames()) ?? [:] : [:]
+            Console.out(try SessionListing.render(sessions, as: format, labels: labels, metricNames: names))
         }
     }
 
     struct Void: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "void",
-            abstract: "Void a session: it leaves every total and stays in the history.")
+        static let configuration = Help.command("sessions.void")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Argument(help: "The session's id (or its first characters, as `sessions list` shows them).") var id: String
-        @Option(help: "Why the session is voided.") var reason: String
+        @Argument(help: Help.argument("sessions.void.id")) var id: String
+        @Option(help: Help.argument("sessions.void.reason")) var reason: String
 
         func run() throws {
             let l = try language.labels()

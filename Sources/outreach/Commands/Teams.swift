@@ -3,10 +3,7 @@ import OutreachKit
 
 extension Outreach {
     struct Teams: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "teams",
-            abstract: "Import, add and list teams: Project 06 working groups, community digital teams, volunteer teams.",
-            subcommands: [Import.self, Add.self, List.self])
+        static let configuration = Help.command("teams", subcommands: [Import.self, Add.self, List.self])
     }
 }
 
@@ -20,14 +17,11 @@ extension TeamStatus: ExpressibleByArgument {
 
 extension Outreach.Teams {
     struct Import: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "import",
-            abstract: "Import teams.csv (code,name,kind,area_code[,leader,leader_phone,formed,status]).",
-            discussion: "All or nothing: one bad row rejects the file. Re-importing updates teams by code; a team marked inactive becomes inactive today unless it already was.")
+        static let configuration = Help.command("teams.import")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Argument(help: "The CSV file.") var file: String
+        @Argument(help: Help.argument("teams.import.file", value: "file"), completion: .file(extensions: ["csv"])) var file: String
 
         func run() throws {
             let l = try language.labels()
@@ -41,18 +35,18 @@ extension Outreach.Teams {
     }
 
     struct Add: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add one team.")
+        static let configuration = Help.command("teams.add")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Code, unique in the workspace (for example P06-16282).") var code: String
-        @Option(help: "The team's name.") var name: String
-        @Option(help: "Kind of team.") var kind: TeamKind
-        @Option(help: "Code of the area the team belongs to.") var area: String
-        @Option(help: "The leader's name.") var leader: String?
-        @Option(help: "The leader's mobile number (0912 345 678, +84 91 234 5678 …).") var leaderPhone: String?
-        @Option(help: "Day the team was formed: 2026-11-20 or 20/11/2026.") var formed: String?
-        @Option(help: "Status; an inactive team is inactive from today.") var status: TeamStatus = .active
+        @Option(help: Help.argument("teams.add.code", value: "code")) var code: String
+        @Option(help: Help.argument("teams.add.name")) var name: String
+        @Option(help: Help.argument("teams.add.kind")) var kind: TeamKind
+        @Option(help: Help.argument("teams.add.area", value: "code")) var area: String
+        @Option(help: Help.argument("teams.add.leader")) var leader: String?
+        @Option(help: Help.argument("teams.add.leader_phone")) var leaderPhone: String?
+        @Option(help: Help.argument("teams.add.formed", value: "date")) var formed: String?
+        @Option(help: Help.argument("teams.add.status")) var status: TeamStatus = .active
 
         func run() throws {
             let l = try language.labels()
@@ -71,17 +65,14 @@ extension Outreach.Teams {
     }
 
     struct List: ParsableCommand, SpeaksLanguage {
-        static let configuration = CommandConfiguration(
-            commandName: "list",
-            abstract: "List teams in tree order, with their leader, status and members today.",
-            discussion: "Phone numbers are masked (0912***678) unless --show-phones is given.")
+        static let configuration = Help.command("teams.list")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
-        @Option(help: "Only teams of areas under this area's code.") var under: String?
-        @Option(help: "Only teams of this kind.") var kind: TeamKind?
-        @Option(help: "Output format: table, csv or json.") var format: OutputFormat = .table
-        @Flag(help: "Show phone numbers in full.") var showPhones = false
+        @Option(help: Help.argument("teams.list.under", value: "code")) var under: String?
+        @Option(help: Help.argument("teams.list.kind")) var kind: TeamKind?
+        @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
+        @Flag(help: Help.argument("teams.list.show_phones")) var showPhones = false
 
         func run() throws {
             let labels = try language.labels()

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Foundation
+import OutreachKit
+
+/// What the command line asks for, read before ArgumentParser parses it: the language of the
+/// help texts and of the parser's errors (`--lang`, else `OUTREACH_LANG`, else Vietnamese), the
+/// subcommands named, and whether help is asked for.
+struct CommandLineScan: Sendable {
+    /// The arguments after the program's name.
+    let arguments: [String]
+    let language: Language
+    /// `-h`, `--help` or `outreach help …`.
+    let wantsHelp: Bool
+
+    init(_ arguments: [String], environment: [String: String]) {
+        self.arguments = arguments
+        language = CommandLineScan.language(arguments, environment: environment)
+        wantsHelp = arguments.first == "help" || arguments.prefix { $0 != "--" }.contains { $0 == "-h" || $0 == "--help" }
+    }
+
+    /// The language `--lang` or `OUTREACH_LANG` asks for; Vietnamese when neither does, or when
+    /// it is not one Outreach speaks (the command then reports that).
+    static func language(_ arguments: [String], environment: [String: String]) -> Language {
+        var option: String? = nil
+        for (i, argument) in arguments.enumerated() {
+            if argument == "--" { break }
+            if argument == "--lang", i + 1 < arguments.count { option = arguments[i + 1] }
+            if argument.hasPrefix("--lang=") { option = String(argument.dropFirst(7)) }
+        }
+        return (try? Language.resolve(option: option, environment: environment)) ?? .vi
+    }
+
+    /// The scan of this process's command line.
+    static let current = CommandLineScan(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+
+    /// The subcommands named, from the root (`["sessions", "import"]`), and the command they name.
+    /// Read from the command tree, so not while the help texts are being loaded.
+    var named: (path: [String], command: ParsableCommand.Type) {
+        var names = arguments
+        if names.first == "help" { names.removeFirst() }
+        var path: [String] = []
+        var command: ParsableCommand.Type = Outreach.self
+        for name in names {
+            if name == "--" { break }
+            guard let sub = command.configuration.subcommands.first(where: { $0._commandName == name }) else { continue }
+            path.append(name)
+            command = sub
+            if sub.configuration.subcommands.isEmpty { break }
+        }
+        return (path, command)
+    }
+
+    var path: [String] { named.path }
+    var command: ParsableCommand.Type { named.command }
+
+    /// The command as typed: `outreach sessions import`.
+    var commandLine: String { (["outreach"] + path).joined(separator: " ") }
+}
+
+/// The help texts of the commands, options and arguments, from `Resources/labels/LANG/help.json`
+/// in the language the command line asks for (one language's labels are read).
+enum Help {
+    static let labels = Labels(CommandLineScan.current.language)
+
+    /// The text of `help.KEY`.
+    static func text(_ key: String) -> String { labels["help." + key] }
+
+    /// The help of an option or argument: the text of `help.KEY`, and the name of its value
+    /// (`help.value.NAME`) when given.
+    static func argument(_ key: String, value: String? = nil) -> ArgumentHelp {
+        ArgumentHelp(text(key), valueName: value.map { text("value." + $0) })
+    }
+
+    /// The configuration of the command `path` (`sessions.import`): its abstract, and its
+    /// discussion when `help.PATH.discussion` exists.
+    static func command(_ path: String, name: String? = nil, subcommands: [ParsableCommand.Type] = []) -> CommandConfiguration {
+        let discussion = labels.has("help.\(path).discussion") ? text("\(path).discussion") : ""
+        return CommandConfiguration(commandName: name ?? path.split(separator: ".").last.map(String.init),
+                                    abstract: text("\(path).abstract"), discussion: discussion, subcommands: subcommands)
+    }
+}
+
+/// The help page of a command: ArgumentParser's, with its section words and fixed phrases in
+/// the user's language, and an example.
+enum HelpPage {
+    /// The page of the command `path` names (`[]` for the root).
+    static func render(path: [String], command: ParsableCommand.Type, labels l: Labels) -> String {
+        let page = command == Outreach.self ? Outreach.helpMessage() : Outreach.helpMessage(for: command)
+        return localised(page, commandLine: (["outreach"] + path).joined(separator: " "), labels: l)
+            + example(path, l)
+    }
+
+    /// ArgumentParser's page with its words in the language of `l`.
+    static func localised(_ page: String, commandLine: String, labels l: Labels) -> String {
+        let sections = [("OVERVIEW:", l["help.section.overview"]), ("USAGE:", l["help.section.usage"]),
+                        ("ARGUMENTS:", l["help.section.arguments"]), ("OPTIONS:", l["help.section.options"]),
+                        ("SUBCOMMANDS:", l["help.section.subcommands"])]
+        var out: [String] = []
+        var hanging: (from: Int, to: Int)? = nil
+        for raw in page.split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = String(raw)
+            if let (from, to) = hanging {
+                if line.hasPrefix(String(repeating: " ", count: from)), !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                    line = String(repeating: " ", count: to) + line.dropFirst(from)
+                } else {
+                    hanging = nil
+                }
+            }
+            for (word, translated) in sections where line.hasPrefix(word) {
+                line = translated + line.dropFirst(word.count)
+                if word == "USAGE:" {
+                    hanging = (word.count + 1, translated.count + 1)
+                    line = line.replacingOccurrences(of: "<subcommand>", with: "<\(l["help.value.subcommand"])>")
+                        .replacingOccurrences(of: "[<options>]", with: "[<\(l["help.value.options"])>]")
+                }
+            }
+            if line.trimmingCharacters(in: .whitespaces).hasPrefix("See '"), line.hasSuffix("' for detailed help.") {
+                line = "  " + l("help.see_subcommand", ["command": commandLine])
+            }
+            line = line.replacingOccurrences(of: "Show help information.", with: l["help.flag.help"])
+                .replacingOccurrences(of: "(default: ", with: "(\(l["help.default"]): ")
+                .replacingOccurrences(of: "; default: ", with: "; \(l["help.default"]): ")
+                .replacingOccurrences(of: "(values: ", with: "(\(l["help.values"]): ")
+            out.append(line)
+        }
+        var text = out.joined(separator: "\n")
+        if !text.hasSuffix("\n") { text += "\n" }
+        return text
+    }
+
+    /// The "Ví dụ:" / "Example:" section of the command `path`.
+    static func example(_ path: [String], _ l: Labels) -> String {
+        let key = "help." + (path.isEmpty ? "outreach" : path.joined(separator: ".")) + ".example"
+        let lines = l[key].split(separator: "\n").map { "  " + $0 }
+        return "\n" + l["help.section.example"] + "\n" + lines.joined(separator: "\n") + "\n"
+    }
+}
