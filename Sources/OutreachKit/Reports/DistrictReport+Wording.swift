@@ -110,6 +110,7 @@ struct ReportWording {
         case .onTrack: return l["report.status.on_track"]
         case .behind: return l["report.status.behind"]
         case .noData: return l["report.status.no_data"]
+        case .noDenominator: return l["report.status.no_denominator"]
         }
     }
 
@@ -119,7 +120,7 @@ struct ReportWording {
         case .met: return "met"
         case .onTrack: return "on-track"
         case .behind: return "behind"
-        case .noData: return "no-data"
+        case .noData, .noDenominator: return "no-data"
         }
     }
 
