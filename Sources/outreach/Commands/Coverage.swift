@@ -8,7 +8,7 @@ extension Outreach {
             abstract: "Show a campaign's coverage per area, rolled up the tree, against its targets.",
             discussion: """
                 One row per area in tree order with value, denominator, coverage, target and status \
-                (met, on track, behind, no data), and a total row. Coverage sums values and \
+                (met, on track, behind, no data, no denominator), and a total row. Coverage sums values and \
                 denominators up the tree; it never averages percentages.
                 """)
 
@@ -21,7 +21,7 @@ extension Outreach {
         @Option(help: "Only areas of this kind (commune, hamlet …) or this many levels below the start.")
         var level: String?
         @Option(help: "Count sessions up to this day (default today).") var asOf: Day?
-        @Flag(help: "Only the areas that are behind.") var behind = false
+        @Flag(help: "Only the areas that are behind, and those with no data (never logged).") var behind = false
         @Option(help: "Order of the rows: tree, coverage, name or code.") var sort: CoverageReport.Sort = .tree
         @Option(help: "Output format: table, csv, json or md.") var format: CoverageFormat = .table
 

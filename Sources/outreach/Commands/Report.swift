@@ -20,12 +20,17 @@ extension Outreach {
         @Option(help: "Report on this area (default: the campaign's scope).") var under: String?
         @Option(help: "Count sessions up to this day (default today).") var asOf: Day?
         @Option(help: ArgumentHelp("The file to write: report.html or report.md.", valueName: "file")) var out: String
+        @Option(help: ArgumentHelp("The issuing body, as the heading and the signature name it (default: ỦY BAN NHÂN DÂN, signed \"TM. ỦY BAN NHÂN DÂN\").",
+                                   valueName: "text")) var issuer: String?
+        @Option(help: ArgumentHelp("The signer's title (default: CHỦ TỊCH).", valueName: "text")) var signerTitle: String?
+        @Option(help: ArgumentHelp("The signer's name, under the space for the signature and seal.", valueName: "name")) var signerName: String?
 
         func run() throws {
             let format = try ReportFile.format(of: out)
             let labels = try language.labels()
             let definition = try campaigns.catalog().campaign(campaign)
-            let report = try database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today())
+            var report = try database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today())
+            report.signature = ReportSignature(issuer: issuer, title: signerTitle, name: signerName)
             let text = format == .html ? report.html(labels: labels) : report.markdown(labels: labels)
             try ReportFile.write(text, to: out)
             Console.out(labels("report.cli.wrote", ["file": out, "area": report.place.name,
