@@ -135,6 +135,10 @@ enum ReportStyle {
           body { background: #fff; font-size: 13pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
           .page { max-width: none; width: 100%; padding: 0 1px 0 0; }
           .card, figure, tr, .doc-head, .doc-foot, .signer { break-inside: avoid; }
+          figure.bar-chart { break-inside: auto; }
+          .signer .sign-space { height: 22mm; }
+          .generated { margin-top: 6mm; break-before: avoid; }
+          .bar-label, .bar-value, svg.bar { break-inside: avoid; }
           h2, h3 { break-after: avoid; }
           .table-wrap { overflow: visible; }
           table { font-size: 10.5pt; width: 100%; }
