@@ -361,6 +361,17 @@ struct CoverageReportTests {
         #expect(total.coverage != coverages.reduce(0, +) / Double(coverages.count))
     }
 
+    @Test("leaves a listed area with a value and no denominator out of a filtered total, and says so")
+    func filteredTotalLeavesOut() throws {
+        var data = CoverageFixture()
+        data.campaign.baselines = ["00001-03": ["eid_l2": 30]]  // Thôn 3 has no adults figure
+        let report = try data.report(CoverageFixture.options(level: .kind(.hamlet)))
+        let total = try #require(report.total)
+        #expect(Figures(total) == Figures("TOTAL", 540, 1600, 540.0 / 1600.0, .onTrack), "not 570/1600")
+        #expect(total.leftOut == 1 && total.summedAreas == 6)
+        #expect(try report.rendered(as: .table, labels: Labels(.en)).contains("left out 1 unit with no denominator"))
+    }
+
     @Test("counts an area once in a filtered total when a listed area lies inside another")
     func nestedListedAreas() throws {
         // Khu 1 (a hamlet) holds Tổ 1 (a hamlet too): both are listed, the total counts Tổ 1 once.
