@@ -80,18 +80,62 @@ struct CoverageCLITests {
                              "--campaigns", campaigns, "--db", "w.sqlite")
         #expect(md.status == 0, "\(md.stderr)")
         let rows = md.stdout.split(separator: "\n").filter { $0.hasPrefix("| 16282") }
-        // Only the hamlets behind (16282-04 has no data), lowest coverage first, then the total of the 4 hamlets.
+        // The hamlets behind, lowest coverage first, then 16282-04 that never logged (no coverage
+        // sorts last), then the total of the 4 hamlets.
         #expect(rows == [
             "| 16282-02 | Thôn 2 — Tân Phúc | hamlet | 17 | 705 | 2.4% | 90% | behind |  |",
             "| 16282-01 | Thôn 1 — Tân Phúc | hamlet | 24 | 870 | 2.8% | 90% | behind |  |",
             "| 16282-03 | Thôn Phúc Lâm — Tân Phúc | hamlet | 31 | 1,050 | 3.0% | 90% | behind |  |",
+            "| 16282-04 | Thôn Đồng Lạc — Tân Phúc | hamlet | - | 600 | no data | 90% | no data |  |",
             "| 16282 | **Total of 4 areas** |  | 72 | 3,225 | 2.2% | 90% | behind |  |",
         ])
-        #expect(md.stdout.contains("Listing hamlet areas; the total sums them. Only areas behind their target."))
+        #expect(md.stdout.contains("Listing hamlet areas; the total sums them. Only areas behind their target, and areas with no data (no session logged)."))
         let bad = try cli.run("coverage", "--campaign", "de-an-06", "--level", "hamlets?", "--campaigns", campaigns, "--db", "w.sqlite")
         #expect(bad.status != 0)
         #expect(bad.status == 64)
         #expect(bad.stderr.contains("--level \"hamlets?\": this is neither a kind of area (province, district, commune, hamlet …) nor a depth such as 2."))
         #expect(bad.stdout.isEmpty)
+    }
+
+    @Test("a hamlet with a count and no denominator stays out of its commune's ratio, which says so in every format")
+    func hamletWithoutDenominator() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.importSampleDistrict()
+        let campaigns = CLI.packageRoot.appendingPathComponent("Campaigns").path
+        // Tân Thọ: Thôn Tân Thọ (985 adults, 12 activations in the sample sheet) and Thôn Đông
+        // Hòa (770, nothing logged); Thôn Mới has no adults figure and logs 10; Thôn Vắng has
+        // none and never logs. Before: 22/1.755, 10 of the 22 from a hamlet without a denominator.
+        let areas = try cli.write("new.csv", "code,name,kind,parent_code\n16285-03,Thôn Mới,thôn,16285\n16285-04,Thôn Vắng,thôn,16285\n")
+        #expect(try cli.run("areas", "import", areas, "--db", "w.sqlite").status == 0)
+        for (hamlet, n) in [("16285-03", "10")] {
+            let r = try cli.run("log", "--area", hamlet, "--date", "2026-11-03", "--eid-l2", n, "--db", "w.sqlite")
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        func coverage(_ extra: String...) throws -> CLI.Result {
+            try cli.run(["coverage", "--campaign", "de-an-06", "--indicator", "eid-l2", "--under", "16285", "--as-of", "2026-11-22",
+                         "--campaigns", campaigns, "--db", "w.sqlite"] + extra)
+        }
+        let table = try coverage()
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n").map { $0.replacingOccurrences(of: "  +", with: " ", options: .regularExpression) }
+        #expect(lines.contains("16285 Xã Tân Thọ xã 12 1.755 0,7% 90% chậm bỏ ra 1 đơn vị không có mẫu số"), "not 22/1.755")
+        #expect(lines.contains("16285-03 Thôn Mới thôn 10 không xác định không xác định 90% không có mẫu số"))
+        #expect(lines.contains("16285-04 Thôn Vắng thôn - không xác định chưa có số liệu 90% chưa có số liệu"))
+        #expect(lines.contains("16285 Tổng cộng 12 1.755 0,7% 90% chậm bỏ ra 1 đơn vị không có mẫu số"))
+
+        let csv = try coverage("--format", "csv").stdout.split(separator: "\n")
+        #expect(csv.first?.hasSuffix(",coverage_is_mean,left_out") == true)
+        #expect(csv.contains("de-an-06,2026-11-22,eid-l2,16285,Xã Tân Thọ,commune,0,12,1755,0.0068,0.9000,behind,false,false,1"))
+        #expect(csv.contains("de-an-06,2026-11-22,eid-l2,16285-03,Thôn Mới,hamlet,1,10,,,0.9000,no denominator,false,false,0"))
+        let json = try rows(try coverage("--format", "json"))
+        #expect(json.first?["leftOut"] as? Int == 1)
+        #expect(json.first { $0["code"] as? String == "16285-03" }?["status"] as? String == "no denominator")
+        let md = try coverage("--format", "md", "--lang", "en").stdout
+        #expect(md.contains("| 16285 | Xã Tân Thọ | commune | 12 | 1,755 | 0.7% | 90% | behind | left out 1 unit with no denominator |"))
+
+        // --behind keeps the hamlet that never logged, not the one without a denominator.
+        let behind = try coverage("--behind", "--format", "csv").stdout.split(separator: "\n").map { $0.split(separator: ",")[3] }
+        #expect(behind == ["code", "16285", "16285-01", "16285-02", "16285-04", "16285"])
     }
 }

@@ -144,4 +144,22 @@ struct ReportCLITests {
         #expect(en.stderr == "error: x.txt is a file, not a folder. Choose another folder with --dir.\n")
         #expect(try String(contentsOf: cli.dir.appendingPathComponent("x.txt"), encoding: .utf8) == "not a folder")
     }
+
+    @Test("report --issuer, --signer-title and --signer-name set the heading and the signature block")
+    func signatureOptions() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.importSampleDistrict()
+        let common = ["--campaign", "de-an-06", "--under", "16282", "--as-of", "2026-11-22", "--campaigns", Self.campaigns, "--db", "w.sqlite"]
+        #expect(try cli.run(["report", "--out", "plain.md"] + common).status == 0)
+        let plain = try String(contentsOfFile: cli.path("plain.md"), encoding: .utf8)
+        #expect(plain.contains("| Nơi nhận: | TM. ỦY BAN NHÂN DÂN |") && plain.contains("| **CHỦ TỊCH** |"))
+        let result = try cli.run(["report", "--out", "signed.html", "--issuer", "BAN CHỈ ĐẠO ĐỀ ÁN 06", "--signer-title", "PHÓ TRƯỞNG BAN",
+                                  "--signer-name", "Lê Thị Hoa"] + common)
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOfFile: cli.path("signed.html"), encoding: .utf8)
+        #expect(html.contains("<span class=\"strong\">BAN CHỈ ĐẠO ĐỀ ÁN 06</span><br/><span class=\"strong\">XÃ TÂN PHÚC</span>"))
+        #expect(html.contains("<p class=\"strong\">TM. BAN CHỈ ĐẠO ĐỀ ÁN 06</p><p class=\"strong\">PHÓ TRƯỞNG BAN</p>"))
+        #expect(html.contains("<p class=\"strong signer-name\">Lê Thị Hoa</p>"))
+    }
 }

@@ -29,7 +29,10 @@ public enum CoverageFormat: String, CaseIterable, Sendable {
 ///   elapsed share of the period, or the target of the last milestone on or before `asOf` when
 ///   that is higher (milestones apply to areas on the indicator's target; an area with its own
 ///   target uses the elapsed share only). `no data`: no value, or a share target and no
-///   coverage (no denominator, or a denominator of 0). Otherwise `behind`.
+///   coverage because of a denominator of 0. `no denominator`: a value, a share target and no
+///   denominator. Otherwise `behind`.
+/// - A unit with a value and no denominator is left out of its parent's ratio when the parent's
+///   denominator is its children's sum (`rollUp(_:_:)`); rows say how many units they left out.
 /// - Roll-up `mean`: an area with children gets the mean coverage of those children that have
 ///   one (`coverageIsMean`); values and denominators are still sums. Roll-up `all`: an area
 ///   with children is `met` when all of them are, `no data` when none has data, `behind` when
@@ -37,8 +40,10 @@ public enum CoverageFormat: String, CaseIterable, Sendable {
 /// - Totals: without a level filter, the start area's own row; with one, the sum of the listed
 ///   areas' values and denominators (an area inside another listed one is not counted twice),
 ///   against the indicator's target; under `mean` its coverage is the mean of theirs, under
-///   `all` its status combines theirs. The total is computed before `behindOnly` drops rows,
-///   and is always shown.
+///   `all` its status combines theirs; listed areas with a value and no denominator are left
+///   out of it as a parent leaves them out. The total is computed before `behindOnly` drops
+///   rows, and is always shown. `behindOnly` keeps the rows `behind` and those with `no data`
+///   (never logged): both need a visit.
 public struct CoverageReport: Equatable, Sendable {
     /// How an area stands against its target.
     public enum Status: String, CaseIterable, Codable, Sendable {
@@ -46,6 +51,9 @@ public struct CoverageReport: Equatable, Sendable {
         case onTrack = "on track"
         case behind
         case noData = "no data"
+        /// A value but no denominator, under a share target: no ratio to judge, and left out of
+        /// the parent's ratio when the parent's denominator is its children's sum.
+        case noDenominator = "no denominator"
     }
 
     /// Row order within an indicator (the total row stays last).
@@ -107,7 +115,7 @@ public struct CoverageReport: Equatable, Sendable {
         public var under: String?
         /// Only areas of this kind or depth (nil: every area under the start).
         public var level: LevelFilter?
-        /// Only rows whose status is `behind` (and the total).
+        /// Only rows whose status is `behind` or `no data` (never logged), and the total.
         public var behindOnly: Bool
         /// Row order within each indicator.
         public var sort: Sort
@@ -159,11 +167,15 @@ public struct CoverageReport: Equatable, Sendable {
         public var isTotal: Bool
         /// For a total over a level filter: how many areas it sums.
         public var summedAreas: Int?
+        /// Units below (or, for a filtered total, listed areas) with a value and no denominator,
+        /// kept out of both sides of this row's ratio.
+        public var leftOut: Int
 
         /// A row as the report builds it.
         public init(code: String, name: String, kind: AreaLevel, localKind: String? = nil, within: String? = nil, depth: Int,
                     indicator: String, value: Int?, denominator: Int?, coverage: Double?, target: Target, status: Status,
-                    over: Bool = false, coverageIsMean: Bool = false, isTotal: Bool = false, summedAreas: Int? = nil) {
+                    over: Bool = false, coverageIsMean: Bool = false, isTotal: Bool = false, summedAreas: Int? = nil,
+                    leftOut: Int = 0) {
             self.code = code
             self.name = name
             self.kind = kind
@@ -180,6 +192,7 @@ public struct CoverageReport: Equatable, Sendable {
             self.coverageIsMean = coverageIsMean
             self.isTotal = isTotal
             self.summedAreas = summedAreas
+            self.leftOut = leftOut
         }
     }
 
@@ -499,8 +512,8 @@ extension CoverageReport {
             for position in 0..<n {
                 let target = ownTargets[position] ?? indicator.target
                 let threshold = ownTargets[position] == nil ? indicatorThreshold : target.number * elapsedShare
-                statuses[position] = Computation.status(value: tallies[position].value, coverage: coverages[position],
-                                                        target: target, threshold: threshold)
+                statuses[position] = Computation.status(value: tallies[position].value, denominator: tallies[position].denominator,
+                                                        coverage: coverages[position], target: target, threshold: threshold)
             }
             if indicator.rollUp == .all {
                 var children = [StatusCount](repeating: StatusCount(), count: n)
@@ -517,12 +530,12 @@ extension CoverageReport {
 
         /// Status of a measure against a target: `threshold` is the on-track bar, in the
         /// target's units.
-        static func status(value: Int?, coverage: Double?, target: Target, threshold: Double) -> Status {
+        static func status(value: Int?, denominator: Int?, coverage: Double?, target: Target, threshold: Double) -> Status {
             guard let value else { return .noData }
             let measure: Double
             switch target {
             case let .share(share):
-                guard let coverage else { return .noData }
+                guard let coverage else { return denominator == nil ? .noDenominator : .noData }
                 if coverage >= share { return .met }
                 measure = coverage
             case let .count(count):
@@ -550,7 +563,7 @@ extension CoverageReport {
         }
 
         private func shown(_ position: Int, behindOnly: Bool) -> Bool {
-            layout.listed[position] && (!behindOnly || statuses[position] == .behind)
+            layout.listed[position] && (!behindOnly || statuses[position] == .behind || statuses[position] == .noData)
         }
 
         private func initializeAreaRows(in positions: Range<Int>, at base: UnsafeMutablePointer<Row>, behindOnly: Bool) -> Int {
@@ -578,7 +591,8 @@ extension CoverageReport {
                        depth: layout.walk.depths[position], indicator: indicator.id, value: tallies[position].value,
                        denominator: tallies[position].denominator, coverage: coverage,
                        target: ownTargets[position] ?? indicator.target, status: statuses[position],
-                       over: (coverage ?? 0) > 1, coverageIsMean: indicator.rollUp == .mean && layout.hasChildren[position])
+                       over: (coverage ?? 0) > 1, coverageIsMean: indicator.rollUp == .mean && layout.hasChildren[position],
+                       leftOut: tallies[position].leftOut)
         }
 
         /// The start's row as a total, or with a level filter the sum of the listed areas.
@@ -589,13 +603,13 @@ extension CoverageReport {
                 total.isTotal = true
                 return total
             }
-            var sum = Tally()
+            var listed = ChildSums()
             var summed = 0
             var coverageSum = 0.0
             var coverageCount = 0
             var children = StatusCount()
             for position in 0..<layout.walk.count where layout.topListed[position] {
-                sum += tallies[position]
+                listed.add(tallies[position], whole: tallies[position].value)
                 summed += 1
                 if let c = coverages[position] {
                     coverageSum += c
@@ -603,15 +617,18 @@ extension CoverageReport {
                 }
                 children.add(statuses[position])
             }
+            let sum = listed.tally(own: Tally()).tally
             let coverage: Double?
             let status: Status
             switch indicator.rollUp {
             case .ratio:
                 coverage = sum.coverage
-                status = Computation.status(value: sum.value, coverage: coverage, target: indicator.target, threshold: indicatorThreshold)
+                status = Computation.status(value: sum.value, denominator: sum.denominator, coverage: coverage,
+                                            target: indicator.target, threshold: indicatorThreshold)
             case .mean:
                 coverage = coverageCount > 0 ? coverageSum / Double(coverageCount) : nil
-                status = Computation.status(value: sum.value, coverage: coverage, target: indicator.target, threshold: indicatorThreshold)
+                status = Computation.status(value: sum.value, denominator: sum.denominator, coverage: coverage,
+                                            target: indicator.target, threshold: indicatorThreshold)
             case .all:
                 coverage = sum.coverage
                 status = children.combined
@@ -619,7 +636,7 @@ extension CoverageReport {
             return Row(code: startNode.code, name: startNode.name, kind: startNode.level, depth: 0, indicator: indicator.id,
                        value: sum.value, denominator: sum.denominator, coverage: coverage, target: indicator.target,
                        status: status, over: (coverage ?? 0) > 1, coverageIsMean: indicator.rollUp == .mean,
-                       isTotal: true, summedAreas: summed)
+                       isTotal: true, summedAreas: summed, leftOut: sum.leftOut)
         }
     }
 
@@ -634,14 +651,15 @@ extension CoverageReport {
             count += 1
             switch status {
             case .met: met += 1
-            case .noData: noData += 1
+            case .noData, .noDenominator: noData += 1
             case .behind: behind += 1
             case .onTrack: break
             }
         }
 
         /// `met` when all are met, `no data` when none has data (or there are none), `behind`
-        /// when any is behind or without data, `on track` otherwise.
+        /// when any is behind or without data, `on track` otherwise. A child without a
+        /// denominator counts as one without data: it cannot be judged.
         var combined: Status {
             if count == 0 || noData == count { return .noData }
             if met == count { return .met }

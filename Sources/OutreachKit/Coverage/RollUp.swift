@@ -38,43 +38,68 @@ public struct TreeWalk: Sendable {
 /// Rolls per-area tallies up the tree: for each node of `walk`, its own tally (by position)
 /// plus its subtree's.
 ///
-/// - value: own value + the sum of the children's rolled values (nil only when nil throughout
-///   the subtree: "no data" never turns into 0).
 /// - denominator: the node's own denominator when set, otherwise the sum of its children's
 ///   rolled denominators (nil when none is known anywhere below).
+/// - value, when the node has its own denominator: every value of its subtree (that figure
+///   counts the people of every unit below, with or without a denominator of their own).
+/// - value, when its denominator is its children's sum: its own value plus the values of the
+///   children that have a denominator. A child with a value and no denominator adds to neither
+///   side: it is left out (`leftOut` counts it, plus what the counted children left out).
+/// - value, when there is no denominator at all: every value of its subtree (a count).
 ///
+/// A value stays nil only when nothing below has one: "no data" never turns into 0.
 /// One pass in reverse tree order, O(n). Pure: no database, no clock, no files. Sums never trap
-/// (`addingClamped`); `CoverageReport` checks beforehand that they fit (`OwnTotals.checkSums`).
+/// (`Tally.sum` clamps); `CoverageReport` checks beforehand that they fit (`OwnTotals.checkSums`).
 public func rollUp(_ walk: TreeWalk, _ own: [Tally]) -> [Tally] {
     precondition(own.count == walk.count, "one own tally per walked node")
     let n = walk.count
     var rolled = own
-    var childValues = [Int](repeating: 0, count: n)
-    var childHasValue = [Bool](repeating: false, count: n)
-    var childDenominators = [Int](repeating: 0, count: n)
-    var childHasDenominator = [Bool](repeating: false, count: n)
+    var children = [ChildSums](repeating: ChildSums(), count: n)
     walk.parents.withUnsafeBufferPointer { parents in
         var position = n - 1
         while position >= 0 {
-            var t = own[position]
-            if childHasValue[position] { t.value = (t.value ?? 0).addingClamped(childValues[position]) }
-            if t.denominator == nil, childHasDenominator[position] { t.denominator = childDenominators[position] }
+            let (t, whole) = children[position].tally(own: own[position])
             rolled[position] = t
             let p = parents[position]
-            if p >= 0 {
-                if let v = t.value {
-                    childValues[p] = childValues[p].addingClamped(v)
-                    childHasValue[p] = true
-                }
-                if let d = t.denominator {
-                    childDenominators[p] = childDenominators[p].addingClamped(d)
-                    childHasDenominator[p] = true
-                }
-            }
+            if p >= 0 { children[p].add(t, whole: whole) }
             position -= 1
         }
     }
     return rolled
+}
+
+/// What an area gathers from its children, or a total from the areas it sums (the rule of
+/// `rollUp(_:_:)` in one place).
+struct ChildSums: Sendable {
+    /// Every child's whole value (all the values of its subtree), nil when none has one.
+    private var whole: Int?
+    /// The values of the children that have a denominator.
+    private var counted: Int?
+    /// The sum of the children's denominators, nil when none has one.
+    private var denominator: Int?
+    /// Children with a value and no denominator, plus the units the counted children left out.
+    private var leftOut = 0
+
+    /// Adds a child's rolled tally and its whole value (its value when it has no denominator).
+    mutating func add(_ child: Tally, whole childWhole: Int?) {
+        if let w = childWhole { whole = Tally.sum(whole, w) }
+        if let d = child.denominator {
+            denominator = Tally.sum(denominator, d)
+            if let v = child.value { counted = Tally.sum(counted, v) }
+            leftOut += child.leftOut
+        } else if child.value != nil {
+            leftOut += 1
+        }
+    }
+
+    /// The rolled tally of an area whose own figures are `own` (its sessions and baselines,
+    /// its own attribute) over these children, and its whole value.
+    func tally(own: Tally) -> (tally: Tally, whole: Int?) {
+        let whole = Tally.sum(own.value, self.whole)
+        if let d = own.denominator { return (Tally(value: whole, denominator: d), whole) }
+        if let d = denominator { return (Tally(value: Tally.sum(own.value, counted), denominator: d, leftOut: leftOut), whole) }
+        return (Tally(value: whole), whole)
+    }
 }
 
 /// Rolls per-area tallies (keyed by tree index) up `tree` from `start` (the whole tree when

@@ -118,7 +118,7 @@ extension CoverageReport {
             out.csvRecord([campaign, asOf, row.indicator, row.code, row.name, row.isTotal ? Machine.totalKind : row.kind.rawValue,
                            String(row.depth), row.value.map(String.init) ?? "", row.denominator.map(String.init) ?? "",
                            row.coverage.map(Machine.fraction) ?? "", Machine.target(row.target), row.status.rawValue,
-                           String(row.over), String(row.coverageIsMean)])
+                           String(row.over), String(row.coverageIsMean), String(row.leftOut)])
         }
         return out
     }
@@ -145,6 +145,8 @@ extension CoverageReport {
             out.jsonString(row.indicator)
             out.raw(",\n      \"kind\" : ")
             out.jsonString(row.isTotal ? Machine.totalKind : row.kind.rawValue)
+            out.raw(",\n      \"leftOut\" : ")
+            out.raw(String(row.leftOut))
             out.raw(",\n      \"name\" : ")
             out.jsonString(row.name)
             out.raw(",\n      \"status\" : ")
@@ -180,7 +182,7 @@ extension CoverageReport {
         var row: Row
 
         enum CodingKeys: String, CodingKey {
-            case code, name, kind, depth, indicator, value, denominator, coverage, target, status
+            case code, name, kind, depth, indicator, value, denominator, coverage, target, status, leftOut
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -198,6 +200,7 @@ extension CoverageReport {
             case let .count(count): try c.encode(count, forKey: .target)
             }
             try c.encode(row.status.rawValue, forKey: .status)
+            try c.encode(row.leftOut, forKey: .leftOut)
         }
     }
 
@@ -206,7 +209,7 @@ extension CoverageReport {
     enum Machine {
         static let totalKind = "total"
         static let csvHeader = ["campaign", "as_of", "indicator", "code", "name", "kind", "depth", "value", "denominator",
-                                "coverage", "target", "status", "over", "coverage_is_mean"]
+                                "coverage", "target", "status", "over", "coverage_is_mean", "left_out"]
 
         /// Four decimals: 0.96551 → "0.9655".
         static func fraction(_ share: Double) -> String {

@@ -10,7 +10,7 @@ struct CoverageWording {
     let noneBehind: String
     /// The words of the levels, in `AreaLevel.allCases` order.
     private let kinds: [String]
-    private let met, onTrack, behind, noData: String
+    private let met, onTrack, behind, noData, noDenominator: String
     private let notApplicable: String
     private let over, mean, overAndMean: String
     private let total: String
@@ -30,6 +30,7 @@ struct CoverageWording {
         onTrack = labels.status(.onTrack)
         behind = labels.status(.behind)
         noData = labels.status(.noData)
+        noDenominator = labels.status(.noDenominator)
         notApplicable = labels["coverage.not_applicable"]
         over = labels["coverage.flag.over"]
         mean = labels["coverage.flag.mean"]
@@ -204,15 +205,26 @@ struct CoverageWording {
         case .onTrack: onTrack
         case .behind: behind
         case .noData: noData
+        case .noDenominator: noDenominator
         }
     }
 
+    /// "vượt 100%", "trung bình", and how many units the row's ratio left out.
     func flags(_ row: CoverageReport.Row) -> String {
+        let flags: String
         switch (row.over, row.coverageIsMean) {
-        case (true, true): overAndMean
-        case (true, false): over
-        case (false, true): mean
-        case (false, false): ""
+        case (true, true): flags = overAndMean
+        case (true, false): flags = over
+        case (false, true): flags = mean
+        case (false, false): flags = ""
         }
+        guard row.leftOut > 0 else { return flags }
+        let note = leftOut(row.leftOut)
+        return flags.isEmpty ? note : flags + ", " + note
+    }
+
+    /// "bỏ ra 2 đơn vị không có mẫu số": units kept out of a ratio for want of a denominator.
+    func leftOut(_ count: Int) -> String {
+        labels.counted(count, one: labels["coverage.flag.left_out.one"], other: labels["coverage.flag.left_out.other"])
     }
 }

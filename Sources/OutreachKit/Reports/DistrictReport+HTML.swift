@@ -209,30 +209,36 @@ private struct HTMLPage {
         w.close("span")
     }
 
+    /// The unit, then the rate and the status (they stay on a phone's screen), then the figures.
     mutating func unitTable(_ indicator: Indicator, rows: [CoverageReport.Row]) {
         let isShare = indicator.denominator != nil
-        var header = [l["report.col.unit"], l["report.col.value"]]
-        var numeric = [false, true]
+        var header = [l["report.col.unit"]]
+        var numeric = [false]
         if isShare {
-            header += [words.denominatorName(indicator), l["report.col.coverage"], l["report.col.target"], l["report.col.needed"]]
-            numeric += [true, true, true, true]
+            header += [l["report.col.coverage"], l["report.col.status"], l["report.col.value"], words.denominatorName(indicator),
+                       l["report.col.target"], l["report.col.needed"]]
+            numeric += [true, false, true, true, true, true]
+        } else {
+            header += [l["report.col.value"], l["report.col.status"]]
+            numeric += [true, false]
         }
-        header.append(l["report.col.status"])
-        numeric.append(false)
         var body: [[String]] = []
         var tones: [String] = []
         let total = report.total(of: indicator)
-        for row in rows + (total.map { [$0] } ?? []) {
-            var cells = [row.isTotal ? l("report.total", ["area": ReportWording.inText(row.name)]) : row.name, words.value(row.value)]
+        let all = rows + (total.map { [$0] } ?? [])
+        for row in all {
+            let name = row.isTotal ? l("report.total", ["area": ReportWording.inText(row.name)]) : row.name
+            let status = isShare || row.isTotal ? words.status(row.status) : l["report.dash"]
             if isShare {
-                cells += [words.value(row.denominator), words.measure(row, indicator), words.target(row.target),
-                          DistrictReport.stillNeeded(row).map(l.count) ?? l["report.dash"]]
+                body.append([name, words.measure(row, indicator), status, words.value(row.value), words.value(row.denominator),
+                             words.target(row.target), DistrictReport.stillNeeded(row).map(l.count) ?? l["report.dash"]])
+            } else {
+                body.append([name, words.value(row.value), status])
             }
-            cells.append(isShare || row.isTotal ? words.status(row.status) : l["report.dash"])
-            body.append(cells)
             tones.append((row.isTotal ? "total " : "") + (isShare || row.isTotal ? ReportWording.tone(row.status) : ""))
         }
-        table(header: header, numeric: numeric, rows: body, rowClasses: tones, statusColumn: header.count - 1)
+        table(header: header, numeric: numeric, wrapFirst: true, rows: body, rowClasses: tones, statusColumn: 2)
+        for note in words.leftOutNotes(all) { w.element("p", ["class": "note"], note) }
     }
 
     // MARK: III. Progress
@@ -324,14 +330,13 @@ private struct HTMLPage {
                 continue
             }
             w.element("p", [:], l("report.behind.intro", ["count": String(rows.count)]))
-            table(header: [l["report.col.rank"], l["report.col.hamlet"], l["report.col.within"], l["report.col.value"],
-                           words.denominatorName(indicator), l["report.col.coverage"], l["report.col.target"],
-                           l["report.col.needed"]],
-                  numeric: [true, false, false, true, true, true, true, true],
+            table(header: [l["report.col.rank"], l["report.col.hamlet"], l["report.col.coverage"], l["report.col.needed"],
+                           l["report.col.target"], l["report.col.value"], words.denominatorName(indicator), l["report.col.within"]],
+                  numeric: [true, false, true, true, true, true, true, false], wrapColumn: 1,
                   rows: rows.enumerated().map { i, row in
-                      [String(i + 1), row.name, row.within ?? "", words.value(row.value), words.value(row.denominator),
-                       words.measure(row, indicator), words.target(row.target),
-                       DistrictReport.stillNeeded(row).map(l.count) ?? l["report.dash"]]
+                      [String(i + 1), row.name, words.measure(row, indicator),
+                       DistrictReport.stillNeeded(row).map(l.count) ?? l["report.dash"], words.target(row.target),
+                       words.value(row.value), words.value(row.denominator), row.within ?? ""]
                   })
         }
     }
@@ -345,25 +350,22 @@ private struct HTMLPage {
             w.element("p", [:], l["report.leaflets.none"])
             return
         }
-        let total = stock.total
-        let share = total.receivedFromOutside > 0 ? Double(total.handedOut) / Double(total.receivedFromOutside) : nil
+        let total = report.leafletTotal
+        let share = total.received > 0 ? Double(total.handedOut) / Double(total.received) : nil
         w.element("p", [:], l("report.leaflets.summary", [
-            "received": l.count(total.receivedFromOutside), "handedOut": l.count(total.handedOut),
+            "received": l.count(total.received), "handedOut": l.count(total.handedOut),
             "share": share.map { l.percent($0) } ?? l["report.not_applicable"], "onHand": l.count(total.onHand),
             "date": l.date(report.asOf)]))
-        var rows = report.leafletLines.map { line in
-            [line.name, l.count(line.received), l.count(line.handedOut), l.count(line.onHand)]
+        let lines = report.leafletTable
+        var rows = lines.map { line in
+            [words.leafletLineName(line), l.count(line.received), l.count(line.handedOut), l.count(line.onHand)]
         }
-        var classes = report.leafletLines.map { $0.over ? "behind" : "" }
-        if let own = stock.rows.first(where: { $0.code == report.place.code }) {
-            rows.append([l("report.leaflets.kept", ["area": own.name]), l.count(own.received), l.count(own.handedOut), l.count(own.onHand)])
-            classes.append(own.flag == .over ? "behind" : "")
-        }
-        rows.append([l("report.total", ["area": words.areaInText]), l.count(total.receivedFromOutside),
-                     l.count(total.handedOut), l.count(total.onHand)])
+        var classes = lines.map { $0.over ? "behind" : "" }
+        rows.append([l("report.total", ["area": words.areaInText]), l.count(total.received), l.count(total.handedOut),
+                     l.count(total.onHand)])
         classes.append("total")
-        table(header: [l["report.col.unit"], l["report.col.received"], l["report.col.handed_out"], l["report.col.on_hand"]],
-              numeric: [false, true, true, true], rows: rows, rowClasses: classes)
+        table(header: words.leafletHeader, numeric: [false, true, true, true], wrapFirst: true, rows: rows, rowClasses: classes)
+        if let note = words.leafletKeptNote { w.element("p", ["class": "note"], note) }
         let over = stock.overRows
         if !over.isEmpty {
             w.element("p", ["class": "note behind"], l("report.leaflets.over", [
@@ -383,12 +385,12 @@ private struct HTMLPage {
         w.element("p", [:], l("report.quiet.summary", [
             "quiet": l.count(report.quiet.count), "units": l.count(report.sessionUnits), "days": String(DistrictReport.quietDays),
             "since": l.date(since), "date": l.date(report.asOf)]))
-        table(header: [l["report.col.hamlet"], l["report.col.within"], l["report.col.last_session"], l["report.col.days_quiet"],
+        table(header: [l["report.col.hamlet"], l["report.col.days_quiet"], l["report.col.last_session"], l["report.col.within"],
                        l["report.col.team"], l["report.col.leader"]],
-              numeric: [false, false, false, true, false, false],
+              numeric: [false, true, false, false, false, false], wrapFirst: true,
               rows: report.quiet.map { unit in
-                  [unit.name, unit.within ?? "", unit.lastSession.map(l.date) ?? l["report.quiet.never"],
-                   unit.lastSession.map { String(report.asOf.number - $0.number) } ?? l["report.dash"],
+                  [unit.name, unit.lastSession.map { String(report.asOf.number - $0.number) } ?? l["report.dash"],
+                   unit.lastSession.map(l.date) ?? l["report.quiet.never"], unit.within ?? "",
                    unit.team ?? l["report.dash"], unit.leader ?? l["report.dash"]]
               })
     }
@@ -406,8 +408,10 @@ private struct HTMLPage {
         w.element("p", [:], l["report.sign.archive"])
         w.close("div")
         w.open("div", ["class": "signer"])
-        w.element("p", ["class": "strong"], l["report.sign.title"])
+        for line in words.signerLines { w.element("p", ["class": "strong"], line) }
         w.element("p", ["class": "hint"], l["report.sign.hint"])
+        w.element("p", ["class": "sign-space"], "")
+        if let name = report.signature.name { w.element("p", ["class": "strong signer-name"], name) }
         w.close("div")
         w.close("footer")
         w.element("p", ["class": "generated"], l("report.generated", ["campaign": report.campaign.id, "date": l.date(report.asOf)]))
@@ -416,11 +420,14 @@ private struct HTMLPage {
 
     // MARK: Tables
 
-    /// A table that scrolls sideways on a narrow screen; cells do not wrap, but for the first
-    /// column with `wrapFirst`. `statusColumn` gets its row's tone.
-    mutating func table(header: [String], numeric: [Bool], wrapFirst: Bool = false, rows: [[String]],
+    /// A table that scrolls sideways on a narrow screen when it must; cells do not wrap, but for
+    /// the first column with `wrapFirst` (or the column `wrapColumn`), so the columns after it
+    /// (the rate and the status, put first) stay on a phone's screen. `statusColumn` gets its
+    /// row's tone.
+    mutating func table(header: [String], numeric: [Bool], wrapFirst: Bool = false, wrapColumn: Int? = nil, rows: [[String]],
                         rowClasses: [String]? = nil, statusColumn: Int? = nil) {
-        w.open("div", ["class": wrapFirst ? "table-wrap wrap" : "table-wrap"])
+        let wrap = wrapColumn == 1 ? " wrap-second" : (wrapFirst ? " wrap" : "")
+        w.open("div", ["class": "table-wrap" + wrap])
         w.open("table")
         w.open("thead")
         w.open("tr")

@@ -68,6 +68,7 @@ extension DistrictReport {
                 cells.append(isShare || row.isTotal ? words.status(row.status) : l["report.dash"])
                 return cells
             }, boldLast: true)
+            for note in words.leftOutNotes(rows) { out.paragraph(note) }
         }
 
         section(l["report.section.progress"])
@@ -126,20 +127,16 @@ extension DistrictReport {
         if leaflets.rows.isEmpty {
             out.paragraph(l["report.leaflets.none"])
         } else {
-            let t = leaflets.total
-            let share = t.receivedFromOutside > 0 ? Double(t.handedOut) / Double(t.receivedFromOutside) : nil
+            let t = leafletTotal
+            let share = t.received > 0 ? Double(t.handedOut) / Double(t.received) : nil
             out.paragraph(l("report.leaflets.summary", [
-                "received": l.count(t.receivedFromOutside), "handedOut": l.count(t.handedOut),
+                "received": l.count(t.received), "handedOut": l.count(t.handedOut),
                 "share": share.map { l.percent($0) } ?? l["report.not_applicable"], "onHand": l.count(t.onHand),
                 "date": l.date(asOf)]))
-            var rows = leafletLines.map { [$0.name, l.count($0.received), l.count($0.handedOut), l.count($0.onHand)] }
-            if let own = leaflets.rows.first(where: { $0.code == place.code }) {
-                rows.append([l("report.leaflets.kept", ["area": own.name]), l.count(own.received), l.count(own.handedOut),
-                             l.count(own.onHand)])
-            }
-            rows.append([l("report.total", ["area": words.areaInText]), l.count(t.receivedFromOutside), l.count(t.handedOut), l.count(t.onHand)])
-            out.table(header: [l["report.col.unit"], l["report.col.received"], l["report.col.handed_out"], l["report.col.on_hand"]],
-                      align: [.left, .right, .right, .right], rows: rows, boldLast: true)
+            var rows = leafletTable.map { [words.leafletLineName($0), l.count($0.received), l.count($0.handedOut), l.count($0.onHand)] }
+            rows.append([l("report.total", ["area": words.areaInText]), l.count(t.received), l.count(t.handedOut), l.count(t.onHand)])
+            out.table(header: words.leafletHeader, align: [.left, .right, .right, .right], rows: rows, boldLast: true)
+            if let note = words.leafletKeptNote { out.paragraph(note) }
             let over = leaflets.overRows
             if !over.isEmpty {
                 out.paragraph(l("report.leaflets.over", ["count": String(over.count),
@@ -164,6 +161,20 @@ extension DistrictReport {
                            unit.team ?? l["report.dash"], unit.leader ?? l["report.dash"]]
                       })
         }
+        // Closing, as in the HTML: the recipients on the left, the signer on the right.
+        var recipients: [String] = []
+        if let parent = place.parentName, place.level != .province, place.level != .country {
+            recipients.append(l("report.sign.upper", ["area": ReportWording.inText(parent)]))
+        }
+        recipients.append(l["report.sign.archive"])
+        var signer = words.signerLines.dropFirst().map { "**" + MarkdownText.escape($0) + "**" }
+        signer.append("*" + MarkdownText.escape(l["report.sign.hint"]) + "*")
+        if let name = signature.name { signer.append("**" + MarkdownText.escape(name) + "**") }
+        let lines = max(recipients.count, signer.count)
+        out.table(header: [l["report.sign.recipients"], words.signerLines.first ?? ""], align: [.left, .center],
+                  rows: (0..<lines).map { i in
+                      [i < recipients.count ? MarkdownText.escape(recipients[i]) : "", i < signer.count ? signer[i] : ""]
+                  }, escapeCells: false)
         out.paragraph("*" + MarkdownText.escape(l("report.generated", ["campaign": campaign.id, "date": l.date(asOf)])) + "*",
                       escaped: true)
         return out.text

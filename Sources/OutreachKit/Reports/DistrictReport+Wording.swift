@@ -26,13 +26,52 @@ struct ReportWording {
     /// NHÂN DÂN" / "HUYỆN NÔNG CỐNG"); for a hamlet, the commune's committee above it.
     var issuer: (upper: String?, name: [String]) {
         let place = report.place
+        let body = report.signature.issuer
         switch place.level {
         case .country:
-            return (nil, [l["report.issuer.summary"]])
+            return (nil, [body ?? l["report.issuer.summary"]])
         case .hamlet:
-            return (l["report.issuer.committee"] + " " + (place.parentName ?? "").uppercased(), [place.name.uppercased()])
+            return ((body ?? l["report.issuer.committee"]) + " " + (place.parentName ?? "").uppercased(), [place.name.uppercased()])
         default:
-            return (nil, [l["report.issuer.committee"], place.name.uppercased()])
+            return (nil, [body ?? l["report.issuer.committee"], place.name.uppercased()])
+        }
+    }
+
+    /// The lines over the signature: "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH" by default; a
+    /// whole-country summary without an issuer is signed by its author ("NGƯỜI LẬP BÁO CÁO").
+    var signerLines: [String] {
+        let signature = report.signature
+        if report.place.level == .country, signature.issuer == nil {
+            return [signature.title ?? l["report.sign.title"]]
+        }
+        let body = signature.issuer ?? l["report.issuer.committee"]
+        return [l("report.sign.on_behalf", ["body": body]), signature.title ?? l["report.sign.chair"]]
+    }
+
+    /// "Đã nhận (1)", "Đã phát (2)", "Còn lại (3) = (1) − (2)": the leaflet table's columns.
+    var leafletHeader: [String] {
+        [l["report.col.unit"], l["report.col.received"] + " (1)", l["report.col.handed_out"] + " (2)",
+         l["report.col.on_hand"] + " " + l["report.leaflets.formula"]]
+    }
+
+    /// A line of the leaflet table: a unit below, or the area's own line ("… (giữ lại)").
+    func leafletLineName(_ line: DistrictReport.LeafletLine) -> String {
+        line.code == report.place.code ? l("report.leaflets.kept", ["area": line.name]) : line.name
+    }
+
+    /// How the area's own line was worked out, when it passed leaflets on.
+    var leafletKeptNote: String? {
+        guard let own = report.leaflets.rows.first(where: { $0.code == report.place.code }), own.passedOn != 0 else { return nil }
+        return l("report.leaflets.kept_note", ["area": own.name, "received": l.count(own.received), "passedOn": l.count(own.passedOn),
+                                               "kept": l.count(own.received - own.passedOn)])
+    }
+
+    /// Notes under a unit table: which rows left units without a denominator out of their ratio.
+    func leftOutNotes(_ rows: [CoverageReport.Row]) -> [String] {
+        rows.filter { $0.leftOut > 0 }.map { row in
+            let name = row.isTotal ? l("report.total", ["area": ReportWording.inText(row.name)]) : row.name
+            return l.counted(row.leftOut, one: l["report.units.left_out.one"], other: l["report.units.left_out.other"],
+                             ["area": name])
         }
     }
 
@@ -110,6 +149,7 @@ struct ReportWording {
         case .onTrack: return l["report.status.on_track"]
         case .behind: return l["report.status.behind"]
         case .noData: return l["report.status.no_data"]
+        case .noDenominator: return l["report.status.no_denominator"]
         }
     }
 
@@ -119,7 +159,7 @@ struct ReportWording {
         case .met: return "met"
         case .onTrack: return "on-track"
         case .behind: return "behind"
-        case .noData: return "no-data"
+        case .noData, .noDenominator: return "no-data"
         }
     }
 

@@ -96,6 +96,8 @@ public struct DistrictReport: Sendable {
     public var sessionUnits: Int
     /// Those of them without a session in the last `quietDays` days, longest quiet first.
     public var quiet: [QuietUnit]
+    /// Who issues and signs the report (not a figure: the CLI sets it from `report`'s options).
+    public var signature = ReportSignature()
 
     /// Builds the report from what the store read.
     ///
@@ -229,7 +231,31 @@ public struct DistrictReport: Sendable {
     /// Share of the period elapsed on the report's day.
     public var elapsedShare: Double { coverage.elapsedShare }
 
-    /// Sums each top unit's subtree of a stock report (rows in tree order, with depths).
+    /// The leaflet table as arithmetic a reader can check: one line per unit below the area,
+    /// then the area's own line, each with received − handed out = on hand, so each column
+    /// sums to the total line (`leafletTotal`).
+    ///
+    /// A line's "received" is what came into its subtree, net of what the subtree passed on to
+    /// units outside it; the area's own line is what it kept (received − passed on).
+    public var leafletTable: [LeafletLine] {
+        var lines = leafletLines
+        if let own = leaflets.rows.first(where: { $0.code == place.code }) {
+            lines.append(LeafletLine(code: own.code, name: own.name, received: own.received - own.passedOn,
+                                     handedOut: own.handedOut, onHand: own.onHand, over: own.flag == .over))
+        }
+        return lines
+    }
+
+    /// The column sums of `leafletTable`.
+    public var leafletTotal: LeafletLine {
+        let lines = leafletTable
+        return LeafletLine(code: place.code, name: place.name, received: lines.reduce(0) { $0 + $1.received },
+                           handedOut: lines.reduce(0) { $0 + $1.handedOut }, onHand: lines.reduce(0) { $0 + $1.onHand },
+                           over: lines.contains { $0.over })
+    }
+
+    /// Sums each top unit's subtree of a stock report (rows in tree order, with depths); a
+    /// line's received is its subtree's receipts net of what the subtree passed on.
     static func leafletLines(_ stock: LeafletStock, start: String) -> [LeafletLine] {
         var lines: [LeafletLine] = []
         var childDepth: Int? = nil
@@ -237,13 +263,37 @@ public struct DistrictReport: Sendable {
             if row.code == start { childDepth = row.depth + 1; continue }
             guard let depth = childDepth ?? (stock.under == nil ? 0 : nil) else { continue }
             if row.depth == depth {
-                lines.append(LeafletLine(code: row.code, name: row.name, received: row.received, handedOut: 0, onHand: 0, over: false))
+                lines.append(LeafletLine(code: row.code, name: row.name, received: 0, handedOut: 0, onHand: 0, over: false))
             }
             guard row.depth >= depth, !lines.isEmpty else { continue }
+            lines[lines.count - 1].received += row.received - row.passedOn
             lines[lines.count - 1].handedOut += row.handedOut
             lines[lines.count - 1].onHand += row.onHand
             if row.flag == .over { lines[lines.count - 1].over = true }
         }
         return lines
+    }
+}
+
+/// Who issues and signs a district report. Unset fields take the People's Committee style:
+/// "ỦY BAN NHÂN DÂN / HUYỆN …" in the heading, "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH" over the
+/// signature (a whole-country summary: "NGƯỜI LẬP BÁO CÁO").
+public struct ReportSignature: Equatable, Sendable {
+    /// The issuing body ("BAN CHỈ ĐẠO ĐỀ ÁN 06"): the heading's first line, above the area's
+    /// name, and the body the signer signs for ("TM. BAN CHỈ ĐẠO ĐỀ ÁN 06").
+    public var issuer: String?
+    /// The signer's title ("CHỦ TỊCH", "PHÓ CHỦ TỊCH", "TRƯỞNG BAN").
+    public var title: String?
+    /// The signer's name, under the space left for the signature and seal.
+    public var name: String?
+
+    public init(issuer: String? = nil, title: String? = nil, name: String? = nil) {
+        func given(_ text: String?) -> String? {
+            let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed?.isEmpty == false ? trimmed : nil
+        }
+        self.issuer = given(issuer)
+        self.title = given(title)
+        self.name = given(name)
     }
 }

@@ -1,5 +1,11 @@
 /// The district report's style sheet, inlined in the page: Times-like type as Vietnamese
 /// administrative documents use, one column on a phone, A4 pages when printed.
+///
+/// On a phone (390 px) every table keeps its rate and status columns on screen: they come
+/// right after the unit's name, which wraps, and the other figures scroll sideways if they
+/// must. Printed, tables fit the A4 text width (cells wrap, no sideways scroll to clip) and
+/// sections follow one another: no forced page break leaves a page half empty; a figure, a
+/// card or a table row is never split.
 enum ReportStyle {
     static let css = """
 
@@ -48,7 +54,7 @@ enum ReportStyle {
         .table-wrap { overflow-x: auto; margin: 8px 0 16px; }
         table { border-collapse: collapse; width: 100%; font-size: 15px; line-height: 1.3; }
         th, td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; white-space: nowrap; }
-        .table-wrap.wrap td:first-child { white-space: normal; min-width: 11em; }
+        .table-wrap.wrap td:first-child, .table-wrap.wrap-second td:nth-child(2) { white-space: normal; min-width: 11em; }
         th { background: #f3f4f6; font-weight: bold; }
         th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         tr.total td { font-weight: bold; background: #f8fafc; }
@@ -102,6 +108,7 @@ enum ReportStyle {
         .signer p { margin: 0; }
         .signer .strong { font-weight: bold; }
         .signer .hint { font-style: italic; font-size: 14.5px; }
+        .signer .sign-space { height: 5.5em; }
         .generated { margin-top: 72px; font-size: 12.5px; color: var(--muted); text-align: center; }
         @media (max-width: 640px) {
           body { font-size: 16px; background: #fff; }
@@ -116,18 +123,28 @@ enum ReportStyle {
           .bar-label { font-size: 13.5px; }
           .bar-value { font-size: 13.5px; }
           table { font-size: 14px; }
-          th, td { padding: 3px 6px; }
+          th, td { padding: 3px 5px; }
+          .table-wrap.wrap td:first-child, .table-wrap.wrap-second td:nth-child(2) { min-width: 6.5em; }
+          .table-wrap.wrap th:first-child, .table-wrap.wrap-second th:nth-child(2) { white-space: normal; }
+          .pill { padding: 0 4px; }
           .line-chart h3 { min-height: 0; }
           .doc-foot { grid-template-columns: 1fr; }
         }
         @media print {
           @page { size: A4; margin: 20mm 15mm 18mm 25mm; }
           body { background: #fff; font-size: 13pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-          .page { max-width: none; padding: 0; }
-          section.break { break-before: page; }
-          .card, figure, tr, .doc-head, .doc-foot { break-inside: avoid; }
+          .page { max-width: none; width: 100%; padding: 0 1px 0 0; }
+          .card, figure, tr, .doc-head, .doc-foot, .signer { break-inside: avoid; }
+          figure.bar-chart { break-inside: auto; }
+          .signer .sign-space { height: 22mm; }
+          .generated { margin-top: 6mm; break-before: avoid; }
+          .bar-label, .bar-value, svg.bar { break-inside: avoid; }
           h2, h3 { break-after: avoid; }
           .table-wrap { overflow: visible; }
+          table { font-size: 10.5pt; width: 100%; }
+          th, td { white-space: normal; padding: 2px 5px; }
+          th.num, td.num, .pill { white-space: nowrap; }
+          .table-wrap.wrap td:first-child, .table-wrap.wrap-second td:nth-child(2) { min-width: 0; }
           .progress-grid { grid-template-columns: 1fr 1fr; }
           svg.chart { max-width: none; }
         }

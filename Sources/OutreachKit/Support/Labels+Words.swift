@@ -42,13 +42,15 @@ extension Labels {
         }
     }
 
-    /// How a coverage row stands: `đạt`, `đúng tiến độ`, `chậm`, `chưa có số liệu` (vi).
+    /// How a coverage row stands: `đạt`, `đúng tiến độ`, `chậm`, `chưa có số liệu`, `không có
+    /// mẫu số` (vi).
     public func status(_ status: CoverageReport.Status) -> String {
         switch status {
         case .met: self["coverage.status.met"]
         case .onTrack: self["coverage.status.on_track"]
         case .behind: self["coverage.status.behind"]
         case .noData: self["coverage.status.no_data"]
+        case .noDenominator: self["coverage.status.no_denominator"]
         }
     }
 

@@ -13,12 +13,16 @@ extension Outreach {
         @Option(help: Help.argument("report.under", value: "code")) var under: String?
         @Option(help: Help.argument("report.as_of", value: "date"), transform: ArgumentValue.day) var asOf: Day?
         @Option(help: Help.argument("report.out", value: "file"), completion: .file(extensions: ["html", "md"])) var out: String
+        @Option(help: Help.argument("report.issuer", value: "text")) var issuer: String?
+        @Option(help: Help.argument("report.signer_title", value: "text")) var signerTitle: String?
+        @Option(help: Help.argument("report.signer_name", value: "name")) var signerName: String?
 
         func run() throws {
             let format = try ReportFile.format(of: out)
             let labels = try language.labels()
             let definition = try campaigns.catalog().campaign(campaign)
-            let report = try database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today())
+            var report = try database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today())
+            report.signature = ReportSignature(issuer: issuer, title: signerTitle, name: signerName)
             let text = format == .html ? report.html(labels: labels) : report.markdown(labels: labels)
             try ReportFile.write(text, to: out)
             Console.out(labels("report.cli.wrote", ["file": out, "area": report.place.name,

@@ -184,12 +184,13 @@ struct CoverageReportTests {
         var data = CoverageFixture(indicator: Indicator(id: "eid", label: "VNeID", numerator: ["eid_l2"], denominator: nil,
                                                         target: .share(0.5)))
         let report = try data.report()
-        #expect(report.rows.allSatisfy { $0.denominator == nil && $0.coverage == nil && $0.status == .noData })
+        #expect(report.rows.allSatisfy { $0.denominator == nil && $0.coverage == nil && $0.leftOut == 0 })
+        #expect(report.rows.allSatisfy { $0.status == ($0.value == nil ? .noData : .noDenominator) })
         #expect(report.row("00001-02")?.value == 100)
         data.campaign.baselines = ["00001-03": ["eid_l2": 30]]
         let withBaseline = try data.report()
         #expect(withBaseline.row("00001-03")?.value == 30)
-        #expect(try withBaseline.rendered(as: .table, labels: Labels(.en)).contains("Thôn 3    hamlet       30          n/a       n/a     50%  no data"))
+        #expect(try withBaseline.rendered(as: .table, labels: Labels(.en)).contains("Thôn 3    hamlet       30          n/a       n/a     50%  no denominator"))
     }
 
     @Test("adds baselines of the numerator's metrics, and only those of areas in the scope")
@@ -202,7 +203,8 @@ struct CoverageReportTests {
             "00003-01": ["eid_l2": 1000],               // outside the scope
         ]
         let report = try data.report()
-        #expect(report.row("00001-03").map(Figures.init) == Figures("00001-03", 30, nil, nil, .noData))
+        #expect(report.row("00001-03").map(Figures.init) == Figures("00001-03", 30, nil, nil, .noDenominator))
+        #expect(report.row("00001")?.leftOut == 0, "Xã Một's own adults count Thôn 3's people")
         #expect(report.row("00002-02").map(Figures.init) == Figures("00002-02", 0, 300, 0, .behind))
         #expect(report.row("00001-01")?.value == 200)
         #expect(report.row("00001")?.value == 330)
@@ -359,6 +361,17 @@ struct CoverageReportTests {
         #expect(total.coverage != coverages.reduce(0, +) / Double(coverages.count))
     }
 
+    @Test("leaves a listed area with a value and no denominator out of a filtered total, and says so")
+    func filteredTotalLeavesOut() throws {
+        var data = CoverageFixture()
+        data.campaign.baselines = ["00001-03": ["eid_l2": 30]]  // Thôn 3 has no adults figure
+        let report = try data.report(CoverageFixture.options(level: .kind(.hamlet)))
+        let total = try #require(report.total)
+        #expect(Figures(total) == Figures("TOTAL", 540, 1600, 540.0 / 1600.0, .onTrack), "not 570/1600")
+        #expect(total.leftOut == 1 && total.summedAreas == 6)
+        #expect(try report.rendered(as: .table, labels: Labels(.en)).contains("left out 1 unit with no denominator"))
+    }
+
     @Test("counts an area once in a filtered total when a listed area lies inside another")
     func nestedListedAreas() throws {
         // Khu 1 (a hamlet) holds Tổ 1 (a hamlet too): both are listed, the total counts Tổ 1 once.
@@ -411,17 +424,19 @@ struct CoverageReportTests {
         #expect(CoverageReport.LevelFilter(parsing: text) == nil)
     }
 
-    @Test("lists only the areas behind with --behind, and keeps the whole total")
+    @Test("lists only the areas behind or never logged with --behind, and keeps the whole total")
     func behind() throws {
         let report = try CoverageFixture().report(CoverageFixture.options(behindOnly: true))
         #expect(report.figures == [
             Figures("00001-02", 100, 600, 100.0 / 600.0, .behind),
+            Figures("00001-03", nil, nil, nil, .noData),
+            Figures("00002-02", nil, 300, nil, .noData),
             Figures("00002-03", 0, 100, 0, .behind),
             Figures("TOTAL", 540, 1800, 0.3, .onTrack),
         ])
         let none = try CoverageFixture().report(CoverageFixture.options(under: "00001", level: .kind(.commune), behindOnly: true))
         #expect(none.rows.map(\.isTotal) == [true])
-        #expect(try none.rendered(as: .table, labels: Labels(.en)).contains("No area is behind."))
+        #expect(try none.rendered(as: .table, labels: Labels(.en)).contains("No area is behind or without data."))
     }
 
     @Test("sorts by coverage, name or code, keeping the total last", arguments: [
@@ -477,20 +492,24 @@ struct CoverageReportTests {
             #expect(rows.count == count)
             var byCode: [String: CoverageReport.Row] = [:]
             for row in rows { byCode[row.code] = row }
+            var ownTallies: [Int: Tally] = [:]
+            for i in 0..<count {
+                ownTallies[i] = Tally(value: own[i]?.metrics[.eidL2], denominator: tree.nodes[i].attributes.adults)
+            }
+            let expected = RollUpTests.Expected(tree: tree, own: ownTallies)
             for i in 0..<count {
                 let node = tree.nodes[i]
                 let row = try #require(byCode[node.code])
-                let kids = tree.children[i].map { byCode[tree.nodes[$0].code]! }
-                let value = kids.reduce(own[i]?.metrics[.eidL2]) { RandomTrees.add($0, $1.value) }
-                #expect(row.value == value, "round \(round), \(node.code)")
-                let childDenominators = kids.reduce(nil as Int?) { RandomTrees.add($0, $1.denominator) }
-                #expect(row.denominator == (node.attributes.adults ?? childDenominators), "round \(round), \(node.code)")
+                let tally = expected.tally(i)
+                #expect(row.value == tally.value, "round \(round), \(node.code)")
+                #expect(row.denominator == tally.denominator, "round \(round), \(node.code)")
+                #expect(row.leftOut == tally.leftOut, "round \(round), \(node.code)")
                 if let v = row.value, let d = row.denominator, d > 0 {
                     #expect(row.coverage == Double(v) / Double(d))
                     #expect(row.over == (v > d))
                 } else {
                     #expect(row.coverage == nil)
-                    #expect(row.status == .noData)
+                    #expect(row.status == (row.value != nil && row.denominator == nil ? .noDenominator : .noData))
                 }
                 #expect(row.value != nil || row.status == .noData)
             }
@@ -546,12 +565,12 @@ struct CoverageRenderingTests {
     func csv() throws {
         let text = try CoverageFixture().report(CoverageFixture.options(under: "00002")).rendered(as: .csv, labels: Labels(.en))
         #expect(text == """
-            campaign,as_of,indicator,code,name,kind,depth,value,denominator,coverage,target,status,over,coverage_is_mean
-            e2,2025-01-05,eid,00002,Phường Hai,ward,0,240,600,0.4000,0.5000,on track,false,false
-            e2,2025-01-05,eid,00002-01,Tổ 1,hamlet,1,240,200,1.2000,0.5000,met,true,false
-            e2,2025-01-05,eid,00002-02,Tổ 2,hamlet,1,,300,,0.5000,no data,false,false
-            e2,2025-01-05,eid,00002-03,Tổ 3,hamlet,1,0,100,0.0000,0.5000,behind,false,false
-            e2,2025-01-05,eid,00002,Phường Hai,total,0,240,600,0.4000,0.5000,on track,false,false
+            campaign,as_of,indicator,code,name,kind,depth,value,denominator,coverage,target,status,over,coverage_is_mean,left_out
+            e2,2025-01-05,eid,00002,Phường Hai,ward,0,240,600,0.4000,0.5000,on track,false,false,0
+            e2,2025-01-05,eid,00002-01,Tổ 1,hamlet,1,240,200,1.2000,0.5000,met,true,false,0
+            e2,2025-01-05,eid,00002-02,Tổ 2,hamlet,1,,300,,0.5000,no data,false,false,0
+            e2,2025-01-05,eid,00002-03,Tổ 3,hamlet,1,0,100,0.0000,0.5000,behind,false,false,0
+            e2,2025-01-05,eid,00002,Phường Hai,total,0,240,600,0.4000,0.5000,on track,false,false,0
 
             """)
     }
@@ -573,6 +592,7 @@ struct CoverageRenderingTests {
                   "depth" : 0,
                   "indicator" : "eid",
                   "kind" : "ward",
+                  "leftOut" : 0,
                   "name" : "Phường Hai",
                   "status" : "met",
                   "target" : 200,
@@ -585,6 +605,7 @@ struct CoverageRenderingTests {
                   "depth" : 1,
                   "indicator" : "eid",
                   "kind" : "hamlet",
+                  "leftOut" : 0,
                   "name" : "Tổ 1",
                   "status" : "met",
                   "target" : 200,
@@ -597,6 +618,7 @@ struct CoverageRenderingTests {
                   "depth" : 1,
                   "indicator" : "eid",
                   "kind" : "hamlet",
+                  "leftOut" : 0,
                   "name" : "Tổ 2",
                   "status" : "no data",
                   "target" : 200,
@@ -609,6 +631,7 @@ struct CoverageRenderingTests {
                   "depth" : 1,
                   "indicator" : "eid",
                   "kind" : "hamlet",
+                  "leftOut" : 0,
                   "name" : "Tổ 3",
                   "status" : "behind",
                   "target" : 200,
@@ -621,6 +644,7 @@ struct CoverageRenderingTests {
                   "depth" : 0,
                   "indicator" : "eid",
                   "kind" : "total",
+                  "leftOut" : 0,
                   "name" : "Phường Hai",
                   "status" : "met",
                   "target" : 200,
@@ -640,7 +664,8 @@ struct CoverageRenderingTests {
         let rows = try #require(object["rows"] as? [[String: Any]])
         #expect(rows.count == 10)
         for row in rows {
-            #expect(Set(row.keys) == ["code", "name", "kind", "depth", "indicator", "value", "denominator", "coverage", "target", "status"])
+            #expect(Set(row.keys) == ["code", "name", "kind", "depth", "indicator", "value", "denominator", "coverage", "target", "status",
+                                      "leftOut"])
             #expect((row["target"] as? Double) == 0.5)
         }
         #expect(rows[6]["coverage"] as? Double == 1.2)
@@ -706,7 +731,7 @@ struct CoverageRenderingTests {
             [report.campaign, report.asOf.iso, row.indicator, row.code, row.name, row.isTotal ? "total" : row.kind.rawValue,
              String(row.depth), row.value.map(String.init) ?? "", row.denominator.map(String.init) ?? "",
              row.coverage.map(CoverageReport.Machine.fraction) ?? "", CoverageReport.Machine.target(row.target),
-             row.status.rawValue, String(row.over), String(row.coverageIsMean)]
+             row.status.rawValue, String(row.over), String(row.coverageIsMean), String(row.leftOut)]
         }
         #expect(text == CSVWriter.render(header: CoverageReport.Machine.csvHeader, rows: records))
     }

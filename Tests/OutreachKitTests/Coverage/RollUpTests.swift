@@ -137,8 +137,8 @@ struct RollUpTests {
         let rolled = rollUp(tree, [i["01-1"]!: Tally(denominator: 40), i["02-4"]!: Tally(value: 0)])
         #expect(rolled[i["01"]!]?.value == nil)
         #expect(rolled[i["02"]!]?.value == 0)
-        #expect(rolled[i["P"]!]?.value == 0)
-        #expect(rolled[i["P"]!]?.denominator == 40)
+        // Xã Hai's 0 has no denominator while Xã Một has one: it stays out of the province's ratio.
+        #expect(rolled[i["P"]!] == Tally(value: nil, denominator: 40, leftOut: 1))
     }
 
     @Test("gives no denominator where none is known anywhere below")
@@ -147,6 +147,44 @@ struct RollUpTests {
         let rolled = rollUp(tree, [i["01-1"]!: Tally(value: 10), i["02-3"]!: Tally(value: 7)])
         #expect(rolled[i["P"]!] == Tally(value: 17, denominator: nil))
         #expect(rolled[i["P"]!]?.coverage == nil)
+    }
+
+    @Test("leaves a unit with a value and no denominator out of both sides of a parent's summed ratio")
+    func leftOutOfSummedRatio() {
+        // Xã Hai (no attribute): Thôn 3 has 50 adults and 12 activations, Thôn 4 no attribute and 10.
+        let (tree, i) = Self.smallTree()
+        let rolled = rollUp(tree, [i["02-3"]!: Tally(value: 12, denominator: 50), i["02-4"]!: Tally(value: 10)])
+        #expect(rolled[i["02-4"]!] == Tally(value: 10, denominator: nil))
+        #expect(rolled[i["02-4"]!]?.lacksDenominator == true)
+        #expect(rolled[i["02"]!] == Tally(value: 12, denominator: 50, leftOut: 1), "not 22/50")
+        #expect(rolled[i["P"]!] == Tally(value: 12, denominator: 50, leftOut: 1), "the province says what was left out below")
+    }
+
+    @Test("counts every unit's value under a parent with its own denominator: it already counts their people")
+    func ownDenominatorCountsEveryUnit() {
+        // Xã Một (own adults 100): Thôn 1 has 40 adults and 10, Thôn 2 no attribute and 7.
+        let (tree, i) = Self.smallTree()
+        let rolled = rollUp(tree, [i["01"]!: Tally(denominator: 100), i["01-1"]!: Tally(value: 10, denominator: 40),
+                                   i["01-2"]!: Tally(value: 7)])
+        #expect(rolled[i["01"]!] == Tally(value: 17, denominator: 100, leftOut: 0))
+        #expect(rolled[i["P"]!] == Tally(value: 17, denominator: 100, leftOut: 0))
+    }
+
+    @Test("sums every value where no unit has a denominator (a count), leaving nothing out")
+    func countsWithoutAnyDenominator() {
+        let (tree, i) = Self.smallTree()
+        let rolled = rollUp(tree, [i["02-3"]!: Tally(value: 12), i["02-4"]!: Tally(value: 10), i["01-1"]!: Tally(value: 1)])
+        #expect(rolled[i["02"]!] == Tally(value: 22))
+        #expect(rolled[i["P"]!] == Tally(value: 23))
+    }
+
+    @Test("leaves out a whole commune without a denominator as one unit, beside a commune with one")
+    func leftOutCommune() {
+        // Xã Một (100 adults, nothing logged); Xã Hai's hamlets have values and no denominators.
+        let (tree, i) = Self.smallTree()
+        let rolled = rollUp(tree, [i["01"]!: Tally(denominator: 100), i["02-3"]!: Tally(value: 12), i["02-4"]!: Tally(value: 10)])
+        #expect(rolled[i["02"]!] == Tally(value: 22), "a count of its own, nothing to leave out")
+        #expect(rolled[i["P"]!] == Tally(value: nil, denominator: 100, leftOut: 1))
     }
 
     @Test("rolls up from a start area only: areas outside its subtree never count")
@@ -166,11 +204,43 @@ struct RollUpTests {
         #expect(walk.parents == [-1, 0, 1, 1, 0, 4, 4])
     }
 
-    @Test("holds on random trees: sums of children plus own, ratios of sums, never averages")
+    /// The rule, written straight from SPEC.md by recursion over the tree (no roll-up array):
+    /// the denominator is the own attribute, else the children's sum; with its own attribute an
+    /// area counts every value of its subtree; with its children's sum it counts its own value
+    /// and those of the children that have a denominator, and leaves out the others that have a
+    /// value; with no denominator at all it counts everything.
+    struct Expected {
+        let tree: AreaTree
+        let own: [Int: Tally]
+
+        /// Every value of the subtree (no data stays nil).
+        func whole(_ i: Int) -> Int? {
+            tree.children[i].reduce(own[i]?.value) { RandomTrees.add($0, whole($1)) }
+        }
+
+        func denominator(_ i: Int) -> Int? {
+            own[i]?.denominator ?? tree.children[i].reduce(nil as Int?) { RandomTrees.add($0, denominator($1)) }
+        }
+
+        func tally(_ i: Int) -> Tally {
+            if let d = own[i]?.denominator { return Tally(value: whole(i), denominator: d) }
+            let kids = tree.children[i]
+            let withDenominator = kids.filter { denominator($0) != nil }
+            guard !withDenominator.isEmpty else { return Tally(value: whole(i)) }
+            let value = withDenominator.reduce(own[i]?.value) { RandomTrees.add($0, tally($1).value) }
+            let leftOut = withDenominator.reduce(0) { $0 + tally($1).leftOut }
+                + kids.filter { denominator($0) == nil && whole($0) != nil }.count
+            return Tally(value: value, denominator: denominator(i), leftOut: leftOut)
+        }
+    }
+
+    @Test("holds on random trees: the SPEC rule by brute force, ratios of sums, never averages")
     func propertyOverRandomTrees() {
         var rng = RandomTrees.SplitMix64(seed: 0x0C0F_FEE0_2025)
         var parentsWhereMeanDiffers = 0
         var parentsChecked = 0
+        var parentsLeavingOut = 0
+        var parentsCountingUnitsWithoutDenominator = 0
         for round in 0..<300 {
             let count = Int.random(in: 1...(round < 250 ? 60 : 400), using: &rng)
             let tree = RandomTrees.tree(count: count, roots: Int.random(in: 1...3, using: &rng), rng: &rng)
@@ -178,6 +248,7 @@ struct RollUpTests {
             for i in 0..<count where Int.random(in: 0..<10, using: &rng) < 8 { own[i] = RandomTrees.tally(rng: &rng) }
             let rolled = rollUp(tree, own)
             #expect(rolled.count == count)
+            let expected = Expected(tree: tree, own: own)
             // Brute force: each area's own value added to itself and every ancestor.
             var subtreeValue = [Int?](repeating: nil, count: count)
             for j in 0..<count {
@@ -188,14 +259,17 @@ struct RollUpTests {
                 let mine = own[i] ?? Tally()
                 let kids = tree.children[i].map { rolled[$0]! }
                 let got = rolled[i]!
-                // value: own plus the children's rolled values.
-                let value = kids.reduce(mine.value) { RandomTrees.add($0, $1.value) }
-                #expect(got.value == value, "round \(round), node \(i)")
-                // value: also the brute-force sum over the whole subtree.
-                #expect(got.value == subtreeValue[i], "round \(round), node \(i)")
+                #expect(got == expected.tally(i), "round \(round), node \(i)")
+                // Without a denominator, or with its own, an area counts its whole subtree.
+                if got.denominator == nil || mine.denominator != nil {
+                    #expect(got.value == subtreeValue[i], "round \(round), node \(i)")
+                    #expect(got.leftOut == 0)
+                }
                 // denominator: own attribute, else the children's sum.
                 let childDenominators = kids.reduce(nil as Int?) { RandomTrees.add($0, $1.denominator) }
                 #expect(got.denominator == (mine.denominator ?? childDenominators), "round \(round), node \(i)")
+                if mine.denominator == nil, got.denominator != nil, got.leftOut > 0 { parentsLeavingOut += 1 }
+                if mine.denominator != nil, kids.contains(where: \.lacksDenominator) { parentsCountingUnitsWithoutDenominator += 1 }
                 // coverage: exactly Σ value / Σ denominator, never an average of the children's.
                 if let v = got.value, let d = got.denominator, d > 0 {
                     #expect(got.coverage == Double(v) / Double(d))
@@ -210,9 +284,12 @@ struct RollUpTests {
                 }
             }
         }
-        // The trees must be varied enough that averaging would have been caught.
+        // The trees must be varied enough that averaging, or counting a unit without a
+        // denominator on one side only, would have been caught.
         #expect(parentsChecked > 200)
         #expect(parentsWhereMeanDiffers > parentsChecked / 2)
+        #expect(parentsLeavingOut > 100)
+        #expect(parentsCountingUnitsWithoutDenominator > 100)
     }
 
     @Test("agrees between the array core and the dictionary form on random trees")
@@ -273,22 +350,47 @@ struct RollUpTests {
         #expect(rolled.count == 111_367)
 
         // Independent sums: hamlets into communes, communes into provinces.
-        var communeValue = [Int?](repeating: nil, count: communes)
+        // A commune counts all its hamlets' values (its whole value), only those of the hamlets
+        // with a denominator when its denominator is theirs, and leaves the other ones out.
+        var communeWhole = [Int?](repeating: nil, count: communes)
+        var communeCounted = [Int?](repeating: nil, count: communes)
+        var communeLeftOut = [Int](repeating: 0, count: communes)
         var communeChildDenominator = [Int?](repeating: nil, count: communes)
         for h in 0..<hamlets {
-            communeValue[communeOf[h]] = RandomTrees.add(communeValue[communeOf[h]], hamletTallies[h].value)
-            communeChildDenominator[communeOf[h]] = RandomTrees.add(communeChildDenominator[communeOf[h]], hamletTallies[h].denominator)
+            let (c, t) = (communeOf[h], hamletTallies[h])
+            communeWhole[c] = RandomTrees.add(communeWhole[c], t.value)
+            communeChildDenominator[c] = RandomTrees.add(communeChildDenominator[c], t.denominator)
+            if t.denominator != nil { communeCounted[c] = RandomTrees.add(communeCounted[c], t.value) }
+            else if t.value != nil { communeLeftOut[c] += 1 }
         }
-        var provinceValue = [Int?](repeating: nil, count: provinces)
+        var provinceWhole = [Int?](repeating: nil, count: provinces)
+        var provinceCounted = [Int?](repeating: nil, count: provinces)
+        var provinceLeftOut = [Int](repeating: 0, count: provinces)
         var provinceDenominator = [Int?](repeating: nil, count: provinces)
         for c in 0..<communes {
-            let denominator = communeAttribute[c] ?? communeChildDenominator[c]
-            #expect(rolled[provinces + c] == Tally(value: communeValue[c], denominator: denominator))
-            provinceValue[provinceOf[c]] = RandomTrees.add(provinceValue[provinceOf[c]], communeValue[c])
-            provinceDenominator[provinceOf[c]] = RandomTrees.add(provinceDenominator[provinceOf[c]], denominator)
+            let expected: Tally
+            if let own = communeAttribute[c] {
+                expected = Tally(value: communeWhole[c], denominator: own)
+            } else if let sum = communeChildDenominator[c] {
+                expected = Tally(value: communeCounted[c], denominator: sum, leftOut: communeLeftOut[c])
+            } else {
+                expected = Tally(value: communeWhole[c])
+            }
+            #expect(rolled[provinces + c] == expected)
+            let p = provinceOf[c]
+            provinceWhole[p] = RandomTrees.add(provinceWhole[p], communeWhole[c])
+            provinceDenominator[p] = RandomTrees.add(provinceDenominator[p], expected.denominator)
+            if expected.denominator != nil {
+                provinceCounted[p] = RandomTrees.add(provinceCounted[p], expected.value)
+                provinceLeftOut[p] += expected.leftOut
+            } else if expected.value != nil {
+                provinceLeftOut[p] += 1
+            }
         }
         for p in 0..<provinces {
-            #expect(rolled[p] == Tally(value: provinceValue[p], denominator: provinceDenominator[p]))
+            let expected = provinceDenominator[p] == nil ? Tally(value: provinceWhole[p])
+                : Tally(value: provinceCounted[p], denominator: provinceDenominator[p], leftOut: provinceLeftOut[p])
+            #expect(rolled[p] == expected)
         }
         for h in stride(from: 0, to: hamlets, by: 997) { #expect(rolled[provinces + communes + h] == hamletTallies[h]) }
     }

@@ -175,6 +175,92 @@ struct DistrictReportTests {
         }
     }
 
+    @Test("every unit table puts the rate and the status right after the unit, for a 390 px phone")
+    func rateAndStatusFirst() throws {
+        let html = try Self.report(try Self.store()).html(labels: Labels(.vi))
+        // The share indicator's table: unit, rate, status, then the figures.
+        #expect(html.contains("<tr><th>Đơn vị</th><th class=\"num\">Tỷ lệ</th><th>Đánh giá</th><th class=\"num\">Đã thực hiện</th>"))
+        #expect(html.contains("<td>Toàn huyện Nông Cống</td><td class=\"num\">23,4%</td><td><span class=\"pill\">Chậm tiến độ</span></td>"))
+        // The hamlets furthest behind: rank, hamlet, rate first; the quiet hamlets: days quiet first.
+        #expect(html.contains("<tr><th class=\"num\">STT</th><th>Thôn</th><th class=\"num\">Tỷ lệ</th>"))
+        #expect(html.contains("<tr><th>Thôn</th><th class=\"num\">Số ngày</th>"))
+        // On a narrow screen the unit's name wraps so that the columns after it stay in view.
+        let narrow = try #require(ReportStyle.css.range(of: "@media (max-width: 640px)"))
+        #expect(ReportStyle.css[narrow.upperBound...].contains(".table-wrap.wrap td:first-child, .table-wrap.wrap-second td:nth-child(2) { min-width: 6.5em; }"))
+    }
+
+    @Test("prints on A4 without forced page breaks, its tables fitting the text width")
+    func printRules() throws {
+        let css = ReportStyle.css
+        let print = try #require(css.range(of: "@media print")).upperBound
+        #expect(!css.contains("break-before: page"), "a forced break leaves the page before it half empty")
+        #expect(css[print...].contains("size: A4; margin: 20mm 15mm 18mm 25mm;"))
+        #expect(css[print...].contains("th, td { white-space: normal;"))
+        #expect(css[print...].contains(".table-wrap { overflow: visible; }"))
+    }
+
+    @Test("signs for the People's Committee by its chair by default, or as --issuer, --signer-title and --signer-name say")
+    func signature() throws {
+        var report = try Self.report(try Self.store())
+        let html = report.html(labels: Labels(.vi))
+        #expect(html.contains("<div class=\"signer\"><p class=\"strong\">TM. ỦY BAN NHÂN DÂN</p><p class=\"strong\">CHỦ TỊCH</p>"))
+        #expect(!html.contains("signer-name"))
+        #expect(report.html(labels: Labels(.en)).contains("<p class=\"strong\">FOR THE PEOPLE'S COMMITTEE</p><p class=\"strong\">CHAIRPERSON</p>"))
+        #expect(report.markdown(labels: Labels(.vi)).contains("| Nơi nhận: | TM. ỦY BAN NHÂN DÂN |"))
+
+        report.signature = ReportSignature(issuer: " BAN CHỈ ĐẠO ĐỀ ÁN 06 ", title: "TRƯỞNG BAN", name: "Nguyễn Văn An")
+        let signed = report.html(labels: Labels(.vi))
+        #expect(signed.contains("<span class=\"strong\">BAN CHỈ ĐẠO ĐỀ ÁN 06</span><br/><span class=\"strong\">HUYỆN NÔNG CỐNG</span>"))
+        #expect(signed.contains("<p class=\"strong\">TM. BAN CHỈ ĐẠO ĐỀ ÁN 06</p><p class=\"strong\">TRƯỞNG BAN</p>"))
+        #expect(signed.contains("<p class=\"strong signer-name\">Nguyễn Văn An</p>"))
+        #expect(!signed.contains("CHỦ TỊCH") && !signed.contains("ỦY BAN NHÂN DÂN"))
+        let markdown = report.markdown(labels: Labels(.vi))
+        #expect(markdown.contains("| BAN CHỈ ĐẠO ĐỀ ÁN 06 HUYỆN NÔNG CỐNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |"))
+        #expect(markdown.contains("| Nơi nhận: | TM. BAN CHỈ ĐẠO ĐỀ ÁN 06 |"))
+        #expect(markdown.contains("| **TRƯỞNG BAN** |") && markdown.contains("| **Nguyễn Văn An** |"))
+        #expect(ReportSignature(issuer: "  ", title: "", name: nil) == ReportSignature())
+    }
+
+    @Test("the leaflet table is arithmetic: received − handed out = on hand on every line, and each column sums to the total")
+    func leafletArithmetic() throws {
+        // The district received 1.000 and passed 600 to Tân Phúc, which passed 300 to Thôn 1 (120 handed out).
+        let report = try Self.report(try Self.store())
+        let lines = report.leafletTable
+        #expect(lines.map(\.name) == ["Xã Tân Phúc", "Huyện Nông Cống"])
+        #expect(lines.map(\.received) == [600, 400], "the district's own line is what it kept: 1.000 − 600")
+        for line in lines { #expect(line.received - line.handedOut == line.onHand, "\(line.name)") }
+        let total = report.leafletTotal
+        #expect(total.received == 1000 && total.handedOut == 120 && total.onHand == 880)
+        #expect(total.received == lines.reduce(0) { $0 + $1.received })
+        #expect(total.onHand == lines.reduce(0) { $0 + $1.onHand })
+        #expect(total.received == report.leaflets.total.receivedFromOutside)
+        let html = report.html(labels: Labels(.vi))
+        #expect(html.contains("<th class=\"num\">Còn lại (3) = (1) − (2)</th>"))
+        #expect(html.contains("<tr class=\"total\"><td>Toàn huyện Nông Cống</td><td class=\"num\">1.000</td><td class=\"num\">120</td><td class=\"num\">880</td></tr>"))
+        #expect(html.contains("<td>Huyện Nông Cống (giữ lại)</td><td class=\"num\">400</td><td class=\"num\">0</td><td class=\"num\">400</td>"))
+        #expect(html.contains("đã nhận 1.000 tờ, cấp cho các đơn vị trực thuộc 600 tờ, giữ lại 400 tờ"))
+        #expect(report.markdown(labels: Labels(.vi)).contains("| **Toàn huyện Nông Cống** | **1.000** | **120** | **880** |"))
+    }
+
+    @Test("a hamlet with a count and no denominator is shown as such, and its commune says it left it out")
+    func leftOutUnits() throws {
+        let store = try Self.store()
+        _ = try store.importAreas([AreaRow(line: 2, code: "16285-02", name: "Thôn Mới", level: .hamlet, parentCode: "16285")],
+                                  file: "more.csv", on: Self.asOf)
+        _ = try store.logSession(NewSession(day: Self.day("2026-11-01"), area: "16285-02", metrics: MetricValues([.eidL2: 40])),
+                                 today: Self.asOf)
+        let report = try Self.report(store)
+        let eid = Self.campaign.indicators[0]
+        #expect(report.total(of: eid)?.value == 600 && report.total(of: eid)?.denominator == 2560, "Thôn Mới's 40 stay out")
+        #expect(report.total(of: eid)?.leftOut == 1)
+        let html = report.html(labels: Labels(.vi))
+        #expect(html.contains("Xã Tân Thọ: tỷ lệ không tính 1 đơn vị có kết quả nhưng không có mẫu số"))
+        #expect(html.contains("Toàn huyện Nông Cống: tỷ lệ không tính 1 đơn vị"))
+        let commune = try store.districtReport(campaign: Self.campaign, under: "16285", asOf: Self.asOf)
+        #expect(commune.html(labels: Labels(.vi)).contains("<td>Thôn Mới</td><td class=\"num\">không xác định</td><td><span class=\"pill\">Không có mẫu số</span></td>"))
+        #expect(commune.markdown(labels: Labels(.en)).contains("| Thôn Mới | 40 | — | n/a | 90% | — | No denominator |"))
+    }
+
     @Test("the Markdown tables are valid and carry the figures", arguments: Language.allCases)
     func markdownTables(language: Language) throws {
         let markdown = try Self.report(try Self.store(hamletName: "Thôn | 2")).markdown(labels: Labels(language))

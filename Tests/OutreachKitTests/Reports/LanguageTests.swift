@@ -40,7 +40,7 @@ struct LanguageTests {
 
             Tại Huyện An (001), đến ngày 05/01/2025: đã qua 50,0% thời gian kế hoạch 01/01/2025–10/01/2025.
 
-            Chỉ liệt kê các thôn; dòng tổng cộng gộp các đơn vị này. Chỉ gồm các địa bàn chậm so với chỉ tiêu.
+            Chỉ liệt kê các thôn; dòng tổng cộng gộp các đơn vị này. Chỉ gồm các địa bàn chậm so với chỉ tiêu và các địa bàn chưa có số liệu (chưa ghi nhận buổi nào).
 
             ## eid: Người trưởng thành có VNeID mức 2
 
@@ -49,6 +49,8 @@ struct LanguageTests {
             | Mã | Tên | Loại | Kết quả | Từ 15 tuổi | Tỷ lệ | Chỉ tiêu | Đánh giá | Ghi chú |
             | --- | --- | --- | ---: | ---: | ---: | ---: | --- | --- |
             | 00001-02 | Thôn 2 | thôn | 100 | 600 | 16,7% | 50% | chậm |  |
+            | 00001-03 | Thôn 3 | thôn | - | không xác định | chưa có số liệu | 50% | chưa có số liệu |  |
+            | 00002-02 | Tổ 2 | thôn | - | 300 | chưa có số liệu | 50% | chưa có số liệu |  |
             | 00002-03 | Tổ 3 | thôn | 0 | 100 | 0,0% | 50% | chậm |  |
             | 001 | **Tổng 6 đơn vị** |  | 540 | 1.600 | 33,8% | 50% | đúng tiến độ |  |
 
