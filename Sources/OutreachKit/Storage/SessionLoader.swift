@@ -27,6 +27,8 @@ struct SessionLoader {
     var problems: DiagnosticList
     var warnings: [Warning] = []
     var warningCount = 0
+    /// Citizen-ID and phone numbers masked in notes (`PersonalData`).
+    var maskedNumbers = 0
     var rows = 0
     var imported = 0
     var alreadyPresent = 0
@@ -189,6 +191,7 @@ struct SessionLoader {
         self.alreadyPresent = alreadyPresent
         warnings = result.warnings
         warningCount = result.warningCount
+        maskedNumbers = result.maskedNumbers
         problems = result.problems
         problems.append(conflicts)
         // An id on two rows of the file: met by the insert on the incremental path, by the
@@ -410,6 +413,7 @@ struct ProducerResult {
     var problems = DiagnosticList(file: "")
     var warnings: [Warning] = []
     var warningCount = 0
+    var maskedNumbers = 0
     var error: (any Error)? = nil
 }
 
@@ -473,6 +477,7 @@ final class SessionProducer: @unchecked Sendable {
         var problems = DiagnosticList(file: file, limit: problemLimit)
         var warnings: [Warning] = []
         var warningCount = 0
+        var maskedNumbers = 0
         var rows = 0
         let areas = self.areas, teams = self.teams, today = self.today, warningLimit = self.warningLimit, hash = self.hash
         let total = reader.totalBytes
@@ -570,7 +575,7 @@ final class SessionProducer: @unchecked Sendable {
             var loggedBy: TextField = .absent
             var notes: TextField = .absent
             if byAt >= 0 { loggedBy = TextField(r.bytes(byAt).trimmed) }
-            if notesAt >= 0 { notes = TextField(r.bytes(notesAt).trimmed) }
+            if notesAt >= 0 { notes = TextField(r.bytes(notesAt).trimmed); maskedNumbers += notes.maskPersonalNumbers() }
             if case .invalid = loggedBy {
                 problems.add(line: r.line(ofField: byAt), column: "logged_by", Phrase("csv.error.not_utf8.again"))
                 ok = false
@@ -620,6 +625,7 @@ final class SessionProducer: @unchecked Sendable {
         result.problems = problems
         result.warnings = warnings
         result.warningCount = warningCount
+        result.maskedNumbers = maskedNumbers
     }
 }
 
