@@ -408,8 +408,10 @@ struct Scanner {
             // non-ASCII byte; only then are its fields looked at one by one.
             let found = Scanner.unusualBytes(UnsafeRawPointer(base), pos - recordStart)
             if found.nul { try refuseNul(base: base, fields: field, name: name) }
-            if found.nonASCII {
-                for i in 0..<field where !UTF8Check.isValid(UnsafeBufferPointer(start: base + starts[i], count: ends[i] - starts[i])) {
+            // Delimiters, quotes and line ends are ASCII, so the record is valid UTF-8 exactly
+            // when every field is: one pass over it, and a field's pass only to name a bad one.
+            if found.nonASCII, !Scanner.isValidUTF8(UnsafePointer(base), pos - recordStart) {
+                for i in 0..<field where !Scanner.isValidUTF8(UnsafePointer(base + starts[i]), ends[i] - starts[i]) {
                     throw CSVError.invalidUTF8(file: name, line: lines[i], column: i + 1)
                 }
             }
@@ -451,6 +453,39 @@ struct Scanner {
             i += 1
         }
         return ((zero & highs) != 0 || tail == 0, (any & highs) != 0 || high >= 0x80)
+    }
+
+    /// Whether `count` bytes at `p` are well-formed UTF-8 (no overlong forms, no surrogates, at
+    /// most U+10FFFF); ASCII is skipped eight bytes at a time, straight to the next non-ASCII byte.
+    static func isValidUTF8(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let raw = UnsafeRawPointer(p)
+        var i = 0
+        while i < count {
+            if i + 8 <= count {
+                let high = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080
+                if high == 0 { i += 8; continue }
+                // Straight to the first non-ASCII byte (little-endian: the lowest set bit).
+                i += high.littleEndian.trailingZeroBitCount >> 3
+            }
+            let b = p[i]
+            if b < 0x80 { i += 1; continue }
+            if b < 0xE0 {  // two bytes: C2…DF, then a continuation byte
+                guard b >= 0xC2, i + 1 < count, p[i + 1] & 0xC0 == 0x80 else { return false }
+                i += 2
+            } else if b < 0xF0 {  // three bytes; E0 must not be overlong, ED must not be a surrogate
+                guard i + 2 < count else { return false }
+                let c1 = p[i + 1]
+                guard c1 & 0xC0 == 0x80, p[i + 2] & 0xC0 == 0x80, b != 0xE0 || c1 >= 0xA0, b != 0xED || c1 <= 0x9F else { return false }
+                i += 3
+            } else {  // four bytes: F0 (not overlong) … F4 (at most U+10FFFF)
+                guard b <= 0xF4, i + 3 < count else { return false }
+                let c1 = p[i + 1]
+                guard c1 & 0xC0 == 0x80, p[i + 2] & 0xC0 == 0x80, p[i + 3] & 0xC0 == 0x80,
+                      b != 0xF0 || c1 >= 0x90, b != 0xF4 || c1 <= 0x8F else { return false }
+                i += 4
+            }
+        }
+        return true
     }
 
     /// Throws `nulByte` for the first NUL byte of the record at `base`, with its field and line.

@@ -780,34 +780,7 @@ extension UnsafeBufferPointer where Element == UInt8 {
 enum UTF8Check {
     /// Whether `bytes` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
-            let need: Int
-            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; upper = 0x9F
-            case 0xF0: need = 3; lower = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; upper = 0x8F
-            default: return false
-            }
-            guard i + need < n else { return false }
-            let c1 = bytes[i + 1]
-            if c1 < lower || c1 > upper { return false }
-            var k = 2
-            while k <= need {
-                let c = bytes[i + k]
-                if c < 0x80 || c > 0xBF { return false }
-                k += 1
-            }
-            i += need + 1
-        }
-        return true
+        guard let base = bytes.baseAddress else { return true }
+        return Scanner.isValidUTF8(base, bytes.count)
     }
 }

@@ -113,6 +113,24 @@ struct StrangeInputTests {
         #expect(!e2.problems[0].description(Labels(.vi)).contains("\u{FFFD}"))
     }
 
+    @Test("the reader's UTF-8 check agrees with the standard library's")
+    func utf8Check() {
+        var samples: [[UInt8]] = [Array("Hà Nội, Thôn Đông 🇻🇳 và 12 hộ".utf8), [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+                                  [0xE0, 0x80, 0x80], Array("abcdefgh".utf8) + [0xE1, 0xBA], Array("Thủy".utf8) + [0xF2], []]
+        // Deterministic pseudo-random strings over bytes that make and break sequences.
+        let palette: [UInt8] = [0x41, 0x2C, 0x80, 0xBF, 0xC3, 0xA0, 0xE1, 0xBA, 0xF0, 0x9F, 0xED, 0xF4, 0x90, 0xC2]
+        var seed: UInt64 = 2026
+        for _ in 0..<2000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let length = Int(seed >> 59)
+            samples.append((0..<length).map { k in palette[Int((seed >> UInt64(k % 50)) % UInt64(palette.count))] })
+        }
+        for bytes in samples {
+            let ours = bytes.withUnsafeBufferPointer { UTF8Check.isValid($0) }
+            #expect(ours == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+        }
+    }
+
     @Test("the reader's byte test finds NUL and non-ASCII bytes at any offset")
     func unusualBytes() {
         for length in 0..<20 {
