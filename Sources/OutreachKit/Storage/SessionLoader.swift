@@ -726,7 +726,7 @@ enum TextField {
             if b == 0xCC || b == 0xCD { marks = true; break }
         }
         if ascii { self = .raw(bytes); return }
-        guard UTF8Check.isValid(bytes) else { self = .invalid; return }
+        // No second UTF-8 check: the CSV reader hands out only records that are UTF-8.
         self = marks ? .normalized(TextFolding.normalizedName(String(decoding: bytes, as: UTF8.self))) : .raw(bytes)
     }
 }
