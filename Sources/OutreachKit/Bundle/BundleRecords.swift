@@ -45,6 +45,17 @@ struct RecordFields {
         }
     }
 
+    /// A revision stamp: empty (never changed) or a UTC time as the workspace writes it,
+    /// `2026-11-05T08:30:00.000Z` (seconds' fraction optional), so that stamps compare as text.
+    mutating func revisionStamp() throws -> String {
+        let name = columns[at]
+        let stamp = try optionalText() ?? ""
+        guard stamp.isEmpty || RevisionStamp.isWellFormed(stamp) else {
+            throw RecordError("column \"\(name)\": not a revision stamp (a UTC time such as 2026-11-05T08:30:00.000Z)")
+        }
+        return stamp
+    }
+
     mutating func text() throws -> String {
         let name = columns[at]
         guard let s = try optionalText(), !s.isEmpty else { throw RecordError("column \"\(name)\": must not be empty") }
@@ -154,7 +165,7 @@ extension AreaRecord {
         parent = try f.optionalText()
         attributes = AreaAttributes(population: try f.optionalCount(), adults: try f.optionalCount(),
                                     workingAge: try f.optionalCount(), households: try f.optionalCount())
-        revised = try f.optionalText() ?? ""
+        revised = try f.revisionStamp()
         if parent == code { throw RecordError("area \"\(code)\" is its own parent") }
     }
 }
@@ -196,7 +207,7 @@ extension TeamRecord {
         formed = try f.optionalDay()
         status = try f.choice(TeamStatus.self)
         inactiveSince = try f.optionalDay()
-        revised = try f.optionalText() ?? ""
+        revised = try f.revisionStamp()
     }
 }
 
@@ -243,7 +254,7 @@ extension MemberRecord {
         role = try f.choice(MemberRole.self)
         joined = try f.optionalDay()
         left = try f.optionalDay()
-        revised = try f.optionalText() ?? ""
+        revised = try f.revisionStamp()
         if let joined, let left, left < joined { throw RecordError("member \"\(name)\" left before joining") }
     }
 }
@@ -368,5 +379,38 @@ extension MoveRecord {
         allowedNegative = try f.bool()
         if quantity < 1 { throw RecordError("column \"quantity\": must be at least 1") }
         if from == to { throw RecordError("leaflets moved from an area to itself") }
+    }
+}
+
+/// The revision stamps of areas, teams and members (schema v4): when a row last changed, in UTC.
+public enum RevisionStamp {
+    /// How far after "now" a stamp may be before a merge refuses it: clocks differ a little
+    /// (time zones set wrong, a phone's clock), but a stamp from the future would win every
+    /// later merge of the row.
+    public static let tolerance: TimeInterval = 24 * 60 * 60
+
+    /// The latest stamp a merge at `now` accepts: `now` plus `tolerance`, as stamps are written.
+    public static func latestAccepted(now: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: now.addingTimeInterval(tolerance))
+    }
+
+    /// Whether `stamp` is later than a merge at `now` accepts.
+    public static func isTooFarAhead(_ stamp: String, now: Date) -> Bool {
+        !stamp.isEmpty && stamp > latestAccepted(now: now)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS`, an optional fraction of digits, then `Z`.
+    static func isWellFormed(_ stamp: String) -> Bool {
+        let b = Array(stamp.utf8)
+        guard b.count >= 20, b.count <= 40, b.last == UInt8(ascii: "Z") else { return false }
+        let shape = Array("dddd-dd-ddTdd:dd:dd".utf8)
+        for (i, c) in shape.enumerated() {
+            if c == UInt8(ascii: "d") { guard b[i] >= 0x30 && b[i] <= 0x39 else { return false } } else if b[i] != c { return false }
+        }
+        let rest = b[shape.count..<(b.count - 1)]
+        if rest.isEmpty { return true }
+        return rest.first == UInt8(ascii: ".") && rest.count > 1 && rest.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 }

@@ -76,10 +76,9 @@ public final class CSVReader {
     public var bytesRead: Int64 { scanner.consumed + Int64(scanner.start) }
 
     private static func readHeader(_ s: inout Scanner, name: String) throws -> (UInt8, [String], Int) {
-        try s.fill(minimum: 4)
-        if s.end - s.start >= 2 {
-            let a = s.buf[s.start], b = s.buf[s.start + 1]
-            if (a == 0xFF && b == 0xFE) || (a == 0xFE && b == 0xFF) { throw CSVError.utf16(file: name) }
+        try s.fill(minimum: 64)
+        if let bigEndian = UTF16Sniffer.byteOrder(UnsafeBufferPointer(start: s.buf + s.start, count: min(s.end - s.start, 64))) {
+            throw CSVError.utf16(file: name, bigEndian: bigEndian)
         }
         if s.end - s.start >= 3, s.buf[s.start] == 0xEF, s.buf[s.start + 1] == 0xBB, s.buf[s.start + 2] == 0xBF {
             s.start += 3
@@ -137,8 +136,13 @@ public enum CSVError: Error, Equatable, Sendable, UserFacingError {
     /// The file cannot be opened or read, for `reason`.
     case cannotOpen(file: String, reason: FileProblem)
     case empty(file: String)
-    case utf16(file: String)
+    /// UTF-16 text (two bytes a character), recognised by its byte-order mark or, without one,
+    /// by the zero bytes of its ASCII characters; `bigEndian` tells the two byte orders apart.
+    case utf16(file: String, bigEndian: Bool)
+    /// A cell whose bytes are not UTF-8 (Windows-1258, TCVN3 or Latin-1 text): the first one found.
     case invalidUTF8(file: String, line: Int, column: Int)
+    /// A cell holding a NUL byte (character 0), which would cut the text short where it is stored.
+    case nulByte(file: String, line: Int, column: Int)
     case unterminatedQuote(file: String, line: Int, column: Int)
     case textAfterQuote(file: String, line: Int, column: Int)
 
@@ -152,10 +156,12 @@ public enum CSVError: Error, Equatable, Sendable, UserFacingError {
             labels("diagnostic.cannot_read", ["file": file, "reason": reason.text(labels)])
         case let .empty(file):
             labels("csv.error.empty", ["file": file])
-        case let .utf16(file):
-            labels("csv.error.utf16", ["file": file])
+        case let .utf16(file, bigEndian):
+            labels("csv.error.utf16", ["file": file, "variant": bigEndian ? "UTF-16 BE" : "UTF-16 LE"])
         case let .invalidUTF8(file, line, column):
             labels("csv.error.invalid_utf8", ["place": "\(file):\(line)", "column": String(column)])
+        case let .nulByte(file, line, column):
+            labels("csv.error.nul", ["place": "\(file):\(line)", "column": String(column)])
         case let .unterminatedQuote(file, line, column):
             labels("csv.error.unterminated_quote", ["place": "\(file):\(line)", "column": String(column)])
         case let .textAfterQuote(file, line, column):
@@ -398,6 +404,17 @@ struct Scanner {
             var blank = true
             for i in 0..<field where ends[i] > starts[i] || escaped[i] { blank = false; break }
             if blank { continue }
+            // One pass of eight bytes at a time says whether the record has a NUL byte or a
+            // non-ASCII byte; only then are its fields looked at one by one.
+            let found = Scanner.unusualBytes(UnsafeRawPointer(base), pos - recordStart)
+            if found.nul { try refuseNul(base: base, fields: field, name: name) }
+            // Delimiters, quotes and line ends are ASCII, so the record is valid UTF-8 exactly
+            // when every field is: one pass over it, and a field's pass only to name a bad one.
+            if found.nonASCII, !Scanner.isValidUTF8(UnsafePointer(base), pos - recordStart) {
+                for i in 0..<field where !Scanner.isValidUTF8(UnsafePointer(base + starts[i]), ends[i] - starts[i]) {
+                    throw CSVError.invalidUTF8(file: name, line: lines[i], column: i + 1)
+                }
+            }
             for i in 0..<field where escaped[i] {
                 // Collapse "" to " in place; the result is never longer than the source.
                 var r = starts[i], w = starts[i]
@@ -415,6 +432,73 @@ struct Scanner {
         }
     }
 
+    /// Whether `count` bytes at `p` hold a zero byte, and a byte of 0x80 or above: SWAR on
+    /// eight-byte words (a zero byte sets the high bit of `(w - 0x01…01) & ~w`).
+    @inline(__always)
+    static func unusualBytes(_ p: UnsafeRawPointer, _ count: Int) -> (nul: Bool, nonASCII: Bool) {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var any: UInt64 = 0, zero: UInt64 = 0
+        var i = 0
+        while i + 8 <= count {
+            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            any |= w
+            zero |= (w &- ones) & ~w
+            i += 8
+        }
+        var tail: UInt8 = 0xFF, high: UInt8 = 0
+        while i < count {
+            let b = p.load(fromByteOffset: i, as: UInt8.self)
+            tail = min(tail, b)
+            high |= b
+            i += 1
+        }
+        return ((zero & highs) != 0 || tail == 0, (any & highs) != 0 || high >= 0x80)
+    }
+
+    /// Whether `count` bytes at `p` are well-formed UTF-8 (no overlong forms, no surrogates, at
+    /// most U+10FFFF); ASCII is skipped eight bytes at a time, straight to the next non-ASCII byte.
+    static func isValidUTF8(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let raw = UnsafeRawPointer(p)
+        var i = 0
+        while i < count {
+            if i + 8 <= count {
+                let high = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080
+                if high == 0 { i += 8; continue }
+                // Straight to the first non-ASCII byte (little-endian: the lowest set bit).
+                i += high.littleEndian.trailingZeroBitCount >> 3
+            }
+            let b = p[i]
+            if b < 0x80 { i += 1; continue }
+            if b < 0xE0 {  // two bytes: C2…DF, then a continuation byte
+                guard b >= 0xC2, i + 1 < count, p[i + 1] & 0xC0 == 0x80 else { return false }
+                i += 2
+            } else if b < 0xF0 {  // three bytes; E0 must not be overlong, ED must not be a surrogate
+                guard i + 2 < count else { return false }
+                let c1 = p[i + 1]
+                guard c1 & 0xC0 == 0x80, p[i + 2] & 0xC0 == 0x80, b != 0xE0 || c1 >= 0xA0, b != 0xED || c1 <= 0x9F else { return false }
+                i += 3
+            } else {  // four bytes: F0 (not overlong) … F4 (at most U+10FFFF)
+                guard b <= 0xF4, i + 3 < count else { return false }
+                let c1 = p[i + 1]
+                guard c1 & 0xC0 == 0x80, p[i + 2] & 0xC0 == 0x80, p[i + 3] & 0xC0 == 0x80,
+                      b != 0xF0 || c1 >= 0x90, b != 0xF4 || c1 <= 0x8F else { return false }
+                i += 4
+            }
+        }
+        return true
+    }
+
+    /// Throws `nulByte` for the first NUL byte of the record at `base`, with its field and line.
+    private func refuseNul(base: UnsafeMutablePointer<UInt8>, fields: Int, name: String) throws {
+        for i in 0..<fields {
+            var line = lines[i]
+            for k in starts[i]..<ends[i] {
+                if base[k] == 0 { throw CSVError.nulByte(file: name, line: line, column: i + 1) }
+                if base[k] == 0x0A { line += 1 }
+            }
+        }
+    }
+
     @inline(__always)
     private mutating func closeField(_ field: inout Int, _ s: Int, _ e: Int, _ newlines: Int, _ hasEscapes: Bool) {
         if field == fieldCapacity { growFields() }
@@ -422,5 +506,29 @@ struct Scanner {
         ends[field] = e
         escaped[field] = hasEscapes
         field += 1
+    }
+}
+
+/// Recognises UTF-16 text by its first bytes.
+enum UTF16Sniffer {
+    /// `true` for big-endian UTF-16, `false` for little-endian, nil when `bytes` do not look like
+    /// UTF-16: a byte-order mark (`FF FE`, `FE FF`), or, without one, a zero in one byte of
+    /// every character pair and none in the other, as the ASCII letters of a header make it.
+    static func byteOrder(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if bytes.count >= 2 {
+            if bytes[0] == 0xFF && bytes[1] == 0xFE { return false }
+            if bytes[0] == 0xFE && bytes[1] == 0xFF { return true }
+        }
+        let pairs = bytes.count / 2
+        guard pairs >= 2 else { return nil }
+        var zeroFirst = 0, zeroSecond = 0
+        for k in 0..<pairs {
+            if bytes[2 * k] == 0 { zeroFirst += 1 }
+            if bytes[2 * k + 1] == 0 { zeroSecond += 1 }
+        }
+        // Mostly ASCII: three pairs in four carry a zero, always on the same side.
+        if zeroSecond * 4 >= pairs * 3 && zeroFirst == 0 { return false }
+        if zeroFirst * 4 >= pairs * 3 && zeroSecond == 0 { return true }
+        return nil
     }
 }

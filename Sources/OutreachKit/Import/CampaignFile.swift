@@ -70,6 +70,26 @@ public enum CampaignFile {
         return campaign
     }
 
+    /// Whether `path`, as a campaign file names a table, stays inside the campaign file's folder:
+    /// relative, and never climbing above the folder with `..` (`tables/../targets.csv` is fine,
+    /// `../../etc/passwd` and `/etc/passwd` are not). Symbolic links are the loader's to check.
+    public static func staysInFolder(_ path: String) -> Bool {
+        if path.hasPrefix("/") || path.hasPrefix("~") || path.contains("\\") { return false }
+        var depth = 0
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
+            if depth < 0 { return false }
+        }
+        return true
+    }
+
+    /// Thrown by a loader for a table whose real location (symbolic links followed) is outside
+    /// the campaign file's folder.
+    public struct TableOutsideFolder: Error, Equatable, Sendable {
+        public var path: String
+        public init(path: String) { self.path = path }
+    }
+
     /// The name under which diagnostics show a table the campaign names: `path` in the folder of `file`.
     public static func tableName(_ path: String, nextTo file: String) -> String {
         if path.hasPrefix("/") { return path }
@@ -641,8 +661,15 @@ private struct CampaignReader {
     /// The display name and bytes of the table that `node` names, or nil after a problem.
     mutating func loadTable(_ node: Node, key: String, load: CampaignFile.Loader) -> (String, [UInt8])? {
         guard let path = string(node, key: .fileKey(key)) else { return nil }
+        guard CampaignFile.staysInFolder(path) else {
+            add(node, Phrase("campaigns.problem.table.outside", ["key": key, "path": path]))
+            return nil
+        }
         do {
             return (CampaignFile.tableName(path, nextTo: file), try load(path))
+        } catch is CampaignFile.TableOutsideFolder {
+            add(node, Phrase("campaigns.problem.table.outside", ["key": key, "path": path]))
+            return nil
         } catch {
             let problem = Phrase("campaigns.problem.table.cannot_read", ["key": key, "path": path])
             add(node, problem.with(reason: error))
@@ -654,11 +681,18 @@ private struct CampaignReader {
     mutating func openTable(_ bytes: [UInt8], name: String, columns: [String]) -> (CSVReader, CSVHeader)? {
         var shape = DiagnosticList(file: name, limit: .max)
         var opened: (CSVReader, CSVHeader)? = nil
+        var notATable: Int? = nil
         do {
             // A broken quote on the header line is a problem like the others.
             try shape.collecting {
                 let reader = try CSVReader(bytes: bytes, name: name)
+                // Not a table of this kind at all (a path to some other file): say so without
+                // quoting its first line, and read no further.
+                guard reader.header.contains(where: columns.contains) else { notATable = reader.headerLine; return }
                 opened = (reader, try CSVHeader(reader.header, file: name, line: reader.headerLine, required: columns, optional: []))
+            }
+            if let line = notATable {
+                shape.add(line: line, Phrase("campaigns.problem.table.not_a_table", ["columns": columns.joined(separator: ",")]))
             }
         } catch let rejected as ImportRejected {
             tableProblems += rejected.problems

@@ -102,7 +102,14 @@ public struct CampaignCatalog: Sendable {
         let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
         do {
             return try CampaignFile.parse(bytes, file: file, expectedID: expectedID ?? CampaignFile.expectedID(forFile: file)) { path in
-                try readBytes(path.hasPrefix("/") ? path : folder.appendingPathComponent(path).path)
+                let table = folder.appendingPathComponent(path)
+                // Symbolic links followed: a link inside the folder may not lead out of it.
+                let inside = folder.resolvingSymlinksInPath().standardizedFileURL.path
+                let real = table.resolvingSymlinksInPath().standardizedFileURL.path
+                guard real.hasPrefix(inside.hasSuffix("/") ? inside : inside + "/") else {
+                    throw CampaignFile.TableOutsideFolder(path: path)
+                }
+                return try readBytes(table.path)
             }
         } catch let rejected as ImportRejected {
             throw CampaignError.invalid(rejected)

@@ -68,6 +68,8 @@ public struct LoggedSession: Equatable, Sendable {
     /// The session it replaced (now voided), for `--replaces`.
     public var replaced: String?
     public var warnings: [Warning]
+    /// Citizen-ID and phone numbers masked in the notes (`PersonalData`).
+    public var maskedNumbers = 0
 }
 
 /// Problems with sessions named on the command line.

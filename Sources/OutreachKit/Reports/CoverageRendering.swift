@@ -270,23 +270,9 @@ struct CoverageText {
         for part in written { bytes += part }
     }
 
-    /// One CSV record as `CSVWriter.line` writes it: fields quoted only when they hold a
-    /// delimiter (`,` or `;`), a quote or a line break.
+    /// One CSV record, as `CSVWriter` writes every record.
     mutating func csvRecord(_ fields: [String]) {
-        for (i, field) in fields.enumerated() {
-            if i > 0 { bytes.append(0x2C) }
-            if field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D || $0 == 0x3B }) {
-                bytes.append(0x22)
-                for b in field.utf8 {
-                    if b == 0x22 { bytes.append(0x22) }
-                    bytes.append(b)
-                }
-                bytes.append(0x22)
-            } else {
-                bytes.append(contentsOf: field.utf8)
-            }
-        }
-        bytes.append(0x0A)
+        CSVWriter.record(fields, into: &bytes)
     }
 
     /// A JSON string literal as `JSONEncoder` writes it with `.withoutEscapingSlashes`.

@@ -14,6 +14,8 @@ struct BundleMerge {
     let today: Day
     /// The merge time, for the merge log.
     let now: String
+    /// The latest revision stamp accepted (`RevisionStamp.latestAccepted`).
+    let latestStamp: String
     let setAsideConflicts: Bool
     private(set) var summary: MergeSummary
 
@@ -71,11 +73,12 @@ struct BundleMerge {
         var setAside: [UInt8]
     }
 
-    init(db: Database, reader: BundleReader, today: Day, now: String, setAsideConflicts: Bool) throws {
+    init(db: Database, reader: BundleReader, today: Day, now: String, latestStamp: String, setAsideConflicts: Bool) throws {
         self.db = db
         self.reader = reader
         self.today = today
         self.now = now
+        self.latestStamp = latestStamp
         self.setAsideConflicts = setAsideConflicts
         summary = MergeSummary(file: reader.name, header: reader.header)
         areas = try StoredAreas(db)
@@ -112,7 +115,7 @@ struct BundleMerge {
             case 0: try area(AreaRecord(values), line: line)
             case 1: try team(TeamRecord(values), line: line)
             case 2: try member(MemberRecord(values), line: line)
-            case 3: try session(SessionRecord(values), line: line)
+            case 3: try session(SessionRecord(values).maskingNotes(), line: line)
             case 4: try sessionMetric(SessionMetricRecord(values), line: line)
             default: try move(MoveRecord(values), line: line)
             }
@@ -152,7 +155,16 @@ struct BundleMerge {
 
     // MARK: Areas
 
+    /// Records a problem when `stamp` is later than the merge accepts. The record is still
+    /// merged, so that the rows that refer to it do not fail too; the problem refuses the whole
+    /// merge at the end, and the transaction is rolled back.
+    private mutating func checkStamp(_ stamp: String, _ what: String, line: Int) {
+        guard !stamp.isEmpty, stamp > latestStamp else { return }
+        problem(line, "\(what): its revision stamp \(stamp) is more than a day after this merge. The copy that exported it has its clock set wrong, and a stamp from the future would win every later merge of this row. Set that computer's date and time right, change the row there again (or import its file again) and export a new bundle.", canSetAside: false)
+    }
+
     private mutating func area(_ record: AreaRecord, line: Int) throws {
+        checkStamp(record.revised, "area \"\(record.code)\"", line: line)
         var parentID: Int64? = nil
         if let parent = record.parent {
             guard let i = areas.index[parent] else {
@@ -222,6 +234,7 @@ struct BundleMerge {
     // MARK: Teams and members
 
     private mutating func team(_ record: TeamRecord, line: Int) throws {
+        checkStamp(record.revised, "team \"\(record.code)\"", line: line)
         guard let areaIndex = areas.index[record.area] else {
             throw RecordError("the area \"\(record.area)\" of team \"\(record.code)\" is neither in the bundle nor in this workspace")
         }
@@ -279,6 +292,7 @@ struct BundleMerge {
     /// one with the same team and name on the other, and takes that phone (and the id derived
     /// from it).
     private mutating func member(_ record: MemberRecord, line: Int) throws {
+        checkStamp(record.revised, "member \"\(record.name)\" of team \"\(record.team)\"", line: line)
         guard let team = teams[record.team] else {
             throw RecordError("the team \"\(record.team)\" of member \"\(record.name)\" is neither in the bundle nor in this workspace")
         }

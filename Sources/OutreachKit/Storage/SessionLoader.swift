@@ -27,6 +27,8 @@ struct SessionLoader {
     var problems: DiagnosticList
     var warnings: [Warning] = []
     var warningCount = 0
+    /// Citizen-ID and phone numbers masked in notes (`PersonalData`).
+    var maskedNumbers = 0
     var rows = 0
     var imported = 0
     var alreadyPresent = 0
@@ -189,6 +191,7 @@ struct SessionLoader {
         self.alreadyPresent = alreadyPresent
         warnings = result.warnings
         warningCount = result.warningCount
+        maskedNumbers = result.maskedNumbers
         problems = result.problems
         problems.append(conflicts)
         // An id on two rows of the file: met by the insert on the incremental path, by the
@@ -410,6 +413,7 @@ struct ProducerResult {
     var problems = DiagnosticList(file: "")
     var warnings: [Warning] = []
     var warningCount = 0
+    var maskedNumbers = 0
     var error: (any Error)? = nil
 }
 
@@ -473,6 +477,7 @@ final class SessionProducer: @unchecked Sendable {
         var problems = DiagnosticList(file: file, limit: problemLimit)
         var warnings: [Warning] = []
         var warningCount = 0
+        var maskedNumbers = 0
         var rows = 0
         let areas = self.areas, teams = self.teams, today = self.today, warningLimit = self.warningLimit, hash = self.hash
         let total = reader.totalBytes
@@ -570,7 +575,7 @@ final class SessionProducer: @unchecked Sendable {
             var loggedBy: TextField = .absent
             var notes: TextField = .absent
             if byAt >= 0 { loggedBy = TextField(r.bytes(byAt).trimmed) }
-            if notesAt >= 0 { notes = TextField(r.bytes(notesAt).trimmed) }
+            if notesAt >= 0 { notes = TextField(r.bytes(notesAt).trimmed); maskedNumbers += notes.maskPersonalNumbers() }
             if case .invalid = loggedBy {
                 problems.add(line: r.line(ofField: byAt), column: "logged_by", Phrase("csv.error.not_utf8.again"))
                 ok = false
@@ -620,6 +625,7 @@ final class SessionProducer: @unchecked Sendable {
         result.problems = problems
         result.warnings = warnings
         result.warningCount = warningCount
+        result.maskedNumbers = maskedNumbers
     }
 }
 
@@ -720,7 +726,7 @@ enum TextField {
             if b == 0xCC || b == 0xCD { marks = true; break }
         }
         if ascii { self = .raw(bytes); return }
-        guard UTF8Check.isValid(bytes) else { self = .invalid; return }
+        // No second UTF-8 check: the CSV reader hands out only records that are UTF-8.
         self = marks ? .normalized(TextFolding.normalizedName(String(decoding: bytes, as: UTF8.self))) : .raw(bytes)
     }
 }
@@ -774,34 +780,7 @@ extension UnsafeBufferPointer where Element == UInt8 {
 enum UTF8Check {
     /// Whether `bytes` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
-            let need: Int
-            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; upper = 0x9F
-            case 0xF0: need = 3; lower = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; upper = 0x8F
-            default: return false
-            }
-            guard i + need < n else { return false }
-            let c1 = bytes[i + 1]
-            if c1 < lower || c1 > upper { return false }
-            var k = 2
-            while k <= need {
-                let c = bytes[i + k]
-                if c < 0x80 || c > 0xBF { return false }
-                k += 1
-            }
-            i += need + 1
-        }
-        return true
+        guard let base = bytes.baseAddress else { return true }
+        return Scanner.isValidUTF8(base, bytes.count)
     }
 }

@@ -90,7 +90,9 @@ extension Store {
     /// with the same id and other content refuses the whole bundle, unless `setAsideConflicts`:
     /// then this workspace's version is kept and the bundle's goes to the merge log.
     ///
-    /// `today` dates the tree history of renames and moves; `now` is recorded as the merge time.
+    /// `today` dates the tree history of renames and moves; `now` is recorded as the merge time,
+    /// and an area, team or member stamped more than a day after `now` refuses the bundle (a
+    /// clock set ahead would make its versions win every later merge).
     public func mergeBundle(file path: String, name: String? = nil, today: Day, now: Date,
                             setAsideConflicts: Bool = false) throws -> MergeSummary {
         let reader = try BundleReader(path: path, name: name ?? path)
@@ -104,7 +106,7 @@ extension Store {
             var summary: MergeSummary? = nil
             try db.inTransaction(.immediate) {
                 var merge = try BundleMerge(db: db, reader: reader, today: today, now: Store.isoTimestamp(now),
-                                            setAsideConflicts: setAsideConflicts)
+                                            latestStamp: RevisionStamp.latestAccepted(now: now), setAsideConflicts: setAsideConflicts)
                 try merge.run()
                 summary = merge.summary
                 return .commit

@@ -17,6 +17,8 @@ public struct SessionImportSummary: Equatable, Sendable {
     public var warnings: [Warning] = []
     /// How many warnings there were in all.
     public var warningCount = 0
+    /// Citizen-ID and phone numbers masked in the notes of the file's rows (`PersonalData`).
+    public var maskedNumbers = 0
 
     public init(file: String) { self.file = file }
 }
@@ -106,6 +108,7 @@ extension Store {
             summary.alreadyPresent = loader.alreadyPresent
             summary.warnings = loader.warnings
             summary.warningCount = loader.warningCount
+            summary.maskedNumbers = loader.maskedNumbers
             return .commit
             }
             return summary

@@ -55,7 +55,8 @@ extension Store {
             var args: [(any DatabaseValueConvertible)?] = [Data(uuid), session.day.number, area.id, team?.id,
                                                              session.loggedBy.map(TextFolding.normalizedName)]
             for v in session.metrics.values { args.append(v) }
-            args.append(session.notes.map(TextFolding.normalizedName))
+            let notes = session.notes.map { PersonalData.maskNumbers(in: TextFolding.normalizedName($0)) }
+            args.append(notes?.text)
             try db.execute(sql: """
                 INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes)
                 VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?)
@@ -78,7 +79,7 @@ extension Store {
                                arguments: [old.id, today.number, reason!.trimmingCharacters(in: .whitespacesAndNewlines), newID])
                 try Store.recomputeTotals(db, areaID: old.area, day: old.day)
             }
-            return LoggedSession(id: SessionID.format(uuid), replaced: old?.uuid, warnings: warnings)
+            return LoggedSession(id: SessionID.format(uuid), replaced: old?.uuid, warnings: warnings, maskedNumbers: notes?.masked ?? 0)
         }
     }
 

@@ -171,7 +171,8 @@ struct DiagnosticList {
     }
 
     /// Runs `body` (a pass over a CSV file); a broken quote ends the pass but joins the other
-    /// problems instead of hiding them.
+    /// problems instead of hiding them, and so does, on a pass over the records (`header` given),
+    /// a cell that is not UTF-8 or holds a NUL byte.
     mutating func collecting(header: [String] = [], _ body: () throws -> Void) throws {
         func name(_ column: Int) -> String? { column >= 1 && column <= header.count ? header[column - 1] : nil }
         do {
@@ -186,6 +187,12 @@ struct DiagnosticList {
                 let position = ["position": String(column)]
                 add(line: line, column: name(column), name(column) == nil ? Phrase("csv.problem.text_after_quote.at", position)
                                                                           : Phrase("csv.problem.text_after_quote"))
+            case let .invalidUTF8(_, line, column) where !header.isEmpty:
+                add(line: line, column: name(column), name(column) == nil ? Phrase("csv.problem.not_utf8.at", ["position": String(column)])
+                                                                          : Phrase("csv.problem.not_utf8"))
+            case let .nulByte(_, line, column) where !header.isEmpty:
+                add(line: line, column: name(column), name(column) == nil ? Phrase("csv.problem.nul.at", ["position": String(column)])
+                                                                          : Phrase("csv.problem.nul"))
             default:
                 throw error
             }

@@ -104,6 +104,9 @@ extension Outreach {
                 throw ExitCode.failure
             }
             for w in logged.warnings { Console.warning(w, l) }
+            if logged.maskedNumbers > 0 {
+                Console.error(l.counted(logged.maskedNumbers, one: l["sessions.log.masked.one"], other: l["sessions.log.masked.other"]))
+            }
             if let replaced = logged.replaced { Console.error(l("sessions.replaced", ["id": replaced])) }
             Console.out(logged.id + "\n")
         }

@@ -32,6 +32,10 @@ extension Outreach.Sessions {
                     if s.warningCount > s.warnings.count {
                         Console.warning(l("sessions.import.more_warnings", ["count": l.count(s.warningCount - s.warnings.count)]), l)
                     }
+                    if s.maskedNumbers > 0 {
+                        Console.error(l.counted(s.maskedNumbers, one: l["sessions.import.masked.one"],
+                                                other: l["sessions.import.masked.other"], ["file": file]))
+                    }
                     if let previous = s.previousImport {
                         Console.out(l("sessions.import.already", ["file": file, "when": Import.when(previous, l)]) + "\n")
                     } else {

@@ -8,6 +8,9 @@ struct BundleLab {
     let dir: URL
     static let today = Day(parsing: "2026-11-22")!
     static let now = Date(timeIntervalSince1970: 1_795_000_000)
+    /// When the lab merges: the machine's clock (read once), as a merge reads it. Revision
+    /// stamps come from SQLite's clock, and a merge refuses those more than a day after its time.
+    static let mergeTime = Date()
 
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-bundle-\(UUID().uuidString)")
@@ -63,7 +66,7 @@ struct BundleLab {
     /// Merges the bundle at `path` into `store`.
     @discardableResult
     static func merge(_ path: String, into store: Store, setAside: Bool = false) throws -> MergeSummary {
-        try store.mergeBundle(file: path, name: URL(fileURLWithPath: path).lastPathComponent, today: today, now: now,
+        try store.mergeBundle(file: path, name: URL(fileURLWithPath: path).lastPathComponent, today: today, now: mergeTime,
                               setAsideConflicts: setAside)
     }
 
