@@ -230,8 +230,8 @@ struct SessionLoader {
     /// An 8 MiB page cache (SQLite's default is 2 MB); the sorter of an index build keeps
     /// lists of that size in memory before writing them out, one being filled while one helper
     /// thread sorts and writes the other: two threads, all the machine's two cores. (Two helper
-    /// threads held a third list for no gain in speed: 25 MB of the national import's peak
-    /// instead of 17.)
+    /// threads held a third list, 25 MB of the national import's peak instead of 17, for a
+    /// thread that has no core of its own on two cores.)
     static func useImportMemory(_ db: Database) throws {
         try db.execute(sql: "PRAGMA cache_size = -8192; PRAGMA threads = 1")
     }
