@@ -56,15 +56,16 @@ base() {
   echo "$db"
 }
 
-# side_by_side LABEL CSV BASE : the sqlite3 shell's .import of CSV into a plain table, then
-# `outreach sessions import` of it into a copy of the workspace BASE, and their ratio.
+# side_by_side LABEL CSV BASE [NOTE] : the sqlite3 shell's .import of CSV into a plain table, then
+# `outreach sessions import` of it into a copy of the workspace BASE, and their ratio (NOTE
+# follows it; default: the province's budget).
 side_by_side() {
   BEFORE="rm -f $out/plain.sqlite*" measure "sqlite3 shell .import, plain table ($1 rows)" \
     sqlite3 "$out/plain.sqlite" ".mode csv" ".import $2 sessions"
   local shell=$LAST
   BEFORE="cp $3 $out/work.sqlite; rm -f $out/work.sqlite-*" measure "outreach sessions import ($1 rows, empty workspace)" \
     $outreach sessions import "$2" --db "$out/work.sqlite"
-  printf '%-58s %.2fx the sqlite3 shell (budget 1.5x)\n' "  ratio" "$(echo "$LAST / $shell" | bc -l)"
+  printf '%-58s %.2fx the sqlite3 shell %s\n' "  ratio" "$(echo "$LAST / $shell" | bc -l)" "${4:-(budget 1.5x)}"
 }
 
 if [ "$what" = csv ] || [ "$what" = all ]; then
@@ -126,10 +127,10 @@ if [ "$what" = national ] || [ "$what" = all ]; then
   # the province's; here the ratio is for information).
   gen national-1m --scale national --sessions 1000000
   base=$(base national-base national-1m)
-  side_by_side "national 1m" "$out/national-1m/sessions.csv" "$base"
+  side_by_side "national 1m" "$out/national-1m/sessions.csv" "$base" "(for information)"
   # A quarter of the file: the peak must not grow with the file's size.
   head -250001 "$out/national-1m/sessions.csv" > "$out/national-250k.csv"
-  side_by_side "national 250k" "$out/national-250k.csv" "$base"
+  side_by_side "national 250k" "$out/national-250k.csv" "$base" "(for information)"
 fi
 
 if [ "$what" = coverage ] || [ "$what" = all ]; then
