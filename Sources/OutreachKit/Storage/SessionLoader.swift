@@ -21,8 +21,8 @@ struct SessionLoader {
     let campaignMetrics: [String]
     let hash: [UInt8]
     let today: Day
-    let areas: [String: AreaFacts]
-    let teams: [String: TeamFacts]
+    let areas: AreaFactsTable
+    let teams: TeamFactsTable
     let problemLimit: Int
     var problems: DiagnosticList
     var warnings: [Warning] = []
@@ -44,16 +44,15 @@ struct SessionLoader {
         self.hash = hash
         self.today = today
         self.problemLimit = problemLimit
-        areas = try Store.areaFacts(db)
-        teams = try Store.teamFacts(db, areas: areas)
+        areas = try AreaFactsTable(db)
+        teams = try TeamFactsTable(db, areas: areas)
         problems = DiagnosticList(file: reader.name, limit: problemLimit)
     }
 
     mutating func run(progress: ImportProgress?) throws {
         let file = reader.name
         let bulk = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM session LIMIT 1)") == 0
-        // A bigger page cache and a second sorter thread for the index builds, for this import only.
-        try db.execute(sql: "PRAGMA cache_size = -8192; PRAGMA threads = 2")
+        try SessionLoader.useImportMemory(db)
         defer { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA threads = 0") }
         if bulk {
             // A first load builds its indexes afterwards: sorting once beats random inserts.
@@ -185,6 +184,9 @@ struct SessionLoader {
         let result = queue.result()
         if let error = result.error { throw error }
         if let consumerError { throw consumerError }
+        // The totals are written before any index is built: the buckets' memory and the
+        // sorter's are not held at once.
+        try buckets.flush(db)
 
         rows = result.rows
         self.imported = imported
@@ -223,8 +225,18 @@ struct SessionLoader {
             try db.execute(sql: "CREATE INDEX session_area_day ON session(area_id, day)")
             try db.execute(sql: "CREATE INDEX session_day ON session(day)")
         }
-        try buckets.apply(db)
         try db.execute(sql: "UPDATE import_file SET rows = ? WHERE id = ?", arguments: [rows, importID])
+    }
+
+    /// The memory SQLite may use during an import, set back by `run` when it ends.
+    ///
+    /// An 8 MiB page cache (SQLite's default is 2 MB); the sorter of an index build keeps
+    /// lists of that size in memory before writing them out, one being filled while one helper
+    /// thread sorts and writes the other: two threads, all the machine's two cores. (Two helper
+    /// threads held a third list, 25 MB of the national import's peak instead of 17, for a
+    /// thread that has no core of its own on two cores.)
+    static func useImportMemory(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA cache_size = -8192; PRAGMA threads = 1")
     }
 
     /// Reports every id given on more than one row of the file read by `reader` (its id column
@@ -426,15 +438,15 @@ final class SessionProducer: @unchecked Sendable {
     let campaignMetrics: [String]
     let hash: [UInt8]
     let today: Day
-    let areas: [String: AreaFacts]
-    let teams: [String: TeamFacts]
+    let areas: AreaFactsTable
+    let teams: TeamFactsTable
     let problemLimit: Int
     let progress: ImportProgress?
     var hasIDColumn: Bool { header["id"] != nil }
     let warningLimit = 50
 
     init(reader: CSVReader, header: CSVHeader, campaignMetrics: [String], hash: [UInt8], today: Day,
-         areas: [String: AreaFacts], teams: [String: TeamFacts], problemLimit: Int, progress: ImportProgress?) {
+         areas: AreaFactsTable, teams: TeamFactsTable, problemLimit: Int, progress: ImportProgress?) {
         self.reader = reader
         self.header = header
         self.campaignMetrics = campaignMetrics
@@ -510,7 +522,7 @@ final class SessionProducer: @unchecked Sendable {
             }
 
             let areaBytes = r.bytes(areaAt).trimmed
-            let area = areas[areaBytes.text]
+            let area = areas[areaBytes]
             if area == nil {
                 if areaBytes.isEmpty {
                     problems.add(line: line, column: "area", Phrase("sessions.error.empty_area"))
@@ -524,7 +536,7 @@ final class SessionProducer: @unchecked Sendable {
             if teamAt >= 0 {
                 let teamBytes = r.bytes(teamAt).trimmed
                 if !teamBytes.isEmpty {
-                    team = teams[teamBytes.text]
+                    team = teams[teamBytes]
                     if team == nil {
                         problems.add(line: line, column: "team", Phrase("sessions.error.unknown_team", ["team": teamBytes.text]))
                         ok = false

@@ -125,33 +125,6 @@ extension Store {
         return mode == "delete"
     }
 
-    /// Every area's id, commune-level ancestor and denominators, by code.
-    static func areaFacts(_ db: Database) throws -> [String: AreaFacts] {
-        var parent: [Int64: Int64] = [:]
-        var communeLevel = Set<Int64>()
-        var rows: [(String, AreaFacts)] = []
-        let cursor = try Row.fetchCursor(db, sql: "SELECT id, code, parent_id, level, adults, population, households FROM area")
-        while let r = try cursor.next() {
-            let id: Int64 = r[0]
-            if let p: Int64 = r[2] { parent[id] = p }
-            if (AreaLevel(rawValue: r[3]) ?? .hamlet).isCommuneLevel { communeLevel.insert(id) }
-            rows.append((r[1], AreaFacts(id: id, communeID: nil, adults: r[4], population: r[5], households: r[6])))
-        }
-        var out: [String: AreaFacts] = [:]
-        out.reserveCapacity(rows.count)
-        for (code, var facts) in rows {
-            var p: Int64? = facts.id
-            var steps = 0
-            while let i = p, steps < 64 {
-                if communeLevel.contains(i) { facts.communeID = i; break }
-                p = parent[i]
-                steps += 1
-            }
-            out[code] = facts
-        }
-        return out
-    }
-
     /// The facts of one area, by code (for single writes: no need to load the whole tree).
     static func areaFacts(_ db: Database, code: String) throws -> AreaFacts? {
         guard let row = try Row.fetchOne(db, sql: "SELECT id, adults, population, households FROM area WHERE code = ?",
@@ -177,18 +150,6 @@ extension Store {
             return nil
         }
         return TeamFacts(id: row[0], code: code, communeID: try communeID(db, of: row[1]), active: (row[2] as String) == "active")
-    }
-
-    /// Every team's id, commune and status, by code.
-    static func teamFacts(_ db: Database, areas: [String: AreaFacts]) throws -> [String: TeamFacts] {
-        var communeOf: [Int64: Int64?] = [:]
-        for facts in areas.values { communeOf[facts.id] = facts.communeID }
-        var out: [String: TeamFacts] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT id, code, area_id, status FROM team") {
-            let areaID: Int64 = r[2]
-            out[r[1]] = TeamFacts(id: r[0], code: r[1], communeID: communeOf[areaID] ?? nil, active: (r[3] as String) == "active")
-        }
-        return out
     }
 }
 
@@ -220,9 +181,13 @@ struct MonthBuckets {
     /// Sums of campaign metrics (a bucket exists once a session recorded the metric).
     private var metricSums: [MetricKey: Int] = [:]
 
-    init(periods: [PeriodRange] = [], metricCodes: [String] = []) {
+    /// How many buckets are held before `isFull` asks for a flush.
+    let limit: Int
+
+    init(periods: [PeriodRange] = [], metricCodes: [String] = [], limit: Int = MonthBuckets.flushThreshold) {
         self.periods = periods
         self.metricCodes = metricCodes
+        self.limit = limit
     }
 
     /// The index of a campaign metric's code, for `add(metric:…)`.
@@ -292,16 +257,19 @@ struct MonthBuckets {
     }
 
     /// Number of buckets held in memory before they are written out (bounds memory at national
-    /// scale: 100,000 hamlets × 36 months would otherwise be millions of buckets).
-    static let flushThreshold = 100_000
+    /// scale: 100,000 hamlets × 36 months would otherwise be millions of buckets). A bucket
+    /// takes about 120 bytes with its share of the key table: 50,000 take 6 MB. A national file
+    /// in date order touches about 25,000 buckets a month, so a flush rarely writes a bucket
+    /// that a later flush adds to again.
+    static let flushThreshold = 50_000
 
     /// Whether enough buckets are held to write them out now.
-    var isFull: Bool { sessions.count + metricSums.count >= MonthBuckets.flushThreshold }
+    var isFull: Bool { sessions.count + metricSums.count >= limit }
 
     /// Writes every bucket out and starts empty again.
     mutating func flush(_ db: Database) throws {
         try apply(db)
-        self = MonthBuckets(periods: periods, metricCodes: metricCodes)
+        self = MonthBuckets(periods: periods, metricCodes: metricCodes, limit: limit)
     }
 
     private func apply(_ db: Database, _ table: [Key: Int], table name: String, group: String) throws {

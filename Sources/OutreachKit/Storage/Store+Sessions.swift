@@ -17,6 +17,7 @@ extension Store {
         for code in session.campaignCounts.keys.sorted() where !accepted.contains(code) {
             throw SessionError.unknownMetric(code, accepted: accepted)
         }
+        try guarded { try writer.writeWithoutTransaction { try Store.syncAtCheckpoints($0) } }
         return try write { db in
             guard let area = try Store.areaFacts(db, code: session.area) else { throw SessionError.unknownArea(session.area) }
             var team: TeamFacts? = nil
@@ -81,6 +82,19 @@ extension Store {
             }
             return LoggedSession(id: SessionID.format(uuid), replaced: old?.uuid, warnings: warnings, maskedNumbers: notes?.masked ?? 0)
         }
+    }
+
+    /// In WAL mode, `synchronous = NORMAL` for this connection: a commit is written to the WAL
+    /// without waiting for the disk, which is synced at every checkpoint, and the checkpoint
+    /// that closing the workspace runs makes a logged session durable before the command
+    /// returns. A process that dies after the commit loses nothing (the WAL is in the file
+    /// system); only a power cut between the commit and that checkpoint can lose the session,
+    /// and never corrupts the file (SQLite's documentation of `synchronous`). A pool (GRDB)
+    /// already sets NORMAL; a single connection starts at SQLite's FULL, one sync more a write.
+    /// A file in a rollback journal (during a big import elsewhere) keeps FULL.
+    static func syncAtCheckpoints(_ db: Database) throws {
+        guard try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" else { return }
+        try db.execute(sql: "PRAGMA synchronous = NORMAL")
     }
 
     /// Voids a session: it leaves every total and stays in the history. Returns its full id.

@@ -86,7 +86,16 @@ extension Outreach {
         }
 
         func run() throws {
-            let l = try language.labels()
+            // The label tables are read only when a warning or an error is printed: a quiet
+            // `log` does not parse them (a third of its own work).
+            let lang = try Language.resolve(option: language.lang, environment: ProcessInfo.processInfo.environment)
+            var labels: Labels? = nil
+            func l() -> Labels {
+                if let labels { return labels }
+                let made = Labels(lang)
+                labels = made
+                return made
+            }
             let today = Day.today()
             let counts = campaignCounts ?? [:]
             let declared = counts.isEmpty ? (codes: [], unreadable: []) : try campaigns.declaredMetrics()
@@ -94,20 +103,23 @@ extension Outreach {
                                      campaignCounts: counts, notes: notes)
             let logged: LoggedSession
             do {
-                logged = try database.open().logSession(session, today: today, replacing: replaces,
+                // One connection, not a pool: a single write needs no reader, and opening one
+                // costs a second connection and GRDB's WAL set-up transaction.
+                logged = try Store.open(path: database.path, singleConnection: true).logSession(session, today: today, replacing: replaces,
                                                         reason: replaces == nil ? nil : (reason ?? "corrected"),
                                                         campaignMetrics: declared.codes)
             } catch let error as SessionError {
                 guard case .unknownMetric = error, !declared.unreadable.isEmpty else { throw error }
-                Console.failure(error, l)
-                Outreach.Sessions.Import.noteUnreadable(declared.unreadable, l)
+                Console.failure(error, l())
+                Outreach.Sessions.Import.noteUnreadable(declared.unreadable, l())
                 throw ExitCode.failure
             }
-            for w in logged.warnings { Console.warning(w, l) }
+            for w in logged.warnings { Console.warning(w, l()) }
             if logged.maskedNumbers > 0 {
-                Console.error(l.counted(logged.maskedNumbers, one: l["sessions.log.masked.one"], other: l["sessions.log.masked.other"]))
+                let labels = l()
+                Console.error(labels.counted(logged.maskedNumbers, one: labels["sessions.log.masked.one"], other: labels["sessions.log.masked.other"]))
             }
-            if let replaced = logged.replaced { Console.error(l("sessions.replaced", ["id": replaced])) }
+            if let replaced = logged.replaced { Console.error(l()("sessions.replaced", ["id": replaced])) }
             Console.out(logged.id + "\n")
         }
     }
