@@ -34,7 +34,7 @@ enum ArgumentValue {
         case .failure(.decimal): why = "cli.error.count.decimal"
         case .failure(.tooLarge): why = "cli.error.count.too_large"
         }
-        throw ArgumentValueError(option: "", value: text, why: Phrase(why))
+        throw ArgumentValueError(option: "", value: text, why: Phrase(why, counts: ["max": SessionCount.maximum]))
     }
 
     /// A day: `2026-11-20` or `20/11/2026`; an impossible day (31/02) says why.
