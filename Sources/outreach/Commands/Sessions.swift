@@ -18,14 +18,27 @@ extension Outreach.Sessions {
             abstract: "Import sessions.csv files ([id,]date,area[,team,logged_by],<metrics…>[,notes]).",
             discussion: """
                 Each file is all or nothing. Re-importing a file, or rows whose id the workspace \
-                already has, counts nothing twice. Metric columns are the built-in metrics and \
+                already has, counts nothing twice; a row without id is known by its content (a \
+                sheet resent with rows added, or re-saved by a spreadsheet, brings only its new \
+                rows). A row without id with the day, hamlet and team of a stored session but \
+                other counts is a likely correction: the file is refused until --as-new or \
+                --as-corrections says what it is. Metric columns are the built-in metrics and \
                 those the campaign files of the campaigns folder declare under metrics:.
                 """)
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
+        @Flag(help: "Import likely corrections as new sessions.") var asNew = false
+        @Flag(help: "Treat likely corrections as corrections: void the stored session, linked to the row's.")
+        var asCorrections = false
         @Argument(help: "The CSV files.") var files: [String]
+
+        func validate() throws {
+            if asNew && asCorrections {
+                throw ValidationError(try language.labels()["sessions.import.as_new_and_corrections"])
+            }
+        }
 
         func run() throws {
             let l = try language.labels()
@@ -35,8 +48,9 @@ extension Outreach.Sessions {
             for file in files {
                 let progress: ImportProgress? = Console.stderrIsTerminal ? Import.progressLine(for: file, l) : nil
                 do {
+                    let choice: LikelyCorrections = asNew ? .asNew : asCorrections ? .asCorrections(l) : .refuse
                     let s = try store.importSessions(file: file, today: .today(), campaignMetrics: declared.codes,
-                                                     progress: progress)
+                                                     corrections: choice, progress: progress)
                     if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                     for w in s.warnings { Console.warning(w, l) }
                     if s.warningCount > s.warnings.count {
@@ -50,6 +64,9 @@ extension Outreach.Sessions {
                             "present": l.count(s.alreadyPresent),
                             "warnings": l.counted(s.warningCount, one: l["sessions.import.warnings.one"],
                                                   other: l["sessions.import.warnings.other"])]) + "\n")
+                    }
+                    if s.corrected > 0 {
+                        Console.out(l("sessions.import.corrected", ["file": file, "count": l.count(s.corrected)]) + "\n")
                     }
                 } catch let error as UserFacingError {
                     if progress != nil { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
