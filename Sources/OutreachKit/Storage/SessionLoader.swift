@@ -96,6 +96,12 @@ struct SessionLoader {
         // look like the correction of a stored session.
         var matched = Set<Int64>()
         var likely: [LikelyCorrection] = []
+        // Nothing to look for on a first load, or when they are to be imported as new anyway.
+        var checksCorrections = !bulk && storedBefore > 0
+        if case .asNew = corrections { checksCorrections = false }
+        // The stored sessions of the groups met so far (bounded: emptied past 100,000).
+        var earlierByGroup: [EarlierSession.Group: [EarlierSession]] = [:]
+        var earlierCached = 0
         let stmt = insert.sqliteStatement
         let connection = db.sqliteConnection
         let width = MetricValues.width
@@ -186,19 +192,25 @@ struct SessionLoader {
                         imported += 1
                         let sessionID = sqlite3_last_insert_rowid(connection)
                         buckets.add(area: batch.areas[row], day: batch.days[row], values: values, recorded: flags)
-                        if !bulk && batch.keyed[row] && storedBefore > 0 {
+                        if checksCorrections && batch.keyed[row] {
                             // A stored session of the same day, area and team with other counts.
-                            let team: Int64? = batch.teams[row] >= 0 ? batch.teams[row] : nil
+                            let group = EarlierSession.Group(area: batch.areas[row], day: batch.days[row], team: batch.teams[row])
+                            if earlierByGroup[group] == nil {
+                                if earlierCached > 100_000 { earlierByGroup.removeAll(); earlierCached = 0 }
+                                let list = try Row.fetchAll(sameDay, arguments: [group.area, group.day, group.team >= 0 ? group.team : nil,
+                                                                                 storedBefore]).map { EarlierSession($0, width: width) }
+                                earlierByGroup[group] = list
+                                earlierCached += list.count + 1
+                            }
                             var counts: [String: Int] = [:]
                             for c in campaignCounts[firstCount..<nextCount] { counts[campaignMetrics[Int(c.metric)]] = c.value }
-                            for earlier in try Row.fetchAll(sameDay, arguments: [batch.areas[row], batch.days[row], team, storedBefore]) {
+                            for earlier in earlierByGroup[group]! {
                                 var same = true
-                                for m in 0..<width where same { same = (earlier[2 + m] as Int?) == (flags[m] ? values[m] : nil) }
-                                if same && SessionLoader.storedCounts(earlier[2 + width]) == counts { continue }
-                                likely.append(LikelyCorrection(line: batch.lines[row], session: sessionID, area: batch.areas[row],
-                                                               day: batch.days[row], earlier: earlier[0],
-                                                               earlierID: SessionID.format(Array(earlier[1] as Data)),
-                                                               earlierFile: earlier[3 + width]))
+                                for m in 0..<width where same { same = earlier.metrics[m] == (flags[m] ? values[m] : nil) }
+                                if same && earlier.campaign == counts { continue }
+                                likely.append(LikelyCorrection(line: batch.lines[row], session: sessionID, area: group.area,
+                                                               day: group.day, earlier: earlier.id,
+                                                               earlierID: SessionID.format(earlier.uuid), earlierFile: earlier.file))
                             }
                         }
                         guard nextCount > firstCount else { continue }
@@ -885,5 +897,25 @@ enum UTF8Check {
             i += need + 1
         }
         return true
+    }
+}
+
+/// A live session stored before the file being imported, as a likely correction compares it.
+struct EarlierSession {
+    /// A row's day, area and team (-1: none).
+    struct Group: Hashable { var area: Int64; var day: Int; var team: Int64 }
+    var id: Int64
+    var uuid: [UInt8]
+    var metrics: [Int?]
+    var campaign: [String: Int]
+    var file: String?
+
+    /// From a row of the loader's `sameDay` statement.
+    init(_ row: Row, width: Int) {
+        id = row[0]
+        uuid = [UInt8](row[1] as Data)
+        metrics = (0..<width).map { row[2 + $0] }
+        campaign = SessionLoader.storedCounts(row[2 + width])
+        file = row[3 + width]
     }
 }

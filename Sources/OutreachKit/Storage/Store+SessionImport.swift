@@ -392,8 +392,10 @@ struct LikelyCorrection {
             byLine[c.line, default: []].append(c)
             rowsOf[c.earlier, default: []].insert(c.line)
         }
+        // At most three sessions named a row, then how many more.
         func named(_ list: [LikelyCorrection]) -> String {
-            list.map { c in c.earlierFile.map { "\(c.earlierID) (\($0))" } ?? c.earlierID }.joined(separator: ", ")
+            let names = list.prefix(3).map { c in c.earlierFile.map { "\(c.earlierID) (\($0))" } ?? c.earlierID }
+            return names.joined(separator: ", ") + (list.count > 3 ? ", … (+\(list.count - 3))" : "")
         }
         var replacements: [LikelyCorrection] = []
         for line in byLine.keys.sorted() {
