@@ -181,7 +181,7 @@ extension RowKeyContent {
     static let storedJoins = "FROM session s JOIN area a ON a.id = s.area_id LEFT JOIN team t ON t.id = s.team_id"
 
     /// The content of a stored session, from the `storedColumns` of `row` starting at `at`.
-    static func ofStored(_ row: Row, at at: Int) -> RowKeyContent {
+    static func ofStored(_ row: Row, at: Int) -> RowKeyContent {
         let width = Metric.allCases.count
         let campaign = SessionLoader.storedCounts(row[at + 5 + width]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         return of(day: row[at], area: row[at + 1], team: row[at + 2], loggedBy: row[at + 3],
