@@ -34,3 +34,28 @@ struct StableIDVectorTests {
         #expect(StableID.derived(from: "").uuidString == "f52a15e9-a9b5-889b-846f-7d15e686fe8c")
     }
 }
+
+@Suite("Bundles exported before swift-crypto keep their checksums and still merge")
+struct OldBundleTests {
+    /// A bundle exported by the version before this change (format 1, its own SHA-256): the
+    /// header line as written, then the body.
+    static let header = "{\"format\":\"outreach-bundle\",\"version\":1,\"workspace\":\"9b4c617e-3a91-46f8-abf4-94f759fb1bb1\",\"exported\":\"2026-12-04T16:15:19Z\",\"scope\":{\"under\":null,\"since\":null},\"phones\":false,\"counts\":{\"areas\":2,\"teams\":0,\"members\":0,\"sessions\":1,\"voids\":0,\"session_metrics\":0,\"leaflet_moves\":0},\"body_bytes\":306,\"body_sha256\":\"863198bac4d57bebc6d0c4b216dea7021374266794bdcb13c26de01ad26fd54b\",\"columns\":{\"area\":[\"code\",\"name\",\"kind\",\"local_kind\",\"parent\",\"population\",\"adults\",\"working_age\",\"households\",\"revised\"],\"team\":[\"code\",\"name\",\"kind\",\"area\",\"leader\",\"leader_phone\",\"formed\",\"status\",\"inactive_since\",\"revised\"],\"member\":[\"id\",\"team\",\"name\",\"namesake\",\"phone\",\"role\",\"joined\",\"left\",\"revised\"],\"session\":[\"id\",\"date\",\"area\",\"team\",\"logged_by\",\"eid_l2\",\"bank_account\",\"ewallet\",\"leaflets\",\"dvc_guided\",\"households_visited\",\"people_reached\",\"smartphone_setup\",\"notes\",\"voided_on\",\"void_reason\",\"replaced_by\"],\"session_metric\":[\"session\",\"metric\",\"value\"],\"leaflet_move\":[\"id\",\"date\",\"from\",\"to\",\"quantity\",\"batch\",\"allowed_negative\"]}}"
+    static let body = "[\"area\",\"16282\",\"Xã Tân Phúc\",\"commune\",null,null,null,null,null,null,\"\"]\n[\"area\",\"16282-01\",\"Thôn 1\",\"hamlet\",\"thôn\",\"16282\",null,null,null,null,\"\"]\n[\"session\",\"2beb1b0b-26da-8b18-99c7-e24f3f713869\",\"2026-11-03\",\"16282-01\",null,null,5,null,null,null,null,null,null,null,\"Họp thôn\",null,null,null]\n"
+
+    @Test("the old bundle's checksum is the SHA-256 of its body, and it merges")
+    func oldBundle() throws {
+        #expect(Checksum.sha256Hex(Array(Self.body.utf8)) == "863198bac4d57bebc6d0c4b216dea7021374266794bdcb13c26de01ad26fd54b")
+        let lab = try BundleLab()
+        defer { lab.cleanUp() }
+        var bytes = Array(Self.header.utf8)
+        bytes += [UInt8](repeating: 0x20, count: 2047 - bytes.count) + [0x0A] + Array(Self.body.utf8)
+        let path = lab.path("old.bundle")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let store = try CampaignMetricsTests.small()
+        let merged = try BundleLab.merge(path, into: store)
+        #expect(merged.header.version == 1)
+        #expect(merged.sessions.new == 1)
+        #expect(try BundleLab.merge(path, into: store).sessions.new == 0)
+        #expect(try store.check().passed)
+    }
+}
