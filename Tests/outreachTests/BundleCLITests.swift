@@ -167,7 +167,8 @@ struct BundleCLITests {
             for r in 0..<1500 { csv += "2026-11-\(10 + r % 18),16282-0\(1 + r % 4),\(r % 9),import \(i) row \(r)\n" }
             try cli.write("s\(i).csv", csv)
             counts.append(counts.last! + 1500)
-            script += "'\(CLI.binary.path)' sessions import s\(i).csv --db w.sqlite > /dev/null || exit 1\n"
+            // Other sessions of the same days and hamlets, not corrections of them.
+            script += "'\(CLI.binary.path)' sessions import s\(i).csv --as-new --db w.sqlite > /dev/null || exit 1\n"
         }
         try cli.write("writer.sh", script)
         let writer = Process()

@@ -32,7 +32,7 @@ struct LanguageCLITests {
         let sessions = try cli.run("sessions", "list", "--under", "16282-03", "--db", "w.sqlite")
         #expect(sessions.stdout == """
             MÃ        NGÀY        ĐỊA BÀN   TỔ            VNEID MỨC 2  TK NGÂN HÀNG  VÍ ĐIỆN TỬ  TỜ RƠI  DVC TRỰC TUYẾN  TRẠNG THÁI  GHI CHÚ
-            7cfd3634  07/11/2026  16282-03  CNS-16282-01           31             8          12   1.010               9  hiệu lực
+            3e922134  07/11/2026  16282-03  CNS-16282-01           31             8          12   1.010               9  hiệu lực
 
             """)
         let structure = try cli.run("structure", "--under", "16282", "--as-of", "2026-11-20", "--db", "w.sqlite")

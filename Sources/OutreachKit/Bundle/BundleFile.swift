@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Crypto
 import Foundation
 
 /// How many records of each kind a bundle holds.
@@ -33,8 +34,9 @@ public struct BundleCounts: Equatable, Sendable {
 public struct BundleHeader: Equatable, Sendable {
     /// The value of the header's `format` key.
     public static let formatName = "outreach-bundle"
-    /// The bundle format this version writes and reads.
-    public static let currentVersion = 1
+    /// The bundle format this version writes and reads (and every older one it reads).
+    /// 2: sessions carry their row key (`key`, before `voided_on`).
+    public static let currentVersion = 2
     /// Bytes the header line takes, newline included: the JSON is padded with spaces, so the
     /// header can be written once the body (and its checksum) is known.
     static let reservedBytes = 2048
@@ -59,6 +61,11 @@ public struct BundleHeader: Equatable, Sendable {
     static let recordColumns: [[String]] = [AreaRecord.columns, TeamRecord.columns, MemberRecord.columns,
                                             SessionRecord.columns, SessionMetricRecord.columns, MoveRecord.columns]
 
+    /// The record columns a bundle of format `version` declares.
+    static func recordColumns(version: Int) -> [[String]] {
+        version >= 2 ? recordColumns : recordColumns.map { $0[0] == SessionRecord.columns[0] ? SessionRecord.columnsV1 : $0 }
+    }
+
     /// The header as one line of JSON, keys in a fixed order, padded to `reservedBytes`.
     func encoded(file: String) throws -> [UInt8] {
         func quoted(_ s: String?) -> String {
@@ -68,7 +75,7 @@ public struct BundleHeader: Equatable, Sendable {
             return String(decoding: w.bytes.dropFirst(), as: UTF8.self)
         }
         let counts = zip(BundleCounts.keys, self.counts.values).map { "\"\($0)\":\($1)" }.joined(separator: ",")
-        let columns = BundleHeader.recordColumns.map { c in
+        let columns = BundleHeader.recordColumns(version: version).map { c in
             "\(quoted(c[0])):[\(c.dropFirst().map(quoted).joined(separator: ","))]"
         }.joined(separator: ",")
         let json = """
@@ -107,7 +114,7 @@ public struct BundleHeader: Equatable, Sendable {
             guard let n = countsObject[key] as? Int, n >= 0 else { throw damaged(.headerCount(kind: key)) }
             values.append(n)
         }
-        for c in recordColumns where (columns[c[0]] as? [String]) != Array(c.dropFirst()) {
+        for c in recordColumns(version: version) where (columns[c[0]] as? [String]) != Array(c.dropFirst()) {
             throw damaged(.headerColumns(kind: c[0], version: version))
         }
         var since: Day? = nil
@@ -163,9 +170,9 @@ struct BundleReader {
         }
         var hash = SHA256()
         data.withUnsafeBytes { raw in
-            hash.update(UnsafeRawBufferPointer(rebasing: raw[bodyStart...]))
+            hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[bodyStart...]))
         }
-        if hash.hexDigest() != header.bodySHA256 {
+        if Checksum.hex(hash.finalize()) != header.bodySHA256 {
             throw BundleError.damaged(file: name, reason: .checksum)
         }
     }
@@ -201,7 +208,8 @@ struct BundleReader {
                 }
                 kind = k
                 seen[k] += 1
-                if type == SessionRecord.columns[0], values.count == SessionRecord.columns.count,
+                if type == SessionRecord.columns[0],
+                   values.count == SessionRecord.columns.count || values.count == SessionRecord.columnsV1.count,
                    values[values.count - 3] != .null { voids += 1 }
                 do {
                     try body(lineNumber, type, values)
@@ -260,7 +268,7 @@ struct BundleWriter {
     }
 
     private mutating func flush() throws {
-        buffer.withUnsafeBytes { hash.update($0) }
+        buffer.withUnsafeBytes { hash.update(bufferPointer: $0) }
         bodyBytes += buffer.count
         try writeAll(buffer)
         buffer.removeAll(keepingCapacity: true)
@@ -284,7 +292,7 @@ struct BundleWriter {
     /// The body's length and checksum, once everything is written.
     mutating func seal() throws -> (bytes: Int, sha256: String) {
         try flush()
-        return (bodyBytes, hash.hexDigest())
+        return (bodyBytes, Checksum.hex(hash.finalize()))
     }
 
     /// Writes `header` (made from `seal()`), syncs and renames the file into place.

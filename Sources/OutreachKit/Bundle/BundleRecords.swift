@@ -272,7 +272,9 @@ struct VoidRecord: Equatable {
 /// A session as a bundle carries it, with its void when it was voided.
 struct SessionRecord: Equatable {
     static let columns = ["session", "id", "date", "area", "team", "logged_by"] + Metric.allCases.map(\.code)
-        + ["notes", "voided_on", "void_reason", "replaced_by"]
+        + ["notes", "key", "voided_on", "void_reason", "replaced_by"]
+    /// The columns of format version 1, before sessions carried their row key.
+    static let columnsV1 = columns.filter { $0 != "key" }
     var id: StableID
     var day: Day
     var area: String
@@ -280,6 +282,10 @@ struct SessionRecord: Equatable {
     var loggedBy: String?
     var metrics: MetricValues
     var notes: String?
+    /// The row key of a session imported from a row without id (RowKey.swift): a merge treats
+    /// a session with the key of one it holds under another id (imported before migration 6
+    /// in one copy, after it in the other) as that session.
+    var key: StableID? = nil
     var void: VoidRecord?
 
     func encode(_ w: inout BundleLineWriter) {
@@ -287,11 +293,13 @@ struct SessionRecord: Equatable {
         w.add(id); w.add(day); w.add(area); w.add(team); w.add(loggedBy)
         for v in metrics.values { w.add(v) }
         w.add(notes)
+        w.add(key)
         w.add(void?.day); w.add(void?.reason); w.add(void?.replacedBy)
         w.end()
     }
 
-    /// Whether `other` is the same session (everything but the void).
+    /// Whether `other` is the same session (everything but the void and the key, which a
+    /// session imported before migration 6 may lack in one copy).
     func sameContent(as other: SessionRecord) -> Bool {
         id == other.id && day == other.day && area == other.area && team == other.team && loggedBy == other.loggedBy
             && metrics == other.metrics && notes == other.notes
@@ -299,9 +307,10 @@ struct SessionRecord: Equatable {
 }
 
 extension SessionRecord {
-    /// Reads a record from its values, checking every field.
+    /// Reads a record from its values, checking every field (format 1 records have no key).
     init(_ values: [BundleValue]) throws {
-        var f = try RecordFields(values, columns: Self.columns)
+        let keyed = values.count != Self.columnsV1.count
+        var f = try RecordFields(values, columns: keyed ? Self.columns : Self.columnsV1)
         id = try f.id()
         day = try f.day()
         area = try f.text()
@@ -310,6 +319,7 @@ extension SessionRecord {
         metrics = MetricValues()
         for i in 0..<MetricValues.width { metrics.values[i] = try f.optionalCount() }
         notes = try f.optionalText()
+        key = keyed ? try f.optionalID() : nil
         let voided = try f.optionalDay()
         let reason = try f.optionalText()
         let replacement = try f.optionalID()

@@ -69,3 +69,55 @@ public struct StableID: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { uuidString }
 }
+
+/// Session ids: UUIDs stored as 16 bytes.
+public enum SessionID {
+    /// Parses `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (any case; braces and dashes optional).
+    @inline(__always)
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Bool {
+        var n = 0
+        var high: UInt8 = 0
+        var half = false
+        for c in bytes {
+            let v: UInt8
+            switch c {
+            case 0x30...0x39: v = c - 0x30
+            case 0x61...0x66: v = c - 0x61 + 10
+            case 0x41...0x46: v = c - 0x41 + 10
+            case 0x2D, 0x7B, 0x7D, 0x20: continue
+            default: return false
+            }
+            if half {
+                guard n < 16 else { return false }
+                out[n] = high << 4 | v
+                n += 1
+                half = false
+            } else {
+                high = v
+                half = true
+            }
+        }
+        return n == 16 && !half
+    }
+
+    /// Parses a textual id; nil when it is not a UUID.
+    public static func parse(_ text: String) -> [UInt8]? {
+        var out = [UInt8](repeating: 0, count: 16)
+        var copy = text
+        let ok = copy.withUTF8 { src in out.withUnsafeMutableBufferPointer { parse(src, into: $0.baseAddress!) } }
+        return ok ? out : nil
+    }
+
+    /// The canonical lower-case text form of 16 bytes.
+    public static func format(_ bytes: [UInt8]) -> String {
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(36)
+        for (i, b) in bytes.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(0x2D) }
+            out.append(hex[Int(b >> 4)])
+            out.append(hex[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

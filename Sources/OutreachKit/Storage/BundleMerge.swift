@@ -53,6 +53,10 @@ struct BundleMerge {
         var replaced: MemberRecord?
     }
 
+    /// Sessions of the bundle this workspace holds under another id (found by their row key),
+    /// by the bundle's id: their counts and voids apply to the local session.
+    private var aliases: [StableID: Int64] = [:]
+
     private struct PendingVoid {
         var line: Int
         var sessionID: Int64
@@ -398,7 +402,8 @@ struct BundleMerge {
             }
             return
         }
-        let (localID, ours) = try sessions.existing(db, record.id, areas: areas, teams: teamCodes)
+        let (localID, ours, aliased) = try sessions.existing(db, record.id, key: record.key, areas: areas, teams: teamCodes)
+        if aliased { aliases[record.id] = localID }
         guard record.sameContent(as: ours) else {
             let differing = BundleMerge.differingColumns(ours.bytes, record.bytes, SessionRecord.columns)
             conflict("session", record.id.uuidString, ours: ours.bytes, theirs: record.bytes, line: line, count: \.sessions,
@@ -439,7 +444,7 @@ struct BundleMerge {
         for v in voids {
             var replacement: Int64? = nil
             if let id = v.void.replacedBy {
-                guard let local = try Int64.fetchOne(db, sql: "SELECT id FROM session WHERE uuid = ?", arguments: [id.data]) else {
+                guard let local = try aliases[id] ?? Int64.fetchOne(db, sql: "SELECT id FROM session WHERE uuid = ?", arguments: [id.data]) else {
                     throw BundleError.badRecord(file: reader.name, line: v.line, text: "the session \(id) that replaced session \(v.session) is neither in the bundle nor in this workspace")
                 }
                 replacement = local
@@ -460,9 +465,11 @@ struct BundleMerge {
     }
 
     private mutating func sessionMetric(_ record: SessionMetricRecord, line: Int) throws {
+        let alias = aliases[record.session]
         guard let session = try Row.fetchOne(db, sql: """
-            SELECT s.id, s.area_id, s.day, EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id) FROM session s WHERE s.uuid = ?
-            """, arguments: [record.session.data]) else {
+            SELECT s.id, s.area_id, s.day, EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id) FROM session s
+            WHERE \(alias == nil ? "s.uuid = ?" : "s.id = ?")
+            """, arguments: [alias.map { $0 as any DatabaseValueConvertible } ?? record.session.data]) else {
             throw RecordError("the session \(record.session) of this count is neither in the bundle nor in this workspace")
         }
         let sessionID: Int64 = session[0]
@@ -599,14 +606,15 @@ private struct SessionStatements {
     init(_ db: Database) throws {
         let codes = Metric.allCases.map(\.code)
         insert = try db.makeStatement(sql: """
-            INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes)
-            VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?) ON CONFLICT (uuid) DO NOTHING
+            INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes, row_key)
+            VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?, ?) ON CONFLICT DO NOTHING
             """)
+        // By id, or else by row key (the session under another id: see `SessionRecord.key`).
         lookup = try db.makeStatement(sql: """
             SELECT s.id, s.day, s.area_id, s.team_id, s.logged_by, \(codes.map { "s.\($0)" }.joined(separator: ", ")),
-                s.notes, v.day, v.reason, r.uuid
+                s.notes, v.day, v.reason, r.uuid, s.uuid
             FROM session s LEFT JOIN session_void v ON v.session_id = s.id LEFT JOIN session r ON r.id = v.replaced_by
-            WHERE s.uuid = ?
+            WHERE s.uuid = ?1 OR s.row_key = ?2 ORDER BY s.uuid = ?1 DESC LIMIT 1
             """)
     }
 
@@ -623,6 +631,11 @@ private struct SessionStatements {
             if let v { sqlite3_bind_int64(stmt, Int32(6 + m), Int64(v)) } else { sqlite3_bind_null(stmt, Int32(6 + m)) }
         }
         bind(stmt, Int32(6 + MetricValues.width), r.notes)
+        if let key = r.key {
+            key.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(stmt, Int32(7 + MetricValues.width), $0.baseAddress, 16, SessionStatements.transient) }
+        } else {
+            sqlite3_bind_null(stmt, Int32(7 + MetricValues.width))
+        }
         let rc = sqlite3_step(stmt)
         guard rc == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
@@ -637,11 +650,18 @@ private struct SessionStatements {
                                               Int32($0.count), SessionStatements.transient) }
     }
 
-    /// The stored session with this id (its rowid, and as a record with its void).
-    func existing(_ db: Database, _ id: StableID, areas: StoredAreas, teams: [Int64: String]) throws -> (Int64, SessionRecord) {
+    /// The stored session with this id or else this row key (its rowid, and as a record with
+    /// its void, under the id `id`).
+    func existing(_ db: Database, _ id: StableID, key: StableID?, areas: StoredAreas,
+                  teams: [Int64: String]) throws -> (Int64, SessionRecord, aliased: Bool) {
         let stmt = lookup.sqliteStatement
         sqlite3_reset(stmt)
         id.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(stmt, 1, $0.baseAddress, 16, SessionStatements.transient) }
+        if let key {
+            key.bytes.withUnsafeBytes { _ = sqlite3_bind_blob(stmt, 2, $0.baseAddress, 16, SessionStatements.transient) }
+        } else {
+            sqlite3_bind_null(stmt, 2)
+        }
         let c = SQLiteColumns(stmt)
         guard try c.step(db) else {
             throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "session vanished during a merge")
@@ -654,11 +674,13 @@ private struct SessionStatements {
             void = VoidRecord(day: Day(number: day), reason: c.text(Int32(7 + width)) ?? "", replacedBy: c.id(Int32(8 + width)))
         }
         let teamCode = c.int(3).flatMap { teams[Int64($0)] }
+        // Found by its key, it is shown under the bundle's id: `sameContent` compares the rest.
+        let aliased = c.id(Int32(9 + width)) != id
         let record = SessionRecord(id: id, day: Day(number: c.int(1)!), area: areas.code(of: Int64(c.int(2)!)), team: teamCode,
                                    loggedBy: c.text(4), metrics: metrics, notes: c.text(Int32(5 + width)), void: void)
         let rowID = Int64(c.int(0)!)
         sqlite3_reset(stmt)
-        return (rowID, record)
+        return (rowID, record, aliased)
     }
 }
 

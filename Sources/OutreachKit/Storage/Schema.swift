@@ -278,6 +278,29 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'session counts are never edited'); END;
                 """)
         }
+        m.registerMigration("v6 row keys of sessions; import_file.file_digest", foreignKeyChecks: .immediate) { db in
+            try db.execute(sql: """
+                -- import_file.sha256 never held a SHA-256 but a 128-bit non-cryptographic hash.
+                -- As file_digest it holds the file's SHA-256 (32 bytes) from this version on; the
+                -- 16-byte values of files imported before stay as history and match no file
+                -- again: their rows are recognised by their row keys (below) instead.
+                ALTER TABLE import_file RENAME COLUMN sha256 TO file_digest;
+
+                -- The key of a session imported from a row without id: its normalised content and
+                -- its occurrence among identical rows of its file (RowKey.swift), so a resent or
+                -- re-saved sheet counts once. NULL for logged sessions and rows with an id.
+                ALTER TABLE session ADD COLUMN row_key BLOB CHECK (row_key IS NULL OR length(row_key) = 16);
+                CREATE UNIQUE INDEX session_row_key ON session(row_key) WHERE row_key IS NOT NULL;
+
+                -- Sessions are never edited: the trigger steps aside for this one fill only.
+                DROP TRIGGER session_never_edited;
+                """)
+            try RowKeyContent.fillKeys(db)
+            try db.execute(sql: """
+                CREATE TRIGGER session_never_edited BEFORE UPDATE ON session
+                BEGIN SELECT RAISE(ABORT, 'sessions are never edited'); END;
+                """)
+        }
         return m
     }()
 }

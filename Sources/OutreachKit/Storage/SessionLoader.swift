@@ -24,6 +24,8 @@ struct SessionLoader {
     let areas: AreaFactsTable
     let teams: TeamFactsTable
     let problemLimit: Int
+    /// What to do with likely corrections (rows without id that look like a stored session's).
+    let corrections: LikelyCorrections
     var problems: DiagnosticList
     var warnings: [Warning] = []
     var warningCount = 0
@@ -32,10 +34,13 @@ struct SessionLoader {
     var rows = 0
     var imported = 0
     var alreadyPresent = 0
+    /// Stored sessions voided and replaced by a row (`--as-corrections`).
+    var corrected = 0
 
     /// `campaignMetrics`: the campaign metrics the file may have as columns.
     init(db: Database, reader: CSVReader, reopen: @escaping () throws -> CSVReader, header: CSVHeader,
-         campaignMetrics: [String], hash: [UInt8], today: Day, problemLimit: Int) throws {
+         campaignMetrics: [String], hash: [UInt8], today: Day, problemLimit: Int,
+         corrections: LikelyCorrections = .refuse) throws {
         self.db = db
         self.reader = reader
         self.reopen = reopen
@@ -44,6 +49,7 @@ struct SessionLoader {
         self.hash = hash
         self.today = today
         self.problemLimit = problemLimit
+        self.corrections = corrections
         areas = try AreaFactsTable(db)
         teams = try TeamFactsTable(db, areas: areas)
         problems = DiagnosticList(file: reader.name, limit: problemLimit)
@@ -55,24 +61,48 @@ struct SessionLoader {
         try SessionLoader.useImportMemory(db)
         defer { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA threads = 0") }
         if bulk {
-            // A first load builds its indexes afterwards: sorting once beats random inserts.
+            // A first load builds its indexes afterwards: sorting once beats random inserts. The
+            // partial index of row keys stays: rows with an id never enter it.
             try db.execute(sql: "DROP INDEX session_uuid; DROP INDEX session_area_day; DROP INDEX session_day")
         }
-        try db.execute(sql: "INSERT INTO import_file (sha256, name, rows) VALUES (?, ?, 0)",
+        try db.execute(sql: "INSERT INTO import_file (file_digest, name, rows) VALUES (?, ?, 0)",
                        arguments: [Data(hash), file])
         let importID = db.lastInsertedRowID
+        // Sessions stored before this file: those a likely correction may replace.
+        let storedBefore = try Int64.fetchOne(db, sql: "SELECT max(id) FROM session") ?? 0
         let codes = Metric.allCases.map(\.code)
         let insert = try db.makeStatement(sql: """
-            INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes, import_id)
-            VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?, ?)
-            \(bulk ? "" : "ON CONFLICT (uuid) DO NOTHING")
+            INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes, import_id, row_key)
+            VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?)
+            \(bulk ? "" : "ON CONFLICT DO NOTHING")
             """)
+        // A row's session, by its id or (a row without id) its key: a session imported before
+        // migration 6 has its key under another id.
         let existing = try db.makeStatement(sql: """
             SELECT day, area_id, team_id, \(codes.joined(separator: ", ")),
                 (SELECT group_concat(m.metric || char(31) || m.value, char(30)) FROM session_metric m WHERE m.session_id = session.id),
-                import_id
-            FROM session WHERE uuid = ?
+                import_id, id
+            FROM session WHERE uuid = ?1 OR row_key = ?2
             """)
+        // The live sessions stored before this file on a row's day, area and team.
+        let sameDay = try db.makeStatement(sql: """
+            SELECT s.id, s.uuid, \(codes.map { "s.\($0)" }.joined(separator: ", ")),
+                (SELECT group_concat(m.metric || char(31) || m.value, char(30)) FROM session_metric m WHERE m.session_id = s.id),
+                f.name
+            FROM session s LEFT JOIN import_file f ON f.id = s.import_id
+            WHERE s.area_id = ? AND s.day = ? AND s.team_id IS ? AND s.id <= ?
+              AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+            """)
+        // Stored sessions a row of this file matched by its key, and the rows without id that
+        // look like the correction of a stored session.
+        var matched = Set<Int64>()
+        var likely: [LikelyCorrection] = []
+        // Nothing to look for on a first load, or when they are to be imported as new anyway.
+        var checksCorrections = !bulk && storedBefore > 0
+        if case .asNew = corrections { checksCorrections = false }
+        // The stored sessions of the groups met so far (bounded: emptied past 100,000).
+        var earlierByGroup: [EarlierSession.Group: [EarlierSession]] = [:]
+        var earlierCached = 0
         let stmt = insert.sqliteStatement
         let connection = db.sqliteConnection
         let width = MetricValues.width
@@ -83,7 +113,7 @@ struct SessionLoader {
         let metricNames = campaignMetrics.map { strdup($0)! }
         defer { metricNames.forEach { free($0) } }
 
-        let producer = SessionProducer(reader: reader, header: header, campaignMetrics: campaignMetrics, hash: hash,
+        let producer = SessionProducer(reader: reader, header: header, campaignMetrics: campaignMetrics,
                                        today: today, areas: areas, teams: teams, problemLimit: problemLimit,
                                        progress: progress)
         let queue = producer.queue
@@ -127,13 +157,15 @@ struct SessionLoader {
                         }
                         SessionLoader.bindText(stmt, Int32(6 + width), text, batch.notes[row])
                         sqlite3_bind_int64(stmt, Int32(7 + width), importID)
+                        if batch.keyed[row] { sqlite3_bind_blob(stmt, Int32(8 + width), uuid, 16, nil) } else { sqlite3_bind_null(stmt, Int32(8 + width)) }
                         let rc = sqlite3_step(stmt)
                         guard rc == SQLITE_DONE else {
                             throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)))
                         }
                         if !bulk && sqlite3_changes(connection) == 0 {
                             // The id is known: the same session is fine, different figures are a conflict.
-                            let known = try Row.fetchOne(existing, arguments: [Data(bytes: uuid, count: 16)])!
+                            let id = Data(bytes: uuid, count: 16)
+                            let known = try Row.fetchOne(existing, arguments: [id, batch.keyed[row] ? id : nil])!
                             // An earlier row of this file: reported with both lines below.
                             if (known[4 + width] as Int64?) == importID {
                                 repeatedID = true
@@ -151,6 +183,7 @@ struct SessionLoader {
                             }
                             if same {
                                 alreadyPresent += 1
+                                if batch.keyed[row] { matched.insert(known[5 + width]) }
                             } else {
                                 let id = SessionID.format(Array(UnsafeBufferPointer(start: uuid, count: 16)))
                                 conflicts.add(line: batch.lines[row], column: producer.hasIDColumn ? "id" : nil, Phrase("sessions.error.conflict", ["id": id]))
@@ -158,9 +191,30 @@ struct SessionLoader {
                             continue
                         }
                         imported += 1
-                        buckets.add(area: batch.areas[row], day: batch.days[row], values: values, recorded: flags)
-                        guard nextCount > firstCount else { continue }
                         let sessionID = sqlite3_last_insert_rowid(connection)
+                        buckets.add(area: batch.areas[row], day: batch.days[row], values: values, recorded: flags)
+                        if checksCorrections && batch.keyed[row] {
+                            // A stored session of the same day, area and team with other counts.
+                            let group = EarlierSession.Group(area: batch.areas[row], day: batch.days[row], team: batch.teams[row])
+                            if earlierByGroup[group] == nil {
+                                if earlierCached > 100_000 { earlierByGroup.removeAll(); earlierCached = 0 }
+                                let list = try Row.fetchAll(sameDay, arguments: [group.area, group.day, group.team >= 0 ? group.team : nil,
+                                                                                 storedBefore]).map { EarlierSession($0, width: width) }
+                                earlierByGroup[group] = list
+                                earlierCached += list.count + 1
+                            }
+                            var counts: [String: Int] = [:]
+                            for c in campaignCounts[firstCount..<nextCount] { counts[campaignMetrics[Int(c.metric)]] = c.value }
+                            for earlier in earlierByGroup[group]! {
+                                var same = true
+                                for m in 0..<width where same { same = earlier.metrics[m] == (flags[m] ? values[m] : nil) }
+                                if same && earlier.campaign == counts { continue }
+                                likely.append(LikelyCorrection(line: batch.lines[row], session: sessionID, area: group.area,
+                                                               day: group.day, earlier: earlier.id,
+                                                               earlierID: SessionID.format(earlier.uuid), earlierFile: earlier.file))
+                            }
+                        }
+                        guard nextCount > firstCount else { continue }
                         for count in campaignCounts[firstCount..<nextCount] {
                             sqlite3_reset(metricStmt)
                             sqlite3_bind_int64(metricStmt, 1, sessionID)
@@ -217,6 +271,9 @@ struct SessionLoader {
                 throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "a session id is on two rows of \(file)")
             }
         }
+        // A stored session that a row of this file still holds unchanged is not being corrected.
+        likely.removeAll { matched.contains($0.earlier) }
+        let replacements = likely.isEmpty ? [] : LikelyCorrection.review(likely, choice: corrections, into: &problems)
         problems.sortByLine()
         try problems.check()
 
@@ -224,6 +281,20 @@ struct SessionLoader {
             if !uniqueIndex { try db.execute(sql: "CREATE UNIQUE INDEX session_uuid ON session(uuid)") }
             try db.execute(sql: "CREATE INDEX session_area_day ON session(area_id, day)")
             try db.execute(sql: "CREATE INDEX session_day ON session(day)")
+        }
+        if case .asCorrections(let labels) = corrections, !replacements.isEmpty {
+            // Void each replaced session, linked to its replacement; then its totals are recomputed.
+            let earlier = try Row.fetchAll(db, sql: """
+                SELECT id, area_id, day FROM session WHERE id IN (\(replacements.map { String($0.earlier) }.joined(separator: ",")))
+                """)
+            let where_ = Dictionary(uniqueKeysWithValues: earlier.map { ($0[0] as Int64, ($0[1] as Int64, $0[2] as Int)) })
+            for r in replacements {
+                let reason = Phrase("sessions.import.correction_reason", ["file": file, "line": String(r.line)]).text(labels)
+                try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by) VALUES (?, ?, ?, ?)",
+                               arguments: [r.earlier, today.number, reason, r.session])
+                if let (area, day) = where_[r.earlier] { try Store.recomputeTotals(db, areaID: area, day: day) }
+            }
+            corrected = replacements.count
         }
         try db.execute(sql: "UPDATE import_file SET rows = ? WHERE id = ?", arguments: [rows, importID])
     }
@@ -302,6 +373,8 @@ struct SessionBatch {
     static let capacity = 4096
     var count = 0
     var lines: [Int] = []
+    /// Whether the row had no id: its id is its row key (RowKey.swift).
+    var keyed: [Bool] = []
     var uuids: [UInt8] = []
     var days: [Int] = []
     var areas: [Int64] = []
@@ -318,6 +391,7 @@ struct SessionBatch {
     mutating func reset() {
         count = 0
         lines.removeAll(keepingCapacity: true)
+        keyed.removeAll(keepingCapacity: true)
         uuids.removeAll(keepingCapacity: true)
         days.removeAll(keepingCapacity: true)
         areas.removeAll(keepingCapacity: true)
@@ -436,7 +510,6 @@ final class SessionProducer: @unchecked Sendable {
     let header: CSVHeader
     /// The campaign metrics that are columns of the file.
     let campaignMetrics: [String]
-    let hash: [UInt8]
     let today: Day
     let areas: AreaFactsTable
     let teams: TeamFactsTable
@@ -445,12 +518,11 @@ final class SessionProducer: @unchecked Sendable {
     var hasIDColumn: Bool { header["id"] != nil }
     let warningLimit = 50
 
-    init(reader: CSVReader, header: CSVHeader, campaignMetrics: [String], hash: [UInt8], today: Day,
+    init(reader: CSVReader, header: CSVHeader, campaignMetrics: [String], today: Day,
          areas: AreaFactsTable, teams: TeamFactsTable, problemLimit: Int, progress: ImportProgress?) {
         self.reader = reader
         self.header = header
         self.campaignMetrics = campaignMetrics
-        self.hash = hash
         self.today = today
         self.areas = areas
         self.teams = teams
@@ -491,7 +563,12 @@ final class SessionProducer: @unchecked Sendable {
         var warningCount = 0
         var maskedNumbers = 0
         var rows = 0
-        let areas = self.areas, teams = self.teams, today = self.today, warningLimit = self.warningLimit, hash = self.hash
+        let areas = self.areas, teams = self.teams, today = self.today, warningLimit = self.warningLimit
+        // Rows without id: their content, its occurrences so far, and the campaign metrics by code.
+        var content = RowKeyContent()
+        var occurrences = OccurrenceTable()
+        defer { occurrences.deallocate() }
+        let campaignByCode = campaignMetrics.indices.sorted { campaignMetrics[$0] < campaignMetrics[$1] }
         let total = reader.totalBytes
         let progress = self.progress
         func warn(_ line: Int, _ phrase: Phrase) {
@@ -533,8 +610,9 @@ final class SessionProducer: @unchecked Sendable {
             }
 
             var team: TeamFacts? = nil
+            var teamBytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
             if teamAt >= 0 {
-                let teamBytes = r.bytes(teamAt).trimmed
+                teamBytes = r.bytes(teamAt).trimmed
                 if !teamBytes.isEmpty {
                     team = teams[teamBytes]
                     if team == nil {
@@ -544,15 +622,13 @@ final class SessionProducer: @unchecked Sendable {
                 }
             }
 
-            if idAt >= 0, !r.isBlank(idAt) {
+            let keyed = idAt < 0 || r.isBlank(idAt)
+            if !keyed {
                 let idBytes = r.bytes(idAt).trimmed
                 if !SessionID.parse(idBytes, into: uuid) {
                     problems.add(line: line, column: "id", Phrase("sessions.error.bad_id", ["text": idBytes.text]))
                     ok = false
                 }
-            } else {
-                // An id derived from the file's content and the line: stable across re-imports.
-                SessionID.derive(fileHash: hash, line: line, into: uuid)
             }
             for m in 0..<metricCount {
                 recorded[m] = false
@@ -609,9 +685,27 @@ final class SessionProducer: @unchecked Sendable {
                 }
             }
             SessionChecks.capacity(values: values, recorded: recorded, area: area, areaCode: areaBytes.text, logged: false) { warn(line, $0) }
-
+            if keyed {
+                // The row key (RowKey.swift), in the order of `RowKeyContent.of`; it is also the id.
+                content.start()
+                content.add(count: day)
+                content.add(areaBytes)
+                content.add(teamBytes)
+                content.add(loggedBy)
+                for m in 0..<metricCount { content.add(count: recorded[m] ? values[m] : nil) }
+                content.add(count: counts.count)
+                for k in campaignByCode {
+                    guard let c = counts.first(where: { $0.metric == Int32(k) }) else { continue }
+                    content.add(campaignMetrics[k])
+                    content.add(count: c.value)
+                }
+                content.add(notes)
+                let digest = content.digest()
+                RowKey.key(digest, occurrence: occurrences.next(RowKey.fingerprint(digest)), into: uuid)
+            }
 
             batch.lines.append(line)
+            batch.keyed.append(keyed)
             batch.uuids.append(contentsOf: UnsafeBufferPointer(start: uuid, count: 16))
             batch.days.append(day)
             batch.areas.append(area.id)
@@ -794,5 +888,25 @@ enum UTF8Check {
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         return Scanner.isValidUTF8(base, bytes.count)
+    }
+}
+
+/// A live session stored before the file being imported, as a likely correction compares it.
+struct EarlierSession {
+    /// A row's day, area and team (-1: none).
+    struct Group: Hashable { var area: Int64; var day: Int; var team: Int64 }
+    var id: Int64
+    var uuid: [UInt8]
+    var metrics: [Int?]
+    var campaign: [String: Int]
+    var file: String?
+
+    /// From a row of the loader's `sameDay` statement.
+    init(_ row: Row, width: Int) {
+        id = row[0]
+        uuid = [UInt8](row[1] as Data)
+        metrics = (0..<width).map { row[2 + $0] }
+        campaign = SessionLoader.storedCounts(row[2 + width])
+        file = row[3 + width]
     }
 }

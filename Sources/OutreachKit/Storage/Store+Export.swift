@@ -179,7 +179,7 @@ extension Store {
         let width = MetricValues.width
         let statement = try db.makeStatement(sql: """
             SELECT s.uuid, s.day, s.area_id, s.team_id, s.logged_by, \(Metric.allCases.map { "s.\($0.code)" }.joined(separator: ", ")),
-                s.notes, v.day, v.reason, r.uuid
+                s.notes, v.day, v.reason, r.uuid, s.row_key
             FROM session s \(selection.join)
             LEFT JOIN session_void v ON v.session_id = s.id LEFT JOIN session r ON r.id = v.replaced_by
             ORDER BY s.uuid
@@ -198,7 +198,7 @@ extension Store {
             }
             SessionRecord(id: c.id(0)!, day: Day(number: c.int(1)!), area: areas.code(of: Int64(c.int(2)!)),
                           team: c.int(3).flatMap { teams[Int64($0)] }, loggedBy: c.text(4), metrics: metrics,
-                          notes: c.text(Int32(5 + width)), void: void).encode(&line)
+                          notes: c.text(Int32(5 + width)), key: c.id(Int32(9 + width)), void: void).encode(&line)
             try writer.write(&line)
             counts.sessions += 1
         }

@@ -11,8 +11,10 @@ public struct SessionImportSummary: Equatable, Sendable {
     public var imported = 0
     /// Rows whose session id the workspace already had, with the same content.
     public var alreadyPresent = 0
-    /// Set when this exact file was imported before (its content hash is known): nothing was added.
+    /// Set when this exact file was imported before (its SHA-256 is known): nothing was added.
     public var previousImport: String?
+    /// Stored sessions voided and replaced by rows of the file (`LikelyCorrections.asCorrections`).
+    public var corrected = 0
     /// Notices that did not stop the import (outliers, teams outside their commune), up to a limit.
     public var warnings: [Warning] = []
     /// How many warnings there were in all.
@@ -60,18 +62,22 @@ extension Store {
     /// Imports a sessions file (SPEC.md `sessions.csv`), all or nothing.
     ///
     /// Idempotent: rows with an id are skipped when the workspace has that id with the same
-    /// content (campaign metrics included); rows without one get an id derived from the file's
-    /// content hash and line, and a file whose hash is known is not imported again. An id on
-    /// two rows of the file is an error. Monthly running totals are updated in the same
+    /// content (campaign metrics included); a row without one gets a key from its normalised
+    /// content and its occurrence among identical rows of the file (`RowKeyContent`), which is
+    /// also its id, so a resent or re-saved sheet brings only its new rows; a file whose SHA-256
+    /// is known is not read again. An id on two rows of the file is an error. A row without id
+    /// that looks like the correction of a stored session (same day, area and team, other
+    /// counts) is handled as `corrections` says: by default the file is refused. Monthly running totals are updated in the same
     /// transaction. Into an empty workspace the indexes are built after the load, which halves
     /// the cost of a first bulk import.
     ///
     /// - Parameter campaignMetrics: the metrics campaigns declare (`metrics:` in campaign
     ///   files), accepted as columns besides the built-in ones; their counts go to `session_metric`.
     public func importSessions(file path: String, name: String? = nil, today: Day, campaignMetrics: [String] = [],
-                               problemLimit: Int = 50, progress: ImportProgress? = nil) throws -> SessionImportSummary {
+                               problemLimit: Int = 50, corrections: LikelyCorrections = .refuse,
+                               progress: ImportProgress? = nil) throws -> SessionImportSummary {
         let display = name ?? path
-        guard let hash = ContentHash.ofFile(atPath: path) else {
+        guard let hash = Checksum.sha256(ofFileAtPath: path) else {
             _ = try CSVReader(path: path, name: display)  // throws the precise reason
             throw CSVError.cannotOpen(file: display, reason: .readError)
         }
@@ -92,7 +98,7 @@ extension Store {
             defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
             var summary = SessionImportSummary(file: display)
             try db.inTransaction(.immediate) {
-            if let prior = try Row.fetchOne(db, sql: "SELECT imported, rows FROM import_file WHERE sha256 = ?",
+            if let prior = try Row.fetchOne(db, sql: "SELECT imported, rows FROM import_file WHERE file_digest = ?",
                                             arguments: [Data(hash)]) {
                 summary.previousImport = prior[0]
                 summary.alreadyPresent = prior[1]
@@ -101,11 +107,12 @@ extension Store {
             }
             var loader = try SessionLoader(db: db, reader: reader, reopen: { try CSVReader(path: path, name: display) }, header: header,
                                            campaignMetrics: Store.sessionMetricCodes(campaignMetrics), hash: hash,
-                                           today: today, problemLimit: problemLimit)
+                                           today: today, problemLimit: problemLimit, corrections: corrections)
             try loader.run(progress: progress)
             summary.rows = loader.rows
             summary.imported = loader.imported
             summary.alreadyPresent = loader.alreadyPresent
+            summary.corrected = loader.corrected
             summary.warnings = loader.warnings
             summary.warningCount = loader.warningCount
             summary.maskedNumbers = loader.maskedNumbers
@@ -316,5 +323,67 @@ struct PeriodRange: Sendable {
     /// Every registered period.
     static func all(_ db: Database) throws -> [PeriodRange] {
         try Row.fetchAll(db, sql: "SELECT id, start, end FROM period").map { PeriodRange(id: $0[0], start: $0[1], end: $0[2]) }
+    }
+}
+
+/// What `sessions import` does with a likely correction: a row without id whose day, area and
+/// team are those of a live session stored before the file (and not held unchanged by another
+/// row of the file), but whose counts differ.
+public enum LikelyCorrections: Sendable {
+    /// Refuse the whole file, naming each such row and the stored session (the default).
+    case refuse
+    /// Import them as new sessions (`--as-new`).
+    case asNew
+    /// Void the stored session and link the row's session as its replacement
+    /// (`--as-corrections`); `labels` write the void's reason.
+    case asCorrections(Labels)
+}
+
+/// A row without id that looks like the correction of a stored session.
+struct LikelyCorrection {
+    var line: Int
+    /// The row's new session (rowid).
+    var session: Int64
+    var area: Int64
+    var day: Int
+    /// The stored session (rowid), its id and the file it came from.
+    var earlier: Int64
+    var earlierID: String
+    var earlierFile: String?
+
+    /// Reports the likely corrections as `choice` says, and returns the replacements to make:
+    /// with `--as-corrections`, each row must match exactly one stored session and each stored
+    /// session one row; any other case is refused, since which session a row replaces is unclear.
+    static func review(_ all: [LikelyCorrection], choice: LikelyCorrections,
+                       into problems: inout DiagnosticList) -> [LikelyCorrection] {
+        if case .asNew = choice { return [] }
+        var byLine: [Int: [LikelyCorrection]] = [:]
+        var rowsOf: [Int64: Set<Int>] = [:]
+        for c in all {
+            byLine[c.line, default: []].append(c)
+            rowsOf[c.earlier, default: []].insert(c.line)
+        }
+        // At most three sessions named a row, then how many more.
+        func named(_ list: [LikelyCorrection]) -> String {
+            let names = list.prefix(3).map { c in c.earlierFile.map { "\(c.earlierID) (\($0))" } ?? c.earlierID }
+            return names.joined(separator: ", ") + (list.count > 3 ? ", … (+\(list.count - 3))" : "")
+        }
+        var replacements: [LikelyCorrection] = []
+        for line in byLine.keys.sorted() {
+            let list = byLine[line]!
+            switch choice {
+            case .asNew:
+                break
+            case .refuse:
+                problems.add(line: line, Phrase("sessions.error.likely_correction", ["sessions": named(list)]))
+            case .asCorrections:
+                if list.count == 1, rowsOf[list[0].earlier]?.count == 1 {
+                    replacements.append(list[0])
+                } else {
+                    problems.add(line: line, Phrase("sessions.error.correction_ambiguous", ["sessions": named(list)]))
+                }
+            }
+        }
+        return replacements
     }
 }

@@ -69,6 +69,7 @@ extension Outreach {
                 case "campaign period totals": l["check.item.period_totals"]
                 case "campaign metric totals": l["check.item.metric_totals"]
                 case "leaflet stock": l["check.item.leaflet_stock"]
+                case "row keys": l["check.item.row_keys"]
                 default: item
                 }
             }

@@ -15,7 +15,15 @@ extension Outreach.Sessions {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
+        @Flag(help: Help.argument("sessions.import.as_new")) var asNew = false
+        @Flag(help: Help.argument("sessions.import.as_corrections")) var asCorrections = false
         @Argument(help: Help.argument("sessions.import.files", value: "file"), completion: .file(extensions: ["csv"])) var files: [String]
+
+        func validate() throws {
+            if asNew && asCorrections {
+                throw ValidationError(try language.labels()["sessions.import.as_new_and_corrections"])
+            }
+        }
 
         func run() throws {
             let l = try language.labels()
@@ -25,8 +33,9 @@ extension Outreach.Sessions {
             for file in files {
                 let progress: ImportProgress? = Console.stderrIsTerminal ? Import.progressLine(for: file, l) : nil
                 do {
+                    let choice: LikelyCorrections = asNew ? .asNew : asCorrections ? .asCorrections(l) : .refuse
                     let s = try store.importSessions(file: file, today: .today(), campaignMetrics: declared.codes,
-                                                     progress: progress)
+                                                     corrections: choice, progress: progress)
                     if progress != nil { Console.raw("\r\u{1B}[K") }
                     for w in s.warnings { Console.warning(w, l) }
                     if s.warningCount > s.warnings.count {
@@ -44,6 +53,9 @@ extension Outreach.Sessions {
                             "present": l.count(s.alreadyPresent),
                             "warnings": l.counted(s.warningCount, one: l["sessions.import.warnings.one"],
                                                   other: l["sessions.import.warnings.other"])]) + "\n")
+                    }
+                    if s.corrected > 0 {
+                        Console.out(l("sessions.import.corrected", ["file": file, "count": l.count(s.corrected)]) + "\n")
                     }
                 } catch let error as UserFacingError {
                     if progress != nil { Console.raw("\r\u{1B}[K") }

@@ -77,9 +77,10 @@ struct BundleFileTests {
         let lab = try BundleLab()
         defer { lab.cleanUp() }
         let (_, target) = try fixture(lab)
-        let path = try lab.handMade("v2.bundle", [], version: 2)
-        #expect(throws: BundleError.newerVersion(file: "v2.bundle", version: 2)) { try BundleLab.merge(path, into: target) }
-        #expect(BundleError.newerVersion(file: "v2.bundle", version: 2).message.contains("Update Outreach"))
+        let newer = BundleHeader.currentVersion + 1
+        let path = try lab.handMade("newer.bundle", [], version: newer)
+        #expect(throws: BundleError.newerVersion(file: "newer.bundle", version: newer)) { try BundleLab.merge(path, into: target) }
+        #expect(BundleError.newerVersion(file: "newer.bundle", version: newer).message.contains("Update Outreach"))
     }
 
     @Test("a header with a field missing or wrong says which", arguments: [

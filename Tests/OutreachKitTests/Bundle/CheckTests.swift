@@ -35,8 +35,9 @@ struct CheckTests {
     func passes() throws {
         let check = try busy().check()
         #expect(check.passed)
-        #expect(check.items.map(\.name) == ["SQLite integrity", "references", "schema", "sessions", "area tree", "session counts", "monthly totals",
-                                            "campaign period totals", "campaign metric totals", "leaflet stock"])
+        #expect(check.items.map(\.name) == ["SQLite integrity", "references", "schema", "sessions", "area tree", "row keys",
+                                            "session counts", "monthly totals", "campaign period totals", "campaign metric totals",
+                                            "leaflet stock"])
         #expect(check.items.allSatisfy { $0.status == .ok })
     }
 
