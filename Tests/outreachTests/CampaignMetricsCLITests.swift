@@ -91,8 +91,8 @@ struct CampaignMetricsCLITests {
         #expect(r.stdout.isEmpty)
         let lines = r.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
-        #expect(lines[0] == "lỗi: \(file):1: cột \"dvc_submited\" không hợp lệ (cột 3). Các cột được chấp nhận: date, area, id, team, logged_by, eid_l2, bank_account, ewallet, leaflets, dvc_guided, households_visited, people_reached, smartphone_setup, dvc_submitted, notes. Chỉ tiêu riêng của một chiến dịch chỉ được chấp nhận khi một tệp chiến dịch trong thư mục chiến dịch (--campaigns) khai báo nó ở mục `metrics:`.")
-        #expect(lines[2] == "lưu ý: không đọc được các tệp chiến dịch sau nên chưa biết các chỉ tiêu chúng khai báo: camps/hong.yaml. Lệnh `outreach campaigns check TỆP` liệt kê lỗi của chúng.")
+        #expect(lines[0] == "lỗi: \(file):1: cột \"dvc_submited\" không hợp lệ (cột 3). Các cột được chấp nhận: date, area, id, team, logged_by, eid_l2, bank_account, ewallet, leaflets, dvc_guided, households_visited, people_reached, smartphone_setup, dvc_submitted, notes. Số liệu riêng của một kế hoạch chỉ được chấp nhận khi một tệp kế hoạch trong thư mục kế hoạch (--campaigns) khai báo nó ở mục `metrics:`.")
+        #expect(lines[2] == "lưu ý: không đọc được các tệp kế hoạch sau nên chưa biết các số liệu chúng khai báo: camps/hong.yaml. Lệnh `outreach campaigns check TỆP` liệt kê lỗi của chúng.")
         // A bad count in a declared column is a bad count like any other.
         let bad = try cli.run("sessions", "import", try cli.write("b.csv", "date,area,dvc_submitted\n2026-11-03,16282-01,\"1,5\"\n"),
                               "--campaigns", "camps", "--db", "w.sqlite", "--lang", "en")

@@ -118,7 +118,7 @@ struct CampaignFileTests {
     func example() throws {
         let c = try CampaignCatalog(directory: campaignsFolder).campaign("example")
         #expect(c.id == "example")
-        #expect(c.name == "Ví dụ — chiến dịch chuyển đổi số tại xã Tân Phúc")
+        #expect(c.name == "Ví dụ — kế hoạch chuyển đổi số tại xã Tân Phúc")
         #expect(c.nameEnglish == "Example — digital outreach in Tân Phúc commune")
         #expect(c.scope == "16282")
         #expect(c.start == Day(year: 2026, month: 11, day: 1))
@@ -333,7 +333,7 @@ struct CampaignFileTests {
             "test.yaml:12: chỉ số \"eid-l2\": chỉ tiêu của mốc 30/06/2026 \"1.5\" không phải là tỷ lệ. Khi có mẫu số, chỉ tiêu là tỷ lệ phần trăm (90%) hoặc phân số từ 0 đến 1 (0,9); nếu là số lượng, đặt denominator: none.",
         ])
         #expect(campaignProblems(campaignText("indicators:", "metrics: [dvc_submitted, dvc_submitted]\nindicators:"), language: .vi) == [
-            "test.yaml:6: chỉ tiêu ghi nhận \"dvc_submitted\" được khai báo hai lần (lần đầu ở dòng 6). Xóa một lần khai báo.",
+            "test.yaml:6: số liệu ghi nhận \"dvc_submitted\" được khai báo hai lần (lần đầu ở dòng 6). Xóa một lần khai báo.",
         ])
         let tables = campaignText("indicators:", "targets: t.csv\nbaselines: b.csv\nindicators:")
         #expect(campaignProblems(tables, tables: ["t.csv": "area,indicator,target\n404-01,eid-l3,85%\n404-02,eid-l2,-5%\n"],
