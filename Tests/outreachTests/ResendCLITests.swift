@@ -69,7 +69,7 @@ struct ResendCLITests {
         let refused = try cli.run("sessions", "import", fixed, "--db", "w.sqlite")
         #expect(refused.status == 1)
         if lang == "vi" {
-            #expect(refused.stderr.contains("\(fixed):3: cùng ngày, thôn và đội với buổi đã lưu \(earlier) (\(first)) nhưng số liệu khác"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("\(fixed):3: cùng ngày, thôn và tổ với buổi đã lưu \(earlier) (\(first)) nhưng số liệu khác"), "\(refused.stderr)")
             #expect(refused.stderr.contains("Chạy lại với --as-corrections để hủy buổi cũ và thay bằng dòng này, hoặc với --as-new"))
         } else {
             #expect(refused.stderr.contains("\(fixed):3: same day, hamlet and team as the stored session \(earlier) (\(first)) but other counts"), "\(refused.stderr)")
