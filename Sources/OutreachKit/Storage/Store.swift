@@ -55,6 +55,10 @@ public final class Store: Sendable {
     /// the medium is read-only.
     public static func open(path: String, create: Bool = false, singleConnection: Bool = false,
                             readOnly: Bool? = nil) throws -> Store {
+        if PostgresLocation.isURI(path) {
+            // A PostgreSQL workspace: `outreach init` creates one; the other commands come next.
+            throw PostgresError.commandNotYet(PostgresLocation.mask(path))
+        }
         let url = URL(fileURLWithPath: path)
         var info = stat()
         let exists = stat(path, &info) == 0

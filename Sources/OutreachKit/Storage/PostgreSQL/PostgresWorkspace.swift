@@ -13,6 +13,8 @@ import PostgresNIO
 public final class PostgresWorkspace: Sendable {
     /// Where it is; its description hides the password.
     public let location: PostgresLocation
+    /// Whether opening created the workspace (an empty database, with `create`).
+    public let created: Bool
     /// The pool every query goes through.
     let client: PostgresClient
     private let runner: Task<Void, Never>
@@ -20,8 +22,9 @@ public final class PostgresWorkspace: Sendable {
     /// An arbitrary key for `pg_advisory_xact_lock`, taken while migrating ("OUTR").
     static let migrationLock: Int64 = 0x4F55_5452
 
-    private init(location: PostgresLocation, client: PostgresClient) {
+    private init(location: PostgresLocation, client: PostgresClient, created: Bool) {
         self.location = location
+        self.created = created
         self.client = client
         let client = client
         runner = Task { await client.run() }
@@ -34,14 +37,16 @@ public final class PostgresWorkspace: Sendable {
     /// holding other tables, or written by a newer Outreach, is refused untouched.
     public static func open(_ location: PostgresLocation, create: Bool = false) async throws -> PostgresWorkspace {
         let connection = try await connect(location)
+        let created: Bool
         do {
-            try await migrate(connection, location: location, create: create)
+            created = try await migrate(connection, location: location, create: create)
             try await connection.close()
         } catch {
             try? await connection.close()
             throw error
         }
-        return PostgresWorkspace(location: location, client: PostgresClient(configuration: clientConfiguration(location)))
+        return PostgresWorkspace(location: location, client: PostgresClient(configuration: clientConfiguration(location)),
+                                 created: created)
     }
 
     /// Runs `body` with the pool, translating every error.
@@ -113,8 +118,10 @@ public final class PostgresWorkspace: Sendable {
 
     // MARK: - Migrating
 
-    /// Checks what the database holds and applies the migrations it lacks, in one transaction.
-    static func migrate(_ connection: PostgresConnection, location: PostgresLocation, create: Bool) async throws {
+    /// Checks what the database holds and applies the migrations it lacks, in one transaction;
+    /// whether it created the workspace.
+    @discardableResult
+    static func migrate(_ connection: PostgresConnection, location: PostgresLocation, create: Bool) async throws -> Bool {
         let logger = Logger(label: "outreach.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         do {
             try await connection.query("BEGIN", logger: logger)
@@ -158,6 +165,7 @@ public final class PostgresWorkspace: Sendable {
                 try await connection.query("INSERT INTO workspace (id) VALUES (\(UUID().uuidString.lowercased()))", logger: logger)
             }
             try await connection.query("COMMIT", logger: logger)
+            return fresh
         } catch {
             _ = try? await connection.query("ROLLBACK", logger: logger)
             throw translate(error, location: location)

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// The throw-away cluster of `.ci/postgres.sh`, when the tests run with it.
+enum PostgresCluster {
+    static let environment = ProcessInfo.processInfo.environment
+    /// `postgresql://postgres@/outreach_test?host=FOLDER`, or nil on SQLite-only runs.
+    static let uri: String? = environment["OUTREACH_TEST_PG"].flatMap { $0.isEmpty ? nil : $0 }
+    static var available: Bool { uri != nil && environment["PG_CLUSTER_BIN"] != nil }
+
+    /// A new empty database on the cluster (made with its own `createdb`), and its URI.
+    static func freshDatabase() throws -> String {
+        let name = "c_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: (environment["PG_CLUSTER_BIN"] ?? "") + "/createdb")
+        process.arguments = ["-h", environment["PG_CLUSTER_DIR"] ?? "", "-U", "postgres", name]
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        return (uri ?? "").replacingOccurrences(of: "/outreach_test?", with: "/\(name)?")
+    }
+}
+
+@Suite("outreach on a PostgreSQL address, end to end", .enabled(if: PostgresCluster.available))
+struct PostgresCLITests {
+    @Test("init creates a PostgreSQL workspace, and says so again without changing it")
+    func initTwice() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let uri = try PostgresCluster.freshDatabase()
+        let first = try cli.run("init", "--db", uri)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("Đã tạo tệp dữ liệu \(uri) (mã "))
+        let again = try cli.run("init", "--db", uri, "--lang", "en")
+        #expect(again.status == 0)
+        #expect(again.stdout == "\(uri) is already a workspace; nothing changed.\n")
+    }
+
+    @Test("a command that does not run on PostgreSQL yet says so in Vietnamese, without the password")
+    func notYet() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let uri = try PostgresCluster.freshDatabase()
+        let withPassword = uri.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://postgres:s3cret@")
+        let r = try cli.run("areas", "list", "--db", withPassword)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("lệnh này chưa chạy được trên cơ sở dữ liệu PostgreSQL"))
+        #expect(r.stderr.contains("postgres:***@"))
+        #expect(!r.stderr.contains("s3cret"))
+    }
+
+    @Test("a server that is not there, and a database that does not exist, are named with what to do")
+    func faults() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let down = try cli.run("init", "--db", "postgresql://lan:pw@/outreach?host=/nonexistent-folder")
+        #expect(down.status == 1)
+        #expect(down.stderr == "lỗi: postgresql://lan:***@/outreach?host=/nonexistent-folder: không kết nối được máy chủ PostgreSQL tại /nonexistent-folder/.s.PGSQL.5432. Kiểm tra máy chủ đã chạy chưa (`pg_isready`), địa chỉ và cổng có đúng không.\n")
+        let missing = (PostgresCluster.uri ?? "").replacingOccurrences(of: "/outreach_test?", with: "/khong_co?")
+        let none = try cli.run("init", "--db", missing, "--lang", "en")
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("the PostgreSQL server has no database \"khong_co\". Create it with `createdb khong_co`"))
+        let bad = try cli.run("init", "--db", "postgresql://u:pw@h:99999/d")
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("cổng phải là số từ 1 đến 65535"))
+        #expect(!bad.stderr.contains("pw@"))
+    }
+}
