@@ -52,6 +52,16 @@ enum ArgumentErrorText {
     /// The message for `error`, without the `lỗi:`/`error:` prefix, or nil for an error this
     /// does not know (ArgumentParser's English message is shown then).
     static func message(for error: Error, scan: CommandLineScan, labels l: Labels) -> String? {
+        /// `<code>` → `<mã>`: a run that shows no help gives ArgumentParser the value names' keys
+        /// (`Help.argument`), written here in the language of `l`.
+        func valueNames(_ text: String, _ l: Labels) -> String {
+            var out = text
+            for key in ["path", "text", "name", "dir", "file", "date", "code", "id", "n"] where l.has("help.value." + key) {
+                out = out.replacingOccurrences(of: "<\(key)>", with: "<\(l["help.value." + key])>")
+                out = out.replacingOccurrences(of: "<\(key)...>", with: "<\(l["help.value." + key])...>")
+            }
+            return out
+        }
         let english = Outreach.message(for: error)
         let command = scan.commandLine
         let see = l("help.see_help", ["command": command])
@@ -69,10 +79,10 @@ enum ArgumentErrorText {
         }
         if english.hasPrefix("Missing value for '"), let synopsis = quoted(in: english, after: "Missing value for '") {
             let parts = synopsis.split(separator: " ", maxSplits: 1).map(String.init)
-            return l("cli.error.missing_value", ["option": parts[0], "value": parts.count > 1 ? parts[1] : "…", "see": see])
+            return l("cli.error.missing_value", ["option": parts[0], "value": parts.count > 1 ? valueNames(parts[1], l) : "…", "see": see])
         }
         if english.hasPrefix("Missing expected argument '"), let argument = quoted(in: english, after: "Missing expected argument '") {
-            return l("cli.error.missing_argument", ["command": command, "argument": argument, "see": see])
+            return l("cli.error.missing_argument", ["command": command, "argument": valueNames(argument, l), "see": see])
         }
         if english.hasPrefix("Missing one of: '") {
             let list = english.dropFirst("Missing one of: ".count)

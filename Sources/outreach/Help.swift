@@ -11,12 +11,26 @@ struct CommandLineScan: Sendable {
     let language: Language
     /// `-h`, `--help` or `outreach help …`.
     let wantsHelp: Bool
+    /// Whether anything will show the help texts: a help page, a completion script (zsh and fish
+    /// show the options' help), or ArgumentParser's dump of the whole tree. A command that only
+    /// runs never reads them: `Help` then hands ArgumentParser empty texts and loads no labels
+    /// (the whole Vietnamese table was a third of a quiet `outreach log`).
+    let needsHelpTexts: Bool
 
     init(_ arguments: [String], environment: [String: String]) {
         self.arguments = arguments
         language = CommandLineScan.language(arguments, environment: environment)
         wantsHelp = arguments.first == "help" || arguments.prefix { $0 != "--" }.contains { $0 == "-h" || $0 == "--help" }
+        // A group named alone (`outreach sessions`) or nothing at all prints the group's help.
+        let words = arguments.prefix { $0 != "--" }.filter { !$0.hasPrefix("-") }
+        needsHelpTexts = wantsHelp || words.isEmpty || (words.count == 1 && CommandLineScan.groups.contains(words[0]))
+            || arguments.contains {
+                $0.hasPrefix("--generate-completion-script") || $0 == "--experimental-dump-help" || $0 == "--help-hidden"
+            }
     }
+
+    /// The commands that only group subcommands (a test checks this list against the tree).
+    static let groups: Set<String> = ["areas", "teams", "members", "sessions", "leaflets", "campaigns"]
 
     /// The language `--lang` or `OUTREACH_LANG` asks for; Vietnamese when neither does, or when
     /// it is not one Outreach speaks (the command then reports that).
@@ -63,18 +77,21 @@ enum Help {
     static let labels = Labels(CommandLineScan.current.language)
 
     /// The text of `help.KEY`.
-    static func text(_ key: String) -> String { labels["help." + key] }
+    static func text(_ key: String) -> String { shown ? labels["help." + key] : "" }
+
+    /// Whether this run shows help texts (see `CommandLineScan.needsHelpTexts`).
+    static let shown = CommandLineScan.current.needsHelpTexts
 
     /// The help of an option or argument: the text of `help.KEY`, and the name of its value
     /// (`help.value.NAME`) when given.
     static func argument(_ key: String, value: String? = nil) -> ArgumentHelp {
-        ArgumentHelp(text(key), valueName: value.map { text("value." + $0) })
+        ArgumentHelp(text(key), valueName: value.map { shown ? text("value." + $0) : $0 })
     }
 
     /// The configuration of the command `path` (`sessions.import`): its abstract, and its
     /// discussion when `help.PATH.discussion` exists.
     static func command(_ path: String, name: String? = nil, subcommands: [ParsableCommand.Type] = []) -> CommandConfiguration {
-        let discussion = labels.has("help.\(path).discussion") ? text("\(path).discussion") : ""
+        let discussion = shown && labels.has("help.\(path).discussion") ? text("\(path).discussion") : ""
         return CommandConfiguration(commandName: name ?? path.split(separator: ".").last.map(String.init),
                                     abstract: text("\(path).abstract"), discussion: discussion, subcommands: subcommands)
     }

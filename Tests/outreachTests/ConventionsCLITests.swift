@@ -23,6 +23,24 @@ struct ConventionsCLITests {
         return out
     }
 
+    @Test("a group named alone prints its help with every subcommand's summary (runs that show no help load no help texts)")
+    func groupsAlone() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let groups = try Self.commands().filter { $0.isGroup && $0.path.count == 1 }
+        #expect(groups.count >= 6)
+        for group in groups {
+            let r = try cli.run(group.path)
+            let listed = r.stdout.components(separatedBy: "Lệnh con:\n").last ?? ""
+            let lines = listed.split(separator: "\n").prefix { $0.hasPrefix("  ") }
+            #expect(!lines.isEmpty, "\(group.path): \(r.stdout)")
+            // Each subcommand line carries its summary after its name.
+            for line in lines where !line.hasPrefix("   ") && !line.contains("help") {
+                #expect(line.split(separator: " ", omittingEmptySubsequences: true).count > 1, "\(group.path): \(line)")
+            }
+        }
+    }
+
     @Test("every --help, from the root to each subcommand, is Vietnamese by default and English with --lang en or OUTREACH_LANG=en, with an example")
     func helpInBothLanguages() throws {
         let commands = try Self.commands()
