@@ -3,15 +3,6 @@ import GRDB
 import Testing
 @testable import OutreachKit
 
-/// Runs raw SQL on a workspace, the way damage or a bug would, without the product's checks.
-private func tamper(_ store: Store, _ sql: String) throws {
-    try store.writer.writeWithoutTransaction { db in
-        try db.execute(sql: "PRAGMA foreign_keys = OFF")
-        try db.execute(sql: sql)
-        try db.execute(sql: "PRAGMA foreign_keys = ON")
-    }
-}
-
 private func status(_ check: WorkspaceCheck, _ name: String) -> WorkspaceCheck.Status? {
     check.items.first { $0.name == name }?.status
 }

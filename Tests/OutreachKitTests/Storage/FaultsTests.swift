@@ -3,15 +3,6 @@ import GRDB
 import Testing
 @testable import OutreachKit
 
-/// Raw SQL on a workspace, the way an older version, another program or damage would write it.
-private func tamper(_ store: Store, _ sql: String) throws {
-    try store.writer.writeWithoutTransaction { db in
-        try db.execute(sql: "PRAGMA foreign_keys = OFF")
-        try db.execute(sql: sql)
-        try db.execute(sql: "PRAGMA foreign_keys = ON")
-    }
-}
-
 private func item(_ check: WorkspaceCheck, _ name: String) -> WorkspaceCheck.Item? {
     check.items.first { $0.name == name }
 }
