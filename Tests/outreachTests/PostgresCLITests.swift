@@ -36,6 +36,31 @@ struct PostgresCLITests {
         #expect(again.stdout == "\(uri) is already a workspace; nothing changed.\n")
     }
 
+    @Test("backup of a PostgreSQL workspace runs pg_dump (custom format, the password never in its arguments), all or nothing")
+    func backup() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let uri = try PostgresCluster.freshDatabase()
+        try #require(try cli.run("init", "--db", uri).status == 0)
+        let r = try cli.run("backup", "tinh.dump", "--db", uri)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("Đã sao lưu \(uri) vào tinh.dump ("))
+        #expect(r.stdout.contains("pg_restore --dbname=TÊN tinh.dump"))
+        let dump = try Data(contentsOf: URL(fileURLWithPath: cli.path("tinh.dump")))
+        #expect(dump.prefix(5) == Data("PGDMP".utf8))
+        let again = try cli.run("backup", "tinh.dump", "--db", uri)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("tinh.dump: tệp này đã có"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cli.dir.path).filter { $0.hasPrefix(".partial-") }
+        #expect(leftovers.isEmpty)
+        // A server that is not there: pg_dump fails, nothing is written.
+        let down = try cli.run("backup", "x.dump", "--db", "postgresql://u:pw@/d?host=/nonexistent-folder")
+        #expect(down.status == 1)
+        #expect(down.stderr.contains("pg_dump"))
+        #expect(!down.stderr.contains("pw@"))
+        #expect(!FileManager.default.fileExists(atPath: cli.path("x.dump")))
+    }
+
     @Test("a command that does not run on PostgreSQL yet says so in Vietnamese, without the password")
     func notYet() throws {
         let cli = try CLI()

@@ -12,6 +12,13 @@ extension Outreach {
 
         func run() throws {
             let l = try language.labels()
+            if PostgresLocation.isURI(database.path) {
+                // PostgreSQL's own tool makes the backup; the password goes in its environment.
+                let location = try PostgresLocation(uri: database.path)
+                let s = try PostgresBackup.run(location, to: file, overwrite: overwrite)
+                Console.out(l("postgres.backup.done", ["uri": location.masked, "path": s.path, "size": Text.size(s.bytes, l)]) + "\n")
+                return
+            }
             let store = try database.open()
             let summary = try store.backup(to: file, overwrite: overwrite)
             Console.out(Text.done(from: store.path, summary, l))
@@ -19,9 +26,13 @@ extension Outreach {
 
         /// What the command prints.
         enum Text {
+            /// `172 KB`, `12 MB`.
+            static func size(_ bytes: Int, _ l: Labels) -> String {
+                bytes >= 1 << 20 ? "\(l.count(bytes >> 20)) MB" : "\(l.count(max(1, bytes >> 10))) KB"
+            }
+
             static func done(from workspace: String, _ s: BackupSummary, _ l: Labels) -> String {
-                let size = s.bytes >= 1 << 20 ? "\(l.count(s.bytes >> 20)) MB" : "\(l.count(max(1, s.bytes >> 10))) KB"
-                return l("backup.done", ["workspace": workspace, "path": s.path, "sessions": l.count(s.sessions), "size": size])
+                l("backup.done", ["workspace": workspace, "path": s.path, "sessions": l.count(s.sessions), "size": size(s.bytes, l)])
                     + "\n" + l["backup.restore"] + "\n\n"
             }
         }
