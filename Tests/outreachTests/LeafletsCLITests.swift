@@ -62,7 +62,11 @@ struct LeafletsCLITests {
     func today() throws {
         let cli = try workspace()
         defer { cli.cleanUp() }
-        let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        // "Today" is the day in Vietnam (UTC+7), whatever the machine's zone: from 17:00 UTC on it
+        // is already tomorrow there.
+        var vietnam = Calendar(identifier: .gregorian)
+        vietnam.timeZone = TimeZone(secondsFromGMT: 7 * 3600)!
+        let c = vietnam.dateComponents([.year, .month, .day], from: Date())
         let today = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
         let received = try run(cli, "leaflets", "receive", "--area", "16285", "--quantity", "40")
         let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][c.month! - 1]
