@@ -13,6 +13,8 @@ struct CLI {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// Whether a signal ended it (a Swift trap), not an exit.
+        var signalled = false
     }
 
     /// A fresh folder. `lang` sets OUTREACH_LANG for every run (tests that check English text
@@ -84,7 +86,8 @@ struct CLI {
     @discardableResult
     func run(_ args: String...) throws -> Result { try run(args) }
 
-    func run(_ args: [String]) throws -> Result {
+    /// With `stdoutPath`, standard output goes to that file (`/dev/full`) and `stdout` is empty.
+    func run(_ args: [String], stdoutPath: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = args
@@ -103,7 +106,8 @@ struct CLI {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)
         }
-        let outHandle = try FileHandle(forWritingTo: outURL), errHandle = try FileHandle(forWritingTo: errURL)
+        let outHandle = try FileHandle(forWritingTo: stdoutPath.map { URL(fileURLWithPath: $0) } ?? outURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
         process.standardOutput = outHandle
         process.standardError = errHandle
         process.standardInput = FileHandle.nullDevice
@@ -114,6 +118,7 @@ struct CLI {
         let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
         return Result(status: process.terminationStatus,
                       stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stderr: String(decoding: errData, as: UTF8.self),
+                      signalled: process.terminationReason == .uncaughtSignal)
     }
 }

@@ -2,31 +2,6 @@ import Foundation
 import GRDB
 import Testing
 
-/// Runs `outreach args…` in the CLI's folder with standard output written to `/dev/full`.
-private func runToFullDisk(_ cli: CLI, _ args: [String]) throws -> (status: Int32, stderr: String, signalled: Bool) {
-    let process = Process()
-    process.executableURL = CLI.binary
-    process.arguments = args
-    process.currentDirectoryURL = cli.dir
-    var env = ProcessInfo.processInfo.environment
-    env.removeValue(forKey: "OUTREACH_DB")
-    env.removeValue(forKey: "OUTREACH_LANG")
-    for (k, v) in cli.environment { env[k] = v }
-    process.environment = env
-    let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
-    let errURL = cli.dir.appendingPathComponent(".stderr-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let errHandle = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = full
-    process.standardError = errHandle
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    try errHandle.close()
-    let stderr = String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
-    try? FileManager.default.removeItem(at: errURL)
-    return (process.terminationStatus, stderr, process.terminationReason == .uncaughtSignal)
-}
 
 /// Runs a system command; true when it exited 0.
 @discardableResult
@@ -127,14 +102,14 @@ struct FaultsCLITests {
         try cli.importSampleDistrict()
         for args in [["coverage", "--campaign", "de-an-06", "--campaigns", campaigns, "--db", "w.sqlite"],
                      ["sessions", "list", "--db", "w.sqlite"], ["areas", "list", "--db", "w.sqlite"]] {
-            let r = try runToFullDisk(cli, args)
+            let r = try cli.run(args, stdoutPath: "/dev/full")
             #expect(!r.signalled, "\(args) trapped")
             #expect(r.status == 1, "\(args)")
             #expect(r.stderr.contains("không ghi được kết quả ra (ổ đĩa đã đầy)"), "\(args): \(r.stderr)")
         }
         var english = cli
         english.environment["OUTREACH_LANG"] = "en"
-        let r = try runToFullDisk(english, ["structure", "--db", "w.sqlite"])
+        let r = try english.run(["structure", "--db", "w.sqlite"], stdoutPath: "/dev/full")
         #expect(r.status == 1)
         #expect(r.stderr.contains("the output could not be written (the disk is full)"), "\(r.stderr)")
     }

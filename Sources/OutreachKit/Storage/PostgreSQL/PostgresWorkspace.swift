@@ -65,7 +65,9 @@ public final class PostgresWorkspace: Sendable {
 
     // MARK: - Connecting
 
-    static func connectionConfiguration(_ location: PostgresLocation) -> PostgresConnection.Configuration {
+    /// The probing connection's settings. `sslmode=require` never falls back to plain text: a
+    /// TLS context that cannot be made is an error (only `prefer` may go without).
+    static func connectionConfiguration(_ location: PostgresLocation) throws -> PostgresConnection.Configuration {
         var config: PostgresConnection.Configuration
         switch location.endpoint {
         case .socket:
@@ -76,7 +78,7 @@ public final class PostgresWorkspace: Sendable {
             switch location.tls {
             case .disable: tls = .disable
             case .prefer: tls = (try? .prefer(.init(configuration: .makeClientConfiguration()))) ?? .disable
-            case .require: tls = (try? .require(.init(configuration: .makeClientConfiguration()))) ?? .disable
+            case .require: tls = .require(try .init(configuration: .makeClientConfiguration()))
             }
             config = .init(host: host, port: port, username: location.user, password: location.password,
                            database: location.database, tls: tls)
@@ -109,7 +111,7 @@ public final class PostgresWorkspace: Sendable {
     /// One plain connection, or the reason there is none.
     static func connect(_ location: PostgresLocation) async throws -> PostgresConnection {
         do {
-            return try await PostgresConnection.connect(configuration: connectionConfiguration(location), id: 1,
+            return try await PostgresConnection.connect(configuration: try connectionConfiguration(location), id: 1,
                                                         logger: Logger(label: "outreach.postgres", factory: { _ in SwiftLogNoOpLogHandler() }))
         } catch {
             throw translate(error, location: location)
