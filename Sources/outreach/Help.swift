@@ -22,7 +22,15 @@ struct CommandLineScan: Sendable {
         language = CommandLineScan.language(arguments, environment: environment)
         wantsHelp = arguments.first == "help" || arguments.prefix { $0 != "--" }.contains { $0 == "-h" || $0 == "--help" }
         // A group named alone (`outreach sessions`) or nothing at all prints the group's help.
-        let words = arguments.prefix { $0 != "--" }.filter { !$0.hasPrefix("-") }
+        // The words that name commands: not options, nor the value after an option written
+        // without "=" (`outreach --lang en` names no command and prints the root's help).
+        var words: [String] = []
+        var afterOption = false
+        for argument in arguments.prefix(while: { $0 != "--" }) {
+            if argument.hasPrefix("-") { afterOption = !argument.contains("="); continue }
+            if afterOption { afterOption = false; continue }
+            words.append(argument)
+        }
         needsHelpTexts = wantsHelp || words.isEmpty || (words.count == 1 && CommandLineScan.groups.contains(words[0]))
             || arguments.contains {
                 $0.hasPrefix("--generate-completion-script") || $0 == "--experimental-dump-help" || $0 == "--help-hidden"

@@ -93,4 +93,25 @@ struct ResendCLITests {
         #expect(added.status == 0, "\(added.stderr)")
         #expect(try eid(cli) == 15)
     }
+
+    @Test("a hamlet code typed in decomposed letters keys as the stored code: the NFC copy imports nothing and check passes")
+    func decomposedCode() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.importSampleDistrict()
+        let code = "16282-Mới"
+        try "code,name,kind,parent_code\n\(code.precomposedStringWithCanonicalMapping),Thôn Mới,hamlet,16282\n"
+            .write(toFile: cli.path("moi.csv"), atomically: true, encoding: .utf8)
+        try #require(try cli.run("areas", "import", "moi.csv", "--db", "w.sqlite").status == 0)
+        try "date,area,eid_l2\n2026-11-10,\(code.decomposedStringWithCanonicalMapping),4\n"
+            .write(toFile: cli.path("nfd.csv"), atomically: true, encoding: .utf8)
+        try "date,area,eid_l2\n2026-11-10,\(code.precomposedStringWithCanonicalMapping),4\n"
+            .write(toFile: cli.path("nfc.csv"), atomically: true, encoding: .utf8)
+        let first = try cli.run("sessions", "import", "nfd.csv", "--db", "w.sqlite", "--lang", "en")
+        #expect(first.status == 0, "\(first.stderr)")
+        let again = try cli.run("sessions", "import", "nfc.csv", "--db", "w.sqlite", "--lang", "en")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("0 imported, 1 already present"), "\(again.stdout)")
+        #expect(try cli.run("check", "--db", "w.sqlite").status == 0)
+    }
 }

@@ -34,6 +34,13 @@ struct RowKeyContent {
         bytes.append(contentsOf: field)
     }
 
+    /// An area or team code as stored (NFC): a code typed in decomposed Vietnamese letters, which
+    /// the lookup still finds, keys as the stored code does. ASCII codes, nearly all, go as read.
+    mutating func add(code field: UnsafeBufferPointer<UInt8>) {
+        guard field.contains(where: { $0 >= 0x80 }) else { return add(field) }
+        add(String(decoding: field, as: UTF8.self).precomposedStringWithCanonicalMapping)
+    }
+
     mutating func add(_ text: String?) {
         guard var text else { addLength(0); return }
         text.withUTF8 { add($0) }

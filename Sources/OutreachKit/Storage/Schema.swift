@@ -295,6 +295,14 @@ enum Schema {
                 -- Sessions are never edited: the trigger steps aside for this one fill only.
                 DROP TRIGGER session_never_edited;
                 """)
+            // Notes are masked on the way in from this version on (PersonalData); the notes already
+            // held are masked too, before they are keyed, so a resent sheet or a merged copy of
+            // the same session meets the same key and the same content.
+            let notes = try Row.fetchAll(db, sql: "SELECT id, notes FROM session WHERE notes GLOB '*[0-9]*'")
+            for row in notes {
+                let (masked, count) = PersonalData.maskNumbers(in: row[1] as String)
+                if count > 0 { try db.execute(sql: "UPDATE session SET notes = ? WHERE id = ?", arguments: [masked, row[0] as Int64]) }
+            }
             try RowKeyContent.fillKeys(db)
             try db.execute(sql: """
                 CREATE TRIGGER session_never_edited BEFORE UPDATE ON session

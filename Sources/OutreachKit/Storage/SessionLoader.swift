@@ -689,8 +689,8 @@ final class SessionProducer: @unchecked Sendable {
                 // The row key (RowKey.swift), in the order of `RowKeyContent.of`; it is also the id.
                 content.start()
                 content.add(count: day)
-                content.add(areaBytes)
-                content.add(teamBytes)
+                content.add(code: areaBytes)
+                content.add(code: teamBytes)
                 content.add(loggedBy)
                 for m in 0..<metricCount { content.add(count: recorded[m] ? values[m] : nil) }
                 content.add(count: counts.count)

@@ -262,4 +262,33 @@ struct RowKeyMigrationTests {
         let digests = try store.read { try Int.fetchAll($0, sql: "SELECT length(file_digest) FROM import_file ORDER BY id") }
         #expect(digests == [16, 16, 32])
     }
+
+    @Test("migration 6 masks the numbers in the notes it keys: the sheet sent again with them imports nothing")
+    func migrationMasksNotes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rowkey-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("w.sqlite").path
+        try Self.oldWorkspace(path, rows: [("2026-11-03", "16282-01", 5)])
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER session_never_edited")
+            try db.execute(sql: "UPDATE session SET notes = 'gọi 0912 345 678'")
+            try db.execute(sql: """
+                CREATE TRIGGER session_never_edited BEFORE UPDATE ON session
+                BEGIN SELECT RAISE(ABORT, 'sessions are never edited'); END
+                """)
+        }
+        try queue.close()
+        let store = try Store.open(path: path)
+        let notes = try store.read { try String.fetchAll($0, sql: "SELECT notes FROM session") }
+        #expect(notes.allSatisfy { !$0.contains("345") })
+        let text = "date,area,eid_l2,notes\n2026-11-03,16282-01,5,gọi 0912 345 678\n"
+        let file = try CampaignMetricsTests.file(text)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let s = try store.importSessions(file: file, name: "b.csv", today: CampaignMetricsTests.today)
+        #expect(s.imported == 0)
+        #expect(s.alreadyPresent == 1)
+        #expect(try store.check().passed)
+    }
 }

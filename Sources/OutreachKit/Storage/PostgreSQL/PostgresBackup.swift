@@ -9,8 +9,8 @@ public enum PostgresBackup {
         public var bytes: Int
     }
 
-    /// Where `pg_dump` is: on `PATH`, else in the server's folder (`pg_config --bindir`, then
-    /// Debian's `/usr/lib/postgresql/N/bin`); nil when PostgreSQL's client programs are missing.
+    /// Where `pg_dump` is: on `PATH`, else in Debian's `/usr/lib/postgresql/N/bin` (newest first);
+    /// nil when PostgreSQL's client programs are missing.
     public static func pgDump(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         let manager = FileManager.default
         var folders = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
