@@ -119,10 +119,10 @@ struct CoverageCLITests {
         let table = try coverage()
         #expect(table.status == 0, "\(table.stderr)")
         let lines = table.stdout.split(separator: "\n").map { $0.replacingOccurrences(of: "  +", with: " ", options: .regularExpression) }
-        #expect(lines.contains("16285 Xã Tân Thọ xã 12 1.755 0,7% 90% chậm bỏ ra 1 đơn vị không có mẫu số"), "not 22/1.755")
+        #expect(lines.contains("16285 Xã Tân Thọ xã 12 1.755 0,7% 90% chậm không tính 1 đơn vị không có mẫu số"), "not 22/1.755")
         #expect(lines.contains("16285-03 Thôn Mới thôn 10 không xác định không xác định 90% không có mẫu số"))
         #expect(lines.contains("16285-04 Thôn Vắng thôn - không xác định chưa có số liệu 90% chưa có số liệu"))
-        #expect(lines.contains("16285 Tổng cộng 12 1.755 0,7% 90% chậm bỏ ra 1 đơn vị không có mẫu số"))
+        #expect(lines.contains("16285 Tổng cộng 12 1.755 0,7% 90% chậm không tính 1 đơn vị không có mẫu số"))
 
         let csv = try coverage("--format", "csv").stdout.split(separator: "\n")
         #expect(csv.first?.hasSuffix(",coverage_is_mean,left_out") == true)

@@ -223,7 +223,7 @@ struct CoverageWording {
         return flags.isEmpty ? note : flags + ", " + note
     }
 
-    /// "bỏ ra 2 đơn vị không có mẫu số": units kept out of a ratio for want of a denominator.
+    /// "không tính 2 đơn vị không có mẫu số": units kept out of a ratio for want of a denominator.
     func leftOut(_ count: Int) -> String {
         labels.counted(count, one: labels["coverage.flag.left_out.one"], other: labels["coverage.flag.left_out.other"])
     }

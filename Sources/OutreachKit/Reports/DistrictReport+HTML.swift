@@ -402,10 +402,7 @@ private struct HTMLPage {
         w.open("footer", ["class": "doc-foot"])
         w.open("div", ["class": "recipients"])
         w.element("p", ["class": "label"], l["report.sign.recipients"])
-        if let parent = report.place.parentName, report.place.level != .province, report.place.level != .country {
-            w.element("p", [:], l("report.sign.upper", ["area": ReportWording.inText(parent)]))
-        }
-        w.element("p", [:], l["report.sign.archive"])
+        for line in words.recipientLines { w.element("p", [:], line) }
         w.close("div")
         w.open("div", ["class": "signer"])
         for line in words.signerLines { w.element("p", ["class": "strong"], line) }

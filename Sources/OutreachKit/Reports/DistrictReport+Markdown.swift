@@ -162,11 +162,7 @@ extension DistrictReport {
                       })
         }
         // Closing, as in the HTML: the recipients on the left, the signer on the right.
-        var recipients: [String] = []
-        if let parent = place.parentName, place.level != .province, place.level != .country {
-            recipients.append(l("report.sign.upper", ["area": ReportWording.inText(parent)]))
-        }
-        recipients.append(l["report.sign.archive"])
+        let recipients = words.recipientLines
         var signer = words.signerLines.dropFirst().map { "**" + MarkdownText.escape($0) + "**" }
         signer.append("*" + MarkdownText.escape(l["report.sign.hint"]) + "*")
         if let name = signature.name { signer.append("**" + MarkdownText.escape(name) + "**") }

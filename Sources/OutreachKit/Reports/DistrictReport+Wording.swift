@@ -48,6 +48,17 @@ struct ReportWording {
         return [l("report.sign.on_behalf", ["body": body]), signature.title ?? l["report.sign.chair"]]
     }
 
+    /// The recipients under "Nơi nhận": the office above (none for a province or the country),
+    /// and the archive.
+    var recipientLines: [String] {
+        var lines: [String] = []
+        if let parent = report.place.parentName, report.place.level != .province, report.place.level != .country {
+            lines.append(l("report.sign.upper", ["area": ReportWording.inText(parent)]))
+        }
+        lines.append(l["report.sign.archive"])
+        return lines
+    }
+
     /// "Đã nhận (1)", "Đã phát (2)", "Còn lại (3) = (1) − (2)": the leaflet table's columns.
     var leafletHeader: [String] {
         [l["report.col.unit"], l["report.col.received"] + " (1)", l["report.col.handed_out"] + " (2)",

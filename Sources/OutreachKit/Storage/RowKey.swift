@@ -169,7 +169,7 @@ extension RowKeyContent {
     /// A text cell as the session stores it (absent: empty).
     mutating func add(_ field: TextField) {
         switch field {
-        case .absent, .invalid: addLength(0)
+        case .absent: addLength(0)
         case .raw(let bytes): add(bytes)
         case .normalized(let text): add(text)
         }

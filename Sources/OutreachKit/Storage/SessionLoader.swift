@@ -407,7 +407,7 @@ struct SessionBatch {
     /// Copies a text cell into the arena.
     mutating func store(_ field: TextField) -> TextRange {
         switch field {
-        case .absent, .invalid:
+        case .absent:
             return .none
         case .raw(let bytes):
             let start = text.count
@@ -664,14 +664,6 @@ final class SessionProducer: @unchecked Sendable {
             var notes: TextField = .absent
             if byAt >= 0 { loggedBy = TextField(r.bytes(byAt).trimmed) }
             if notesAt >= 0 { notes = TextField(r.bytes(notesAt).trimmed); maskedNumbers += notes.maskPersonalNumbers() }
-            if case .invalid = loggedBy {
-                problems.add(line: r.line(ofField: byAt), column: "logged_by", Phrase("csv.error.not_utf8.again"))
-                ok = false
-            }
-            if case .invalid = notes {
-                problems.add(line: r.line(ofField: notesAt), column: "notes", Phrase("csv.error.not_utf8.again"))
-                ok = false
-            }
             guard ok, problems.isEmpty, let area else { return }
 
             // Checks that warn but do not stop the import.
@@ -821,7 +813,6 @@ enum TextField {
     case absent
     case raw(UnsafeBufferPointer<UInt8>)
     case normalized(String)
-    case invalid
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         if bytes.isEmpty { self = .absent; return }

@@ -106,7 +106,7 @@ extension TextField {
             text = String(decoding: bytes, as: UTF8.self)
         case .normalized(let string):
             text = string
-        case .absent, .invalid:
+        case .absent:
             return 0
         }
         let (result, count) = PersonalData.maskNumbers(in: text)
