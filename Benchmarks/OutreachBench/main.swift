@@ -55,9 +55,9 @@ do {
         let asOf = a.count > 4 ? Day(parsing: a[4])! : Day(number: 20_600)
         let under = a.count > 5 ? a[5] : nil
         lap("campaign")
-        let store = try Store.open(path: a[1])
+        let store = try await Workspaces.open(a[1])
         lap("open")
-        let report = try store.coverageReport(campaign: campaign, options: .init(
+        let report = try await store.coverageReport(campaign: campaign, options: .init(
             asOf: asOf, indicator: nil, under: under, level: nil, behindOnly: false, sort: .tree))
         lap("tree, totals and report (\(report.rows.count) rows)")
         let bytes = try report.renderedBytes(as: .table, labels: Labels(.vi))

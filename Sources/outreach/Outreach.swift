@@ -20,7 +20,7 @@ struct Outreach: ParsableCommand {
 
     /// Parses, runs, and turns every failure into a message that says what to do, in the
     /// user's language: help pages, ArgumentParser's errors and the commands' own.
-    static func main() {
+    static func main() async {
         let scan = CommandLineScan.current
         if scan.wantsHelp {
             Console.out(HelpPage.render(path: scan.path, command: scan.command, labels: Help.labels))
@@ -30,7 +30,11 @@ struct Outreach: ParsableCommand {
         do {
             command = try parseAsRoot(scan.arguments)
             Console.command = command
-            try command?.run()
+            if var async = command as? AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command?.run()
+            }
         } catch let error as UserFacingError {
             Console.failure(error, speaking(command))
             Foundation.exit(1)

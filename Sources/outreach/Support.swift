@@ -14,8 +14,11 @@ struct DatabaseOptions: ParsableArguments {
         return "outreach.sqlite"
     }
 
-    /// Opens the existing workspace.
-    func open() throws -> Store { try Store.open(path: path) }
+    /// Opens the existing workspace, in whichever engine `path` names (a `postgresql://` URI
+    /// or an SQLite file). `singleConnection`: SQLite's one-writer mode of imports and merges.
+    func open(create: Bool = false, singleConnection: Bool = false) async throws -> any WorkspaceStore {
+        try await Workspaces.open(path, create: create, singleConnection: singleConnection)
+    }
 }
 
 /// Writing to the terminal.

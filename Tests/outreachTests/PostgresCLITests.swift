@@ -61,7 +61,7 @@ struct PostgresCLITests {
         #expect(!FileManager.default.fileExists(atPath: cli.path("x.dump")))
     }
 
-    @Test("a command that does not run on PostgreSQL yet says so in Vietnamese, without the password")
+    @Test("a command on a database that is not yet a workspace says how to make one, without the password")
     func notYet() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -69,7 +69,7 @@ struct PostgresCLITests {
         let withPassword = uri.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://postgres:s3cret@")
         let r = try cli.run("areas", "list", "--db", withPassword)
         #expect(r.status == 1)
-        #expect(r.stderr.contains("lệnh này chưa chạy được trên cơ sở dữ liệu PostgreSQL"))
+        #expect(r.stderr.contains("chưa có dữ liệu Outreach. Tạo bằng `outreach init --db …`"))
         #expect(r.stderr.contains("postgres:***@"))
         #expect(!r.stderr.contains("s3cret"))
     }

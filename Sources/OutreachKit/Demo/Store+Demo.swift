@@ -21,28 +21,30 @@ public struct DemoFiles: Sendable {
     }
 }
 
-extension Store {
+extension WorkspaceStore {
     /// Loads the demo district through the imports users' files go through: the real tree,
     /// the villages, teams, members and sessions from `files` (written from `demo`), then the
     /// leaflets received and passed down. Returns the warnings the imports gave.
     @discardableResult
-    public func loadDemo(_ demo: DemoDistrict, files: DemoFiles, today: Day) throws -> [Warning] {
+    public func loadDemo(_ demo: DemoDistrict, files: DemoFiles, today: Day) async throws -> [Warning] {
         var warnings: [Warning] = []
         for path in [DemoFiles.tree, files.hamlets] {
-            _ = try importAreas(try AreaFile.read(try CSVReader(path: path)), file: path, on: today)
+            _ = try await importAreas(try AreaFile.read(try CSVReader(path: path)), file: path, on: today)
         }
         let teams = try TeamFile.read(try CSVReader(path: files.teams))
-        warnings += teams.warnings + (try importTeams(teams.rows, file: files.teams, on: today)).warnings
+        warnings += teams.warnings + (try await importTeams(teams.rows, file: files.teams, on: today)).warnings
         let members = try MemberFile.read(try CSVReader(path: files.members))
-        warnings += members.warnings + (try importMembers(members.rows, file: files.members)).warnings
+        warnings += members.warnings + (try await importMembers(members.rows, file: files.members)).warnings
         for move in demo.leafletMoves {
             if let from = move.from {
-                _ = try allocateLeaflets(from: from, to: move.to, quantity: move.quantity, on: move.day, batch: move.batch, id: move.id)
+                _ = try await allocateLeaflets(from: from, to: move.to, quantity: move.quantity, on: move.day, batch: move.batch,
+                                               allowNegative: false, id: move.id)
             } else {
-                _ = try receiveLeaflets(into: move.to, quantity: move.quantity, on: move.day, batch: move.batch, id: move.id)
+                _ = try await receiveLeaflets(into: move.to, quantity: move.quantity, on: move.day, batch: move.batch, id: move.id)
             }
         }
-        warnings += try importSessions(file: files.sessions, today: today).warnings
+        warnings += try await importSessions(file: files.sessions, name: nil, today: today, campaignMetrics: [], problemLimit: 50,
+                                            corrections: .refuse, progress: nil).warnings
         return warnings
     }
 }

@@ -8,18 +8,18 @@ extension Outreach {
 }
 
 extension Outreach.Areas {
-    struct Import: ParsableCommand, SpeaksLanguage {
+    struct Import: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("areas.import")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("areas.import.file", value: "file"), completion: .file(extensions: ["csv"])) var file: String
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
-            let store = try database.open()
+            let store = try await database.open()
             let rows = try AreaFile.read(try CSVReader(path: file))
-            let s = try store.importAreas(rows, file: file, on: .today())
+            let s = try await store.importAreas(rows, file: file, on: .today())
             var line = l.importSummary("areas.import.summary", file: file, rows: rows.count,
                                        added: s.added, updated: s.updated, unchanged: s.unchanged)
             if s.renamed + s.moved > 0 {
@@ -29,7 +29,7 @@ extension Outreach.Areas {
         }
     }
 
-    struct List: ParsableCommand, SpeaksLanguage {
+    struct List: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("areas.list")
 
         @OptionGroup var database: DatabaseOptions
@@ -44,9 +44,9 @@ extension Outreach.Areas {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let labels = try language.labels()
-            let tree = try database.open().areaTree()
+            let tree = try await database.open().areaTree(addingRoot: nil)
             var start: Int? = nil
             if let under {
                 guard let i = tree.index(of: under) else { throw AreaLookupError.unknownCode(under) }
@@ -56,7 +56,7 @@ extension Outreach.Areas {
         }
     }
 
-    struct Find: ParsableCommand, SpeaksLanguage {
+    struct Find: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("areas.find")
 
         @OptionGroup var database: DatabaseOptions
@@ -65,9 +65,9 @@ extension Outreach.Areas {
         @Option(help: Help.argument("areas.find.limit", value: "n")) var limit = 20
         @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
-            let matches = try database.open().findAreas(text, limit: limit)
+            let matches = try await database.open().findAreas(text, limit: limit)
             guard !matches.isEmpty else { throw AreaLookupError.noMatch(text) }
             switch format {
             case .table:

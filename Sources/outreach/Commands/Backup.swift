@@ -2,7 +2,7 @@ import ArgumentParser
 import OutreachKit
 
 extension Outreach {
-    struct Backup: ParsableCommand, SpeaksLanguage {
+    struct Backup: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("backup")
 
         @OptionGroup var database: DatabaseOptions
@@ -10,7 +10,7 @@ extension Outreach {
         @Argument(help: Help.argument("backup.file", value: "file"), completion: .file(extensions: ["sqlite"])) var file: String
         @Flag(help: Help.argument("backup.overwrite")) var overwrite = false
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
             if PostgresLocation.isURI(database.path) {
                 // PostgreSQL's own tool makes the backup; the password goes in its environment.
@@ -19,9 +19,9 @@ extension Outreach {
                 Console.out(l("postgres.backup.done", ["uri": location.masked, "path": s.path, "size": Text.size(s.bytes, l)]) + "\n")
                 return
             }
-            let store = try database.open()
-            let summary = try store.backup(to: file, overwrite: overwrite)
-            Console.out(Text.done(from: store.path, summary, l))
+            let store = try await database.open()
+            let summary = try await store.backup(to: file, overwrite: overwrite)
+            Console.out(Text.done(from: store.displayLocation, summary, l))
         }
 
         /// What the command prints.

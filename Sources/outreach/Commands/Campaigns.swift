@@ -9,14 +9,14 @@ extension Outreach {
 }
 
 extension Outreach.Campaigns {
-    struct List: ParsableCommand, SpeaksLanguage {
+    struct List: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("campaigns.list")
 
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
         @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
             let catalog = try campaigns.catalog()
             let (all, rejected) = try catalog.all()
@@ -46,7 +46,7 @@ extension Outreach.Campaigns {
         }
     }
 
-    struct Show: ParsableCommand, SpeaksLanguage {
+    struct Show: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("campaigns.show")
 
         @OptionGroup var database: DatabaseOptions
@@ -54,27 +54,27 @@ extension Outreach.Campaigns {
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("campaigns.show.id")) var id: String
 
-        func run() throws {
+        func run() async throws {
             let labels = try language.labels()
             let catalog = try campaigns.catalog()
             let campaign = try catalog.campaign(id)
             Console.out(CampaignDescription.text(of: campaign, file: catalog.path(of: id), labels: labels))
-            if let tree = Check.workspaceTree(database, labels) {
+            if let tree = await Check.workspaceTree(database, labels) {
                 Check.warnAboutAreas(campaign, file: catalog.path(of: id), tree: tree, database: database, labels)
             }
         }
     }
 
-    struct Check: ParsableCommand, SpeaksLanguage {
+    struct Check: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("campaigns.check")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("campaigns.check.files", value: "file"), completion: .file(extensions: ["yaml", "yml"])) var files: [String]
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
-            let tree = Check.workspaceTree(database, l)
+            let tree = await Check.workspaceTree(database, l)
             var failed = false
             for file in files {
                 do {
@@ -98,10 +98,10 @@ extension Outreach.Campaigns {
         }
 
         /// The workspace's tree when there is a workspace; nil (after a warning if it cannot be read) otherwise.
-        static func workspaceTree(_ database: DatabaseOptions, _ l: Labels) -> AreaTree? {
-            guard FileManager.default.fileExists(atPath: database.path) else { return nil }
+        static func workspaceTree(_ database: DatabaseOptions, _ l: Labels) async -> AreaTree? {
+            guard PostgresLocation.isURI(database.path) || FileManager.default.fileExists(atPath: database.path) else { return nil }
             do {
-                return try database.open().areaTree()
+                return try await database.open().areaTree(addingRoot: nil)
             } catch let error as UserFacingError {
                 let speaking = error.message(in: l) == nil ? Labels(.en) : l
                 Console.warning(speaking("campaigns.check.not_checked", ["reason": error.message(in: l) ?? error.message]), speaking)

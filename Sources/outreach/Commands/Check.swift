@@ -2,7 +2,7 @@ import ArgumentParser
 import OutreachKit
 
 extension Outreach {
-    struct Check: ParsableCommand, SpeaksLanguage {
+    struct Check: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("check")
 
         @OptionGroup var database: DatabaseOptions
@@ -10,21 +10,21 @@ extension Outreach {
         @Flag(help: Help.argument("check.repair"))
         var repair = false
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
-            let store = try database.open()
-            var result = try store.check()
+            let store = try await database.open()
+            var result = try await store.check()
             if repair {
                 guard result.repairable else {
-                    Console.out(Text.report(store.path, result, l))
+                    Console.out(Text.report(store.displayLocation, result, l))
                     Console.out(l["check.not_repaired"] + "\n")
                     throw ExitCode.failure
                 }
-                let done = try store.repair()
+                let done = try await store.repair()
                 Console.out(Text.repaired(done, l))
-                result = try store.check()
+                result = try await store.check()
             }
-            Console.out(Text.report(store.path, result, l))
+            Console.out(Text.report(store.displayLocation, result, l))
             if !result.passed { throw ExitCode.failure }
         }
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import OutreachKit
 
 extension Outreach {
-    struct Coverage: ParsableCommand, SpeaksLanguage {
+    struct Coverage: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("coverage")
 
         @OptionGroup var database: DatabaseOptions
@@ -24,13 +24,13 @@ extension Outreach {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let labels = try language.labels()
             let definition = try campaigns.catalog().campaign(campaign)
-            let store = try database.open()
+            let store = try await database.open()
             // CSV and JSON are machine formats: their whole-country row has one name in every language.
             let country = format == .table || format == .md ? labels["report.country"] : Campaign.wholeTreeName
-            let report = try store.coverageReport(
+            let report = try await store.coverageReport(
                 campaign: definition,
                 options: .init(asOf: asOf ?? .today(), indicator: indicator, under: under,
                                level: level.flatMap(CoverageReport.LevelFilter.init(parsing:)), behindOnly: behind, sort: sort),

@@ -3,7 +3,7 @@ import Foundation
 import OutreachKit
 
 extension Outreach {
-    struct Demo: ParsableCommand, SpeaksLanguage {
+    struct Demo: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("demo")
 
         @Option(help: Help.argument("demo.dir", value: "dir"), completion: .directory) var dir = "outreach-demo"
@@ -15,7 +15,7 @@ extension Outreach {
         /// The campaign whose quarter counts leaflets, guided dossiers and smartphone help.
         static let quarterCampaign = "to-cong-nghe-so"
 
-        func run() throws {
+        func run() async throws {
             let started = ContinuousClock.now
             let l = try language.labels()
             let today = Day.today()
@@ -35,11 +35,11 @@ extension Outreach {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             }
             let store = try Store.open(path: folder.database, create: true)
-            try store.loadDemo(demo, files: files, today: today)
+            try await store.loadDemo(demo, files: files, today: today)
 
-            let report = try store.districtReport(campaign: main, under: nil, asOf: today)
+            let report = try await store.districtReport(campaign: main, under: nil, asOf: today)
             try ReportFile.write(report.html(labels: l, notice: l["demo.notice"]), to: folder.report)
-            let coverage = try store.coverageReport(
+            let coverage = try await store.coverageReport(
                 campaign: main, options: .init(asOf: today, indicator: main.indicators.first?.id, level: .kind(.commune)))
             let took = (ContinuousClock.now - started).components
             let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18

@@ -3,7 +3,7 @@ import Foundation
 import OutreachKit
 
 extension Outreach {
-    struct Export: ParsableCommand, SpeaksLanguage {
+    struct Export: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("export")
 
         @OptionGroup var database: DatabaseOptions
@@ -15,10 +15,10 @@ extension Outreach {
         @Option(help: Help.argument("export.out", value: "file"), completion: .file(extensions: ["outreach"])) var out: String
         @Flag(help: Help.argument("export.include_phones")) var includePhones = false
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
-            let header = try database.open().exportBundle(
-                to: out, scope: BundleScope(under: under, since: since, includePhones: includePhones), now: Date())
+            let header = try await database.open().exportBundle(
+                to: out, name: nil, scope: BundleScope(under: under, since: since, includePhones: includePhones), now: Date())
             Console.out(Text.written(out, header, l))
         }
 

@@ -2,13 +2,13 @@ import ArgumentParser
 import OutreachKit
 
 extension Outreach {
-    struct Init: ParsableCommand, SpeaksLanguage {
+    struct Init: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("init")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
             let path = database.path
             if PostgresLocation.isURI(path) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OutreachKit
 
 extension Outreach {
@@ -8,7 +9,7 @@ extension Outreach {
 }
 
 extension Outreach.Leaflets {
-    struct Receive: ParsableCommand, SpeaksLanguage {
+    struct Receive: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("leaflets.receive")
 
         @OptionGroup var database: DatabaseOptions
@@ -18,11 +19,11 @@ extension Outreach.Leaflets {
         @Option(help: Help.argument("leaflets.receive.batch")) var batch: String?
         @Option(help: Help.argument("leaflets.receive.date", value: "date")) var date: String?
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
-            let record = try database.open().receiveLeaflets(
+            let record = try await database.open().receiveLeaflets(
                 into: area, quantity: try OptionValue.leaflets(quantity),
-                on: try OptionValue.day(date, option: "--date") ?? .today(), batch: batch)
+                on: try OptionValue.day(date, option: "--date") ?? .today(), batch: batch, id: UUID())
             Console.out(l("leaflets.received", ["unit": record.to.display, "quantity": l.count(record.move.quantity),
                                                 "date": l.date(record.move.day)])
                 + record.move.batchText(l) + ".\n")
@@ -30,7 +31,7 @@ extension Outreach.Leaflets {
         }
     }
 
-    struct Allocate: ParsableCommand, SpeaksLanguage {
+    struct Allocate: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("leaflets.allocate")
 
         @OptionGroup var database: DatabaseOptions
@@ -43,11 +44,11 @@ extension Outreach.Leaflets {
         @Flag(help: Help.argument("leaflets.allocate.allow_negative"))
         var allowNegative = false
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
-            let record = try database.open().allocateLeaflets(
+            let record = try await database.open().allocateLeaflets(
                 from: from, to: to, quantity: try OptionValue.leaflets(quantity),
-                on: try OptionValue.day(date, option: "--date") ?? .today(), batch: batch, allowNegative: allowNegative)
+                on: try OptionValue.day(date, option: "--date") ?? .today(), batch: batch, allowNegative: allowNegative, id: UUID())
             guard let giver = record.from else { return }
             if let short = record.shortfall {
                 Console.warning(l("leaflets.shortfall", ["unit": giver.display, "onHand": l.count(short.onHand),
@@ -60,7 +61,7 @@ extension Outreach.Leaflets {
         }
     }
 
-    struct Stock: ParsableCommand, SpeaksLanguage {
+    struct Stock: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("leaflets.stock")
 
         @OptionGroup var database: DatabaseOptions
@@ -70,9 +71,9 @@ extension Outreach.Leaflets {
         var asOf: String?
         @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
 
-        func run() throws {
+        func run() async throws {
             let labels = try language.labels()
-            let report = try database.open().leafletStock(under: under, asOf: try OptionValue.day(asOf, option: "--as-of") ?? .today())
+            let report = try await database.open().leafletStock(under: under, asOf: try OptionValue.day(asOf, option: "--as-of") ?? .today())
             Console.out(try report.rendered(as: format, labels: labels))
         }
     }

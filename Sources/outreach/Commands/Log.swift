@@ -3,7 +3,7 @@ import Foundation
 import OutreachKit
 
 extension Outreach {
-    struct Log: ParsableCommand, SpeaksLanguage {
+    struct Log: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("log")
 
         @OptionGroup var database: DatabaseOptions
@@ -85,7 +85,7 @@ extension Outreach {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             // The label tables are read only when a warning or an error is printed: a quiet
             // `log` does not parse them (a third of its own work).
             let lang = try Language.resolve(option: language.lang, environment: ProcessInfo.processInfo.environment)
@@ -105,7 +105,7 @@ extension Outreach {
             do {
                 // One connection, not a pool: a single write needs no reader, and opening one
                 // costs a second connection and GRDB's WAL set-up transaction.
-                logged = try Store.open(path: database.path, singleConnection: true).logSession(session, today: today, replacing: replaces,
+                logged = try await database.open(singleConnection: true).logSession(session, today: today, replacing: replaces,
                                                         reason: replaces == nil ? nil : (reason ?? "corrected"),
                                                         campaignMetrics: declared.codes)
             } catch let error as SessionError {

@@ -12,25 +12,25 @@ extension MemberRole: ExpressibleByArgument {
 }
 
 extension Outreach.Members {
-    struct Import: ParsableCommand, SpeaksLanguage {
+    struct Import: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("members.import")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("members.import.file", value: "file"), completion: .file(extensions: ["csv"])) var file: String
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
-            let store = try database.open()
+            let store = try await database.open()
             let (rows, warnings) = try MemberFile.read(try CSVReader(path: file))
-            let s = try store.importMembers(rows, file: file)
+            let s = try await store.importMembers(rows, file: file)
             for warning in warnings + s.warnings { Console.warning(warning, l) }
             Console.out(l.importSummary("members.import.summary", file: file, rows: rows.count,
                                         added: s.added, updated: s.updated, unchanged: s.unchanged) + "\n")
         }
     }
 
-    struct Add: ParsableCommand, SpeaksLanguage {
+    struct Add: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("members.add")
 
         @OptionGroup var database: DatabaseOptions
@@ -42,21 +42,21 @@ extension Outreach.Members {
         @Option(help: Help.argument("members.add.joined", value: "date")) var joined: String?
         @Option(help: Help.argument("members.add.left", value: "date")) var left: String?
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
             let reading = try OptionValue.phone(phone, option: "--phone")
             let member = Member(teamCode: try OptionValue.text(team, option: "--team"),
                                 name: try OptionValue.text(name, option: "--name"), phone: reading?.phone, role: role,
                                 joined: try OptionValue.day(joined, option: "--joined"),
                                 left: try OptionValue.day(left, option: "--left"))
-            let added = try database.open().addMember(member)
+            let added = try await database.open().addMember(member)
             if let notice = reading?.conversionPhrase(option: "--phone") { Console.warning(Warning(notice), l) }
             for warning in added.warnings { Console.warning(warning, l) }
             Console.out(l("members.added", ["name": member.name, "team": member.teamCode, "role": l.role(member.role)]) + "\n")
         }
     }
 
-    struct List: ParsableCommand, SpeaksLanguage {
+    struct List: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("members.list")
 
         @OptionGroup var database: DatabaseOptions
@@ -65,9 +65,9 @@ extension Outreach.Members {
         @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
         @Flag(help: Help.argument("members.list.show_phones")) var showPhones = false
 
-        func run() throws {
+        func run() async throws {
             let labels = try language.labels()
-            let members = try database.open().members(ofTeam: team)
+            let members = try await database.open().members(ofTeam: team)
             Console.out(try MemberListing(members: members, asOf: .today()).rendered(as: format, labels: labels, showPhones: showPhones))
         }
     }

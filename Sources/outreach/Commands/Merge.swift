@@ -3,7 +3,7 @@ import Foundation
 import OutreachKit
 
 extension Outreach {
-    struct Merge: ParsableCommand, SpeaksLanguage {
+    struct Merge: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("merge")
 
         @OptionGroup var database: DatabaseOptions
@@ -12,14 +12,14 @@ extension Outreach {
         @Flag(help: Help.argument("merge.set_aside_conflicts"))
         var setAsideConflicts = false
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
             // One connection: a big merge can then use a rollback journal, a third faster than WAL.
-            let store = try Store.open(path: database.path, singleConnection: true)
+            let store = try await database.open(singleConnection: true)
             var failed = false
             for file in files {
                 do {
-                    let summary = try store.mergeBundle(file: file, today: .today(), now: Date(),
+                    let summary = try await store.mergeBundle(file: file, name: nil, today: .today(), now: Date(),
                                                         setAsideConflicts: setAsideConflicts)
                     for w in summary.warnings { Console.warning(w, l) }
                     Console.out(Text.summary(summary, l))

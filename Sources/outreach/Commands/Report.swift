@@ -3,7 +3,7 @@ import Foundation
 import OutreachKit
 
 extension Outreach {
-    struct Report: ParsableCommand, SpeaksLanguage {
+    struct Report: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("report")
 
         @OptionGroup var database: DatabaseOptions
@@ -17,11 +17,11 @@ extension Outreach {
         @Option(help: Help.argument("report.signer_title", value: "text")) var signerTitle: String?
         @Option(help: Help.argument("report.signer_name", value: "name")) var signerName: String?
 
-        func run() throws {
+        func run() async throws {
             let format = try ReportFile.format(of: out)
             let labels = try language.labels()
             let definition = try campaigns.catalog().campaign(campaign)
-            var report = try database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today())
+            var report = try await database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today())
             report.signature = ReportSignature(issuer: issuer, title: signerTitle, name: signerName)
             let text = format == .html ? report.html(labels: labels) : report.markdown(labels: labels)
             try ReportFile.write(text, to: out)

@@ -9,7 +9,7 @@ extension Outreach {
 }
 
 extension Outreach.Sessions {
-    struct Import: ParsableCommand, SpeaksLanguage {
+    struct Import: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("sessions.import")
 
         @OptionGroup var database: DatabaseOptions
@@ -25,17 +25,17 @@ extension Outreach.Sessions {
             }
         }
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
             let declared = try campaigns.declaredMetrics()
-            let store = try Store.open(path: database.path, singleConnection: true)
+            let store = try await database.open(singleConnection: true)
             var failed = false
             for file in files {
                 let progress: ImportProgress? = Console.stderrIsTerminal ? Import.progressLine(for: file, l) : nil
                 do {
                     let choice: LikelyCorrections = asNew ? .asNew : asCorrections ? .asCorrections(l) : .refuse
-                    let s = try store.importSessions(file: file, today: .today(), campaignMetrics: declared.codes,
-                                                     corrections: choice, progress: progress)
+                    let s = try await store.importSessions(file: file, name: nil, today: .today(), campaignMetrics: declared.codes,
+                                                           problemLimit: 50, corrections: choice, progress: progress)
                     if progress != nil { Console.raw("\r\u{1B}[K") }
                     for w in s.warnings { Console.warning(w, l) }
                     if s.warningCount > s.warnings.count {
@@ -90,7 +90,7 @@ extension Outreach.Sessions {
         static func when(_ stamp: String, _ l: Labels) -> String { l.time(utc: stamp) }
     }
 
-    struct List: ParsableCommand, SpeaksLanguage {
+    struct List: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("sessions.list")
 
         @OptionGroup var database: DatabaseOptions
@@ -103,9 +103,9 @@ extension Outreach.Sessions {
         @Flag(help: Help.argument("sessions.list.include_voided")) var includeVoided = false
         @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
 
-        func run() throws {
+        func run() async throws {
             let labels = try language.labels()
-            let sessions = try database.open().sessions(
+            let sessions = try await database.open().sessions(
                 SessionQuery(under: under, from: from, to: to, team: team, includeVoided: includeVoided))
             let declared = sessions.contains { $0.metrics.keys.contains { Metric(code: $0) == nil } }
             let names = declared && format == .table ? (try? campaigns.catalog().declaredMetricNames()) ?? [:] : [:]
@@ -113,7 +113,7 @@ extension Outreach.Sessions {
         }
     }
 
-    struct Void: ParsableCommand, SpeaksLanguage {
+    struct Void: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("sessions.void")
 
         @OptionGroup var database: DatabaseOptions
@@ -121,9 +121,9 @@ extension Outreach.Sessions {
         @Argument(help: Help.argument("sessions.void.id")) var id: String
         @Option(help: Help.argument("sessions.void.reason")) var reason: String
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
-            let full = try database.open().voidSession(id, reason: reason, on: .today())
+            let full = try await database.open().voidSession(id, reason: reason, on: .today())
             Console.out(l("sessions.voided", ["id": full]) + "\n")
         }
     }

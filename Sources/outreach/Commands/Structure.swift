@@ -2,7 +2,7 @@ import ArgumentParser
 import OutreachKit
 
 extension Outreach {
-    struct Structure: ParsableCommand, SpeaksLanguage {
+    struct Structure: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("structure")
 
         @OptionGroup var database: DatabaseOptions
@@ -11,10 +11,10 @@ extension Outreach {
         @Option(help: Help.argument("structure.as_of", value: "date")) var asOf: String?
         @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
 
-        func run() throws {
+        func run() async throws {
             let labels = try language.labels()
             let day = try OptionValue.day(asOf, option: "--as-of") ?? .today()
-            Console.out(try database.open().structureReport(under: under, asOf: day).rendered(as: format, labels: labels))
+            Console.out(try await database.open().structureReport(under: under, asOf: day).rendered(as: format, labels: labels))
         }
     }
 }

@@ -16,25 +16,25 @@ extension TeamStatus: ExpressibleByArgument {
 }
 
 extension Outreach.Teams {
-    struct Import: ParsableCommand, SpeaksLanguage {
+    struct Import: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("teams.import")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("teams.import.file", value: "file"), completion: .file(extensions: ["csv"])) var file: String
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
-            let store = try database.open()
+            let store = try await database.open()
             let (rows, warnings) = try TeamFile.read(try CSVReader(path: file))
-            let s = try store.importTeams(rows, file: file, on: .today())
+            let s = try await store.importTeams(rows, file: file, on: .today())
             for warning in warnings + s.warnings { Console.warning(warning, l) }
             Console.out(l.importSummary("teams.import.summary", file: file, rows: rows.count,
                                         added: s.added, updated: s.updated, unchanged: s.unchanged) + "\n")
         }
     }
 
-    struct Add: ParsableCommand, SpeaksLanguage {
+    struct Add: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("teams.add")
 
         @OptionGroup var database: DatabaseOptions
@@ -48,7 +48,7 @@ extension Outreach.Teams {
         @Option(help: Help.argument("teams.add.formed", value: "date")) var formed: String?
         @Option(help: Help.argument("teams.add.status")) var status: TeamStatus = .active
 
-        func run() throws {
+        func run() async throws {
             let l = try language.labels()
             let phone = try OptionValue.phone(leaderPhone, option: "--leader-phone")
             let team = Team(code: try OptionValue.text(code, option: "--code"),
@@ -57,14 +57,14 @@ extension Outreach.Teams {
                             leader: leader.map(Member.canonicalName).flatMap { $0.isEmpty ? nil : $0 },
                             leaderPhone: phone?.phone, formed: try OptionValue.day(formed, option: "--formed"),
                             status: status)
-            try database.open().addTeam(team, on: .today())
+            try await database.open().addTeam(team, on: .today())
             if let notice = phone?.conversionPhrase(option: "--leader-phone") { Console.warning(Warning(notice), l) }
             Console.out(l("teams.added", ["code": team.code, "name": team.name, "kind": l.teamKind(team.kind),
                                           "area": team.areaCode]) + "\n")
         }
     }
 
-    struct List: ParsableCommand, SpeaksLanguage {
+    struct List: AsyncParsableCommand, SpeaksLanguage {
         static let configuration = Help.command("teams.list")
 
         @OptionGroup var database: DatabaseOptions
@@ -74,9 +74,9 @@ extension Outreach.Teams {
         @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
         @Flag(help: Help.argument("teams.list.show_phones")) var showPhones = false
 
-        func run() throws {
+        func run() async throws {
             let labels = try language.labels()
-            let listing = try database.open().teamListing(under: under, kind: kind, asOf: .today())
+            let listing = try await database.open().teamListing(under: under, kind: kind, asOf: .today())
             Console.out(try listing.rendered(as: format, labels: labels, showPhones: showPhones))
         }
     }

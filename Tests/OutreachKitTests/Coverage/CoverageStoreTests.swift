@@ -50,7 +50,7 @@ struct CoverageStoreTests {
         ])
 
     @Test("equals the report built from forward totals of every metric, as of any day", arguments: [UInt64(7), 8])
-    func matchesPlainReport(seed: UInt64) throws {
+    func matchesPlainReport(seed: UInt64) async throws {
         let store = try Self.workspace(communes: 4, hamlets: 5, sessions: 600, seed: seed)
         let campaign = Self.campaign
         for asOf in ["2025-03-31", "2025-04-01", "2025-09-17", "2026-02-28", "2026-04-10", "2026-04-29", "2026-12-31"] {
@@ -61,7 +61,7 @@ struct CoverageStoreTests {
                 var own: [Int: AreaTotals] = [:]
                 for (id, t) in totals { own[tree.index(ofID: id)!] = t }
                 let plain = try CoverageReport(campaign: campaign, tree: tree, ownTotals: own, options: options)
-                let fast = try store.coverageReport(campaign: campaign, options: options)
+                let fast = try await store.coverageReport(campaign: campaign, options: options)
                 #expect(fast == plain, "as of \(asOf) under \(under ?? "-")")
             }
         }
@@ -81,10 +81,10 @@ struct CoverageStoreTests {
     }
 
     @Test("a report big enough to be built on two threads has the rows of its communes' small reports, in tree order")
-    func bigReportMatchesSmallOnes() throws {
+    func bigReportMatchesSmallOnes() async throws {
         let store = try Self.workspace(communes: 150, hamlets: 140, sessions: 3_000, seed: 3)
         let options = CoverageReport.Options(asOf: Day(parsing: "2026-04-10")!, indicator: "epay")
-        let big = try store.coverageReport(campaign: Self.campaign, options: options)
+        let big = try await store.coverageReport(campaign: Self.campaign, options: options)
         #expect(big.rows.count == 150 * 141 + 2)  // over the two-thread threshold (20,000), plus the district and the total
         let tree = try store.read { db in try Store.areaTree(db) }
         let preorder = tree.preorder(from: [tree.index(of: "D")!]).map { tree.nodes[$0.index].code }
@@ -94,7 +94,7 @@ struct CoverageStoreTests {
         for c in stride(from: 1, through: 150, by: 7) {
             var small = options
             small.under = "C\(c)"
-            for row in try store.coverageReport(campaign: Self.campaign, options: small).rows.dropLast() {
+            for row in try await store.coverageReport(campaign: Self.campaign, options: small).rows.dropLast() {
                 let same = try #require(byCode[row.code])
                 #expect(same.value == row.value && same.denominator == row.denominator && same.coverage == row.coverage
                         && same.status == row.status && same.name == row.name, "\(row.code)")
@@ -103,14 +103,14 @@ struct CoverageStoreTests {
         // Behind only and other orders, built in two halves too: the same rows, filtered or reordered.
         var behind = options
         behind.behindOnly = true
-        let behindRows = try store.coverageReport(campaign: Self.campaign, options: behind).rows
+        let behindRows = try await store.coverageReport(campaign: Self.campaign, options: behind).rows
         #expect(Array(behindRows.dropLast()) == big.rows.dropLast().filter { $0.status == .behind || $0.status == .noData })
         #expect(behindRows.count(where: { $0.status == .behind }) > 1000)
         #expect(behindRows.contains { $0.status == .noData })
         #expect(behindRows.last == big.rows.last)
         var byCoverage = options
         byCoverage.sort = .coverage
-        let sorted = try store.coverageReport(campaign: Self.campaign, options: byCoverage).rows
+        let sorted = try await store.coverageReport(campaign: Self.campaign, options: byCoverage).rows
         #expect(Set(sorted.dropLast().map(\.code)) == Set(big.rows.dropLast().map(\.code)))
         #expect(sorted.last?.isTotal == true)
         let coverages = sorted.dropLast().compactMap(\.coverage)

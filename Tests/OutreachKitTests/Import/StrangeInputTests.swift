@@ -173,12 +173,12 @@ struct CSVFormulaTests {
     }
 
     @Test("the coverage report writes a formula-shaped area name as text")
-    func coverage() throws {
+    func coverage() async throws {
         let store = try hamlets()
         _ = try store.importAreas(try readAreas("code,name,kind,parent_code\n16282-03,=1+1,thôn,16282\n"), file: "areas.csv",
                                   on: Day(parsing: "2026-01-03")!)
         let campaign = try parseCampaign(baseCampaign.replacingOccurrences(of: "\"404\"", with: "\"16282\""))
-        let report = try store.coverageReport(campaign: campaign, options: .init(
+        let report = try await store.coverageReport(campaign: campaign, options: .init(
             asOf: Day(parsing: "2026-11-30")!, indicator: nil, under: nil, level: nil, behindOnly: false, sort: .tree))
         let text = String(decoding: try report.renderedBytes(as: .csv, labels: Labels(.en)), as: UTF8.self)
         #expect(text.contains(",16282-03,'=1+1,"))

@@ -62,14 +62,14 @@ struct DistrictReportTests {
         return store
     }
 
-    static func report(_ store: Store, under: String? = nil) throws -> DistrictReport {
-        try store.districtReport(campaign: campaign, under: under, asOf: asOf)
+    static func report(_ store: Store, under: String? = nil) async throws -> DistrictReport {
+        try await store.districtReport(campaign: campaign, under: under, asOf: asOf)
     }
 
     @Test("its coverage is exactly the coverage report built as `outreach coverage` builds it", arguments: [nil, "16282"])
-    func coverageEqualsCoverageCommand(under: String?) throws {
+    func coverageEqualsCoverageCommand(under: String?) async throws {
         let store = try Self.store()
-        let report = try Self.report(store, under: under)
+        let report = try await Self.report(store, under: under)
         // As Commands/Coverage.swift does it: the tree, the period totals, the report.
         let tree = try store.areaTree()
         var own: [Int: AreaTotals] = [:]
@@ -85,30 +85,30 @@ struct DistrictReportTests {
     }
 
     @Test("its team lines and leaflet stock are exactly what `structure` and `leaflets stock` print", arguments: [nil, "16282"])
-    func structureAndStockEqualTheirCommands(under: String?) throws {
+    func structureAndStockEqualTheirCommands(under: String?) async throws {
         let store = try Self.store()
-        let report = try Self.report(store, under: under)
+        let report = try await Self.report(store, under: under)
         let start = under ?? Self.campaign.scope  // without --under, the campaign's scope
-        #expect(report.structure == (try store.structureReport(under: start, asOf: Self.asOf)))
-        #expect(report.leaflets == (try store.leafletStock(under: start, asOf: Self.asOf)))
+        #expect(report.structure == (try await store.structureReport(under: start, asOf: Self.asOf)))
+        #expect(report.leaflets == (try await store.leafletStock(under: start, asOf: Self.asOf)))
     }
 
     @Test("a whole-country campaign reports from the country row, with the whole tree's teams and stock")
-    func wholeCountry() throws {
+    func wholeCountry() async throws {
         let store = try Self.store()
         var campaign = Self.campaign
         campaign.scope = Campaign.wholeTreeScope
-        let report = try store.districtReport(campaign: campaign, under: nil, asOf: Self.asOf)
+        let report = try await store.districtReport(campaign: campaign, under: nil, asOf: Self.asOf)
         #expect(report.place == .init(code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName, level: .country))
-        #expect(report.coverage == (try store.coverageReport(campaign: campaign, options: .init(asOf: Self.asOf))))
-        #expect(report.structure == (try store.structureReport(under: nil, asOf: Self.asOf)))
-        #expect(report.leaflets == (try store.leafletStock(under: nil, asOf: Self.asOf)))
+        #expect(report.coverage == (try await store.coverageReport(campaign: campaign, options: .init(asOf: Self.asOf))))
+        #expect(report.structure == (try await store.structureReport(under: nil, asOf: Self.asOf)))
+        #expect(report.leaflets == (try await store.leafletStock(under: nil, asOf: Self.asOf)))
         #expect(report.sessions == 3 && report.sessionUnits == 3)
     }
 
     @Test("headline totals, weekly progress, quiet hamlets and leaflets come from the live sessions up to the day")
-    func figures() throws {
-        let report = try Self.report(try Self.store())
+    func figures() async throws {
+        let report = try await Self.report(try Self.store())
         #expect(report.sessions == 3)
         #expect(report.metricTotals[.eidL2] == 600)
         #expect(report.metricTotals[.householdsVisited] == 130)
@@ -135,17 +135,17 @@ struct DistrictReportTests {
     }
 
     @Test("a hamlet is quiet from the 14th day without a session")
-    func quietBoundary() throws {
+    func quietBoundary() async throws {
         let store = try Self.store()
-        #expect(try store.districtReport(campaign: Self.campaign, under: "16282", asOf: Self.day("2026-11-28"))
+        #expect(try await store.districtReport(campaign: Self.campaign, under: "16282", asOf: Self.day("2026-11-28"))
             .quiet.map(\.code) == ["16282-02"])
-        #expect(try store.districtReport(campaign: Self.campaign, under: "16282", asOf: Self.day("2026-11-29"))
+        #expect(try await store.districtReport(campaign: Self.campaign, under: "16282", asOf: Self.day("2026-11-29"))
             .quiet.map(\.code) == ["16282-02", "16282-01"])
     }
 
     @Test("the hamlets furthest behind come first, with what each still needs")
-    func furthestBehind() throws {
-        let report = try Self.report(try Self.store())
+    func furthestBehind() async throws {
+        let report = try await Self.report(try Self.store())
         let rows = report.furthestBehind(Self.campaign.indicators[0])
         #expect(rows.map(\.code) == ["16282-02", "16282-01"])  // 28,4% then 46,0%; Thôn Tân Thọ has no data
         #expect(rows.map(DistrictReport.stillNeeded) == [435, 383])  // ⌈0,9 × 705⌉ − 200, ⌈0,9 × 870⌉ − 400
@@ -153,8 +153,8 @@ struct DistrictReportTests {
     }
 
     @Test("the HTML is well-formed, self-contained and complete", arguments: Language.allCases)
-    func htmlIsWellFormed(language: Language) throws {
-        let html = try Self.report(try Self.store(hamletName: "Thôn <Mới> & \"Cũ\" | 2")).html(labels: Labels(language))
+    func htmlIsWellFormed(language: Language) async throws {
+        let html = try await Self.report(try Self.store(hamletName: "Thôn <Mới> & \"Cũ\" | 2")).html(labels: Labels(language))
         let problems = XMLCheck.problems(in: html), wellFormed = problems.isEmpty
         #expect(wellFormed, "not well-formed: \(problems.prefix(5))")
         for reference in ["//", "http", "<script", "<link", "@import", "url(", "src="] {
@@ -176,8 +176,8 @@ struct DistrictReportTests {
     }
 
     @Test("every unit table puts the rate and the status right after the unit, for a 390 px phone")
-    func rateAndStatusFirst() throws {
-        let html = try Self.report(try Self.store()).html(labels: Labels(.vi))
+    func rateAndStatusFirst() async throws {
+        let html = try await Self.report(try Self.store()).html(labels: Labels(.vi))
         // The share indicator's table: unit, rate, status, then the figures.
         #expect(html.contains("<tr><th>Đơn vị</th><th class=\"num\">Tỷ lệ</th><th>Đánh giá</th><th class=\"num\">Đã thực hiện</th>"))
         #expect(html.contains("<td>Toàn huyện Nông Cống</td><td class=\"num\">23,4%</td><td><span class=\"pill\">Chậm tiến độ</span></td>"))
@@ -200,8 +200,8 @@ struct DistrictReportTests {
     }
 
     @Test("signs for the People's Committee by its chair by default, or as --issuer, --signer-title and --signer-name say")
-    func signature() throws {
-        var report = try Self.report(try Self.store())
+    func signature() async throws {
+        var report = try await Self.report(try Self.store())
         let html = report.html(labels: Labels(.vi))
         #expect(html.contains("<div class=\"signer\"><p class=\"strong\">TM. ỦY BAN NHÂN DÂN</p><p class=\"strong\">CHỦ TỊCH</p>"))
         #expect(!html.contains("signer-name"))
@@ -222,9 +222,9 @@ struct DistrictReportTests {
     }
 
     @Test("the leaflet table is arithmetic: received − handed out = on hand on every line, and each column sums to the total")
-    func leafletArithmetic() throws {
+    func leafletArithmetic() async throws {
         // The district received 1.000 and passed 600 to Tân Phúc, which passed 300 to Thôn 1 (120 handed out).
-        let report = try Self.report(try Self.store())
+        let report = try await Self.report(try Self.store())
         let lines = report.leafletTable
         #expect(lines.map(\.name) == ["Xã Tân Phúc", "Huyện Nông Cống"])
         #expect(lines.map(\.received) == [600, 400], "the district's own line is what it kept: 1.000 − 600")
@@ -243,27 +243,27 @@ struct DistrictReportTests {
     }
 
     @Test("a hamlet with a count and no denominator is shown as such, and its commune says it left it out")
-    func leftOutUnits() throws {
+    func leftOutUnits() async throws {
         let store = try Self.store()
         _ = try store.importAreas([AreaRow(line: 2, code: "16285-02", name: "Thôn Mới", level: .hamlet, parentCode: "16285")],
                                   file: "more.csv", on: Self.asOf)
         _ = try store.logSession(NewSession(day: Self.day("2026-11-01"), area: "16285-02", metrics: MetricValues([.eidL2: 40])),
                                  today: Self.asOf)
-        let report = try Self.report(store)
+        let report = try await Self.report(store)
         let eid = Self.campaign.indicators[0]
         #expect(report.total(of: eid)?.value == 600 && report.total(of: eid)?.denominator == 2560, "Thôn Mới's 40 stay out")
         #expect(report.total(of: eid)?.leftOut == 1)
         let html = report.html(labels: Labels(.vi))
         #expect(html.contains("Xã Tân Thọ: tỷ lệ không tính 1 đơn vị có kết quả nhưng không có mẫu số"))
         #expect(html.contains("Toàn huyện Nông Cống: tỷ lệ không tính 1 đơn vị"))
-        let commune = try store.districtReport(campaign: Self.campaign, under: "16285", asOf: Self.asOf)
+        let commune = try await store.districtReport(campaign: Self.campaign, under: "16285", asOf: Self.asOf)
         #expect(commune.html(labels: Labels(.vi)).contains("<td>Thôn Mới</td><td class=\"num\">không xác định</td><td><span class=\"pill\">Không có mẫu số</span></td>"))
         #expect(commune.markdown(labels: Labels(.en)).contains("| Thôn Mới | 40 | — | n/a | 90% | — | No denominator |"))
     }
 
     @Test("the Markdown tables are valid and carry the figures", arguments: Language.allCases)
-    func markdownTables(language: Language) throws {
-        let markdown = try Self.report(try Self.store(hamletName: "Thôn | 2")).markdown(labels: Labels(language))
+    func markdownTables(language: Language) async throws {
+        let markdown = try await Self.report(try Self.store(hamletName: "Thôn | 2")).markdown(labels: Labels(language))
         #expect(!markdown.contains("⟦"), "a label is missing")
         let problems = MarkdownTableCheck.problems(in: markdown)
         #expect(problems.isEmpty, "\(problems)")

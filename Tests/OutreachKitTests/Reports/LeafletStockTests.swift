@@ -316,7 +316,7 @@ struct StoreLeafletsTests {
     }
 
     @Test("unknown codes, a unit giving to itself and quantities below 1 are refused, and nothing is written")
-    func refusals() throws {
+    func refusals() async throws {
         #expect(throws: AreaLookupError.unknownCode("999")) {
             try store.receiveLeaflets(into: "999", quantity: 10, on: day("2026-11-01"))
         }
@@ -334,12 +334,12 @@ struct StoreLeafletsTests {
                 try store.allocateLeaflets(from: "404", to: "16282", quantity: quantity, on: day("2026-11-01"))
             }
         }
-        #expect(throws: AreaLookupError.unknownCode("999")) { try store.leafletStock(under: "999", asOf: day("2026-11-01")) }
+        await #expect(throws: AreaLookupError.unknownCode("999")) { try await store.leafletStock(under: "999", asOf: day("2026-11-01")) }
         #expect(try moveCount() == 0)
     }
 
     @Test("allocating more than is on hand is refused, naming what is on hand; allowed with allowNegative")
-    func notEnough() throws {
+    func notEnough() async throws {
         _ = try store.receiveLeaflets(into: "404", quantity: 6000, on: day("2026-11-01"))
         let error = #expect(throws: LeafletError.self) {
             try store.allocateLeaflets(from: "404", to: "16282", quantity: 7000, on: day("2026-11-03"))
@@ -353,7 +353,7 @@ struct StoreLeafletsTests {
                                                 allowNegative: true)
         #expect(forced.shortfall == LeafletLow(onHand: -1000, day: day("2026-11-03")))
         #expect(forced.from?.onHand == -1000)
-        let stock = try store.leafletStock(asOf: day("2026-11-30"))
+        let stock = try await store.leafletStock(under: nil, asOf: day("2026-11-30"))
         #expect(stock.overRows.map(\.code) == ["404"])
 
         // Exactly what is on hand is fine, and leaves nothing.
@@ -416,14 +416,14 @@ struct StoreLeafletsTests {
     }
 
     @Test("the stock report reads moves and sessions as of a day and flags a hamlet that never received any")
-    func stockFromStore() throws {
+    func stockFromStore() async throws {
         _ = try store.receiveLeaflets(into: "404", quantity: 6000, on: day("2026-11-01"), batch: "in lần 1")
         _ = try store.allocateLeaflets(from: "404", to: "16282", quantity: 2000, on: day("2026-11-03"))
         _ = try store.allocateLeaflets(from: "16282", to: "16282-01", quantity: 800, on: day("2026-11-05"))
         try logSession("16282-01", "2026-11-10", leaflets: 500)
         try logSession("16285-01", "2026-11-12", leaflets: 60)
         try logSession("16285-01", "2026-11-28", leaflets: 15)
-        let stock = try store.leafletStock(asOf: day("2026-11-20"))
+        let stock = try await store.leafletStock(under: nil, asOf: day("2026-11-20"))
         #expect(stock.rows == [
             row("38", "Tỉnh Thanh Hóa", .province, nil, 0, 0, 0, 0, 0),
             row("404", "Huyện Nông Cống", .district, "38", 1, 6000, 2000, 0, 4000),
@@ -433,7 +433,7 @@ struct StoreLeafletsTests {
             row("16285-01", "Thôn Đông", .hamlet, "16285", 3, 0, 0, 60, -60),
         ])
         #expect(stock.total == LeafletStock.Total(receivedFromOutside: 6000, handedOut: 560, onHand: 5440))
-        let early = try store.leafletStock(under: "16282", asOf: day("2026-11-04"))
+        let early = try await store.leafletStock(under: "16282", asOf: day("2026-11-04"))
         #expect(early.rows.map(\.code) == ["16282"])
         #expect(early.total == LeafletStock.Total(receivedFromOutside: 2000, handedOut: 0, onHand: 2000))
     }

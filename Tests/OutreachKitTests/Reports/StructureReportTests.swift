@@ -224,7 +224,7 @@ struct StructureReportTests {
     }
 
     @Test("gives the same report from the workspace as from memory")
-    func fromStore() throws {
+    func fromStore() async throws {
         var data = try NongCong()
         data.deactivate("P06-16282", since: Day(year: 2026, month: 10, day: 1)!)
         let store = try Store.inMemory()
@@ -232,9 +232,9 @@ struct StructureReportTests {
         for team in data.teams { try store.addTeam(team, on: NongCong.formed) }
         let rows = data.members.enumerated().map { MemberRow(line: $0.offset + 2, member: $0.element) }
         _ = try store.importMembers(rows, file: "members.csv")
-        let stored = try store.structureReport(under: "404", asOf: NongCong.asOf)
+        let stored = try await store.structureReport(under: "404", asOf: NongCong.asOf)
         #expect(stored == data.report())
         #expect(stored.lines[0].withTeam == 28)
-        #expect(throws: AreaLookupError.unknownCode("999")) { try store.structureReport(under: "999", asOf: NongCong.asOf) }
+        await #expect(throws: AreaLookupError.unknownCode("999")) { try await store.structureReport(under: "999", asOf: NongCong.asOf) }
     }
 }

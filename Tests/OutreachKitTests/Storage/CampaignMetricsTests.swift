@@ -278,12 +278,12 @@ struct CampaignMetricsTests {
 
     @Test("coverage of declared metrics equals the sums over the hamlets' live sessions, rolled up, as of any day, under any area",
           arguments: [UInt64(3), 4])
-    func coverage(seed: UInt64) throws {
+    func coverage(seed: UInt64) async throws {
         let store = try Self.district(sessions: 500, seed: seed)
         for asOf in ["2026-02-14", "2026-02-15", "2026-03-31", "2026-05-17", "2026-07-01", "2026-07-28", "2026-08-31", "2026-12-31"] {
             let day = Day(parsing: asOf)!
             for under in [nil, "C2"] as [String?] {
-                let report = try store.coverageReport(campaign: Self.campaign, options: .init(asOf: day, under: under))
+                let report = try await store.coverageReport(campaign: Self.campaign, options: .init(asOf: day, under: under))
                 for (indicator, metrics) in [("visits", ["home_visits"]), ("mixed", ["dvc_submitted", "eid_l2"])] {
                     let expected = try Self.bruteForce(store, metrics, asOf: day)
                     let rows = report.rows.filter { $0.indicator == indicator && !$0.isTotal }
@@ -296,14 +296,14 @@ struct CampaignMetricsTests {
             }
         }
         // Hamlets whose sessions never recorded home_visits are "no data", not 0.
-        let report = try store.coverageReport(campaign: Self.campaign, options: .init(asOf: Self.today, indicator: "visits"))
+        let report = try await store.coverageReport(campaign: Self.campaign, options: .init(asOf: Self.today, indicator: "visits"))
         let fourth = report.rows.filter { $0.code.hasSuffix("-4") }
         #expect(fourth.count == 3 && fourth.allSatisfy { $0.value == nil && $0.status == .noData })
         #expect(report.rows.contains { $0.code == "C1-1" && $0.value != nil })
     }
 
     @Test("a session voided, or logged later, changes coverage of a declared metric at once")
-    func coverageFollowsWrites() throws {
+    func coverageFollowsWrites() async throws {
         let store = try Self.small()
         try Self.importText(store, Self.semicolons)
         let campaign = Campaign(id: "x", name: "X", scope: "16282", start: Day(parsing: "2026-11-01")!, end: Day(parsing: "2026-12-31")!,
@@ -311,18 +311,18 @@ struct CampaignMetricsTests {
                                                        target: .count(2000))],
                                 extraMetrics: ["dvc_submitted"])
         /// Values of 16282, 16282-01, 16282-02 and 16282-03, in tree order.
-        func values(_ asOf: String) throws -> [Int?] {
-            try store.coverageReport(campaign: campaign, options: .init(asOf: Day(parsing: asOf)!)).rows.filter { !$0.isTotal }.map(\.value)
+        func values(_ asOf: String) async throws -> [Int?] {
+            try await store.coverageReport(campaign: campaign, options: .init(asOf: Day(parsing: asOf)!)).rows.filter { !$0.isTotal }.map(\.value)
         }
-        #expect(try values("2026-11-22") == [1010, 1010, nil, 0])
+        #expect(try await values("2026-11-22") == [1010, 1010, nil, 0])
         // As of a past day in the middle of the month.
-        #expect(try values("2026-11-04") == [1010, 1010, nil, nil])
+        #expect(try await values("2026-11-04") == [1010, 1010, nil, nil])
         try store.voidSession(Self.id1, reason: "counted twice", on: Self.today)
-        #expect(try values("2026-11-22") == [0, nil, nil, 0])
+        #expect(try await values("2026-11-22") == [0, nil, nil, 0])
         _ = try store.logSession(NewSession(day: Day(parsing: "2026-12-02")!, area: "16282-02", campaignCounts: ["dvc_submitted": 12]),
                                  today: Self.today, campaignMetrics: ["dvc_submitted"])
-        #expect(try values("2026-12-31") == [12, nil, 12, 0])
-        #expect(try values("2026-12-01") == [0, nil, nil, 0])
+        #expect(try await values("2026-12-31") == [12, nil, 12, 0])
+        #expect(try await values("2026-12-01") == [0, nil, nil, 0])
     }
 
     // MARK: Check and merge
@@ -348,7 +348,7 @@ struct CampaignMetricsTests {
     }
 
     @Test("a merge carries declared counts into the totals and coverage; merged again, nothing changes")
-    func merge() throws {
+    func merge() async throws {
         let lab = try BundleLab()
         defer { lab.cleanUp() }
         let source = try Self.small()
@@ -370,7 +370,7 @@ struct CampaignMetricsTests {
                                 indicators: [Indicator(id: "dvc", label: "Hồ sơ", numerator: ["dvc_submitted"], denominator: nil,
                                                        target: .count(2000))],
                                 extraMetrics: ["dvc_submitted"])
-        let report = try target.coverageReport(campaign: campaign, options: .init(asOf: Self.today))
+        let report = try await target.coverageReport(campaign: campaign, options: .init(asOf: Self.today))
         #expect(report.rows.map(\.value) == [1042, 1012, 30, nil, 1042])
         try BundleLab.merge(bundle, into: target)
         #expect(try Self.monthly(target) == ["16282-01|2026-11|dvc_submitted": 1012, "16282-02|2026-11|dvc_submitted": 30])

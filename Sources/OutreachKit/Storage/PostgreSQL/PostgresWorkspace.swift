@@ -54,6 +54,54 @@ public final class PostgresWorkspace: Sendable {
         do { return try await body(client) } catch { throw PostgresWorkspace.translate(error, location: location) }
     }
 
+    /// A logger that writes nothing: queries carry personal data, and errors are translated.
+    static let quiet = Logger(label: "outreach.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Runs `body` in one transaction on a pooled connection: committed when it returns,
+    /// rolled back when it throws, so a write is all or nothing.
+    ///
+    /// A serialization failure or a deadlock (SQLSTATE 40001, 40P01), which PostgreSQL may
+    /// answer to any of several writers, is retried from the start (up to 20 times, after a
+    /// short random pause) and never shown to the user. Every other error is translated.
+    /// `isolation` is the transaction's mode (`REPEATABLE READ READ ONLY` for a consistent read).
+    func transaction<T: Sendable>(_ isolation: String = "READ COMMITTED",
+                                  _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection { connection in
+                    try await connection.query(PostgresQuery(unsafeSQL: "BEGIN ISOLATION LEVEL \(isolation)"), logger: Self.quiet)
+                    do {
+                        let value = try await body(connection)
+                        try await connection.query("COMMIT", logger: Self.quiet)
+                        return value
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: Self.quiet)
+                        throw error
+                    }
+                }
+            } catch {
+                if attempt < 20, Self.isRetryable(error) {
+                    try await Task.sleep(nanoseconds: UInt64.random(in: 1_000_000...(5_000_000 * UInt64(attempt))))
+                    continue
+                }
+                throw PostgresWorkspace.translate(error, location: location)
+            }
+        }
+    }
+
+    /// A consistent read: one `REPEATABLE READ READ ONLY` transaction.
+    func read<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await transaction("REPEATABLE READ, READ ONLY", body)
+    }
+
+    /// Whether `error` is PostgreSQL asking to run the transaction again.
+    static func isRetryable(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError, let state = psql.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
+    }
+
     /// The workspace's stable id, created by `init`.
     public func workspaceID() async throws -> String {
         try await run { client in
@@ -214,30 +262,8 @@ public final class PostgresWorkspace: Sendable {
 
     // MARK: - Blocking bridge
 
-    /// Runs async `body` to completion from synchronous code, and returns its result.
-    ///
-    /// For the command line's main thread only: called from a task of Swift's cooperative pool
-    /// it could wait for a thread that it holds itself.
+    /// Runs async `body` to completion from the command line's main thread (`Workspaces.blocking`).
     public static func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do { box.set(.success(try await body())) } catch { box.set(.failure(error)) }
-            done.signal()
-        }
-        done.wait()
-        return try box.get()
-    }
-}
-
-/// A result handed from a task to the thread waiting for it.
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private var result: Result<T, any Error>?
-    private let lock = NSLock()
-    func set(_ value: Result<T, any Error>) { lock.lock(); result = value; lock.unlock() }
-    func get() throws -> T {
-        lock.lock(); defer { lock.unlock() }
-        guard let result else { throw CancellationError() }
-        return try result.get()
+        try Workspaces.blocking(body)
     }
 }

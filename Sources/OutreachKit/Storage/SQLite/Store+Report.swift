@@ -2,35 +2,6 @@ import GRDB
 import GRDBSQLite
 
 extension Store {
-    /// The district report of `campaign` under the area `code` (the campaign's scope when nil)
-    /// on `asOf`: coverage built exactly as `outreach coverage` builds it, the team structure,
-    /// the leaflet stock, the weekly progress and the units gone quiet.
-    public func districtReport(campaign: Campaign, under code: String?, asOf: Day) throws -> DistrictReport {
-        // The whole tree, the teams and the leaflet moves are read once, for every part of the
-        // report: coverage, structure and stock are built from them as their own commands build them.
-        let areas = try areaTree()
-        let tree = campaign.coversWholeTree ? areas.addingRoot((code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName)) : areas
-        let coverage = try coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code), wholeTree: tree)
-        let teams = try self.teams()
-        let counts = try memberCounts(on: asOf)
-        let (moves, handedOut) = try read { db in
-            (try Store.leafletMoves(db, through: asOf), try Store.leafletsHandedOut(db, through: asOf))
-        }
-        guard let start = tree.index(of: coverage.startCode) else { throw AreaLookupError.unknownCode(coverage.startCode) }
-        let isRoot = tree.nodes[start].level == .country
-        // The added root is the last node: every other index is the same in `areas`.
-        let unit = isRoot ? nil : start
-        let ids = isRoot ? nil : tree.preorder(from: [start]).map { tree.nodes[$0.index].id }
-        let through = min(asOf, campaign.end)
-        let daily = through < campaign.start ? [:] : try dailyTotals(areas: ids, from: campaign.start, through: through)
-        let units = DistrictReport.sessionUnits(tree: tree, start: start)
-        let lastDays = try lastSessionDays(areas: units.map { tree.nodes[$0].id }, through: asOf)
-        let structure = StructureReport(tree: areas, start: unit, teams: teams, memberCounts: counts, asOf: asOf)
-        let stock = LeafletStock(tree: areas, start: unit, moves: moves, handedOut: handedOut, asOf: asOf)
-        return DistrictReport(campaign: campaign, tree: tree, start: start, coverage: coverage, structure: structure,
-                              leaflets: stock, daily: daily, units: units, lastDays: lastDays, teams: teams)
-    }
-
     /// Live sessions summed per day, dated `from`…`through`, over the areas `areas` (every
     /// area when nil): what a weekly progress line is drawn from.
     public func dailyTotals(areas: [Int64]?, from: Day, through: Day) throws -> [Day: AreaTotals] {

@@ -191,35 +191,6 @@ extension Store {
         try read { db in try Store.memberCounts(db, day) }
     }
 
-    // MARK: Reports
-
-    /// The structure report from `under` (the whole tree when nil) on `asOf`. Throws
-    /// `AreaLookupError.unknownCode` for an unknown start.
-    public func structureReport(under code: String?, asOf: Day) throws -> StructureReport {
-        let (tree, teams, counts) = try read { db in
-            (try Store.areaTree(db), try Store.storedTeams(db).values.map(\.team), try Store.memberCounts(db, asOf))
-        }
-        var start: Int? = nil
-        if let code {
-            guard let i = tree.index(of: code) else { throw AreaLookupError.unknownCode(code) }
-            start = i
-        }
-        return StructureReport(tree: tree, start: start, teams: teams, memberCounts: counts, asOf: asOf)
-    }
-
-    /// The `teams list` report. Throws `AreaLookupError.unknownCode` for an unknown start.
-    public func teamListing(under code: String?, kind: TeamKind?, asOf: Day) throws -> TeamListing {
-        let (tree, teams, counts) = try read { db in
-            (try Store.areaTree(db), try Store.storedTeams(db).values.map(\.team), try Store.memberCounts(db, asOf))
-        }
-        var start: Int? = nil
-        if let code {
-            guard let i = tree.index(of: code) else { throw AreaLookupError.unknownCode(code) }
-            start = i
-        }
-        return TeamListing(tree: tree, start: start, kind: kind, teams: teams, memberCounts: counts, asOf: asOf)
-    }
-
     // MARK: Rows
 
     private static func memberCounts(_ db: Database, _ day: Day) throws -> [String: Int] {

@@ -85,39 +85,17 @@ extension Store {
         }
     }
 
-    /// The coverage report of `campaign`: reads the tree (the whole of it, or the part around
-    /// `options.under`) and each area's own totals of the metrics the indicators count, then
-    /// builds the report.
+    /// The tree a coverage report of `campaign` is built on and its areas' own totals: the
+    /// whole tree (or `wholeTree` when the caller has read it), or the part around the start.
     ///
     /// For the whole tree, the tree and the totals are read at the same time on two
     /// connections (each in its own read transaction).
-    ///
-    /// `countryName` names the row added above the provinces for a campaign over the whole tree.
-    public func coverageReport(campaign: Campaign, options: CoverageReport.Options,
-                               countryName: String = Campaign.wholeTreeName) throws -> CoverageReport {
-        try coverageReport(campaign: campaign, options: options, countryName: countryName, wholeTree: nil)
-    }
-
-    /// The same, over `wholeTree` when the caller has already read it (the whole tree, with the
-    /// country row of `AreaTree.addingRoot` when the campaign covers the whole tree): only the
-    /// totals are read then, those of the start's subtree.
-    func coverageReport(campaign: Campaign, options: CoverageReport.Options, countryName: String = Campaign.wholeTreeName,
-                        wholeTree: AreaTree?) throws -> CoverageReport {
-        let indicators = options.indicator.map { id in campaign.indicators.filter { $0.id == id } } ?? campaign.indicators
-        var metrics: [Metric] = []
-        var campaignMetrics: [String] = []
-        for indicator in indicators {
-            for code in indicator.numerator {
-                if let m = Metric(code: code) {
-                    if !metrics.contains(m) { metrics.append(m) }
-                } else if !campaignMetrics.contains(code) {
-                    campaignMetrics.append(code)
-                }
-            }
-        }
+    public func coverageInputs(campaign: Campaign, options: CoverageReport.Options, countryName: String,
+                               wholeTree: AreaTree?) throws -> CoverageInputs {
+        let (metrics, campaignMetrics) = campaign.countedMetrics(indicator: options.indicator)
         let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
         // The report starts there: only that subtree's totals (and, read here, its part of the tree) are needed.
-        let startCode = options.under ?? (campaign.coversWholeTree ? nil : campaign.scope)
+        let startCode = campaign.startCode(under: options.under)
         let tree: AreaTree
         let totals: DenseTotals?
         if let wholeTree {
@@ -138,8 +116,7 @@ extension Store {
                 { try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
                                    campaignMetrics: campaignMetrics, areas: nil, subtracting: true) })
         }
-        return try CoverageReport(campaign: campaign, tree: tree,
-                                  ownTotals: totals?.own(for: tree) ?? OwnTotals(count: tree.nodes.count), options: options)
+        return CoverageInputs(tree: tree, totals: totals?.own(for: tree) ?? OwnTotals(count: tree.nodes.count))
     }
 
     /// The metric columns, comma-separated, in `Metric.allCases` order.

@@ -88,20 +88,6 @@ extension Store {
         try read { db in try Store.leafletsHandedOut(db, through: day) }
     }
 
-    /// The stock report under the unit `code` (the whole tree when nil) as of `asOf`.
-    public func leafletStock(under code: String? = nil, asOf: Day) throws -> LeafletStock {
-        try read { db in
-            let tree = try Store.areaTree(db)
-            var start: Int? = nil
-            if let code {
-                guard let i = tree.index(of: code) else { throw AreaLookupError.unknownCode(code) }
-                start = i
-            }
-            return LeafletStock(tree: tree, start: start, moves: try Store.leafletMoves(db, through: asOf),
-                                handedOut: try Store.leafletsHandedOut(db, through: asOf), asOf: asOf)
-        }
-    }
-
     // MARK: Storage
 
     private static func cleanBatch(_ batch: String?) -> String? {

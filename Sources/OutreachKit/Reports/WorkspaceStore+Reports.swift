@@ -1,0 +1,80 @@
+import Foundation
+
+/// The reports, built once above the storage seam from what either engine reads: the same
+/// code gives a commune's SQLite file and a province's PostgreSQL database the same figures.
+extension WorkspaceStore {
+    /// The coverage report of `campaign`, as `outreach coverage` prints it.
+    ///
+    /// `countryName` names the row added above the provinces for a campaign over the whole tree.
+    public func coverageReport(campaign: Campaign, options: CoverageReport.Options,
+                               countryName: String = Campaign.wholeTreeName) async throws -> CoverageReport {
+        try await coverageReport(campaign: campaign, options: options, countryName: countryName, wholeTree: nil)
+    }
+
+    /// The same over `wholeTree` when the caller has already read it.
+    func coverageReport(campaign: Campaign, options: CoverageReport.Options, countryName: String = Campaign.wholeTreeName,
+                        wholeTree: AreaTree?) async throws -> CoverageReport {
+        let inputs = try await coverageInputs(campaign: campaign, options: options, countryName: countryName, wholeTree: wholeTree)
+        return try CoverageReport(campaign: campaign, tree: inputs.tree, ownTotals: inputs.totals, options: options)
+    }
+
+    /// The district report of `campaign` under the area `code` (the campaign's scope when nil)
+    /// on `asOf`: coverage built exactly as `outreach coverage` builds it, the team structure,
+    /// the leaflet stock, the weekly progress and the units gone quiet.
+    public func districtReport(campaign: Campaign, under code: String?, asOf: Day) async throws -> DistrictReport {
+        // The whole tree, the teams and the leaflet moves are read once, for every part of the
+        // report: coverage, structure and stock are built from them as their own commands build them.
+        let areas = try await areaTree(addingRoot: nil)
+        let tree = campaign.coversWholeTree ? areas.addingRoot((code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName)) : areas
+        let coverage = try await coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code), wholeTree: tree)
+        let teams = try await self.teams()
+        let counts = try await memberCounts(on: asOf)
+        let moves = try await leafletMoves(through: asOf)
+        let handedOut = try await leafletsHandedOut(through: asOf)
+        guard let start = tree.index(of: coverage.startCode) else { throw AreaLookupError.unknownCode(coverage.startCode) }
+        let isRoot = tree.nodes[start].level == .country
+        // The added root is the last node: every other index is the same in `areas`.
+        let unit = isRoot ? nil : start
+        let ids = isRoot ? nil : tree.preorder(from: [start]).map { tree.nodes[$0.index].id }
+        let through = min(asOf, campaign.end)
+        let daily = through < campaign.start ? [:] : try await dailyTotals(areas: ids, from: campaign.start, through: through)
+        let units = DistrictReport.sessionUnits(tree: tree, start: start)
+        let lastDays = try await lastSessionDays(areas: units.map { tree.nodes[$0].id }, through: asOf)
+        let structure = StructureReport(tree: areas, start: unit, teams: teams, memberCounts: counts, asOf: asOf)
+        let stock = LeafletStock(tree: areas, start: unit, moves: moves, handedOut: handedOut, asOf: asOf)
+        return DistrictReport(campaign: campaign, tree: tree, start: start, coverage: coverage, structure: structure,
+                              leaflets: stock, daily: daily, units: units, lastDays: lastDays, teams: teams)
+    }
+
+    /// The structure report from `under` (the whole tree when nil) on `asOf`. Throws
+    /// `AreaLookupError.unknownCode` for an unknown start.
+    public func structureReport(under code: String?, asOf: Day) async throws -> StructureReport {
+        let tree = try await areaTree(addingRoot: nil)
+        let start = try Self.start(code, in: tree)
+        return StructureReport(tree: tree, start: start, teams: try await teams(), memberCounts: try await memberCounts(on: asOf),
+                               asOf: asOf)
+    }
+
+    /// The `teams list` report. Throws `AreaLookupError.unknownCode` for an unknown start.
+    public func teamListing(under code: String?, kind: TeamKind?, asOf: Day) async throws -> TeamListing {
+        let tree = try await areaTree(addingRoot: nil)
+        let start = try Self.start(code, in: tree)
+        return TeamListing(tree: tree, start: start, kind: kind, teams: try await teams(),
+                           memberCounts: try await memberCounts(on: asOf), asOf: asOf)
+    }
+
+    /// The stock report under the unit `code` (the whole tree when nil) as of `asOf`.
+    public func leafletStock(under code: String?, asOf: Day) async throws -> LeafletStock {
+        let tree = try await areaTree(addingRoot: nil)
+        let start = try Self.start(code, in: tree)
+        return LeafletStock(tree: tree, start: start, moves: try await leafletMoves(through: asOf),
+                            handedOut: try await leafletsHandedOut(through: asOf), asOf: asOf)
+    }
+
+    /// The index of `code` in `tree` (nil for the whole tree); an unknown code is an error.
+    private static func start(_ code: String?, in tree: AreaTree) throws -> Int? {
+        guard let code else { return nil }
+        guard let i = tree.index(of: code) else { throw AreaLookupError.unknownCode(code) }
+        return i
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// The engine a workspace is kept in.
+public enum StorageEngine: String, Sendable, CaseIterable {
+    /// One SQLite file: a commune's laptop, the default.
+    case sqlite
+    /// A PostgreSQL database: a province or the country, written by many processes at once.
+    case postgresql
+}
+
+/// The storage seam: every domain operation a command or the server asks of a workspace, the
+/// same for both engines.
+///
+/// `Store` (SQLite, `Storage/SQLite/`) and `PostgresWorkspace` (`Storage/PostgreSQL/`) implement
+/// it. What is computed from what they read — roll-up and coverage, the district report, the
+/// structure and team listings, the leaflet stock, the demo — is written once above it
+/// (`WorkspaceStore+Reports.swift`, `Store+Demo.swift`), so both engines give the same figures.
+///
+/// Every requirement is `async`: PostgreSQL is reached through postgres-nio's pool. SQLite's
+/// synchronous methods satisfy them as they are.
+public protocol WorkspaceStore: AnyObject, Sendable {
+    /// Which engine keeps it.
+    var engine: StorageEngine { get }
+    /// Where it is, for messages: the file's path, or the URI with its password hidden.
+    var displayLocation: String { get }
+    /// The workspace's stable id, made by `init`.
+    func workspaceID() async throws -> String
+
+    // MARK: Areas
+
+    /// Adds and updates areas from an area file's rows (renames and moves dated `day`).
+    func importAreas(_ rows: [AreaRow], file: String, on day: Day) async throws -> AreaImportSummary
+    /// The whole area tree, with an added root above the provinces when `root` is given.
+    func areaTree(addingRoot root: (code: String, name: String)?) async throws -> AreaTree
+    /// The part of the tree from the country down to `code` and everything under it; nil for
+    /// an unknown code.
+    func areaTree(around code: String, addingRoot root: (code: String, name: String)?) async throws -> AreaTree?
+    /// Areas whose name or code matches `query`, best first.
+    func findAreas(_ query: String, limit: Int) async throws -> [AreaMatch]
+
+    // MARK: Teams and members
+
+    func importTeams(_ rows: [TeamRow], file: String, on day: Day) async throws -> RosterImportSummary
+    func addTeam(_ team: Team, on day: Day) async throws
+    /// Every team, by code.
+    func teams() async throws -> [Team]
+    func importMembers(_ rows: [MemberRow], file: String) async throws -> RosterImportSummary
+    func addMember(_ member: Member) async throws -> (id: StableID, warnings: [Warning])
+    /// The members of one team (every member when nil).
+    func members(ofTeam code: String?) async throws -> [Member]
+    /// Members of each team on `day`, by team code.
+    func memberCounts(on day: Day) async throws -> [String: Int]
+
+    // MARK: Sessions
+
+    /// Records one session (or its replacement of `replacing`, voided with `reason`).
+    func logSession(_ session: NewSession, today: Day, replacing: String?, reason: String?,
+                    campaignMetrics: [String]) async throws -> LoggedSession
+    /// Voids a live session; returns its full id.
+    func voidSession(_ id: String, reason: String, on day: Day) async throws -> String
+    /// Sessions matching `query`, as `sessions list` shows them.
+    func sessions(_ query: SessionQuery) async throws -> [SessionEntry]
+    /// Imports a sessions file, all or nothing.
+    func importSessions(file path: String, name: String?, today: Day, campaignMetrics: [String], problemLimit: Int,
+                        corrections: LikelyCorrections, progress: ImportProgress?) async throws -> SessionImportSummary
+
+    // MARK: Totals
+
+    /// The tree a coverage report of `campaign` is built on (the part around its start, or
+    /// `wholeTree` when given) and each of its areas' own totals of the metrics it counts.
+    func coverageInputs(campaign: Campaign, options: CoverageReport.Options, countryName: String,
+                        wholeTree: AreaTree?) async throws -> CoverageInputs
+    /// Live session totals per area id (own, not rolled up) dated `start`…min(`end`, `asOf`).
+    func periodTotals(start: Day, end: Day, asOf: Day, areas: [Int64]?) async throws -> [Int64: AreaTotals]
+    /// Live sessions summed per day over `areas` (every area when nil).
+    func dailyTotals(areas: [Int64]?, from: Day, through: Day) async throws -> [Day: AreaTotals]
+    /// The day of each area's last live session up to `through`; areas with none are absent.
+    func lastSessionDays(areas: [Int64], through: Day) async throws -> [Int64: Day]
+
+    // MARK: Leaflets
+
+    func receiveLeaflets(into code: String, quantity: Int, on day: Day, batch: String?, id: UUID) async throws -> LeafletRecord
+    func allocateLeaflets(from fromCode: String, to toCode: String, quantity: Int, on day: Day, batch: String?,
+                          allowNegative: Bool, id: UUID) async throws -> LeafletRecord
+    /// Every leaflet move dated up to `day` (all when nil).
+    func leafletMoves(through day: Day?) async throws -> [LeafletMove]
+    /// Leaflets handed out in live sessions up to `day`, by area code.
+    func leafletsHandedOut(through day: Day?) async throws -> [String: Int]
+
+    // MARK: Bundles
+
+    func exportBundle(to path: String, name: String?, scope: BundleScope, now: Date) async throws -> BundleHeader
+    func mergeBundle(file path: String, name: String?, today: Day, now: Date, setAsideConflicts: Bool) async throws -> MergeSummary
+
+    // MARK: Care
+
+    /// The product's invariants, each passed or named.
+    func check() async throws -> WorkspaceCheck
+    /// Rebuilds what `check` found repairable.
+    func repair() async throws -> RepairSummary
+    /// A consistent copy of the workspace in `path`.
+    func backup(to path: String, overwrite: Bool) async throws -> BackupSummary
+}
+
+/// What a coverage report is built from: the tree and each area's own totals.
+public struct CoverageInputs: Sendable {
+    public var tree: AreaTree
+    public var totals: OwnTotals
+    public init(tree: AreaTree, totals: OwnTotals) {
+        self.tree = tree
+        self.totals = totals
+    }
+}
+
+extension Campaign {
+    /// The built-in metrics and the campaign's own metrics the chosen indicators count, in
+    /// the order they first appear.
+    public func countedMetrics(indicator: String?) -> (metrics: [Metric], campaignMetrics: [String]) {
+        let chosen = indicator.map { id in indicators.filter { $0.id == id } } ?? indicators
+        var metrics: [Metric] = []
+        var campaignMetrics: [String] = []
+        for indicator in chosen {
+            for code in indicator.numerator {
+                if let m = Metric(code: code) {
+                    if !metrics.contains(m) { metrics.append(m) }
+                } else if !campaignMetrics.contains(code) {
+                    campaignMetrics.append(code)
+                }
+            }
+        }
+        return (metrics, campaignMetrics)
+    }
+
+    /// The code a report of this campaign starts from (`under`, or the campaign's scope), nil
+    /// for the whole tree.
+    public func startCode(under: String?) -> String? {
+        under ?? (coversWholeTree ? nil : scope)
+    }
+}
