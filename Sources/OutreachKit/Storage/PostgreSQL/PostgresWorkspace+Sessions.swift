@@ -105,7 +105,7 @@ extension PostgresWorkspace {
             for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: Self.quiet) {
                 let cells = row.makeRandomAccess()
                 var metrics: [String: Int] = [:]
-                if let names = try cells[11 + n].decode([String]?.self), let counts = try cells[12 + n].decode([Int]?.self) {
+                if let names = try cells[10 + n].decode([String]?.self), let counts = try cells[11 + n].decode([Int]?.self) {
                     for (name, count) in zip(names, counts) { metrics[name] = count }
                 }
                 for (i, code) in codes.enumerated() { if let v = try cells[6 + i].decode(Int?.self) { metrics[code] = v } }
@@ -137,7 +137,7 @@ extension PostgresWorkspace {
                               team: Int64?, notes: String?) async throws -> Int64? {
         let codes = Metric.allCases.map(\.code)
         var binds = PostgresBindings(capacity: 6 + codes.count)
-        binds.append(uuid.data)
+        try binds.append(uuid.data)
         binds.append(session.day.number)
         binds.append(area)
         binds.append(team)

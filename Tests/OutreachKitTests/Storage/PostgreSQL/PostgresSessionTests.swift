@@ -67,12 +67,15 @@ enum SessionParity {
         }
 
         mutating func list(_ store: any WorkspaceStore, _ what: String, _ query: SessionQuery) async {
+            let known = self
             await record(what) {
                 try await store.sessions(query).map { entry in
                     var e = entry
-                    e.id = masked(e.id)
-                    e.voided?.replacedBy = e.voided?.replacedBy.map { masked($0) }
-                    return "\(e)"
+                    e.id = known.masked(e.id)
+                    if let replacedBy = e.voided?.replacedBy { e.voided?.replacedBy = known.masked(replacedBy) }
+                    let json = JSONEncoder()
+                    json.outputFormatting = [.sortedKeys]
+                    return String(decoding: try json.encode(e), as: UTF8.self)
                 }.joined(separator: "\n    ")
             }
         }
