@@ -249,7 +249,9 @@ public final class PostgresWorkspace: Sendable {
 
     /// Maps any error met while using the database at `location` to one a user can act on.
     static func translate(_ error: any Error, location: PostgresLocation) -> any Error {
-        if error is PostgresError { return error }
+        // The workspace's own answers (a session already voided, an unknown area …) pass as
+        // they are, thrown from inside a transaction too; so do PostgresErrors.
+        if error is any UserFacingError { return error }
         let uri = location.masked
         guard let psql = error as? PSQLError else {
             if error is CancellationError { return PostgresError.connectionLost(uri) }
