@@ -226,7 +226,8 @@ public final class PostgresWorkspace: Sendable {
 
     /// Maps any error met while using the database at `location` to one a user can act on.
     static func translate(_ error: any Error, location: PostgresLocation) -> any Error {
-        if error is PostgresError { return error }
+        // The product's own errors (a refused merge, a bad bundle …) were raised on purpose.
+        if error is PostgresError || error is any UserFacingError { return error }
         let uri = location.masked
         guard let psql = error as? PSQLError else {
             if error is CancellationError { return PostgresError.connectionLost(uri) }
