@@ -166,6 +166,29 @@ public final class PostgresWorkspace: Sendable {
         }
     }
 
+    /// The migrations applied to the database at `location`, oldest first, read without changing
+    /// anything (for `outreach --version`); empty when it is not a workspace yet.
+    public static func appliedMigrations(_ location: PostgresLocation) async throws -> [String] {
+        let connection = try await connect(location)
+        do {
+            var names: [String] = []
+            var present = false
+            let exists = try await connection.query("SELECT to_regclass('outreach_migration') IS NOT NULL", logger: quiet)
+            for try await value in exists.decode(Bool.self) { present = value }
+            if present {
+                for try await name in try await connection.query(
+                    "SELECT name FROM outreach_migration ORDER BY applied, name", logger: quiet).decode(String.self) {
+                    names.append(name)
+                }
+            }
+            try? await connection.close()
+            return names
+        } catch {
+            try? await connection.close()
+            throw translate(error, location: location)
+        }
+    }
+
     // MARK: - Migrating
 
     /// Checks what the database holds and applies the migrations it lacks, in one transaction;
