@@ -227,6 +227,9 @@ public final class PostgresWorkspace: Sendable {
     /// Maps any error met while using the database at `location` to one a user can act on.
     static func translate(_ error: any Error, location: PostgresLocation) -> any Error {
         if error is PostgresError { return error }
+        // A domain error thrown inside a transaction (an import refused, a team that exists)
+        // is the user's to read as it is.
+        if error is any UserFacingError { return error }
         let uri = location.masked
         guard let psql = error as? PSQLError else {
             if error is CancellationError { return PostgresError.connectionLost(uri) }
