@@ -235,7 +235,7 @@ extension PostgresWorkspace {
         }
         for days in span.days {
             parts.append("""
-                SELECT s.area_id, 1::bigint, s.day, \(metrics.isEmpty ? "NULL::bigint" : metrics.map { "s.\($0.code)" }.joined(separator: ", "))
+                SELECT s.area_id, 1::bigint AS sessions, s.day AS last_day, \(metrics.isEmpty ? "NULL::bigint" : metrics.map { "s.\($0.code)" }.joined(separator: ", "))
                 FROM session s WHERE s.day BETWEEN \(days.lowerBound) AND \(days.upperBound)\(filter.replacingOccurrences(of: "area_id", with: "s.area_id"))
                   AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
                 """)
