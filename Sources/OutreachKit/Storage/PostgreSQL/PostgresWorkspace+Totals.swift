@@ -24,7 +24,7 @@ extension PostgresWorkspace {
             let start = startCode.flatMap { tree.index(of: $0) }
             totals = try await periodTotals(campaign: campaign, asOf: options.asOf, metrics: metrics, campaignMetrics: campaignMetrics,
                                             areas: start.map { tree.preorder(from: [$0]).map { tree.nodes[$0.index].id } })
-        } else if let startCode, let part = try await postgresAreaTree(addingRoot: root, around: startCode) {
+        } else if let startCode, let part = try await areaTree(around: startCode, addingRoot: root) {
             tree = part
             totals = try await periodTotals(campaign: campaign, asOf: options.asOf, metrics: metrics, campaignMetrics: campaignMetrics,
                                             areas: part.nodes.map { $0.id }.filter { $0 != 0 })
@@ -32,7 +32,7 @@ extension PostgresWorkspace {
             // The period is registered first (a write), then the tree and the totals are read side by side.
             let through = min(campaign.end, options.asOf)
             let period = through < campaign.start ? nil : try await periodID(start: campaign.start, end: campaign.end)
-            async let whole = postgresAreaTree(addingRoot: root)
+            async let whole = areaTree(addingRoot: root)
             async let sums = periodTotals(campaign: campaign, asOf: options.asOf, metrics: metrics,
                                           campaignMetrics: campaignMetrics, areas: nil, period: period)
             tree = try await whole

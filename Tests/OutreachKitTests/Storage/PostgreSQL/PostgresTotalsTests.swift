@@ -150,7 +150,7 @@ struct PostgresTotalsTests {
             }
         }
         // With the whole tree read by the caller (the district report's way).
-        let whole = try await pg.postgresAreaTree(addingRoot: nil)
+        let whole = try await pg.areaTree(addingRoot: nil)
         let options = CoverageReport.Options(asOf: Day(parsing: "2026-05-05")!, under: "C1")
         let a = try await store.coverageReport(campaign: builtIn, options: options, wholeTree: try store.areaTree(addingRoot: nil))
         let b = try await pg.coverageReport(campaign: builtIn, options: options, wholeTree: whole)
