@@ -34,10 +34,14 @@ pg_cluster_start() {
   pg_as_owner "$bin/initdb" -D "$PG_CLUSTER_DIR/data" -U postgres --auth=trust \
     --encoding=UTF8 --locale=C.UTF-8 >"$PG_CLUSTER_DIR/initdb.log" 2>&1 ||
     { cat "$PG_CLUSTER_DIR/initdb.log" >&2; return 1; }
+  # One role signs in with a password (SCRAM), so the tests can try a wrong one.
+  pg_as_owner sed -i '1i local all outreach_pw scram-sha-256' "$PG_CLUSTER_DIR/data/pg_hba.conf"
   pg_as_owner "$bin/pg_ctl" -D "$PG_CLUSTER_DIR/data" -l "$PG_CLUSTER_DIR/server.log" -w \
     -o "-c listen_addresses='' -c unix_socket_directories='$PG_CLUSTER_DIR' -c fsync=off -c max_connections=200" \
     start >/dev/null || { cat "$PG_CLUSTER_DIR/server.log" >&2; return 1; }
   "$bin/createdb" -h "$PG_CLUSTER_DIR" -U postgres outreach_test
+  "$bin/psql" -q -h "$PG_CLUSTER_DIR" -U postgres -d outreach_test \
+    -c "CREATE ROLE outreach_pw LOGIN SUPERUSER PASSWORD 'right-password'" >/dev/null
   export PG_CLUSTER_DIR PG_CLUSTER_BIN="$bin"
   export OUTREACH_TEST_PG="postgresql://postgres@/outreach_test?host=$PG_CLUSTER_DIR"
   echo "postgres.sh: PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on $PG_CLUSTER_DIR"

@@ -3,7 +3,7 @@ import Foundation
 import OutreachKit
 
 @main
-struct Outreach: ParsableCommand {
+struct Outreach: AsyncParsableCommand {
     static let configuration = Help.command(
         "outreach", name: "outreach",
         subcommands: [Init.self, Areas.self, Teams.self, Members.self, Structure.self, Log.self, Sessions.self, Leaflets.self, Campaigns.self, Coverage.self, Report.self, Demo.self]
@@ -13,9 +13,9 @@ struct Outreach: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var language: LanguageOptions
 
-    func run() throws {
+    func run() async throws {
         guard version else { throw CleanExit.helpRequest(self) }
-        Console.out(VersionText.lines(workspace: database.path, labels: try language.labels()))
+        Console.out(await VersionText.lines(workspace: database.path, labels: try language.labels()))
     }
 
     /// Parses, runs, and turns every failure into a message that says what to do, in the
@@ -63,12 +63,18 @@ struct Outreach: ParsableCommand {
 /// What `outreach --version` prints: the tool's version, the workspace schema version this
 /// build knows and the one of the workspace found (never created), and the bundle format's.
 enum VersionText {
-    static func lines(workspace path: String, labels l: Labels) -> String {
+    static func lines(workspace path: String, labels l: Labels) async -> String {
         let latest = OutreachVersion.schema
         var lines = [l("cli.version.tool", ["version": OutreachVersion.tool]),
                      l("cli.version.schema", ["version": String(latest)])]
         do {
-            if let version = try Store.schemaVersion(ofWorkspaceAt: path) {
+            if PostgresLocation.isURI(path) {
+                // A PostgreSQL workspace: its migrations, read without changing anything.
+                let location = try PostgresLocation(uri: path)
+                let applied = try await PostgresWorkspace.appliedMigrations(location)
+                lines.append(applied.last.map { l("cli.version.workspace.postgres", ["path": location.masked, "migration": $0]) }
+                             ?? l("cli.version.workspace.none", ["path": location.masked]))
+            } else if let version = try Store.schemaVersion(ofWorkspaceAt: path) {
                 let key = version == latest ? "cli.version.workspace"
                     : version < latest ? "cli.version.workspace.older" : "cli.version.workspace.newer"
                 lines.append(l(key, ["path": path, "version": String(version), "latest": String(latest)]))
@@ -76,9 +82,9 @@ enum VersionText {
                 lines.append(l("cli.version.workspace.none", ["path": path]))
             }
         } catch let error as UserFacingError {
-            lines.append(l("cli.version.workspace.unreadable", ["path": path, "reason": error.message(in: l) ?? error.message]))
+            lines.append(l("cli.version.workspace.unreadable", ["path": PostgresLocation.mask(path), "reason": error.message(in: l) ?? error.message]))
         } catch {
-            lines.append(l("cli.version.workspace.unreadable", ["path": path, "reason": "\(error)"]))
+            lines.append(l("cli.version.workspace.unreadable", ["path": PostgresLocation.mask(path), "reason": "\(error)"]))
         }
         lines.append(l("cli.version.bundle", ["version": String(OutreachVersion.bundleFormat)]))
         return lines.joined(separator: "\n") + "\n"

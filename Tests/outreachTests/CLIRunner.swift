@@ -7,6 +7,8 @@ struct CLI {
     let dir: URL
     /// Extra environment (OUTREACH_DB, OUTREACH_LANG …).
     var environment: [String: String] = [:]
+    /// On a PostgreSQL run, the database each workspace file name of the test stands for.
+    let databases = TestDatabases()
 
     /// The result of one run.
     struct Result {
@@ -90,12 +92,15 @@ struct CLI {
     func run(_ args: [String], stdoutPath: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = CLI.binary
-        process.arguments = args
+        process.arguments = try databases.substituted(args)
         process.currentDirectoryURL = dir
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "OUTREACH_DB")
         env.removeValue(forKey: "OUTREACH_LANG")
         for (k, v) in environment { env[k] = v }
+        if TestEngine.isPostgreSQL, let db = env["OUTREACH_DB"], !db.hasPrefix("postgres") {
+            env["OUTREACH_DB"] = try databases.uri(for: db)
+        }
         process.environment = env
         // Output goes to files, so a large output can never block the process on a full pipe.
         let outURL = dir.appendingPathComponent(".stdout-\(UUID().uuidString)")
@@ -120,5 +125,44 @@ struct CLI {
                       stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self),
                       signalled: process.terminationReason == .uncaughtSignal)
+    }
+}
+
+/// The engine the end-to-end tests run on. `OUTREACH_TEST_ENGINE=postgresql` (with the test
+/// cluster of `.ci/postgres.sh`) runs them against PostgreSQL: each workspace a test names
+/// (`--db w.sqlite`, `OUTREACH_DB`) is then a fresh database of its own on the cluster.
+enum TestEngine {
+    static let isPostgreSQL = ProcessInfo.processInfo.environment["OUTREACH_TEST_ENGINE"] == "postgresql"
+        && PostgresCluster.available
+    /// For `.enabled(if:)` on tests that look inside the SQLite file itself.
+    static var isSQLite: Bool { !isPostgreSQL }
+}
+
+/// The databases standing for a test's workspace files on a PostgreSQL run.
+final class TestDatabases: @unchecked Sendable {
+    private var uris: [String: String] = [:]
+    private let lock = NSLock()
+
+    /// The database that stands for the workspace file `name`, made on first use.
+    func uri(for name: String) throws -> String {
+        lock.lock(); defer { lock.unlock() }
+        if let uri = uris[name] { return uri }
+        let uri = try PostgresCluster.freshDatabase()
+        uris[name] = uri
+        return uri
+    }
+
+    /// `args` with every `--db FILE` naming its database instead, on a PostgreSQL run.
+    func substituted(_ args: [String]) throws -> [String] {
+        guard TestEngine.isPostgreSQL else { return args }
+        var out = args
+        for i in out.indices {
+            if out[i].hasPrefix("--db="), !out[i].dropFirst(5).hasPrefix("postgres") {
+                out[i] = "--db=" + (try uri(for: String(out[i].dropFirst(5))))
+            } else if i > 0, out[i - 1] == "--db", !out[i].hasPrefix("postgres") {
+                out[i] = try uri(for: out[i])
+            }
+        }
+        return out
     }
 }

@@ -74,6 +74,23 @@ struct PostgresCLITests {
         #expect(!r.stderr.contains("s3cret"))
     }
 
+    @Test("--version names a PostgreSQL workspace's latest schema step, reads without changing it, and hides the password")
+    func version() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let uri = try PostgresCluster.freshDatabase()
+        let withPassword = uri.replacingOccurrences(of: "postgresql://postgres@", with: "postgresql://postgres:s3cret@")
+        let before = try cli.run("--version", "--db", withPassword)
+        #expect(before.status == 0)
+        #expect(before.stdout.contains("postgres:***@") && before.stdout.contains("chưa có"))
+        #expect(!before.stdout.contains("s3cret"))
+        // Reading the version did not make the workspace.
+        #expect(try cli.run("init", "--db", uri).stdout.hasPrefix("Đã tạo"))
+        let after = try cli.run("--version", "--db", withPassword, "--lang", "en")
+        #expect(after.stdout.contains("PostgreSQL workspace postgresql://postgres:***@"))
+        #expect(after.stdout.contains("“pg1 "))
+    }
+
     @Test("a server that is not there, and a database that does not exist, are named with what to do")
     func faults() throws {
         let cli = try CLI()

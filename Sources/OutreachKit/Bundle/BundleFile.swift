@@ -181,48 +181,79 @@ struct BundleReader {
     /// Records must come in the order of `BundleHeader.recordColumns`, as many of each as the
     /// header counts.
     func forEachRecord(_ body: (_ line: Int, _ type: String, _ values: [BundleValue]) throws -> Void) throws {
-        let order = BundleHeader.recordColumns.map { $0[0] }
-        var seen = [Int](repeating: 0, count: order.count)
-        var kind = 0
-        var voids = 0
-        var lineNumber = 1
+        var cursor = Cursor(start: bodyStart)
         try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
-            var start = bodyStart
-            while start < bytes.count {
-                lineNumber += 1
-                guard let found = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else {
-                    throw BundleError.badRecord(file: name, line: lineNumber, text: "the last record does not end with a line break")
-                }
-                let end = start + (UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress! + start))
-                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                start = end + 1
-                guard let values = BundleLineParser.parse(line), case .string(let type)? = values.first else {
-                    throw BundleError.badRecord(file: name, line: lineNumber, text: "this line is not a record (a JSON array that starts with its type)")
-                }
-                guard let k = order.firstIndex(of: type) else {
-                    throw BundleError.badRecord(file: name, line: lineNumber, text: "\"\(type.prefix(40))\" is not a type of record")
-                }
-                if k < kind {
-                    throw BundleError.badRecord(file: name, line: lineNumber, text: "\(type) records must come before the \(order[kind]) records")
-                }
-                kind = k
-                seen[k] += 1
-                if type == SessionRecord.columns[0],
-                   values.count == SessionRecord.columns.count || values.count == SessionRecord.columnsV1.count,
-                   values[values.count - 3] != .null { voids += 1 }
+            while let (line, type, values) = try step(bytes, &cursor) {
                 do {
-                    try body(lineNumber, type, values)
+                    try body(line, type, values)
                 } catch let error as RecordError {
-                    throw BundleError.badRecord(file: name, line: lineNumber, text: error.text)
+                    throw BundleError.badRecord(file: name, line: line, text: error.text)
                 }
             }
         }
-        let c = header.counts
-        let expected = [c.areas, c.teams, c.members, c.sessions, c.sessionMetrics, c.leafletMoves]
-        if seen != expected || voids != c.voids {
-            throw BundleError.damaged(file: name, reason: .recordCounts)
+    }
+
+    /// The record types, in body order.
+    private static let recordTypes = BundleHeader.recordColumns.map { $0[0] }
+
+    /// Where a reading of the records is: what `next` reads from, and what it has seen so far.
+    struct Cursor {
+        var start: Int
+        var line = 1
+        var kind = 0
+        var seen = [Int](repeating: 0, count: BundleHeader.recordColumns.count)
+        var voids = 0
+        var done = false
+    }
+
+    /// A cursor at the first record.
+    var cursor: Cursor { Cursor(start: bodyStart) }
+
+    /// The next record (its line number, the index of its kind in `BundleHeader.recordColumns`
+    /// and its values), or nil after the last one, once the counts are checked against the
+    /// header. For a reader that stops between records (an engine that writes asynchronously).
+    func next(_ cursor: inout Cursor) throws -> (line: Int, kind: Int, values: [BundleValue])? {
+        try data.withUnsafeBytes { raw in
+            guard let (line, _, values) = try step(raw.bindMemory(to: UInt8.self), &cursor) else { return nil }
+            return (line, cursor.kind, values)
         }
+    }
+
+    private func step(_ bytes: UnsafeBufferPointer<UInt8>, _ c: inout Cursor) throws -> (Int, String, [BundleValue])? {
+        let order = BundleReader.recordTypes
+        guard c.start < bytes.count else {
+            if !c.done {
+                c.done = true
+                let h = header.counts
+                let expected = [h.areas, h.teams, h.members, h.sessions, h.sessionMetrics, h.leafletMoves]
+                if c.seen != expected || c.voids != h.voids { throw BundleError.damaged(file: name, reason: .recordCounts) }
+            }
+            return nil
+        }
+        c.line += 1
+        let lineNumber = c.line
+        guard let found = memchr(bytes.baseAddress! + c.start, 0x0A, bytes.count - c.start) else {
+            throw BundleError.badRecord(file: name, line: lineNumber, text: "the last record does not end with a line break")
+        }
+        let end = c.start + (UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress! + c.start))
+        let line = UnsafeBufferPointer(rebasing: bytes[c.start..<end])
+        c.start = end + 1
+        guard let values = BundleLineParser.parse(line), case .string(let type)? = values.first else {
+            throw BundleError.badRecord(file: name, line: lineNumber, text: "this line is not a record (a JSON array that starts with its type)")
+        }
+        guard let k = order.firstIndex(of: type) else {
+            throw BundleError.badRecord(file: name, line: lineNumber, text: "\"\(type.prefix(40))\" is not a type of record")
+        }
+        if k < c.kind {
+            throw BundleError.badRecord(file: name, line: lineNumber, text: "\(type) records must come before the \(order[c.kind]) records")
+        }
+        c.kind = k
+        c.seen[k] += 1
+        if type == SessionRecord.columns[0],
+           values.count == SessionRecord.columns.count || values.count == SessionRecord.columnsV1.count,
+           values[values.count - 3] != .null { c.voids += 1 }
+        return (lineNumber, type, values)
     }
 }
 

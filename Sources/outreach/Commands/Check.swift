@@ -70,6 +70,7 @@ extension Outreach {
                 case "campaign metric totals": l["check.item.metric_totals"]
                 case "leaflet stock": l["check.item.leaflet_stock"]
                 case "row keys": l["check.item.row_keys"]
+                case "triggers": l["check.item.triggers"]
                 default: item
                 }
             }

@@ -7,6 +7,7 @@ extension Outreach {
         static let configuration = Help.command("demo")
 
         @Option(help: Help.argument("demo.dir", value: "dir"), completion: .directory) var dir = "outreach-demo"
+        @Option(help: Help.argument("demo.db", value: "uri")) var db: String?
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
 
@@ -34,7 +35,12 @@ extension Outreach {
                                  (files.sessions, demo.sessions)] {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             }
-            let store = try Store.open(path: folder.database, create: true)
+            // The workspace: the folder's SQLite file, or a new PostgreSQL workspace with --db.
+            let location = db ?? folder.database
+            let store = try await Workspaces.open(location, create: true)
+            if let postgres = store as? PostgresWorkspace, !postgres.created {
+                throw DemoError(message: l("demo.error.not_empty_db", ["uri": postgres.displayLocation]))
+            }
             try await store.loadDemo(demo, files: files, today: today)
 
             let report = try await store.districtReport(campaign: main, under: nil, asOf: today)
@@ -52,7 +58,7 @@ extension Outreach {
             out += l["demo.structure"] + "\n" + report.structureLines(labels: l).map { "  " + $0 + "\n" }.joined() + "\n"
             out += l("demo.report", ["path": folder.report]) + "\n\n"
             let run = CommandLine.arguments.first.map { $0.contains(".build") } == true ? "swift run outreach" : "outreach"
-            let db = "--db " + folder.database
+            let db = "--db " + (self.db == nil ? folder.database : "'\(store.displayLocation)'")
             out += l["demo.next"] + "\n"
             for (command, key) in [
                 ("\(run) coverage --campaign de-an-06 --under 16282 \(db)", "demo.next.commune"),

@@ -42,7 +42,7 @@ extension PostgresWorkspace {
                 for try await id in ids.decode(Int64.self) { fresh.append(id) }
                 fresh.sort()
             }
-            var inserts = CopyText(), updates = CopyText()
+            var inserts = RosterCopyText(), updates = RosterCopyText()
             var next = 0
             for step in plan.steps {
                 switch step {
@@ -81,7 +81,7 @@ extension PostgresWorkspace {
                     FROM area_import_update u WHERE a.id = u.id
                     """, logger: Self.quiet)
             }
-            var history = CopyText()
+            var history = RosterCopyText()
             for change in plan.changes {
                 history.row(change.areaID, day.number, change.change, change.oldName, change.oldParentID)
             }
@@ -167,7 +167,7 @@ extension PostgresWorkspace {
             let areaIDs = try await Self.areaIDs(connection, codes: Array(Set(rows.map(\.team.areaCode))))
             let plan = try TeamImportPlan(rows: rows, file: file, on: day, areaExists: { areaIDs[$0] != nil },
                                           existing: try await Self.storedTeams(connection))
-            var inserts = CopyText(), updates = CopyText()
+            var inserts = RosterCopyText(), updates = RosterCopyText()
             for step in plan.steps {
                 switch step {
                 case let .insert(t):
@@ -227,11 +227,11 @@ extension PostgresWorkspace {
                                             existing: try await Self.storedMembers(connection))
             // The plan puts rows that stop being a current leader first; PostgreSQL checks the
             // one-leader index row by row, so they are written first too.
-            var phases: [(inserts: CopyText, updates: CopyText)] = [(CopyText(), CopyText()), (CopyText(), CopyText())]
+            var phases: [(inserts: RosterCopyText, updates: RosterCopyText)] = [(RosterCopyText(), RosterCopyText()), (RosterCopyText(), RosterCopyText())]
             for step in plan.steps {
                 switch step {
                 case let .insert(m, teamID):
-                    phases[m.isCurrentLeader ? 1 : 0].inserts.row(CopyText.Bytes(m.id.bytes), teamID, m.name, m.phone?.digits,
+                    phases[m.isCurrentLeader ? 1 : 0].inserts.row(RosterCopyText.Bytes(m.id.bytes), teamID, m.name, m.phone?.digits,
                                                                   m.role.rawValue, m.joined?.number, m.left?.number)
                 case let .update(m, id):
                     phases[m.isCurrentLeader ? 1 : 0].updates.row(id, m.role.rawValue, m.joined?.number, m.left?.number)
@@ -455,7 +455,7 @@ private struct AddedMember: Sendable {
 
 /// Rows for `COPY … FROM STDIN` in PostgreSQL's text format, built in memory and sent in
 /// chunks: tabs between fields, `\N` for null, backslashes and control characters escaped.
-private struct CopyText: Sendable {
+private struct RosterCopyText: Sendable {
     /// A bytea field.
     struct Bytes {
         var bytes: [UInt8]
@@ -478,8 +478,8 @@ private struct CopyText: Sendable {
             case let b as Bytes:
                 current.writeStaticString("\\\\x")
                 for byte in b.bytes {
-                    current.writeInteger(CopyText.hex[Int(byte >> 4)])
-                    current.writeInteger(CopyText.hex[Int(byte & 0xF)])
+                    current.writeInteger(RosterCopyText.hex[Int(byte >> 4)])
+                    current.writeInteger(RosterCopyText.hex[Int(byte & 0xF)])
                 }
             case let .some(other): write(String(describing: other))
             }

@@ -166,6 +166,29 @@ public final class PostgresWorkspace: Sendable {
         }
     }
 
+    /// The migrations applied to the database at `location`, oldest first, read without changing
+    /// anything (for `outreach --version`); empty when it is not a workspace yet.
+    public static func appliedMigrations(_ location: PostgresLocation) async throws -> [String] {
+        let connection = try await connect(location)
+        do {
+            var names: [String] = []
+            var present = false
+            let exists = try await connection.query("SELECT to_regclass('outreach_migration') IS NOT NULL", logger: quiet)
+            for try await value in exists.decode(Bool.self) { present = value }
+            if present {
+                for try await name in try await connection.query(
+                    "SELECT name FROM outreach_migration ORDER BY applied, name", logger: quiet).decode(String.self) {
+                    names.append(name)
+                }
+            }
+            try? await connection.close()
+            return names
+        } catch {
+            try? await connection.close()
+            throw translate(error, location: location)
+        }
+    }
+
     // MARK: - Migrating
 
     /// Checks what the database holds and applies the migrations it lacks, in one transaction;
@@ -226,9 +249,8 @@ public final class PostgresWorkspace: Sendable {
 
     /// Maps any error met while using the database at `location` to one a user can act on.
     static func translate(_ error: any Error, location: PostgresLocation) -> any Error {
-        if error is PostgresError { return error }
-        // A domain error thrown inside a transaction (an import refused, a team that exists)
-        // is the user's to read as it is.
+        // The workspace's own answers (a session already voided, an unknown area …) pass as
+        // they are, thrown from inside a transaction too; so do PostgresErrors.
         if error is any UserFacingError { return error }
         let uri = location.masked
         guard let psql = error as? PSQLError else {

@@ -17,7 +17,9 @@ struct BundleMerge {
     /// The latest revision stamp accepted (`RevisionStamp.latestAccepted`).
     let latestStamp: String
     let setAsideConflicts: Bool
-    private(set) var summary: MergeSummary
+    /// The decisions, the summary, the problems and the merge log (shared with PostgreSQL).
+    private var ledger: MergeLedger
+    var summary: MergeSummary { ledger.summary }
 
     private var areas: StoredAreas
     private var parentsChanged = false
@@ -29,15 +31,11 @@ struct BundleMerge {
     private var buckets: MonthBuckets
     private var voids: [PendingVoid] = []
     private var setAsideSessions = Set<StableID>()
-    private var problems: [MergeRefused.Problem] = []
-    private var problemTotal = 0
-    private var log: [LogEntry] = []
     private var phase = 0
     private let sessions: SessionStatements
     /// Sessions come into an empty table: its two secondary indexes are built after the load
     /// (sorting once beats a million random inserts), inside the same transaction.
     private var bulk = false
-    private let noteLimit = 20
 
     private struct LocalMember {
         var rowID: Int64
@@ -70,13 +68,6 @@ struct BundleMerge {
         var replacing: Bool
     }
 
-    private struct LogEntry {
-        var kind: String
-        var key: String
-        var kept: [UInt8]
-        var setAside: [UInt8]
-    }
-
     init(db: Database, reader: BundleReader, today: Day, now: String, latestStamp: String, setAsideConflicts: Bool) throws {
         self.db = db
         self.reader = reader
@@ -84,7 +75,7 @@ struct BundleMerge {
         self.now = now
         self.latestStamp = latestStamp
         self.setAsideConflicts = setAsideConflicts
-        summary = MergeSummary(file: reader.name, header: reader.header)
+        ledger = MergeLedger(reader: reader, latestStamp: latestStamp, setAsideConflicts: setAsideConflicts)
         areas = try StoredAreas(db)
         buckets = MonthBuckets(periods: try PeriodRange.all(db))
         sessions = try SessionStatements(db)
@@ -97,7 +88,7 @@ struct BundleMerge {
             let record = MemberRecord(stored: row)
             guard let id = record.id else { continue }
             members[id] = LocalMember(rowID: row[0], record: record)
-            membersByName[BundleMerge.nameKey(record), default: []].append(id)
+            membersByName[MergeMatch.nameKey(record), default: []].append(id)
         }
         for key in membersByName.keys { membersByName[key]!.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) } }
     }
@@ -105,7 +96,7 @@ struct BundleMerge {
     mutating func run() throws {
         if let previous = try String.fetchOne(db, sql: "SELECT merged FROM bundle_merge WHERE body_sha256 = ?",
                                               arguments: [reader.header.bodySHA256]) {
-            summary.previousMerge = previous
+            ledger.summary.previousMerge = previous
         }
         if reader.header.counts.sessions >= 10_000,
            try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM session LIMIT 1)") == 0 {
@@ -125,14 +116,12 @@ struct BundleMerge {
             }
         }
         while phase < BundleHeader.recordColumns.count { try finishPhase() }
-        if problemTotal > 0 {
-            throw MergeRefused(file: reader.name, problems: problems, total: problemTotal)
-        }
+        if let refusal = ledger.refusal { throw refusal }
         let statement = try db.makeStatement(sql: """
             INSERT OR IGNORE INTO merge_conflict (kind, key, kept, set_aside, source_workspace, merged) VALUES (?, ?, ?, ?, ?, ?)
             """)
-        for entry in log {
-            try statement.execute(arguments: [entry.kind, entry.key, BundleMerge.text(entry.kept), BundleMerge.text(entry.setAside),
+        for entry in ledger.log {
+            try statement.execute(arguments: [entry.kind, entry.key, MergeLedger.text(entry.kept), MergeLedger.text(entry.setAside),
                                               reader.header.workspace, now])
         }
         try db.execute(sql: """
@@ -142,7 +131,7 @@ struct BundleMerge {
 
     private mutating func finishPhase() throws {
         switch phase {
-        case 0: if parentsChanged { try checkCycles() }
+        case 0: if parentsChanged { ledger.checkCycles(areas) }
         case 2: try writeMembers()
         case 3:
             if bulk {
@@ -159,16 +148,8 @@ struct BundleMerge {
 
     // MARK: Areas
 
-    /// Records a problem when `stamp` is later than the merge accepts. The record is still
-    /// merged, so that the rows that refer to it do not fail too; the problem refuses the whole
-    /// merge at the end, and the transaction is rolled back.
-    private mutating func checkStamp(_ stamp: String, _ what: String, line: Int) {
-        guard !stamp.isEmpty, stamp > latestStamp else { return }
-        problem(line, "\(what): its revision stamp \(stamp) is more than a day after this merge. The copy that exported it has its clock set wrong, and a stamp from the future would win every later merge of this row. Set that computer's date and time right, change the row there again (or import its file again) and export a new bundle.", canSetAside: false)
-    }
-
     private mutating func area(_ record: AreaRecord, line: Int) throws {
-        checkStamp(record.revised, "area \"\(record.code)\"", line: line)
+        ledger.checkStamp(record.revised, "area \"\(record.code)\"", line: line)
         var parentID: Int64? = nil
         if let parent = record.parent {
             guard let i = areas.index[parent] else {
@@ -185,17 +166,17 @@ struct BundleMerge {
                                  a.adults, a.workingAge, a.households, TextFolding.fold(record.name), record.revised])
             areas.add(.init(id: db.lastInsertedRowID, code: record.code, name: record.name, level: record.level,
                             localKind: record.localKind, parentID: parentID, attributes: a, revised: record.revised))
-            summary.areas.new += 1
+            ledger.summary.areas.new += 1
             return
         }
         let local = areas.rows[i]
         let ours = local.record(parent: areas.parentCode(of: i))
-        switch compare(record.content, record.revised, ours.content, ours.revised) {
+        switch MergeLedger.compare(record.content, record.revised, ours.content, ours.revised) {
         case .same:
-            summary.areas.present += 1
+            ledger.summary.areas.present += 1
             if record.revised > local.revised { try restamp("area", local.id, record.revised) }
         case .oursWins:
-            keepOurs("area", record.code, ours: ours.line, theirs: record.line, count: \.areas)
+            ledger.keepOurs("area", record.code, ours: ours.line, theirs: record.line, count: \.areas)
         case .theirsWins:
             try db.execute(sql: """
                 UPDATE area SET name = ?, level = ?, local_kind = ?, parent_id = ?, population = ?, adults = ?, working_age = ?,
@@ -213,32 +194,14 @@ struct BundleMerge {
             }
             areas.add(.init(id: local.id, code: record.code, name: record.name, level: record.level, localKind: record.localKind,
                             parentID: parentID, attributes: a, revised: record.revised))
-            takeTheirs("area", record.code, ours: ours.line, theirs: record.line, count: \.areas)
-        }
-    }
-
-    /// Refuses a tree whose parents form a cycle after the bundle's moves.
-    private mutating func checkCycles() throws {
-        for start in areas.rows {
-            var seen: [String] = [start.code]
-            var parent = start.parentID
-            while let p = parent, let i = areas.position[p] {
-                let area = areas.rows[i]
-                if area.id == start.id {
-                    problem(nil, "area \"\(start.code)\": with the bundle's changes its parents form a cycle (\((seen + [start.code]).joined(separator: " → "))). Fix the parent_code in the copy that is wrong (`outreach areas import`), export again and merge.", canSetAside: false)
-                    return
-                }
-                seen.append(area.code)
-                if seen.count > areas.rows.count { break }
-                parent = area.parentID
-            }
+            ledger.takeTheirs("area", record.code, ours: ours.line, theirs: record.line, count: \.areas)
         }
     }
 
     // MARK: Teams and members
 
     private mutating func team(_ record: TeamRecord, line: Int) throws {
-        checkStamp(record.revised, "team \"\(record.code)\"", line: line)
+        ledger.checkStamp(record.revised, "team \"\(record.code)\"", line: line)
         guard let areaIndex = areas.index[record.area] else {
             throw RecordError("the area \"\(record.area)\" of team \"\(record.code)\" is neither in the bundle nor in this workspace")
         }
@@ -263,17 +226,14 @@ struct BundleMerge {
             try write(record, id: nil)
             teams[record.code] = (db.lastInsertedRowID, record)
             teamCodes[db.lastInsertedRowID] = record.code
-            summary.teams.new += 1
+            ledger.summary.teams.new += 1
             return
         }
         // A phone missing on one side (or withheld by the bundle) is the other side's.
-        var (theirs, ours) = (record, local.record)
-        if theirs.leaderPhone == nil { theirs.leaderPhone = ours.leaderPhone }
-        if ours.leaderPhone == nil { ours.leaderPhone = theirs.leaderPhone }
-        let filled = ours != local.record
-        switch compare(theirs.content, theirs.revised, ours.content, ours.revised) {
+        var (theirs, ours, filled) = MergeMatch.team(theirs: record, ours: local.record)
+        switch MergeLedger.compare(theirs.content, theirs.revised, ours.content, ours.revised) {
         case .same:
-            if filled { summary.teams.updated += 1 } else { summary.teams.present += 1 }
+            if filled { ledger.summary.teams.updated += 1 } else { ledger.summary.teams.present += 1 }
             if filled || theirs.revised > ours.revised {
                 ours.revised = max(ours.revised, theirs.revised)
                 try write(ours, id: local.id)
@@ -281,59 +241,43 @@ struct BundleMerge {
             }
         case .oursWins:
             if filled { try write(ours, id: local.id); teams[record.code] = (local.id, ours) }
-            keepOurs("team", record.code, ours: ours.line, theirs: theirs.line, count: \.teams)
+            ledger.keepOurs("team", record.code, ours: ours.line, theirs: theirs.line, count: \.teams)
         case .theirsWins:
             try write(theirs, id: local.id)
             teams[record.code] = (local.id, theirs)
-            takeTheirs("team", record.code, ours: local.record.line, theirs: theirs.line, count: \.teams)
+            ledger.takeTheirs("team", record.code, ours: local.record.line, theirs: theirs.line, count: \.teams)
         }
     }
-
-    private static func nameKey(_ member: MemberRecord) -> String { member.team + "\u{0}" + member.name }
 
     /// Matches a member of the bundle to this workspace's: by id with phones; by team, name and
     /// rank among namesakes without. A member without a phone on one side is the same person as
     /// one with the same team and name on the other, and takes that phone (and the id derived
     /// from it).
     private mutating func member(_ record: MemberRecord, line: Int) throws {
-        checkStamp(record.revised, "member \"\(record.name)\" of team \"\(record.team)\"", line: line)
+        ledger.checkStamp(record.revised, "member \"\(record.name)\" of team \"\(record.team)\"", line: line)
         guard let team = teams[record.team] else {
             throw RecordError("the team \"\(record.team)\" of member \"\(record.name)\" is neither in the bundle nor in this workspace")
         }
         // Namesakes in the team, in the order of their ids (the order the exporter ranks them in).
-        let namesakes = (membersByName[BundleMerge.nameKey(record)] ?? []).compactMap { members[$0] }
-        var local: LocalMember? = nil
-        if let id = record.id {
-            local = members[id] ?? namesakes.first { $0.record.phone == nil }
-                ?? (record.phone == nil && record.namesake <= namesakes.count ? namesakes[record.namesake - 1] : nil)
-        } else if record.namesake <= namesakes.count {
-            local = namesakes[record.namesake - 1]
-        }
+        let namesakes = (membersByName[MergeMatch.nameKey(record)] ?? []).compactMap { members[$0] }
+        let local = MergeMatch.member(record, byID: { members[$0] }, namesakes: namesakes, phone: { $0.record.phone })
         guard let local else {
-            var theirs = record
-            if theirs.id == nil {
-                let rank = record.namesake == 1 ? "" : "#\(record.namesake)"
-                theirs.id = StableID.derived(from: "\(record.team)|\(record.name)|\(rank)")
-            }
-            memberWrites.append(MemberWrite(line: line, rowID: nil, teamID: team.id, record: theirs, replaced: nil))
-            summary.members.new += 1
+            memberWrites.append(MemberWrite(line: line, rowID: nil, teamID: team.id, record: MergeMatch.newMember(record), replaced: nil))
+            ledger.summary.members.new += 1
             return
         }
-        var (theirs, ours) = (record, local.record)
-        if theirs.phone == nil { (theirs.phone, theirs.id) = (ours.phone, ours.id) }
-        if ours.phone == nil { (ours.phone, ours.id) = (theirs.phone, theirs.id) }
-        let filled = ours != local.record
+        var (theirs, ours, filled) = MergeMatch.member(theirs: record, ours: local.record)
         let key = ours.id!.uuidString
-        switch compare(theirs.content, theirs.revised, ours.content, ours.revised) {
+        switch MergeLedger.compare(theirs.content, theirs.revised, ours.content, ours.revised) {
         case .same:
-            if filled { summary.members.updated += 1 } else { summary.members.present += 1 }
+            if filled { ledger.summary.members.updated += 1 } else { ledger.summary.members.present += 1 }
             if filled || theirs.revised > ours.revised {
                 ours.revised = max(ours.revised, theirs.revised)
                 memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: ours, replaced: nil))
             }
         case .oursWins:
             if filled { memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: ours, replaced: nil)) }
-            keepOurs("member", key, ours: ours.line, theirs: theirs.line, count: \.members)
+            ledger.keepOurs("member", key, ours: ours.line, theirs: theirs.line, count: \.members)
         case .theirsWins:
             memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: theirs, replaced: local.record))
         }
@@ -360,18 +304,11 @@ struct BundleMerge {
                 guard r.isCurrentLeader else { throw error }
                 let leader = try String.fetchOne(db, sql: "SELECT name FROM member WHERE team_id = ? AND role = 'leader' AND left IS NULL",
                                                  arguments: [w.teamID]) ?? "another member"
-                if setAsideConflicts {
-                    if w.rowID == nil { summary.members.new -= 1 }
-                    summary.members.setAside += 1
-                    note("member \(r.name) of team \(r.team): would be a second current leader besides \(leader); the bundle's version is kept in the merge log.")
-                    log.append(LogEntry(kind: "member", key: r.id!.uuidString, kept: w.replaced?.bytes ?? [], setAside: r.bytes))
-                } else {
-                    problem(w.line, "team \"\(r.team)\" would have two current leaders, \(leader) (this workspace) and \(r.name) (the bundle). In the copy that is wrong, give one of them a left date (`outreach members import`), export again and merge; or merge with --set-aside-conflicts to keep \(leader).", canSetAside: true)
-                }
+                ledger.secondLeader(r, replaced: w.replaced, isNew: w.rowID == nil, leader: leader, line: w.line)
                 continue
             }
             if let replaced = w.replaced {
-                takeTheirs("member", r.id!.uuidString, ours: replaced.line, theirs: r.line, count: \.members)
+                ledger.takeTheirs("member", r.id!.uuidString, ours: replaced.line, theirs: r.line, count: \.members)
             }
         }
     }
@@ -391,7 +328,7 @@ struct BundleMerge {
             teamID = team.id
         }
         if try sessions.insert(db, record, areaID: areaID, teamID: teamID) {
-            summary.sessions.new += 1
+            ledger.summary.sessions.new += 1
             let id = db.lastInsertedRowID
             if let void = record.void {
                 voids.append(PendingVoid(line: line, sessionID: id, session: record.id, areaID: areaID, day: record.day.number,
@@ -405,35 +342,22 @@ struct BundleMerge {
         let (localID, ours, aliased) = try sessions.existing(db, record.id, key: record.key, areas: areas, teams: teamCodes)
         if aliased { aliases[record.id] = localID }
         guard record.sameContent(as: ours) else {
-            let differing = BundleMerge.differingColumns(ours.bytes, record.bytes, SessionRecord.columns)
-            conflict("session", record.id.uuidString, ours: ours.bytes, theirs: record.bytes, line: line, count: \.sessions,
-                     "session \(record.id) is in this workspace with other content (different \(differing)).")
+            ledger.sessionConflict(ours: ours, theirs: record, line: line)
             setAsideSessions.insert(record.id)
             return
         }
-        summary.sessions.present += 1
+        ledger.summary.sessions.present += 1
         guard let theirs = record.void else { return }
         guard let mine = ours.void else {
             voids.append(PendingVoid(line: line, sessionID: localID, session: record.id, areaID: areaID, day: record.day.number,
                                      void: theirs, wasLive: true, replacing: false))
             return
         }
-        if mine == theirs { summary.voids.present += 1; return }
+        if mine == theirs { ledger.summary.voids.present += 1; return }
         // Two different voids of one session: the earlier is kept (by day, reason, replacement).
-        let replacements = Set([mine.replacedBy, theirs.replacedBy].compactMap { $0 })
-        if replacements.count == 2 {
-            summary.warnings.append(Warning(file: reader.name, line: line, "session \(record.id) was voided in both copies and replaced by two different sessions (\(replacements.map(\.uuidString).sorted().joined(separator: " and "))); both count. Void the one that should not count."))
-        }
-        var ourRecord = ours
-        var theirRecord = record
-        ourRecord.void = mine
-        theirRecord.void = theirs
-        if theirs.order < mine.order {
+        if ledger.decideVoids(ours: ours, theirs: record, line: line) {
             voids.append(PendingVoid(line: line, sessionID: localID, session: record.id, areaID: areaID, day: record.day.number,
                                      void: theirs, wasLive: false, replacing: true))
-            takeTheirs("void", record.id.uuidString, ours: ourRecord.bytes, theirs: theirRecord.bytes, count: \.voids)
-        } else {
-            keepOurs("void", record.id.uuidString, ours: ourRecord.bytes, theirs: theirRecord.bytes, count: \.voids)
         }
     }
 
@@ -456,7 +380,7 @@ struct BundleMerge {
             }
             try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by) VALUES (?, ?, ?, ?)",
                            arguments: [v.sessionID, v.void.day.number, v.void.reason, replacement])
-            summary.voids.new += 1
+            ledger.summary.voids.new += 1
             if v.wasLive { recompute.insert([v.areaID, Int64(v.day)]) }
         }
         for key in recompute.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
@@ -473,16 +397,14 @@ struct BundleMerge {
             throw RecordError("the session \(record.session) of this count is neither in the bundle nor in this workspace")
         }
         let sessionID: Int64 = session[0]
-        let key = "\(record.session.uuidString)|\(record.metric)"
         if setAsideSessions.contains(record.session) {
-            summary.sessionMetrics.setAside += 1
-            log.append(LogEntry(kind: "session_metric", key: key, kept: [], setAside: record.bytes))
+            ledger.metricOfSetAsideSession(record)
             return
         }
         try db.execute(sql: "INSERT INTO session_metric (session_id, metric, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                        arguments: [sessionID, record.metric, record.value])
         if db.changesCount > 0 {
-            summary.sessionMetrics.new += 1
+            ledger.summary.sessionMetrics.new += 1
             if !(session[3] as Bool) {
                 buckets.add(metrics: [record.metric: record.value], area: session[1], day: session[2])
                 if buckets.isFull { try buckets.flush(db) }
@@ -491,10 +413,8 @@ struct BundleMerge {
         }
         let value = try Int.fetchOne(db, sql: "SELECT value FROM session_metric WHERE session_id = ? AND metric = ?",
                                      arguments: [sessionID, record.metric])
-        if value == record.value { summary.sessionMetrics.present += 1; return }
-        let ours = SessionMetricRecord(session: record.session, metric: record.metric, value: value ?? 0)
-        conflict("session_metric", key, ours: ours.bytes, theirs: record.bytes, line: line, count: \.sessionMetrics,
-                 "session \(record.session): this workspace records \(record.metric) = \(value ?? 0), the bundle \(record.value).")
+        if value == record.value { ledger.summary.sessionMetrics.present += 1; return }
+        ledger.metricConflict(ours: value ?? 0, theirs: record, line: line)
     }
 
     // MARK: Leaflets
@@ -512,88 +432,19 @@ struct BundleMerge {
             INSERT INTO leaflet_move (uuid, day, from_area_id, to_area_id, quantity, batch, allowed_negative)
             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING
             """, arguments: [record.id.data, record.day.number, from, to, record.quantity, record.batch, record.allowedNegative])
-        if db.changesCount > 0 { summary.leafletMoves.new += 1; return }
+        if db.changesCount > 0 { ledger.summary.leafletMoves.new += 1; return }
         let row = try Row.fetchOne(db, sql: """
             SELECT day, from_area_id, to_area_id, quantity, batch, allowed_negative FROM leaflet_move WHERE uuid = ?
             """, arguments: [record.id.data])!
         let ours = MoveRecord(id: record.id, day: Day(number: row[0]), from: (row[1] as Int64?).map(areas.code(of:)),
                               to: areas.code(of: row[2]), quantity: row[3], batch: row[4], allowedNegative: row[5])
-        if ours == record { summary.leafletMoves.present += 1; return }
-        let differing = BundleMerge.differingColumns(ours.bytes, record.bytes, MoveRecord.columns)
-        conflict("leaflet_move", record.id.uuidString, ours: ours.bytes, theirs: record.bytes, line: line, count: \.leafletMoves,
-                 "leaflet move \(record.id) is in this workspace with other content (different \(differing)).")
-    }
-
-    // MARK: Versions and the merge log
-
-    private enum Outcome { case same, oursWins, theirsWins }
-
-    /// Which version of a row to keep: the same content is the same row; otherwise the later
-    /// revision stamp wins, then the greater content, so every merge order keeps the same one.
-    private func compare(_ theirs: [UInt8], _ theirStamp: String, _ ours: [UInt8], _ ourStamp: String) -> Outcome {
-        if theirs == ours { return .same }
-        if theirStamp != ourStamp { return theirStamp > ourStamp ? .theirsWins : .oursWins }
-        return ours.lexicographicallyPrecedes(theirs) ? .theirsWins : .oursWins
+        if ours == record { ledger.summary.leafletMoves.present += 1; return }
+        ledger.moveConflict(ours: ours, theirs: record, line: line)
     }
 
     /// Writes a revision stamp without firing the stamping triggers (they watch content columns).
     private func restamp(_ table: String, _ id: Int64, _ stamp: String) throws {
         try db.execute(sql: "UPDATE \(table) SET revised = ? WHERE id = ?", arguments: [stamp, id])
-    }
-
-    private mutating func keepOurs(_ kind: String, _ key: String, ours: [UInt8], theirs: [UInt8],
-                                   count: WritableKeyPath<MergeSummary, MergeCount>) {
-        summary[keyPath: count].setAside += 1
-        log.append(LogEntry(kind: kind, key: key, kept: ours, setAside: theirs))
-        note("\(kind.replacingOccurrences(of: "_", with: " ")) \(key) was changed in both copies (\(BundleMerge.differingColumns(ours, theirs, BundleMerge.columns(of: kind)))): this workspace's newer version was kept; the bundle's is in the merge log.")
-    }
-
-    private mutating func takeTheirs(_ kind: String, _ key: String, ours: [UInt8], theirs: [UInt8],
-                                     count: WritableKeyPath<MergeSummary, MergeCount>) {
-        summary[keyPath: count].updated += 1
-        log.append(LogEntry(kind: kind, key: key, kept: theirs, setAside: ours))
-        note("\(kind.replacingOccurrences(of: "_", with: " ")) \(key) was changed in both copies (\(BundleMerge.differingColumns(ours, theirs, BundleMerge.columns(of: kind)))): the bundle's newer version replaced this workspace's, which is in the merge log.")
-    }
-
-    /// A row with the same id and other content: a problem, or set aside with --set-aside-conflicts.
-    private mutating func conflict(_ kind: String, _ key: String, ours: [UInt8], theirs: [UInt8], line: Int,
-                                   count: WritableKeyPath<MergeSummary, MergeCount>, _ text: String) {
-        guard setAsideConflicts else {
-            problem(line, text, canSetAside: true)
-            return
-        }
-        summary[keyPath: count].setAside += 1
-        log.append(LogEntry(kind: kind, key: key, kept: ours, setAside: theirs))
-        note(text + " This workspace's version was kept; the bundle's is in the merge log.")
-    }
-
-    private mutating func note(_ text: String) {
-        summary.noteCount += 1
-        if summary.notes.count < noteLimit { summary.notes.append(text) }
-    }
-
-    private mutating func problem(_ line: Int?, _ text: String, canSetAside: Bool) {
-        problemTotal += 1
-        if problems.count < 50 { problems.append(.init(line: line, text: text, canSetAside: canSetAside)) }
-    }
-
-    private static func columns(of kind: String) -> [String] {
-        BundleHeader.recordColumns.first { $0[0] == kind } ?? SessionRecord.columns
-    }
-
-    /// The names of the columns where two encoded records differ (never their values: phones).
-    static func differingColumns(_ a: [UInt8], _ b: [UInt8], _ columns: [String]) -> String {
-        let x = a.withUnsafeBufferPointer { BundleLineParser.parse(UnsafeBufferPointer(rebasing: $0.dropLast())) } ?? []
-        let y = b.withUnsafeBufferPointer { BundleLineParser.parse(UnsafeBufferPointer(rebasing: $0.dropLast())) } ?? []
-        let names = columns.indices.filter { i in
-            columns[i] != "revised" && i < x.count && i < y.count && x[i] != y[i]
-        }.map { columns[$0] }
-        return names.isEmpty ? "content" : names.joined(separator: ", ")
-    }
-
-    /// An encoded record without its newline, for the merge log.
-    static func text(_ bytes: [UInt8]) -> String {
-        String(decoding: bytes.last == 0x0A ? bytes.dropLast() : bytes[...], as: UTF8.self)
     }
 }
 

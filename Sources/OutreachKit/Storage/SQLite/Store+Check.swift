@@ -33,7 +33,7 @@ public struct WorkspaceCheck: Equatable, Sendable {
     /// Whether `Store.repair()` can fix every problem found.
     public var repairable: Bool { items.filter { $0.status == .problem }.allSatisfy { Self.repairableNames.contains($0.name) } }
 
-    static let repairableNames: Set<String> = ["schema", "monthly totals", "campaign period totals", "campaign metric totals"]
+    static let repairableNames: Set<String> = ["schema", "triggers", "monthly totals", "campaign period totals", "campaign metric totals"]
 
     mutating func add(_ name: String, _ status: Status, _ found: CheckText, advice: CheckText? = nil) {
         items.append(Item(name: name, status: status, found: found, todo: advice))
@@ -150,37 +150,7 @@ extension Store {
             }
             let stored = try Store.storedTotals(db)
             let codes = try Store.areaCodes(db)
-            for (name, table, isMonth) in [("monthly totals", "area_month", true), ("campaign period totals", "period_total", false)] {
-                let a = isMonth ? recomputed.months : recomputed.periods
-                let b = isMonth ? stored.months : stored.periods
-                let notWhole = isMonth ? stored.notWholeMonths : stored.notWholePeriods
-                let wrong = Set(a.keys).union(b.keys).union(notWhole).filter { a[$0] != b[$0] || notWhole.contains($0) }
-                    .sorted { ($0.group, $0.area) < ($1.group, $1.area) }
-                let examples = wrong.prefix(3).map { k -> CheckText in
-                    let place: CheckText = isMonth ? .plain(Store.monthText(k.group))
-                                                   : .phrase(Phrase("check.totals.period", ["id": String(k.group)]))
-                    if notWhole.contains(k) {
-                        return .phrase(Phrase("check.totals.not_whole", ["area": codes[k.area] ?? String(k.area)]), parts: ["place": place])
-                    }
-                    return .phrase(Phrase("check.totals.example", ["area": codes[k.area] ?? String(k.area)]),
-                                   parts: ["place": place, "stored": Store.describe(b[k]), "given": Store.describe(a[k])])
-                }
-                result.addTotals(name, table: table, rows: b.count + notWhole.count, wrong: wrong.count, examples: examples)
-            }
-            let a = recomputed.metrics, b = stored.metrics, notWhole = stored.notWholeMetrics
-            let wrong = Set(a.keys).union(b.keys).union(notWhole).filter { a[$0] != b[$0] || notWhole.contains($0) }
-                .sorted { ($0.metric, $0.month, $0.area) < ($1.metric, $1.month, $1.area) }
-            let examples = wrong.prefix(3).map { k -> CheckText in
-                func value(_ v: Int?) -> CheckText { v.map { .plain("\(k.metric) \($0)") } ?? .phrase(Phrase("check.totals.nothing")) }
-                if notWhole.contains(k) {
-                    return .phrase(Phrase("check.totals.not_whole", ["area": codes[k.area] ?? String(k.area)]),
-                                   parts: ["place": .plain(Store.monthText(k.month) + " (\(k.metric))")])
-                }
-                return .phrase(Phrase("check.totals.example", ["area": codes[k.area] ?? String(k.area)]),
-                               parts: ["place": .plain(Store.monthText(k.month)), "stored": value(b[k]), "given": value(a[k])])
-            }
-            result.addTotals("campaign metric totals", table: "area_month_metric", rows: b.count + notWhole.count, wrong: wrong.count,
-                             examples: examples)
+            result.addTotals(recomputed: recomputed, stored: stored, codes: codes)
             try Store.checkLeafletsUnlessOverflowing(db, codes: codes, into: &result)
             return result
         }
@@ -204,16 +174,8 @@ extension Store {
         let ids = rows.compactMap { row -> String? in
             guard case .blob(let data) = (row[0] as DatabaseValue).storage, data.count == 16 else { return nil }
             return SessionID.format(Array(data))
-        }.sorted()
-        if rows.isEmpty {
-            result.add("session counts", .ok, .phrase(Phrase("check.counts.ok", counts: ["max": SessionCount.maximum])))
-            return false
         }
-        result.add("session counts", .problem,
-                   .phrase(Phrase("check.counts.problem", ["ids": ids.prefix(5).joined(separator: ", ")],
-                                  counts: ["count": rows.count, "max": SessionCount.maximum])),
-                   advice: .phrase(Phrase("check.counts.advice")))
-        return true
+        return result.addSessionCounts(ids: ids, count: rows.count)
     }
 
     /// Rebuilds the running totals from the live sessions and re-creates missing indexes and
@@ -287,11 +249,6 @@ extension Store {
             wrongCount += 1
             if wrong.count < 3 { wrong.append(SessionID.format([UInt8](row[0] as Data))) }
         }
-        if wrongCount > 0 {
-            result.add("row keys", .problem, .phrase(Phrase("check.row_keys.problem", ["ids": wrong.joined(separator: ", ")],
-                                                            counts: ["count": wrongCount])), advice: Store.restore)
-            return
-        }
         // Sessions from rows without id (a derived id) of a file, left without a key by migration 6
         // because an earlier session of another file had the same key.
         var twice: [String] = []
@@ -305,54 +262,20 @@ extension Store {
             twiceCount += 1
             if twice.count < 3 { twice.append(SessionID.format(id)) }
         }
-        if twiceCount > 0 {
-            result.add("row keys", .warning, .phrase(Phrase("check.row_keys.warning", ["ids": twice.joined(separator: ", ")],
-                                                            counts: ["count": twiceCount])),
-                       advice: .phrase(Phrase("check.row_keys.warning.advice")))
-        } else {
-            result.add("row keys", .ok, .phrase(Phrase("check.row_keys.ok", counts: ["count": keyed])))
-        }
+        result.addRowKeys(keyed: keyed, wrong: wrong, wrongCount: wrongCount, twice: twice, twiceCount: twiceCount)
     }
 
     private static func checkSessionsAndTree(_ db: Database, into result: inout WorkspaceCheck) throws {
         let sessions = try Int.fetchOne(db, sql: "SELECT count(*) FROM session") ?? 0
         let voided = try Int.fetchOne(db, sql: "SELECT count(*) FROM session_void") ?? 0
         let orphans = try Int.fetchOne(db, sql: "SELECT count(*) FROM session WHERE area_id NOT IN (SELECT id FROM area)") ?? 0
-        if orphans == 0 {
-            result.add("sessions", .ok, .phrase(Phrase("check.sessions.ok", counts: ["voided": voided]), parts: ["sessions": sessionCount(sessions)]))
-        } else {
-            result.add("sessions", .problem, .phrase(Phrase("check.sessions.orphans", counts: ["count": orphans]), parts: ["sessions": sessionCount(sessions)]),
-                       advice: Store.restore)
-        }
         var parent: [Int64: Int64] = [:]
         var code: [Int64: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, code, parent_id FROM area") {
             code[row[0]] = row[1]
             if let p: Int64 = row[2] { parent[row[0]] = p }
         }
-        var cycles: [String] = []
-        var done = Set<Int64>()
-        for start in code.keys.sorted() where !done.contains(start) {
-            var path: [Int64] = []
-            var onPath = Set<Int64>()
-            var at: Int64? = start
-            while let id = at, !done.contains(id) {
-                if onPath.contains(id) {
-                    cycles.append(path[path.firstIndex(of: id)!...].compactMap { code[$0] }.joined(separator: " → "))
-                    break
-                }
-                path.append(id)
-                onPath.insert(id)
-                at = parent[id]
-            }
-            done.formUnion(path)
-        }
-        if cycles.isEmpty {
-            result.add("area tree", .ok, .phrase(Phrase("check.tree.ok", counts: ["count": code.count])))
-        } else {
-            result.add("area tree", .problem, .phrase(Phrase("check.tree.cycle", ["cycles": cycles.prefix(3).joined(separator: "; ")])),
-                       advice: .phrase(Phrase("check.tree.advice")))
-        }
+        result.addSessionsAndTree(sessions: sessions, voided: voided, orphans: orphans, codes: code, parents: parent)
     }
 
     /// Running totals keyed by (month or period id, area), and campaign metrics' by (metric,
@@ -408,7 +331,7 @@ extension Store {
         return out
     }
 
-    private static func storedTotals(_ db: Database) throws -> TotalsByKey {
+    static func storedTotals(_ db: Database) throws -> TotalsByKey {
         var out = TotalsByKey()
         let columns = "sessions, \(Metric.allCases.map(\.code).joined(separator: ", ")), last_day"
         for (table, group) in [("area_month", "month"), ("period_total", "period_id")] {
@@ -432,7 +355,7 @@ extension Store {
         return out
     }
 
-    private static func describe(_ totals: AreaTotals?) -> CheckText {
+    static func describe(_ totals: AreaTotals?) -> CheckText {
         guard let totals else { return .phrase(Phrase("check.totals.nothing")) }
         let figures = Metric.allCases.compactMap { m in totals.metrics[m].map { CheckText.plain("\(m.code) \($0)") } }
         return .list([sessionCount(totals.sessions)] + figures, separator: ", ")
@@ -453,9 +376,6 @@ extension Store {
     /// same leaflets); a warning where only the leaflets handed out in sessions did, which
     /// `outreach leaflets stock` flags as "over".
     private static func checkLeaflets(_ db: Database, codes: [Int64: String], into result: inout WorkspaceCheck) throws {
-        func units(_ n: Int) -> CheckText {
-            .phrase(n == 1 ? Phrase("check.count.unit.one", counts: ["count": 1]) : Phrase("check.count.unit.other", counts: ["count": n]))
-        }
         var changes: [Int64: [(day: Day, change: Int)]] = [:]
         var allowed: [Int64: [Day]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT day, from_area_id, to_area_id, quantity, allowed_negative FROM leaflet_move") {
@@ -466,46 +386,12 @@ extension Store {
                 if row[4] as Bool { allowed[from, default: []].append(day) }
             }
         }
-        var unflagged: [CheckText] = []
-        var flagged = 0
-        for (area, list) in changes.sorted(by: { $0.key < $1.key }) {
-            let start = list.map(\.day).min()!
-            let low = LeafletLow.lowest(from: start, changes: list)
-            guard low.onHand < 0 else { continue }
-            if (allowed[area] ?? []).contains(where: { $0 <= low.day }) {
-                flagged += 1
-            } else {
-                unflagged.append(.phrase(Phrase("check.leaflets.below", ["area": codes[area] ?? String(area)],
-                                                 days: ["date": low.day], counts: ["count": low.onHand])))
-            }
-        }
         let handedOut = try leafletsHandedOut(db, through: nil)
-        var codeToID: [String: Int64] = [:]
-        for (id, code) in codes { codeToID[code] = id }
-        var over = 0
-        for (code, n) in handedOut {
-            let id = codeToID[code] ?? -1
-            if (changes[id] ?? []).reduce(0, { $0 + $1.change }) - n < 0 { over += 1 }
-        }
-        if !unflagged.isEmpty {
-            result.add("leaflet stock", .problem, .phrase(Phrase("check.leaflets.problem"),
-                                                          parts: ["units": units(unflagged.count), "list": .list(Array(unflagged.prefix(5)), separator: "; ")]),
-                       advice: .phrase(Phrase("check.leaflets.problem.advice")))
-            return
-        }
-        var notes: [CheckText] = []
-        if flagged > 0 { notes.append(.phrase(Phrase("check.leaflets.allowed"), parts: ["units": units(flagged)])) }
-        if over > 0 { notes.append(.phrase(Phrase("check.leaflets.over"), parts: ["units": units(over)])) }
-        if notes.isEmpty {
-            result.add("leaflet stock", .ok, .phrase(Phrase("check.leaflets.ok")))
-        } else {
-            result.add("leaflet stock", .warning, .phrase(Phrase("check.leaflets.warning"), parts: ["notes": .list(notes, separator: "; ")]),
-                       advice: .phrase(Phrase("check.leaflets.warning.advice")))
-        }
+        result.addLeaflets(changes: changes, allowed: allowed, handedOut: handedOut, codes: codes)
     }
 }
 
 /// "1 session", "2 sessions" (en); "2 buổi" (vi).
-private func sessionCount(_ n: Int) -> CheckText {
+func sessionCount(_ n: Int) -> CheckText {
     .phrase(n == 1 ? Phrase("check.count.session.one", counts: ["count": 1]) : Phrase("check.count.session.other", counts: ["count": n]))
 }

@@ -99,22 +99,11 @@ extension Store {
             try writer.write(&line)
             counts.teams += 1
         }
-        var members: [[UInt8]] = []
-        var namesakes: [String: Int] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        let stored = try Row.fetchAll(db, sql: """
             SELECT \(MemberRecord.storedColumns), m.team_id FROM member m JOIN team t ON t.id = m.team_id
             ORDER BY m.team_id, m.name, m.uuid
-            """) where teamIDs.contains(row[9]) {
-            var member = MemberRecord(stored: row)
-            let key = "\(member.team)|\(member.name)"
-            member.namesake = (namesakes[key] ?? 0) + 1
-            namesakes[key] = member.namesake
-            if !scope.includePhones { member.id = nil; member.phone = nil }
-            member.encode(&line)
-            members.append(line.bytes)
-            line.clear()
-        }
-        for bytes in members.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            """).filter { teamIDs.contains($0[9]) }.map(MemberRecord.init(stored:))
+        for bytes in BundleSelection.memberLines(stored, includePhones: scope.includePhones) {
             try writer.write(bytes)
             counts.members += 1
         }
@@ -142,34 +131,13 @@ extension Store {
                             phones: scope.includePhones, counts: counts, bodyBytes: body.bytes, bodySHA256: body.sha256)
     }
 
-    /// The leaflet moves a bundle holds, by id: those dated since `since` into or out of
-    /// `inScope` (all when nil), and the moves into every area that gave leaflets in them, up to
-    /// the first receipts. A district that allocated to an exported commune comes with what it
-    /// received, so a workspace merging the bundle never sees its stock below zero.
+    /// The leaflet moves a bundle holds, by id (`BundleSelection.moves`).
     private static func movesInScope(_ db: Database, inScope: Set<Int64>?, since: Day?) throws -> [Row] {
         let all = try Row.fetchAll(db, sql: """
             SELECT uuid, day, from_area_id, to_area_id, quantity, batch, allowed_negative FROM leaflet_move
             WHERE day >= ? ORDER BY uuid
             """, arguments: [since?.number ?? Int.min])
-        guard let inScope else { return all }
-        var givers = Set<Int64>()
-        var chosen = all.map { row in
-            let from: Int64? = row[2]
-            let inside = inScope.contains(row[3]) || from.map(inScope.contains) == true
-            if inside, let from { givers.insert(from) }
-            return inside
-        }
-        // Receipts of givers, whose own givers then come in too, until no new giver appears.
-        var added = true
-        while added {
-            added = false
-            for (i, row) in all.enumerated() where !chosen[i] && givers.contains(row[3]) {
-                chosen[i] = true
-                added = true
-                if let from: Int64 = row[2] { givers.insert(from) }
-            }
-        }
-        return all.indices.filter { chosen[$0] }.map { all[$0] }
+        return BundleSelection.moves(all.map { (from: $0[2] as Int64?, to: $0[3] as Int64) }, inScope: inScope).map { all[$0] }
     }
 
     /// Streams the selected sessions, by id, through the C API (a province has millions).
@@ -238,26 +206,7 @@ extension MemberRecord {
     }
 }
 
-/// The sessions a bundle holds, as a join clause on `session s`: those in the subtree of
-/// `under` dated (or voided) since `since`, and the sessions that replaced them.
-struct SessionSelection {
-    var under: Int64?
-    var since: Day?
-
-    /// Empty when every session is selected.
-    var join: String {
-        guard under != nil || since != nil else { return "" }
-        let area = under == nil ? "?1 IS NULL" : "s.area_id IN (SELECT id FROM sub)"
-        let time = since == nil ? "?2 IS NULL" : "(s.day >= ?2 OR s.id IN (SELECT session_id FROM session_void WHERE day >= ?2))"
-        return """
-            JOIN (WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id),
-                sel0(id) AS (SELECT s.id FROM session s WHERE \(area) AND \(time)
-                    UNION SELECT v.replaced_by FROM session_void v JOIN sel0 ON v.session_id = sel0.id
-                    WHERE v.replaced_by IS NOT NULL)
-                SELECT id FROM sel0) sel ON sel.id = s.id
-            """
-    }
-
+extension SessionSelection {
     var arguments: StatementArguments {
         guard under != nil || since != nil else { return [] }
         return [under, since?.number]
@@ -275,76 +224,12 @@ extension StoredAreas.Stored {
     }
 }
 
-/// Every area of the workspace in memory, for choosing and writing a bundle's areas.
-struct StoredAreas {
-    /// An area row as stored (also what `areas import` compares a file's rows with).
-    struct Stored {
-        var id: Int64
-        var code: String
-        var name: String
-        var level: AreaLevel
-        var localKind: String?
-        var parentID: Int64?
-        var attributes: AreaAttributes
-        var revised: String
-
-        func record(parent: String?) -> AreaRecord {
-            AreaRecord(code: code, name: name, level: level, localKind: localKind, parent: parent,
-                       attributes: attributes, revised: revised)
-        }
-    }
-
-    private(set) var rows: [Stored] = []
-    /// Position in `rows` by code and by id.
-    private(set) var index: [String: Int] = [:]
-    private(set) var position: [Int64: Int] = [:]
-
+extension StoredAreas {
+    /// Every area of the workspace.
     init(_ db: Database) throws {
+        self.init()
         let cursor = try Row.fetchCursor(db, sql: "SELECT \(Stored.columns) FROM area")
         while let r = try cursor.next() { add(Stored(row: r)) }
-    }
-
-    /// Adds or replaces an area (a merge keeps its view of the tree current).
-    mutating func add(_ area: Stored) {
-        if let i = position[area.id] {
-            rows[i] = area
-        } else {
-            position[area.id] = rows.count
-            rows.append(area)
-        }
-        index[area.code] = position[area.id]
-    }
-
-    func code(of id: Int64) -> String { position[id].map { rows[$0].code } ?? "" }
-
-    func parentCode(of i: Int) -> String? { rows[i].parentID.map(code(of:)) }
-
-    /// Ids of the area `id` and everything below it.
-    func subtree(of id: Int64) -> Set<Int64> {
-        var children: [Int64: [Int64]] = [:]
-        for r in rows { if let p = r.parentID { children[p, default: []].append(r.id) } }
-        var out: Set<Int64> = [id]
-        var stack = [id]
-        while let next = stack.popLast() {
-            for c in children[next] ?? [] where out.insert(c).inserted { stack.append(c) }
-        }
-        return out
-    }
-
-    /// Positions of `ids` and all their ancestors, parents before children, then by code.
-    func closedUpward(_ ids: Set<Int64>) -> [Int] {
-        var chosen = Set<Int>()
-        for id in ids {
-            var p = position[id]
-            while let i = p, chosen.insert(i).inserted { p = rows[i].parentID.flatMap { position[$0] } }
-        }
-        let depth = chosen.map { i -> (Int, Int) in
-            var d = 0
-            var p = rows[i].parentID
-            while let id = p, d < 64 { d += 1; p = position[id].flatMap { rows[$0].parentID } }
-            return (i, d)
-        }
-        return depth.sorted { ($0.1, rows[$0.0].code) < ($1.1, rows[$1.0].code) }.map(\.0)
     }
 }
 

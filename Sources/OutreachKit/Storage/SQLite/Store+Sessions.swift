@@ -11,12 +11,7 @@ extension Store {
     ///   `campaignCounts` may use only these.
     public func logSession(_ session: NewSession, today: Day, replacing: String? = nil,
                            reason: String? = nil, campaignMetrics: [String] = []) throws -> LoggedSession {
-        if session.metrics.isEmpty && session.campaignCounts.isEmpty { throw SessionError.nothingRecorded }
-        try SessionCount.check(session.metrics, campaignCounts: session.campaignCounts)
-        let accepted = Store.sessionMetricCodes(campaignMetrics)
-        for code in session.campaignCounts.keys.sorted() where !accepted.contains(code) {
-            throw SessionError.unknownMetric(code, accepted: accepted)
-        }
+        try SessionRules.validate(session, campaignMetrics: campaignMetrics)
         try guarded { try writer.writeWithoutTransaction { try Store.syncAtCheckpoints($0) } }
         return try write { db in
             guard let area = try Store.areaFacts(db, code: session.area) else { throw SessionError.unknownArea(session.area) }
@@ -25,38 +20,21 @@ extension Store {
                 guard let t = try Store.teamFacts(db, code: code) else { throw SessionError.unknownTeam(code) }
                 team = t
             }
-            var warnings: [Warning] = []
-            if session.day > today {
-                warnings.append(Warning(Phrase("sessions.warning.future.logged", days: ["date": session.day, "today": today])))
-            }
-            if let team {
-                if !team.active { warnings.append(Warning(Phrase("sessions.warning.inactive_team.logged", ["team": team.code]))) }
-                if let c = team.communeID, let a = area.communeID, c != a {
-                    warnings.append(Warning(Phrase("sessions.warning.outside_commune", ["team": team.code, "area": session.area])))
-                }
-            }
+            let warnings = SessionRules.warnings(session, today: today, area: area, team: team)
             let values = session.metrics.values.map { $0 ?? 0 }
             let recorded = session.metrics.values.map { $0 != nil }
-            values.withUnsafeBufferPointer { v in
-                recorded.withUnsafeBufferPointer { r in
-                    SessionChecks.capacity(values: v.baseAddress!, recorded: r.baseAddress!, area: area, areaCode: session.area,
-                                           logged: true) { warnings.append(Warning($0)) }
-                }
-            }
             var old: (id: Int64, area: Int64, day: Int, uuid: String)? = nil
+            var voidReason = ""
             if let replacing {
-                guard let reason = reason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
-                    throw SessionError.emptyReason
-                }
+                voidReason = try SessionRules.reason(reason)
                 old = try Store.liveSession(db, id: replacing)
-                _ = reason
             }
             let uuid = withUnsafeBytes(of: UUID().uuid) { Array($0) }
             let codes = Metric.allCases.map(\.code)
             var args: [(any DatabaseValueConvertible)?] = [Data(uuid), session.day.number, area.id, team?.id,
-                                                             session.loggedBy.map(TextFolding.normalizedName)]
+                                                             SessionRules.storedLoggedBy(session.loggedBy)]
             for v in session.metrics.values { args.append(v) }
-            let notes = session.notes.map { PersonalData.maskNumbers(in: TextFolding.normalizedName($0)) }
+            let notes = SessionRules.storedNotes(session.notes)
             args.append(notes?.text)
             try db.execute(sql: """
                 INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes)
@@ -77,7 +55,7 @@ extension Store {
             try buckets.apply(db)
             if let old {
                 try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by) VALUES (?, ?, ?, ?)",
-                               arguments: [old.id, today.number, reason!.trimmingCharacters(in: .whitespacesAndNewlines), newID])
+                               arguments: [old.id, today.number, voidReason, newID])
                 try Store.recomputeTotals(db, areaID: old.area, day: old.day)
             }
             return LoggedSession(id: SessionID.format(uuid), replaced: old?.uuid, warnings: warnings, maskedNumbers: notes?.masked ?? 0)
@@ -100,8 +78,7 @@ extension Store {
     /// Voids a session: it leaves every total and stays in the history. Returns its full id.
     @discardableResult
     public func voidSession(_ id: String, reason: String, on day: Day) throws -> String {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw SessionError.emptyReason }
+        let reason = try SessionRules.reason(reason)
         return try write { db in
             let old = try Store.liveSession(db, id: id)
             try db.execute(sql: "INSERT INTO session_void (session_id, day, reason) VALUES (?, ?, ?)",
@@ -113,23 +90,16 @@ extension Store {
 
     /// Finds a session by its full id or a unique prefix of it; voided sessions are refused.
     static func liveSession(_ db: Database, id text: String) throws -> (id: Int64, area: Int64, day: Int, uuid: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let (lookup, shown) = try SessionRules.lookup(text)
+        let select = "SELECT s.id, s.area_id, s.day, s.uuid, v.day, v.reason FROM session s LEFT JOIN session_void v ON v.session_id = s.id"
         let rows: [Row]
-        if let bytes = SessionID.parse(trimmed) {
-            rows = try Row.fetchAll(db, sql: "SELECT id, area_id, day, uuid FROM session WHERE uuid = ?", arguments: [Data(bytes)])
-        } else {
-            let hex = trimmed.replacingOccurrences(of: "-", with: "").uppercased()
-            guard hex.count >= 4, hex.allSatisfy(\.isHexDigit) else { throw SessionError.unknownSession(trimmed) }
-            rows = try Row.fetchAll(db, sql: "SELECT id, area_id, day, uuid FROM session WHERE hex(uuid) LIKE ? LIMIT 2",
-                                    arguments: [hex + "%"])
+        switch lookup {
+        case let .whole(bytes): rows = try Row.fetchAll(db, sql: select + " WHERE s.uuid = ?", arguments: [Data(bytes)])
+        case let .prefix(hex): rows = try Row.fetchAll(db, sql: select + " WHERE hex(s.uuid) LIKE ? LIMIT 2", arguments: [hex + "%"])
         }
-        guard let row = rows.first else { throw SessionError.unknownSession(trimmed) }
-        if rows.count > 1 { throw SessionError.ambiguousSession(trimmed, matches: rows.count) }
-        let uuid = SessionID.format(Array(row[3] as Data))
-        if let void = try Row.fetchOne(db, sql: "SELECT day, reason FROM session_void WHERE session_id = ?", arguments: [row[0] as Int64]) {
-            throw SessionError.alreadyVoided(uuid, on: Day(number: void[0]), reason: void[1])
-        }
-        return (row[0], row[1], row[2], uuid)
+        let row = try SessionRules.live(rows, shown: shown, uuid: { [UInt8]($0[3] as Data) },
+                                        void: { r in (r[4] as Int?).map { (Day(number: $0), r[5] as String) } })
+        return (row[0], row[1], row[2], SessionID.format([UInt8](row[3] as Data)))
     }
 
     /// Sessions matching `query`, by date then id; voided ones only with `includeVoided`.
