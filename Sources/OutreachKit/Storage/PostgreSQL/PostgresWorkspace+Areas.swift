@@ -42,27 +42,32 @@ extension PostgresWorkspace {
                 for try await id in ids.decode(Int64.self) { fresh.append(id) }
                 fresh.sort()
             }
-            var inserts = RosterCopyText(), updates = RosterCopyText()
+            var inserts = CopyText(), updates = CopyText()
             var next = 0
             for step in plan.steps {
+                // Parents come first: a parent's id is known before its children are written.
                 switch step {
                 case let .insert(row):
                     idOf[row.code] = fresh[next]
+                    inserts.add(fresh[next])
+                    inserts.add(row.code)
+                    inserts.add(row.name)
+                    inserts.add(row.level.rawValue)
+                    inserts.add(row.localKind)
+                    inserts.add(row.parentCode.flatMap { idOf[$0] })
+                    inserts.add(row.attributes)
+                    inserts.add(row.searchKey)
+                    inserts.endRow()
                     next += 1
-                case .update: break
-                }
-            }
-            for step in plan.steps {
-                switch step {
-                case let .insert(row):
-                    let a = row.attributes
-                    inserts.row(idOf[row.code], row.code, row.name, row.level.rawValue, row.localKind,
-                                row.parentCode.flatMap { idOf[$0] }, a.population, a.adults, a.workingAge, a.households,
-                                row.searchKey)
                 case let .update(row, id):
-                    let a = row.attributes
-                    updates.row(id, row.name, row.level.rawValue, row.localKind, row.parentCode.flatMap { idOf[$0] },
-                                a.population, a.adults, a.workingAge, a.households, row.searchKey)
+                    updates.add(id)
+                    updates.add(row.name)
+                    updates.add(row.level.rawValue)
+                    updates.add(row.localKind)
+                    updates.add(row.parentCode.flatMap { idOf[$0] })
+                    updates.add(row.attributes)
+                    updates.add(row.searchKey)
+                    updates.endRow()
                 }
             }
             try await inserts.copy(into: "area", ["id", "code", "name", "level", "local_kind", "parent_id", "population",
@@ -81,9 +86,14 @@ extension PostgresWorkspace {
                     FROM area_import_update u WHERE a.id = u.id
                     """, logger: Self.quiet)
             }
-            var history = RosterCopyText()
+            var history = CopyText()
             for change in plan.changes {
-                history.row(change.areaID, day.number, change.change, change.oldName, change.oldParentID)
+                history.add(change.areaID)
+                history.add(day.number)
+                history.add(change.change)
+                history.add(change.oldName)
+                history.add(change.oldParentID)
+                history.endRow()
             }
             try await history.copy(into: "area_change", ["area_id", "day", "change", "old_name", "old_parent_id"], connection)
             return plan.summary
@@ -167,15 +177,15 @@ extension PostgresWorkspace {
             let areaIDs = try await Self.areaIDs(connection, codes: Array(Set(rows.map(\.team.areaCode))))
             let plan = try TeamImportPlan(rows: rows, file: file, on: day, areaExists: { areaIDs[$0] != nil },
                                           existing: try await Self.storedTeams(connection))
-            var inserts = RosterCopyText(), updates = RosterCopyText()
+            var inserts = CopyText(), updates = CopyText()
             for step in plan.steps {
                 switch step {
                 case let .insert(t):
-                    inserts.row(t.code, t.name, t.kind.rawValue, areaIDs[t.areaCode], t.leader, t.leaderPhone?.digits,
-                                t.formed?.number, t.status.rawValue, t.inactiveSince?.number)
+                    inserts.add(t.code)
+                    inserts.addRest(of: t, areaID: areaIDs[t.areaCode])
                 case let .update(t, id):
-                    updates.row(id, t.name, t.kind.rawValue, areaIDs[t.areaCode], t.leader, t.leaderPhone?.digits,
-                                t.formed?.number, t.status.rawValue, t.inactiveSince?.number)
+                    updates.add(id)
+                    updates.addRest(of: t, areaID: areaIDs[t.areaCode])
                 }
             }
             try await inserts.copy(into: "team", ["code", "name", "kind", "area_id", "leader", "leader_phone", "formed",
@@ -227,14 +237,20 @@ extension PostgresWorkspace {
                                             existing: try await Self.storedMembers(connection))
             // The plan puts rows that stop being a current leader first; PostgreSQL checks the
             // one-leader index row by row, so they are written first too.
-            var phases: [(inserts: RosterCopyText, updates: RosterCopyText)] = [(RosterCopyText(), RosterCopyText()), (RosterCopyText(), RosterCopyText())]
+            var phases: [(inserts: CopyText, updates: CopyText)] = [(CopyText(), CopyText()), (CopyText(), CopyText())]
             for step in plan.steps {
                 switch step {
                 case let .insert(m, teamID):
-                    phases[m.isCurrentLeader ? 1 : 0].inserts.row(RosterCopyText.Bytes(m.id.bytes), teamID, m.name, m.phone?.digits,
-                                                                  m.role.rawValue, m.joined?.number, m.left?.number)
+                    let phase = m.isCurrentLeader ? 1 : 0
+                    phases[phase].inserts.add(m.id)
+                    phases[phase].inserts.add(teamID)
+                    phases[phase].inserts.add(m.name)
+                    phases[phase].inserts.add(m.phone?.digits)
+                    phases[phase].inserts.addRest(of: m)
                 case let .update(m, id):
-                    phases[m.isCurrentLeader ? 1 : 0].updates.row(id, m.role.rawValue, m.joined?.number, m.left?.number)
+                    let phase = m.isCurrentLeader ? 1 : 0
+                    phases[phase].updates.add(id)
+                    phases[phase].updates.addRest(of: m)
                 }
             }
             if phases.contains(where: { !$0.updates.isEmpty }) {
@@ -453,64 +469,47 @@ private struct AddedMember: Sendable {
     var warnings: [Warning]
 }
 
-/// Rows for `COPY … FROM STDIN` in PostgreSQL's text format, built in memory and sent in
-/// chunks: tabs between fields, `\N` for null, backslashes and control characters escaped.
-private struct RosterCopyText: Sendable {
-    /// A bytea field.
-    struct Bytes {
-        var bytes: [UInt8]
-        init(_ bytes: [UInt8]) { self.bytes = bytes }
+extension CopyText {
+    /// Whether no row has been written.
+    fileprivate var isEmpty: Bool { buffer.readableBytes == 0 }
+
+    /// The four denominators, in `area`'s column order.
+    fileprivate mutating func add(_ a: AreaAttributes) {
+        add(a.population)
+        add(a.adults)
+        add(a.workingAge)
+        add(a.households)
     }
 
-    private var chunks: [ByteBuffer] = []
-    private var current = ByteBuffer()
-    private(set) var isEmpty = true
-
-    mutating func row(_ fields: Any?...) {
-        isEmpty = false
-        for (i, field) in fields.enumerated() {
-            if i > 0 { current.writeInteger(UInt8(ascii: "\t")) }
-            switch field {
-            case nil: current.writeStaticString("\\N")
-            case let s as String: write(s)
-            case let n as Int: current.writeString(String(n))
-            case let n as Int64: current.writeString(String(n))
-            case let b as Bytes:
-                current.writeStaticString("\\\\x")
-                for byte in b.bytes {
-                    current.writeInteger(RosterCopyText.hex[Int(byte >> 4)])
-                    current.writeInteger(RosterCopyText.hex[Int(byte & 0xF)])
-                }
-            case let .some(other): write(String(describing: other))
-            }
-        }
-        current.writeInteger(UInt8(ascii: "\n"))
-        if current.readableBytes >= 1 << 20 {
-            chunks.append(current)
-            current = ByteBuffer()
-        }
+    /// A team's columns after its code (the area's id given), and the row's end.
+    fileprivate mutating func addRest(of t: Team, areaID: Int64?) {
+        add(t.name)
+        add(t.kind.rawValue)
+        add(areaID)
+        add(t.leader)
+        add(t.leaderPhone?.digits)
+        add(t.formed?.number)
+        add(t.status.rawValue)
+        add(t.inactiveSince?.number)
+        endRow()
     }
 
-    private static let hex = Array("0123456789abcdef".utf8)
-
-    private mutating func write(_ text: String) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): current.writeStaticString("\\\\")
-            case UInt8(ascii: "\t"): current.writeStaticString("\\t")
-            case UInt8(ascii: "\n"): current.writeStaticString("\\n")
-            case UInt8(ascii: "\r"): current.writeStaticString("\\r")
-            default: current.writeInteger(byte)
-            }
-        }
+    /// A member's role and dates, and the row's end.
+    fileprivate mutating func addRest(of m: Member) {
+        add(m.role.rawValue)
+        add(m.joined?.number)
+        add(m.left?.number)
+        endRow()
     }
 
-    /// Sends the rows into `table`'s `columns` (nothing when there are none).
-    func copy(into table: String, _ columns: [String], _ connection: PostgresConnection) async throws {
+    /// Sends the rows into `table`'s `columns`, a megabyte at a time (nothing when there are none).
+    fileprivate func copy(into table: String, _ columns: [String], _ connection: PostgresConnection) async throws {
         if isEmpty { return }
-        let all = chunks + [current]
+        var rest = buffer
         try await connection.copyFrom(table: table, columns: columns, logger: PostgresWorkspace.quiet) { writer in
-            for chunk in all where chunk.readableBytes > 0 { try await writer.write(chunk) }
+            while let chunk = rest.readSlice(length: min(rest.readableBytes, 1 << 20)), chunk.readableBytes > 0 {
+                try await writer.write(chunk)
+            }
         }
     }
 }

@@ -103,11 +103,11 @@ struct PostgresRosterTests {
         #expect(await Self.same(sqlite, postgres) { try await $0.importAreas(areas + hamlets, file: "all.csv", on: reformDay) }
                 == "ok: \(AreaImportSummary(unchanged: 37))")
 
-        Self.expectSame(try await sqlite.areaTree(addingRoot: nil), try await postgres.areaTree(addingRoot: nil))
+        Self.expectSame(try sqlite.areaTree(addingRoot: nil), try await postgres.areaTree(addingRoot: nil))
         #expect(try await postgres.areaTree(addingRoot: nil).nodes.count == 37)
-        Self.expectSame(try await sqlite.areaTree(addingRoot: ("VN", "Việt Nam")), try await postgres.areaTree(addingRoot: ("VN", "Việt Nam")))
+        Self.expectSame(try sqlite.areaTree(addingRoot: ("VN", "Việt Nam")), try await postgres.areaTree(addingRoot: ("VN", "Việt Nam")))
         for code in ["16282", "404", "16285-02", "38"] {
-            Self.expectSame(try await sqlite.areaTree(around: code, addingRoot: nil), try await postgres.areaTree(around: code, addingRoot: nil))
+            Self.expectSame(try sqlite.areaTree(around: code, addingRoot: nil), try await postgres.areaTree(around: code, addingRoot: nil))
         }
         let around = try #require(try await postgres.areaTree(around: "16282", addingRoot: nil))
         #expect(around.nodes.map(\.code) == ["38", "404", "16282", "16282-01", "16282-02", "16282-03", "16282-04"])
@@ -151,7 +151,7 @@ struct PostgresRosterTests {
         ])
         #expect(try await Self.strings(location, Self.historySQL) == history)
         #expect(try Self.strings(sqlite, Self.areasSQL) == (try await Self.strings(location, Self.areasSQL)))
-        Self.expectSame(try await sqlite.areaTree(addingRoot: nil), try await postgres.areaTree(addingRoot: nil))
+        Self.expectSame(try sqlite.areaTree(addingRoot: nil), try await postgres.areaTree(addingRoot: nil))
         await Self.same(sqlite, postgres) { try await $0.findAreas("thon mot", limit: 20) }
     }
 
