@@ -90,6 +90,10 @@ struct PostgresConcurrencyTests {
             FROM session s WHERE NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
             """)
         #expect(counts == "400|400|400|1800|400")
+        // With the running totals' triggers (migration pg2-totals), the totals hold every session once.
+        if try Self.psql(uri, "SELECT count(*) FROM outreach_migration WHERE name LIKE 'pg2-totals%'") == "1" {
+            #expect(try Self.psql(uri, "SELECT sum(sessions), sum(eid_l2), sum(households_visited) FROM area_month") == "400|1800|400")
+        }
         // `sessions list` on the same workspace shows them all, each with its id.
         let listed = try cli.run("sessions", "list", "--db", uri, "--format", "csv")
         #expect(listed.status == 0, "\(listed.stderr)")
