@@ -163,7 +163,6 @@ struct ConventionsCLITests {
     /// Commands that never open a workspace, and why.
     static let noWorkspace: [[String]: String] = [
         ["campaigns", "list"]: "reads only the campaign files",
-        ["demo"]: "builds its own workspace in --dir and reads no other",
     ]
 
     @Test("--db is accepted by every command that opens a workspace")

@@ -55,6 +55,22 @@ extension WorkspaceCheck {
         return true
     }
 
+    /// The "row keys" item: `wrong` (of `wrongCount`) sessions whose row key is not the key of
+    /// their content, else `twice` (of `twiceCount`) sessions of a file left without a key
+    /// because an earlier session had it; `keyed` sessions have one.
+    mutating func addRowKeys(keyed: Int, wrong: [String], wrongCount: Int, twice: [String], twiceCount: Int) {
+        if wrongCount > 0 {
+            add("row keys", .problem, .phrase(Phrase("check.row_keys.problem", ["ids": wrong.joined(separator: ", ")],
+                                                     counts: ["count": wrongCount])), advice: Store.restore)
+        } else if twiceCount > 0 {
+            add("row keys", .warning, .phrase(Phrase("check.row_keys.warning", ["ids": twice.joined(separator: ", ")],
+                                                     counts: ["count": twiceCount])),
+                advice: .phrase(Phrase("check.row_keys.warning.advice")))
+        } else {
+            add("row keys", .ok, .phrase(Phrase("check.row_keys.ok", counts: ["count": keyed])))
+        }
+    }
+
     /// The "sessions" and "area tree" items: sessions whose area is missing, and parents that
     /// form a cycle (`parents` by area id, `codes` every area's code).
     mutating func addSessionsAndTree(sessions: Int, voided: Int, orphans: Int, codes code: [Int64: String], parents parent: [Int64: Int64]) {

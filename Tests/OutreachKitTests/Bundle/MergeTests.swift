@@ -20,7 +20,7 @@ private func areaName(_ store: Store, _ code: String) throws -> String? {
 
 /// Three copies of one workspace where each did its own work: sessions, voids, leaflets, a
 /// rename of the same hamlet in two copies, a team change.
-private func threeCopies(_ lab: BundleLab) throws -> (a: Store, b: Store, c: Store) {
+func threeCopies(_ lab: BundleLab) throws -> (a: Store, b: Store, c: Store) {
     let origin = try BundleLab.seeded()
     let base = try lab.export(origin, "base.bundle", scope: BundleScope(includePhones: true))
     let (a, b, c) = (try Store.inMemory(), try Store.inMemory(), try Store.inMemory())

@@ -255,5 +255,6 @@ enum PostgresSchema {
                 UNIQUE (kind, key, set_aside)
             );
             """),
+        PostgresWorkspace.totalsMigration,
     ]
 }

@@ -184,14 +184,21 @@ extension PostgresWorkspace {
                                           notes: try c.text(6 + width)).digest()
             if (0..<4096).contains(where: { RowKey.key(digest, occurrence: $0) == key.bytes }) { continue }
             wrongCount += 1
-            if wrong.count < 3 { wrong.append(c.id(0).map(\.uuidString) ?? "") }
+            if wrong.count < 3 { wrong.append(c.id(0).map { SessionID.format($0.bytes) } ?? "") }
         }
-        if wrongCount > 0 {
-            result.add("row keys", .problem, .phrase(Phrase("check.row_keys.problem", ["ids": wrong.joined(separator: ", ")],
-                                                            counts: ["count": wrongCount])), advice: Store.restore)
-        } else {
-            result.add("row keys", .ok, .phrase(Phrase("check.row_keys.ok", counts: ["count": keyed])))
+        // Sessions from rows without id (a derived id) of a file, left without a key because an
+        // earlier session of another file had the same key.
+        var twice: [String] = []
+        var twiceCount = 0
+        for try await row in try await connection.query("""
+            SELECT s.uuid FROM session s JOIN import_file f ON f.id = s.import_id
+            WHERE s.row_key IS NULL AND length(f.file_digest) = 16
+            """, logger: quiet) {
+            guard let id = CellReader(row).id(0), RowKey.isDerivedLayout(id.bytes) else { continue }
+            twiceCount += 1
+            if twice.count < 3 { twice.append(SessionID.format(id.bytes)) }
         }
+        result.addRowKeys(keyed: keyed, wrong: wrong, wrongCount: wrongCount, twice: twice, twiceCount: twiceCount)
     }
 
     /// Live sessions with a count above `SessionCount.maximum`; whether there were any.
@@ -204,7 +211,7 @@ extension PostgresWorkspace {
             UNION SELECT s.uuid FROM session s JOIN session_metric m ON m.session_id = s.id
             WHERE m.value NOT BETWEEN 0 AND \(SessionCount.maximum) AND \(live)
             """), logger: quiet) {
-            ids.append(CellReader(row).id(0).map(\.uuidString) ?? "")
+            ids.append(CellReader(row).id(0).map { SessionID.format($0.bytes) } ?? "")
         }
         return result.addSessionCounts(ids: ids, count: ids.count)
     }

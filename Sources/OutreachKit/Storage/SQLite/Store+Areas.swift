@@ -28,35 +28,17 @@ extension Store {
     /// order) or already in the workspace; unknown parents and cycles reject the whole file.
     public func importAreas(_ rows: [AreaRow], file: String, on day: Day) throws -> AreaImportSummary {
         try write { db in
-            var existing: [String: StoredAreas.Stored] = [:]
-            var codeOfID: [Int64: String] = [:]
-            let cursor = try Row.fetchCursor(db, sql: "SELECT \(StoredAreas.Stored.columns) FROM area")
-            while let row = try cursor.next() {
-                let area = StoredAreas.Stored(row: row)
-                existing[area.code] = area
-                codeOfID[area.id] = area.code
+            var existing: [AreaImportPlan.Existing] = []
+            let cursor = try Row.fetchCursor(db, sql: "SELECT \(AreaImportPlan.Existing.columns) FROM area")
+            while let r = try cursor.next() {
+                existing.append(AreaImportPlan.Existing(
+                    id: r[0], code: r[1], name: r[2], level: AreaLevel(rawValue: r[3]) ?? .hamlet, localKind: r[4],
+                    parentID: r[5], attributes: AreaAttributes(population: r[6], adults: r[7], workingAge: r[8], households: r[9])))
             }
-            // The tree as it will be: the workspace, overridden by the file.
-            var parentOf: [String: String?] = [:]
-            parentOf.reserveCapacity(existing.count + rows.count)
-            for area in existing.values { parentOf[area.code] = area.parentID.flatMap { codeOfID[$0] } }
-            var lineOf: [String: Int] = [:]
-            for row in rows {
-                parentOf[row.code] = row.parentCode
-                lineOf[row.code] = row.line
-            }
-            var problems = DiagnosticList(file: file)
-            for row in rows {
-                if let parent = row.parentCode, parentOf[parent] == nil {
-                    problems.add(line: row.line, column: "parent_code", Phrase("areas.error.unknown_parent", ["parent": parent]))
-                }
-            }
-            try problems.check()
-            let depth = try Store.depths(of: rows, parentOf: parentOf, lineOf: lineOf, file: file)
-
-            var summary = AreaImportSummary()
+            let plan = try AreaImportPlan(rows: rows, existing: existing, file: file)
             var idOf: [String: Int64] = [:]
-            for (code, area) in existing { idOf[code] = area.id }
+            idOf.reserveCapacity(existing.count + plan.inserts)
+            for area in existing { idOf[area.code] = area.id }
             let insert = try db.makeStatement(sql: """
                 INSERT INTO area (code, name, level, local_kind, parent_id, population, adults, working_age, households, search_key)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -65,78 +47,28 @@ extension Store {
                 UPDATE area SET name = ?, level = ?, local_kind = ?, parent_id = ?, population = ?, adults = ?,
                     working_age = ?, households = ?, search_key = ? WHERE id = ?
                 """)
+            for step in plan.steps {
+                switch step {
+                case let .insert(row):
+                    let a = row.attributes
+                    try insert.execute(arguments: [row.code, row.name, row.level.rawValue, row.localKind,
+                                                   row.parentCode.flatMap { idOf[$0] },
+                                                   a.population, a.adults, a.workingAge, a.households, row.searchKey])
+                    idOf[row.code] = db.lastInsertedRowID
+                case let .update(row, id):
+                    let a = row.attributes
+                    try update.execute(arguments: [row.name, row.level.rawValue, row.localKind, row.parentCode.flatMap { idOf[$0] },
+                                                   a.population, a.adults, a.workingAge, a.households, row.searchKey, id])
+                }
+            }
             let history = try db.makeStatement(sql: """
                 INSERT INTO area_change (area_id, day, change, old_name, old_parent_id) VALUES (?, ?, ?, ?, ?)
                 """)
-            // Parents first, so every foreign key points at a row that exists.
-            let rowDepth = rows.map { depth[$0.code] ?? 0 }
-            let ordered = rows.indices.sorted { (rowDepth[$0], $0) < (rowDepth[$1], $1) }
-            for row in ordered.lazy.map({ rows[$0] }) {
-                let parentID = row.parentCode.flatMap { idOf[$0] }
-                let a = row.attributes
-                let key = TextFolding.fold(row.name)
-                guard let old = existing[row.code] else {
-                    try insert.execute(arguments: [row.code, row.name, row.level.rawValue, row.localKind, parentID,
-                                                   a.population, a.adults, a.workingAge, a.households, key])
-                    idOf[row.code] = db.lastInsertedRowID
-                    summary.added += 1
-                    continue
-                }
-                if old.name == row.name && old.level == row.level && old.localKind == row.localKind
-                    && old.parentID == parentID && old.attributes == a {
-                    summary.unchanged += 1
-                    continue
-                }
-                try update.execute(arguments: [row.name, row.level.rawValue, row.localKind, parentID,
-                                               a.population, a.adults, a.workingAge, a.households, key, old.id])
-                if old.name != row.name {
-                    try history.execute(arguments: [old.id, day.number, "rename", old.name, nil])
-                    summary.renamed += 1
-                }
-                if old.parentID != parentID {
-                    try history.execute(arguments: [old.id, day.number, "move", nil, old.parentID])
-                    summary.moved += 1
-                }
-                summary.updated += 1
+            for change in plan.changes {
+                try history.execute(arguments: [change.areaID, day.number, change.change, change.oldName, change.oldParentID])
             }
-            return summary
+            return plan.summary
         }
-    }
-
-    /// Depth of every file row in the combined tree; a cycle rejects the file, naming its lines.
-    private static func depths(of rows: [AreaRow], parentOf: [String: String?], lineOf: [String: Int],
-                               file: String) throws -> [String: Int] {
-        var depth: [String: Int] = [:]
-        var problems = DiagnosticList(file: file)
-        var reported = Set<String>()
-        for row in rows where depth[row.code] == nil {
-            var path: [String] = []
-            var onPath = Set<String>()
-            var code: String? = row.code
-            var base = 0
-            while let c = code {
-                if let d = depth[c] { base = d + 1; break }
-                if onPath.contains(c) {
-                    let cycle = Array(path[path.firstIndex(of: c)!...])
-                    if reported.isDisjoint(with: cycle) {
-                        let lines = cycle.compactMap { lineOf[$0] }.sorted()
-                        let chain = (cycle + [c]).joined(separator: " → ")
-                        problems.add(line: lines.first ?? row.line, column: "parent_code",
-                                     Phrase("areas.error.cycle", ["chain": chain, "lines": lines.map(String.init).joined(separator: ", ")]))
-                    }
-                    reported.formUnion(cycle)
-                    for member in path { depth[member] = 0 }
-                    path.removeAll()
-                    break
-                }
-                path.append(c)
-                onPath.insert(c)
-                code = parentOf[c] ?? nil
-            }
-            for (offset, c) in path.reversed().enumerated() { depth[c] = base + offset }
-        }
-        try problems.check()
-        return depth
     }
 
     /// The whole tree, in memory; with `root`, under one more area above the top (a
@@ -180,18 +112,10 @@ extension Store {
                          capacity: Int? = nil) throws -> AreaRows {
         // Read through the C API: the national tree has over 100,000 areas, and every report
         // starts here.
-        let columns = "id, code, name, level, local_kind, parent_id, population, adults, working_age, households"
+        let columns = AreaRows.columns
         let statement: Statement
         if let code {
-            statement = try db.makeStatement(sql: """
-                WITH RECURSIVE sub(id) AS (
-                    SELECT id FROM area WHERE code = ?1
-                    UNION ALL SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id),
-                up(id, parent_id) AS (
-                    SELECT id, parent_id FROM area WHERE code = ?1
-                    UNION ALL SELECT a.id, a.parent_id FROM area a JOIN up ON a.id = up.parent_id)
-                SELECT \(columns) FROM area WHERE id IN (SELECT id FROM sub UNION SELECT id FROM up) ORDER BY id
-                """)
+            statement = try db.makeStatement(sql: AreaRows.aroundSQL)
             try statement.setArguments([code])
         } else {
             let range = ids ?? Int64.min...Int64.max
@@ -239,49 +163,5 @@ extension Store {
         case (7, UInt8(ascii: "c")): return bytes[1] == UInt8(ascii: "o") && bytes[2] == UInt8(ascii: "m") ? .commune : .country
         default: return AreaLevel(rawValue: String(decoding: bytes, as: UTF8.self)) ?? .hamlet
         }
-    }
-
-    /// Index of `value` in the sorted `array`.
-    static func binarySearch(_ array: [Int64], _ value: Int64) -> Int? {
-        var lo = 0, hi = array.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if array[mid] < value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < array.count && array[lo] == value ? lo : nil
-    }
-}
-
-/// Area rows as read, before they become a tree: ids and parent ids (-1 for none) beside the
-/// nodes (whose parents are set when the tree is assembled).
-struct AreaRows {
-    var ids: [Int64] = []
-    var parents: [Int64] = []
-    var nodes: [AreaTree.Node] = []
-
-    /// Appends rows with higher ids.
-    mutating func append(_ other: AreaRows) {
-        ids += other.ids
-        parents += other.parents
-        nodes += other.nodes
-    }
-
-    /// The tree, with `root` above the top when given. With `complete`, nil when a parent id
-    /// is not among the rows (the rows were read in parts while the tree changed).
-    mutating func tree(addingRoot root: (code: String, name: String)?, complete: Bool) -> AreaTree? {
-        var nodes = self.nodes
-        self.nodes = []  // The local copy is now the only one: no copy on write.
-        // Ids are usually 1…n in order: find a parent's index by position, else by search.
-        for i in nodes.indices where parents[i] >= 0 {
-            let guess = Int(parents[i]) - 1
-            if guess >= 0, guess < ids.count, ids[guess] == parents[i] {
-                nodes[i].parent = guess
-            } else if let j = Store.binarySearch(ids, parents[i]) {
-                nodes[i].parent = j
-            } else if complete {
-                return nil
-            }
-        }
-        return AreaTree(nodes: nodes, addingRoot: root)
     }
 }

@@ -249,11 +249,6 @@ extension Store {
             wrongCount += 1
             if wrong.count < 3 { wrong.append(SessionID.format([UInt8](row[0] as Data))) }
         }
-        if wrongCount > 0 {
-            result.add("row keys", .problem, .phrase(Phrase("check.row_keys.problem", ["ids": wrong.joined(separator: ", ")],
-                                                            counts: ["count": wrongCount])), advice: Store.restore)
-            return
-        }
         // Sessions from rows without id (a derived id) of a file, left without a key by migration 6
         // because an earlier session of another file had the same key.
         var twice: [String] = []
@@ -267,13 +262,7 @@ extension Store {
             twiceCount += 1
             if twice.count < 3 { twice.append(SessionID.format(id)) }
         }
-        if twiceCount > 0 {
-            result.add("row keys", .warning, .phrase(Phrase("check.row_keys.warning", ["ids": twice.joined(separator: ", ")],
-                                                            counts: ["count": twiceCount])),
-                       advice: .phrase(Phrase("check.row_keys.warning.advice")))
-        } else {
-            result.add("row keys", .ok, .phrase(Phrase("check.row_keys.ok", counts: ["count": keyed])))
-        }
+        result.addRowKeys(keyed: keyed, wrong: wrong, wrongCount: wrongCount, twice: twice, twiceCount: twiceCount)
     }
 
     private static func checkSessionsAndTree(_ db: Database, into result: inout WorkspaceCheck) throws {

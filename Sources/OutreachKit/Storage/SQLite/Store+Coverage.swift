@@ -296,6 +296,31 @@ struct DenseTotals {
         } } } }
     }
 
+    /// Adds one row of totals read by another engine: `values` holds the metrics' sums in
+    /// `metrics` order (nil: not recorded). Checked as `add(_:sql:)` is.
+    mutating func add(area: Int, sessions count: Int, day: Int, values: [Int?]) throws(CountOverflow) {
+        guard area >= 0, area < sessions.count else { return }
+        sessions[area] = try sessions[area].addingCount(count, "sessions")
+        if day > lastDays[area] { lastDays[area] = day }
+        let base = area * metrics.count
+        for (i, value) in values.enumerated() where i < metrics.count {
+            guard let value else { continue }
+            sums[base + i] = try sums[base + i].addingCount(value, metrics[i].code)
+            recorded[base + i] = true
+        }
+    }
+
+    /// Holds the campaign metric `code`'s sums and recorded flags by area id, read by another
+    /// engine (see `addCampaignMetrics`).
+    mutating func addCampaignMetric(_ code: String, sums: [Int], recorded: [Bool]) {
+        campaignMetrics.append(code)
+        campaignSums.append(sums)
+        campaignRecorded.append(recorded)
+    }
+
+    /// Number of area ids the arrays hold (the largest id + 1).
+    var size: Int { sessions.count }
+
     /// Takes away `later` (totals of the same metrics over a later range of the same sessions),
     /// leaving the totals up to the day before that range. Last days are dropped. Returns the
     /// (area, metric) pairs whose recorded state cannot be told from sums alone: recorded on

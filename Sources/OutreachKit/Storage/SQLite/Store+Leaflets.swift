@@ -26,8 +26,7 @@ extension Store {
     /// Records that the unit `code` received `quantity` leaflets from outside the tree on `day`.
     public func receiveLeaflets(into code: String, quantity: Int, on day: Day, batch: String? = nil,
                                 id: UUID = UUID()) throws -> LeafletRecord {
-        guard quantity > 0 else { throw LeafletError.quantityNotPositive(quantity) }
-        let move = LeafletMove(id: id, day: day, to: code, quantity: quantity, batch: Store.cleanBatch(batch))
+        let move = try LeafletLedger.move(id: id, day: day, from: nil, to: code, quantity: quantity, batch: batch)
         return try write { db in
             let to = try Store.leafletUnit(db, code: code)
             try Store.insert(move, fromID: nil, toID: to.id, db)
@@ -44,35 +43,18 @@ extension Store {
     public func allocateLeaflets(from fromCode: String, to toCode: String, quantity: Int, on day: Day,
                                  batch: String? = nil, allowNegative: Bool = false,
                                  id: UUID = UUID()) throws -> LeafletRecord {
-        guard quantity > 0 else { throw LeafletError.quantityNotPositive(quantity) }
-        let move = LeafletMove(id: id, day: day, from: fromCode, to: toCode, quantity: quantity,
-                               batch: Store.cleanBatch(batch))
+        let move = try LeafletLedger.move(id: id, day: day, from: fromCode, to: toCode, quantity: quantity, batch: batch)
         return try write { db in
             let from = try Store.leafletUnit(db, code: fromCode)
             let to = try Store.leafletUnit(db, code: toCode)
-            if from.id == to.id { throw LeafletError.toItself(code: fromCode, name: from.name) }
-            let below = try Bool.fetchOne(db, sql: """
-                WITH RECURSIVE up(id) AS (
-                    SELECT parent_id FROM area WHERE id = ?
-                    UNION SELECT a.parent_id FROM area a JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)
-                SELECT EXISTS (SELECT 1 FROM up WHERE id = ?)
-                """, arguments: [to.id, from.id]) ?? false
-            guard below else {
-                throw LeafletError.notBelow(from: fromCode, fromName: from.name, to: toCode, toName: to.name)
-            }
+            try LeafletLedger.checkNotItself(move, from: from, to: to)
+            let below = try Bool.fetchOne(db, sql: LeafletLedger.isAncestorSQL, arguments: [to.id, from.id]) ?? false
+            try LeafletLedger.checkBelow(move, from: from, to: to, below: below)
             let changes = try Store.stockChanges(db, areaID: from.id)
-            let low = LeafletLow.lowest(from: day, changes: changes)
-            if low.onHand < quantity && !allowNegative {
-                throw LeafletError.notEnough(from: fromCode, name: from.name, quantity: quantity, onHand: low.onHand,
-                                             day: low.day, allocationDay: day)
-            }
+            let low = try LeafletLedger.lowest(before: move, from: from, changes: changes, allowNegative: allowNegative)
             try Store.insert(move, fromID: from.id, toID: to.id, allowedNegative: low.onHand < quantity, db)
-            let fromOnHand = changes.reduce(0) { $0 + $1.change } - quantity
             let toOnHand = try Store.stockChanges(db, areaID: to.id).reduce(0) { $0 + $1.change }
-            return LeafletRecord(
-                move: move, to: .init(code: toCode, name: to.name, onHand: toOnHand),
-                from: .init(code: fromCode, name: from.name, onHand: fromOnHand),
-                shortfall: low.onHand < quantity ? LeafletLow(onHand: low.onHand - quantity, day: low.day) : nil)
+            return LeafletLedger.allocated(move, from: from, to: to, low: low, fromChanges: changes, toOnHand: toOnHand)
         }
     }
 
@@ -90,17 +72,11 @@ extension Store {
 
     // MARK: Storage
 
-    private static func cleanBatch(_ batch: String?) -> String? {
-        guard let batch else { return nil }
-        let text = TextFolding.normalizedName(batch)
-        return text.isEmpty ? nil : text
-    }
-
-    private static func leafletUnit(_ db: Database, code: String) throws -> (id: Int64, name: String) {
+    private static func leafletUnit(_ db: Database, code: String) throws -> LeafletLedger.Unit {
         guard let row = try Row.fetchOne(db, sql: "SELECT id, name FROM area WHERE code = ?", arguments: [code]) else {
             throw AreaLookupError.unknownCode(code)
         }
-        return (row[0], row[1])
+        return LeafletLedger.Unit(id: row[0], name: row[1])
     }
 
     /// `allowedNegative`: recorded with --allow-negative although it leaves the giver below zero.
@@ -116,28 +92,15 @@ extension Store {
     /// Every dated change to one unit's stock: + moves in, − moves out, − leaflets handed out
     /// in its live sessions (per day).
     private static func stockChanges(_ db: Database, areaID: Int64) throws -> [(day: Day, change: Int)] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT day, CASE WHEN to_area_id = ?1 THEN quantity ELSE -quantity END FROM leaflet_move
-            WHERE to_area_id = ?1 OR from_area_id = ?1
-            UNION ALL
-            SELECT s.day, -sum(s.leaflets) FROM session s
-            WHERE s.area_id = ?1 AND s.leaflets > 0
-              AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
-            GROUP BY s.day
-            """, arguments: [areaID])
+        let rows = try Row.fetchAll(db, sql: LeafletLedger.stockChangesSQL, arguments: [areaID])
         return rows.map { (Day(number: $0[0]), $0[1]) }
     }
 
     static func leafletMoves(_ db: Database, through day: Day?) throws -> [LeafletMove] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT m.uuid, m.day, f.code, t.code, m.quantity, m.batch FROM leaflet_move m
-            LEFT JOIN area f ON f.id = m.from_area_id JOIN area t ON t.id = m.to_area_id
-            WHERE m.day <= ? ORDER BY m.day, m.id
-            """, arguments: [day?.number ?? Int.max])
+        let rows = try Row.fetchAll(db, sql: LeafletLedger.movesSQL, arguments: [day?.number ?? Int.max])
         return rows.map { row in
-            let bytes: Data = row[0]
-            let uuid = bytes.count == 16 ? UUID(uuid: bytes.withUnsafeBytes { $0.loadUnaligned(as: uuid_t.self) }) : UUID()
-            return LeafletMove(id: uuid, day: Day(number: row[1]), from: row[2], to: row[3], quantity: row[4], batch: row[5])
+            LeafletMove(id: LeafletLedger.uuid([UInt8](row[0] as Data)), day: Day(number: row[1]), from: row[2], to: row[3],
+                        quantity: row[4], batch: row[5])
         }
     }
 

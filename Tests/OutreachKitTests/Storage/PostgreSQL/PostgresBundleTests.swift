@@ -193,6 +193,64 @@ struct PostgresBundleTests {
         #expect(onPostgres.sessions.setAside == 1 && onPostgres.areas.new == 1)
     }
 
+    @Test("copies that changed the same rows merge into PostgreSQL as into SQLite: renames, voids, replacements, teams, members by name",
+          arguments: [("a", "b", true), ("b", "a", false), ("a", "c", false), ("c", "a", true), ("b", "c", true)])
+    func copiesMergeAlike(into target: String, from source: String, phones: Bool) async throws {
+        let lab = try BundleLab()
+        defer { lab.cleanUp() }
+        let (a, b, c) = try threeCopies(lab)
+        let stores = ["a": a, "b": b, "c": c]
+        let here = try #require(stores[target]), there = try #require(stores[source])
+        let pg = try await Self.freshPostgres()
+        _ = try await Self.export(here, to: lab.path("here.bundle"))
+        _ = try await Self.merge(lab.path("here.bundle"), into: pg)
+        let path = lab.path("there.bundle")
+        _ = try await Self.export(there, to: path, scope: BundleScope(includePhones: phones))
+
+        var onSQLite = try await Self.merge(path, into: here)
+        var onPostgres = try await Self.merge(path, into: pg)
+        // SQLite's copy may have merged this very bundle before; PostgreSQL's has not.
+        onSQLite.previousMerge = nil
+        onPostgres.previousMerge = nil
+        #expect(onPostgres == onSQLite)
+        // A has merged all of B's work before; every other pair brings something new.
+        #expect(onSQLite.added > 0 || (target, source) == ("a", "b"))
+        let after = (sqlite: try await Self.export(here, to: lab.path("sqlite-after.bundle")),
+                     pg: try await Self.export(pg, to: lab.path("pg-after.bundle")))
+        #expect(after.pg.bodySHA256 == after.sqlite.bodySHA256)
+        #expect(after.pg.counts == after.sqlite.counts)
+    }
+
+    @Test("a session voided differently in two copies, one replacing it, merges both ways as on SQLite", arguments: [false, true])
+    func twoVoids(reversed: Bool) async throws {
+        let lab = try BundleLab()
+        defer { lab.cleanUp() }
+        let x = try BundleLab.seeded()
+        let id = try x.logSession(NewSession(day: Day(parsing: "2026-11-02")!, area: "16282-01", metrics: MetricValues([.eidL2: 5]),
+                                             campaignCounts: ["qr_payments": 2]), today: BundleLab.today, campaignMetrics: ["qr_payments"]).id
+        let y = try Store.inMemory()
+        try BundleLab.merge(try lab.export(x, "base.bundle", scope: BundleScope(includePhones: true)), into: y)
+        _ = try x.voidSession(id, reason: "trùng", on: Day(parsing: "2026-11-10")!)
+        let replacement = try y.logSession(NewSession(day: Day(parsing: "2026-11-02")!, area: "16282-01", metrics: MetricValues([.eidL2: 6]),
+                                                      campaignCounts: ["qr_payments": 3]), today: BundleLab.today, replacing: id,
+                                           reason: "sai số", campaignMetrics: ["qr_payments"])
+        _ = try y.logSession(NewSession(day: Day(parsing: "2026-11-04")!, area: "16282-02", metrics: MetricValues([.eidL2: 1])),
+                             today: BundleLab.today)
+        let (here, there) = reversed ? (y, x) : (x, y)
+        let pg = try await Self.freshPostgres()
+        _ = try await Self.export(here, to: lab.path("here.bundle"))
+        _ = try await Self.merge(lab.path("here.bundle"), into: pg)
+        let path = lab.path("there.bundle")
+        _ = try await Self.export(there, to: path)
+        let onSQLite = try await Self.merge(path, into: here)
+        let onPostgres = try await Self.merge(path, into: pg)
+        #expect(onPostgres == onSQLite)
+        #expect(onSQLite.voids.updated + onSQLite.voids.setAside == 1)
+        #expect(!replacement.id.isEmpty)
+        #expect(try await Self.export(pg, to: lab.path("pg-after.bundle")).bodySHA256
+            == (try await Self.export(here, to: lab.path("sqlite-after.bundle"))).bodySHA256)
+    }
+
     @Test("a bundle of format 1 (sessions without row keys) merges as on SQLite")
     func formatOne() async throws {
         let lab = try BundleLab()
