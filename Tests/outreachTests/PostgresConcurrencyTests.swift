@@ -18,21 +18,24 @@ struct PostgresConcurrencyTests {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A commune, two hamlets and two teams, in SQL both engines run.
+    static let seed = """
+        INSERT INTO area (code, name, level, search_key) VALUES ('16525', 'Xã Trung Chính', 'commune', 'xa trung chinh');
+        INSERT INTO area (code, name, level, parent_id, population, adults, households, search_key)
+            SELECT '16525-01', 'Thôn 1', 'hamlet', id, 5000, 4000, 1000, 'thon 1' FROM area WHERE code = '16525';
+        INSERT INTO area (code, name, level, parent_id, population, adults, households, search_key)
+            SELECT '16525-02', 'Thôn 2', 'hamlet', id, 5000, 4000, 1000, 'thon 2' FROM area WHERE code = '16525';
+        INSERT INTO team (code, name, kind, area_id) SELECT 'T1', 'Tổ 1', 'digital', id FROM area WHERE code = '16525';
+        INSERT INTO team (code, name, kind, area_id, status) SELECT 'T2', 'Tổ 2', 'digital', id, 'inactive' FROM area WHERE code = '16525';
+        """
+
     /// A new workspace with a commune, two hamlets and two teams, inserted with SQL (the
     /// areas and teams imports are not what is tested here).
     static func workspace(_ cli: CLI) throws -> String {
         let uri = try PostgresCluster.freshDatabase()
         let r = try cli.run("init", "--db", uri)
         try #require(r.status == 0, "\(r.stderr)")
-        _ = try psql(uri, """
-            INSERT INTO area (code, name, level, search_key) VALUES ('16525', 'Xã Trung Chính', 'commune', 'xa trung chinh');
-            INSERT INTO area (code, name, level, parent_id, population, adults, households, search_key)
-                SELECT c.code, c.name, 'hamlet', a.id, 5000, 4000, 1000, c.key
-                FROM area a, (VALUES ('16525-01', 'Thôn 1', 'thon 1'), ('16525-02', 'Thôn 2', 'thon 2')) AS c(code, name, key)
-                WHERE a.code = '16525';
-            INSERT INTO team (code, name, kind, area_id) SELECT 'T' || n, 'Tổ ' || n, 'digital', id FROM area, generate_series(1, 2) n
-                WHERE code = '16525';
-            """)
+        _ = try psql(uri, seed)
         return uri
     }
 
@@ -68,7 +71,7 @@ struct PostgresConcurrencyTests {
             try Self.start(cli, """
                 i=1
                 while [ $i -le 50 ]; do
-                  "$OUTREACH" log --db '\(uri)' --area 16525-0\(k % 2 + 1) --team T\(k % 2 + 1) --date 2025-11-0\(k) \
+                  "$OUTREACH" log --db '\(uri)' --area 16525-0\(k % 2 + 1) --team T1 --date 2025-11-0\(k) \
                     --eid-l2 \(k) --households-visited 1 --notes "p\(k) n$i" || echo "exit $? at $i" >&2
                   i=$((i + 1))
                 done
@@ -90,6 +93,10 @@ struct PostgresConcurrencyTests {
             FROM session s WHERE NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
             """)
         #expect(counts == "400|400|400|1800|400")
+        // With the running totals' triggers (migration pg2-totals), the totals hold every session once.
+        if try Self.psql(uri, "SELECT count(*) FROM outreach_migration WHERE name LIKE 'pg2-totals%'") == "1" {
+            #expect(try Self.psql(uri, "SELECT sum(sessions), sum(eid_l2), sum(households_visited) FROM area_month") == "400|1800|400")
+        }
         // `sessions list` on the same workspace shows them all, each with its id.
         let listed = try cli.run("sessions", "list", "--db", uri, "--format", "csv")
         #expect(listed.status == 0, "\(listed.stderr)")

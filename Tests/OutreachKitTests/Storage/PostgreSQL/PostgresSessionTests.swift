@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import PostgresNIO
 import Testing
 @testable import OutreachKit
 
@@ -81,6 +83,15 @@ enum SessionParity {
         }
     }
 
+    /// The running totals by area code, month and metric, one line a row, in SQL both engines run.
+    static let totals = [
+        "SELECT a.code || '|' || m.month || '|' || m.sessions || '|' || "
+            + Metric.allCases.map { "COALESCE(CAST(m.\($0.code) AS TEXT), '-')" }.joined(separator: " || '|' || ")
+            + " || '|' || m.last_day FROM area_month m JOIN area a ON a.id = m.area_id WHERE m.sessions > 0 ORDER BY a.code, m.month",
+        "SELECT a.code || '|' || m.metric || '|' || m.month || '|' || m.value FROM area_month_metric m JOIN area a ON a.id = m.area_id "
+            + "WHERE m.value > 0 ORDER BY a.code, m.metric, m.month",
+    ]
+
     static let day = Day(year: 2026, month: 11, day: 2)!
     static let today = Day(year: 2026, month: 11, day: 10)!
 
@@ -137,8 +148,9 @@ enum SessionParity {
 struct PostgresSessionTests {
     @Test("One sequence of logs, replacements, voids and lists gives the same results, warnings and errors on both engines")
     func parity() async throws {
-        let sqlite = await SessionParity.script(try SessionParity.sqlite())
-        let postgres = await SessionParity.script(try await SessionParity.postgres())
+        let store = try SessionParity.sqlite(), workspace = try await SessionParity.postgres()
+        let sqlite = await SessionParity.script(store)
+        let postgres = await SessionParity.script(workspace)
         #expect(postgres.count == sqlite.count)
         for (s, p) in zip(sqlite, postgres) { #expect(p == s) }
         // The sequence meets what it is meant to meet (on SQLite, the reference).
@@ -147,6 +159,24 @@ struct PostgresSessionTests {
         #expect(sqlite.contains { $0.hasPrefix("replace →") && $0.contains("replaced #0") })
         #expect(sqlite.contains { $0.hasPrefix("void again ✗ alreadyVoided(\"#1\"") })
         #expect(sqlite.contains { $0.hasPrefix("plain →") && $0.hasSuffix("masked 1") })
+        // The running totals (kept on PostgreSQL by the triggers of migration pg2-totals) hold
+        // the live sessions as SQLite's do: the replaced and the voided left them.
+        let triggers = try await workspace.read { connection in
+            try await PostgresWorkspace.id(connection, "SELECT count(*) FROM outreach_migration WHERE name LIKE 'pg2-totals%'")
+        }
+        if triggers == 1 {
+            for sql in SessionParity.totals {
+                let expected = try store.read { try String.fetchAll($0, sql: sql) }
+                let got = try await workspace.read { connection in
+                    var lines: [String] = []
+                    for try await line in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresWorkspace.quiet)
+                        .decode(String.self) { lines.append(line) }
+                    return lines
+                }
+                #expect(got == expected)
+                #expect(!expected.isEmpty)
+            }
+        }
     }
 
     @Test("An id prefix shared by two sessions is ambiguous; the whole id, in any case or with braces, finds one")
