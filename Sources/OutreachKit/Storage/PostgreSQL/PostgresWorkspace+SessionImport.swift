@@ -45,7 +45,9 @@ extension PostgresWorkspace {
                         try await connection.query("COMMIT", logger: Self.quiet)
                         return summary
                     } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: Self.quiet)
+                        // A query on a connection that is gone never answers (postgres-nio 1.33);
+                        // its transaction ended with it.
+                        if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: Self.quiet) }
                         throw error
                     }
                 }
@@ -56,6 +58,8 @@ extension PostgresWorkspace {
                 }
                 // The file's problems and the reader's errors are the user's to see as they are.
                 if error is any UserFacingError { throw error }
+                // A COPY whose connection closed fails with postgres-nio's older error type.
+                if case .connectionClosed? = error as? PostgresNIO.PostgresError { throw PostgresError.connectionLost(location.masked) }
                 throw PostgresWorkspace.translate(error, location: location)
             }
         }
