@@ -25,8 +25,8 @@ csv=$out/province-1m/sessions.csv
 base=$out/province-base.sqlite
 mkdir -p "$out"
 
-swift build -c release --product outreach >/dev/null
-outreach=$PWD/.build/release/outreach
+[ -n "${NO_BUILD:-}" ] || swift build -c release --product outreach >/dev/null
+outreach=${OUTREACH_BIN:-$PWD/.build/release/outreach}
 [ -f "$out/province-1m/manifest.json" ] || python3 Benchmarks/gen.py --scale province --sessions 1000000 --quiet --out "$out/province-1m"
 if [ ! -f "$base" ]; then
   $outreach init --db "$base" >/dev/null
