@@ -13,7 +13,7 @@ extension RowKeyContent {
     /// The content of a stored session, from the `storedColumns` of `row` starting at `at`.
     static func ofStored(_ row: Row, at: Int) -> RowKeyContent {
         let width = Metric.allCases.count
-        let campaign = SessionLoader.storedCounts(row[at + 5 + width]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let campaign = SessionImport.storedCounts(row[at + 5 + width]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         return of(day: row[at], area: row[at + 1], team: row[at + 2], loggedBy: row[at + 3],
                   metrics: (0..<width).map { row[at + 4 + $0] }, campaign: campaign, notes: row[at + 4 + width])
     }

@@ -1,6 +1,4 @@
 import Foundation
-import GRDB
-import GRDBSQLite
 
 /// Codes (of areas, of teams) numbered 0, 1, 2 … in the order added, found again from their
 /// UTF-8 bytes: every code's bytes end to end in one buffer, and an open-addressing hash table
@@ -150,36 +148,30 @@ struct AreaFactsTable {
     private var population: [Int] = []
     private var households: [Int] = []
     /// A denominator the area does not have.
-    private static let none = Int.min
+    static let none = Int.min
 
-    /// Every area of the workspace: one pass over the `area` table through the C API (no
-    /// `Row`, no `String` per area).
-    init(_ db: Database) throws {
-        let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM area") ?? 0
+    /// An empty table for `n` areas, filled by `add` in id order, then `resolveCommunes`.
+    init(capacity n: Int) {
         codes = CodeIndex(capacity: n)
         ids.reserveCapacity(n)
-        var parents: [Int64] = [], communeLevel: [Bool] = []
-        parents.reserveCapacity(n)
-        communeLevel.reserveCapacity(n)
-        let levels = AreaLevel.allCases.filter(\.isCommuneLevel).map { "'\($0.rawValue)'" }.joined(separator: ",")
-        let statement = try db.makeStatement(sql: """
-            SELECT id, code, coalesce(parent_id, 0), level IN (\(levels)), adults, population, households
-            FROM area ORDER BY id
-            """)
-        func count(_ stmt: OpaquePointer, _ column: Int32) -> Int {
-            sqlite3_column_type(stmt, column) == SQLITE_NULL ? AreaFactsTable.none : Int(sqlite3_column_int64(stmt, column))
-        }
-        try statement.forEachRawRow(db) { stmt in
-            ids.append(sqlite3_column_int64(stmt, 0))
-            codes.add(UnsafeBufferPointer(start: sqlite3_column_text(stmt, 1), count: Int(sqlite3_column_bytes(stmt, 1))))
-            parents.append(sqlite3_column_int64(stmt, 2))
-            communeLevel.append(sqlite3_column_int(stmt, 3) != 0)
-            adults.append(count(stmt, 4))
-            population.append(count(stmt, 5))
-            households.append(count(stmt, 6))
-        }
-        // Each area's commune: itself or the nearest commune-level ancestor (64 steps at most,
-        // against a loop in a damaged tree).
+        adults.reserveCapacity(n)
+        population.reserveCapacity(n)
+        households.reserveCapacity(n)
+    }
+
+    /// Adds an area (in increasing id order); nil denominators are those it does not have.
+    mutating func add(id: Int64, code: UnsafeBufferPointer<UInt8>, adults: Int?, population: Int?, households: Int?) {
+        ids.append(id)
+        codes.add(code)
+        self.adults.append(adults ?? AreaFactsTable.none)
+        self.population.append(population ?? AreaFactsTable.none)
+        self.households.append(households ?? AreaFactsTable.none)
+    }
+
+    /// Finds each area's commune: itself or the nearest commune-level ancestor (64 steps at
+    /// most, against a loop in a damaged tree). `parents` (0: none) and `communeLevel` are by
+    /// position, as the areas were added.
+    mutating func resolveCommunes(parents: [Int64], communeLevel: [Bool]) {
         communes = [Int64](repeating: 0, count: ids.count)
         for start in ids.indices {
             var at: Int? = start
@@ -239,20 +231,20 @@ struct TeamFactsTable {
     private var communes: [Int64] = []
     private var active: [Bool] = []
 
-    /// Every team of the workspace, with its commune from `areas`.
-    init(_ db: Database, areas: AreaFactsTable) throws {
-        let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM team") ?? 0
+    /// An empty table for `n` teams, filled by `add`.
+    init(capacity n: Int) {
         codes = CodeIndex(capacity: n)
         ids.reserveCapacity(n)
         communes.reserveCapacity(n)
         active.reserveCapacity(n)
-        let statement = try db.makeStatement(sql: "SELECT id, code, area_id, status = 'active' FROM team")
-        try statement.forEachRawRow(db) { stmt in
-            ids.append(sqlite3_column_int64(stmt, 0))
-            codes.add(UnsafeBufferPointer(start: sqlite3_column_text(stmt, 1), count: Int(sqlite3_column_bytes(stmt, 1))))
-            communes.append(areas.commune(ofID: sqlite3_column_int64(stmt, 2)) ?? 0)
-            active.append(sqlite3_column_int(stmt, 3) != 0)
-        }
+    }
+
+    /// Adds a team; `commune` is its area's commune (nil: none).
+    mutating func add(id: Int64, code: UnsafeBufferPointer<UInt8>, commune: Int64?, active: Bool) {
+        ids.append(id)
+        codes.add(code)
+        communes.append(commune ?? 0)
+        self.active.append(active)
     }
 
     /// How many teams there are.
@@ -270,22 +262,5 @@ struct TeamFactsTable {
     subscript(code: String) -> TeamFacts? {
         var code = code
         return code.withUTF8 { self[$0] }
-    }
-}
-
-extension Statement {
-    /// Steps through every row, handing `body` the raw SQLite statement to read columns from
-    /// (no `Row`, no `String`: for tables of a hundred thousand rows read in one go).
-    func forEachRawRow(_ db: Database, _ body: (OpaquePointer) throws -> Void) throws {
-        let stmt = sqliteStatement
-        defer { sqlite3_reset(stmt) }
-        while true {
-            let rc = sqlite3_step(stmt)
-            if rc == SQLITE_DONE { return }
-            guard rc == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
-            try body(stmt)
-        }
     }
 }
