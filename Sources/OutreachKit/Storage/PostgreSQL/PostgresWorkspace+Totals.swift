@@ -154,7 +154,7 @@ extension PostgresWorkspace {
         let id = period ?? 0
         return try await read { connection in
             try await Self.periodTotals(connection, period: id, start: campaign.start, through: through, metrics: metrics,
-                                        campaignMetrics: campaignMetrics, areas: areas)
+                                        campaignMetrics: campaignMetrics, areas: areas, subtracting: true)
         }
     }
 
@@ -162,8 +162,12 @@ extension PostgresWorkspace {
     /// running totals, unless a session after `through` counts in them (an as-of day in the
     /// past), when they are summed from the monthly totals and the partial months' sessions.
     /// Campaign metrics are always summed so (`area_month_metric` and `session_metric`).
+    ///
+    /// With `subtracting` (coverage), an as-of day nearer the period's last session than its
+    /// start is answered as the period's totals less the sessions after it; last days are then
+    /// not kept.
     static func periodTotals(_ connection: PostgresConnection, period: Int64, start: Day, through: Day, metrics: [Metric],
-                             campaignMetrics: [String], areas: [Int64]?) async throws -> DenseTotals {
+                             campaignMetrics: [String], areas: [Int64]?, subtracting: Bool = false) async throws -> DenseTotals {
         let size = Int(try await first(connection, "SELECT coalesce(max(id), 0) FROM area") ?? 0) + 1
         var dense = DenseTotals(size: size, metrics: metrics)
         // An indicator of campaign metrics only reads no built-in totals.
@@ -179,14 +183,29 @@ extension PostgresWorkspace {
                 SELECT area_id, sessions, last_day::bigint, \(columns(metrics)) FROM period_total WHERE period_id = $1\(filter)
                 """, binds: binds), into: &dense)
             if let last = dense.lastDay, last > through.number {
-                dense = DenseTotals(size: size, metrics: metrics)
-                var binds = PostgresBindings()
-                if let areas { binds.append(areas) }
-                let source = totalsSource(from: start.number, to: through.number, metrics: metrics, areasBind: areas == nil ? nil : 1)
-                try await add(connection, PostgresQuery(unsafeSQL: """
-                    SELECT area_id, sum(sessions)::bigint, max(last_day)::bigint, \(metrics.isEmpty ? "NULL::bigint" : metrics.map { "sum(\($0.code))::bigint" }.joined(separator: ", "))
-                    FROM (\(source)) x GROUP BY area_id
-                    """, binds: binds), into: &dense)
+                let monthsBefore = through.monthIndex - start.monthIndex
+                let monthsAfter = Day(number: last).monthIndex - through.monthIndex
+                if subtracting, monthsAfter < monthsBefore {
+                    // Nearer the last session than the start: the period's totals less the sessions
+                    // after the day (fewer months to read), as `Store.periodTotals` does.
+                    var after = DenseTotals(size: size, metrics: metrics)
+                    try await add(connection, summed(from: through.number + 1, to: last, metrics: metrics, areas: areas), into: &after)
+                    var unclear: [Metric: [Int64]] = [:]
+                    for (area, metric) in dense.subtract(after) { unclear[metric, default: []].append(Int64(area)) }
+                    // Both sides recorded the metric and nothing is left: was it recorded up to the day?
+                    for (metric, ids) in unclear {
+                        var recorded = Set<Int64>()
+                        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+                            SELECT DISTINCT s.area_id FROM session s WHERE s.area_id = ANY($1) AND s.day BETWEEN $2 AND $3
+                              AND s.\(metric.code) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
+                            """, binds: bindings(ids, start.number, through.number)), logger: quiet)
+                        for try await id in rows.decode(Int64.self) { recorded.insert(id) }
+                        for id in ids where !recorded.contains(id) { dense.forget(area: Int(id), metric: metric) }
+                    }
+                } else {
+                    dense = DenseTotals(size: size, metrics: metrics)
+                    try await add(connection, summed(from: start.number, to: through.number, metrics: metrics, areas: areas), into: &dense)
+                }
             }
         }
         for code in campaignMetrics {
@@ -217,6 +236,27 @@ extension PostgresWorkspace {
             dense.addCampaignMetric(code, sums: sums, recorded: recorded)
         }
         return dense
+    }
+
+    /// Rows `area_id, sessions, last_day, <metrics…>` summed per area over the live sessions
+    /// dated `from`…`to` (day numbers), of `areas` only when given.
+    static func summed(from: Int, to: Int, metrics: [Metric], areas: [Int64]?) -> PostgresQuery {
+        var binds = PostgresBindings()
+        if let areas { binds.append(areas) }
+        let source = totalsSource(from: from, to: to, metrics: metrics, areasBind: areas == nil ? nil : 1)
+        return PostgresQuery(unsafeSQL: """
+            SELECT area_id, sum(sessions)::bigint, max(last_day)::bigint, \(metrics.isEmpty ? "NULL::bigint" : metrics.map { "sum(\($0.code))::bigint" }.joined(separator: ", "))
+            FROM (\(source)) x GROUP BY area_id
+            """, binds: binds)
+    }
+
+    /// Bindings of an id array and two day numbers, for `$1`, `$2`, `$3`.
+    static func bindings(_ ids: [Int64], _ a: Int, _ b: Int) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(ids)
+        binds.append(a)
+        binds.append(b)
+        return binds
     }
 
     /// A query of rows `area_id, sessions, last_day, <metrics…>` over the live sessions dated
