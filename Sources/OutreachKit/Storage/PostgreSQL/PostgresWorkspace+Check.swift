@@ -56,8 +56,9 @@ extension PostgresWorkspace {
                 for key in metricKeys {
                     out.add(key.metric); out.add(key.month); out.add(key.area); out.add(totals.metrics[key]!)
                     out.endRow()
+                    if out.isFull { try await out.flush(writer) }
                 }
-                if out.buffer.readableBytes > 0 { try await writer.write(out.buffer) }
+                try await out.flush(writer)
             }
             summary.totals += metricKeys.count
             let columns = Metric.allCases.map(\.code)
@@ -72,8 +73,9 @@ extension PostgresWorkspace {
                         for v in t.metrics.values { out.add(v) }
                         out.add(t.lastDay?.number)
                         out.endRow()
+                        if out.isFull { try await out.flush(writer) }
                     }
-                    if out.buffer.readableBytes > 0 { try await writer.write(out.buffer) }
+                    try await out.flush(writer)
                 }
                 summary.totals += keys.count
             }
