@@ -419,12 +419,17 @@ struct PostgresMerge {
         let metrics = Self.metricCodes
         try await execute("CREATE INDEX ON merge_session (uuid)")
         try await execute("ANALYZE merge_session")
-        let match = """
-            UPDATE merge_session m SET local_id = s.id FROM session s WHERE m.local_id IS NULL AND s.uuid = m.uuid;
-            UPDATE merge_session m SET local_id = s.id FROM session s
-                WHERE m.local_id IS NULL AND m.row_key IS NOT NULL AND s.row_key = m.row_key
-            """
-        for statement in match.components(separatedBy: ";") { try await execute(statement) }
+        // Matched with a stored session (by id, else by row key), each row is compared with it in
+        // the same statement: one pass over the staged rows.
+        let same = (["day", "area_id", "team_id", "logged_by"] + metrics + ["notes"])
+            .map { "s.\($0) IS NOT DISTINCT FROM m.\($0)" }.joined(separator: " AND ")
+        let matches = [
+            "UPDATE merge_session m SET local_id = s.id, state = CASE WHEN \(same) THEN 'same' ELSE 'conflict' END "
+                + "FROM session s WHERE m.local_id IS NULL AND s.uuid = m.uuid",
+            "UPDATE merge_session m SET local_id = s.id, state = CASE WHEN \(same) THEN 'same' ELSE 'conflict' END "
+                + "FROM session s WHERE m.local_id IS NULL AND m.row_key IS NOT NULL AND s.row_key = m.row_key",
+        ]
+        for statement in matches { try await execute(statement) }
         let columns = (["uuid", "day", "area_id", "team_id", "logged_by"] + metrics + ["notes", "row_key"]).joined(separator: ", ")
         try await execute("""
             WITH ins AS (
@@ -434,15 +439,8 @@ struct PostgresMerge {
             UPDATE merge_session m SET local_id = ins.id, is_new = true FROM ins WHERE ins.uuid = m.uuid
             """)
         // A row key twice in the bundle: the later one is the earlier's session.
-        for statement in match.components(separatedBy: ";") { try await execute(statement) }
+        for statement in matches { try await execute(statement) }
         ledger.summary.sessions.new += try await count("SELECT count(*) FROM merge_session WHERE is_new")
-
-        let same = (["day", "area_id", "team_id", "logged_by"] + metrics + ["notes"])
-            .map { "s.\($0) IS NOT DISTINCT FROM m.\($0)" }.joined(separator: " AND ")
-        try await execute("""
-            UPDATE merge_session m SET state = CASE WHEN \(same) THEN 'same' ELSE 'conflict' END
-            FROM session s WHERE s.id = m.local_id AND NOT m.is_new
-            """)
         ledger.summary.sessions.present += try await count("SELECT count(*) FROM merge_session WHERE state = 'same'")
         // A new voided session, or one this workspace counts that the bundle voided: a new void.
         try await execute("""
