@@ -71,6 +71,7 @@ extension Outreach {
                 case "leaflet stock": l["check.item.leaflet_stock"]
                 case "row keys": l["check.item.row_keys"]
                 case "triggers": l["check.item.triggers"]
+                case "voids": l["check.item.voids"]
                 default: item
                 }
             }

@@ -5,7 +5,7 @@ import PostgresNIO
 // Care on PostgreSQL: check and repair.
 extension PostgresWorkspace {
     /// Checks the workspace: the migrations applied are this version's, the schema's triggers
-    /// are there and enabled, every session's area, the area tree, row keys, counts within
+    /// are there and enabled, every session's area, the area tree, chains of replacements, row keys, counts within
     /// `SessionCount.maximum`, the stored running totals against totals recomputed from the live
     /// sessions, and leaflet stock below zero. Items are named and worded as SQLite's
     /// (`WorkspaceCheck+Items.swift`). Reads one consistent snapshot; never writes.
@@ -17,6 +17,7 @@ extension PostgresWorkspace {
             try await Self.checkSchema(connection, into: &result)
             let codes = try await Self.areaCodes(connection)
             try await Self.checkSessionsAndTree(connection, codes: codes, into: &result)
+            try await Self.checkVoids(connection, into: &result)
             try await Self.checkRowKeys(connection, into: &result)
             let outOfRange = try await Self.checkSessionCounts(connection, into: &result)
             do {
@@ -56,8 +57,9 @@ extension PostgresWorkspace {
                 for key in metricKeys {
                     out.add(key.metric); out.add(key.month); out.add(key.area); out.add(totals.metrics[key]!)
                     out.endRow()
+                    if out.isFull { try await out.flush(writer) }
                 }
-                if out.buffer.readableBytes > 0 { try await writer.write(out.buffer) }
+                try await out.flush(writer)
             }
             summary.totals += metricKeys.count
             let columns = Metric.allCases.map(\.code)
@@ -72,8 +74,9 @@ extension PostgresWorkspace {
                         for v in t.metrics.values { out.add(v) }
                         out.add(t.lastDay?.number)
                         out.endRow()
+                        if out.isFull { try await out.flush(writer) }
                     }
-                    if out.buffer.readableBytes > 0 { try await writer.write(out.buffer) }
+                    try await out.flush(writer)
                 }
                 summary.totals += keys.count
             }
@@ -162,6 +165,40 @@ extension PostgresWorkspace {
             parents[id] = parent
         }
         result.addSessionsAndTree(sessions: sessions, voided: voided, orphans: orphans, codes: codes, parents: parents)
+    }
+
+    /// Every chain of replacements ends: a void whose replacement, or the replacement's
+    /// replacement and so on, is the voided session itself leaves none of them counted.
+    private static func checkVoids(_ connection: PostgresConnection, into result: inout WorkspaceCheck) async throws {
+        var next: [Int64: Int64] = [:]
+        var uuids: [Int64: String] = [:]
+        var voids = 0
+        for try await row in try await connection.query("""
+            SELECT v.session_id, v.replaced_by, s.uuid FROM session_void v JOIN session s ON s.id = v.session_id
+            """, logger: quiet) {
+            let c = CellReader(row)
+            voids += 1
+            guard let id = try c.int64(0) else { continue }
+            if let replacement = try c.int64(1) { next[id] = replacement }
+            uuids[id] = c.id(2).map { SessionID.format($0.bytes) }
+        }
+        var looping = Set<Int64>()
+        for start in next.keys {
+            var seen: Set<Int64> = [start]
+            var at = next[start]
+            while let id = at {
+                if id == start { looping.insert(start); break }
+                guard seen.insert(id).inserted else { break }
+                at = next[id]
+            }
+        }
+        if looping.isEmpty {
+            result.add("voids", .ok, .phrase(Phrase("check.voids.ok", counts: ["count": voids])))
+        } else {
+            let ids = looping.compactMap { uuids[$0] }.sorted().prefix(5).joined(separator: ", ")
+            result.add("voids", .problem, .phrase(Phrase("check.voids.problem", ["ids": ids], counts: ["count": looping.count])),
+                       advice: .phrase(Phrase("check.voids.advice"), parts: ["restore": Store.restore]))
+        }
     }
 
     /// Every row key is the key of its session's content (at some occurrence), as on SQLite.

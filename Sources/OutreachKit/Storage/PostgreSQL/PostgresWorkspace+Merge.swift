@@ -308,11 +308,14 @@ struct PostgresMerge {
 
     /// Writes the members, current leaders last; a member who would be a second current leader
     /// of a team is not written (a problem, or set aside), as SQLite's unique index refuses it.
+    /// New members who do not lead go in with one COPY before the first leader is written.
     private mutating func writeMembers() async throws {
         let ordered = memberWrites.sorted { !$0.record.isCurrentLeader && $1.record.isCurrentLeader }
+        var pending = CopyText()
         for w in ordered {
             let r = w.record
             if r.isCurrentLeader {
+                try await insertMembers(&pending)
                 var leader: String? = nil
                 for try await name in try await connection.query("""
                     SELECT name FROM member WHERE team_id = \(w.teamID) AND role = 'leader' AND "left" IS NULL
@@ -323,24 +326,30 @@ struct PostgresMerge {
                     continue
                 }
             }
-            let uuid = ByteBuffer(bytes: r.id!.bytes)
             if let rowID = w.rowID {
                 try await connection.query("""
-                    UPDATE member SET uuid = \(uuid), team_id = \(w.teamID), name = \(r.name), phone = \(r.phone?.digits),
-                        role = \(r.role.rawValue), joined = \(r.joined?.number), "left" = \(r.left?.number) WHERE id = \(rowID)
+                    UPDATE member SET uuid = \(ByteBuffer(bytes: r.id!.bytes)), team_id = \(w.teamID), name = \(r.name),
+                        phone = \(r.phone?.digits), role = \(r.role.rawValue), joined = \(r.joined?.number), "left" = \(r.left?.number)
+                    WHERE id = \(rowID)
                     """, logger: logger)
                 try await restamp("member", rowID, r.revised)
             } else {
-                try await connection.query("""
-                    INSERT INTO member (uuid, team_id, name, phone, role, joined, "left", revised)
-                    VALUES (\(uuid), \(w.teamID), \(r.name), \(r.phone?.digits), \(r.role.rawValue), \(r.joined?.number),
-                            \(r.left?.number), \(r.revised))
-                    """, logger: logger)
+                pending.add(r.id); pending.add(w.teamID); pending.add(r.name); pending.add(r.phone?.digits); pending.add(r.role.rawValue)
+                pending.add(r.joined?.number); pending.add(r.left?.number); pending.add(r.revised)
+                pending.endRow()
             }
             if let replaced = w.replaced {
                 ledger.takeTheirs("member", r.id!.uuidString, ours: replaced.line, theirs: r.line, count: \.members)
             }
         }
+        try await insertMembers(&pending)
+    }
+
+    /// Inserts the gathered new members.
+    private func insertMembers(_ rows: inout CopyText) async throws {
+        guard !rows.bytes.isEmpty else { return }
+        try await connection.copyFrom(table: "member", columns: ["uuid", "team_id", "name", "phone", "role", "joined", "left", "revised"],
+                                      logger: logger) { writer in try await rows.flush(writer) }
     }
 
     // MARK: Sessions, set-based
@@ -395,13 +404,10 @@ struct PostgresMerge {
                 } catch let error as RecordError {
                     throw BundleError.badRecord(file: reader.name, line: record.line, text: error.text)
                 }
-                if out.buffer.readableBytes >= 1 << 20 {
-                    try await writer.write(out.buffer)
-                    out.buffer.clear()
-                }
+                if out.isFull { try await out.flush(writer) }
                 next = try reader.next(&cursor)
             }
-            if out.buffer.readableBytes > 0 { try await writer.write(out.buffer) }
+            try await out.flush(writer)
         }
         return next
     }
@@ -413,12 +419,17 @@ struct PostgresMerge {
         let metrics = Self.metricCodes
         try await execute("CREATE INDEX ON merge_session (uuid)")
         try await execute("ANALYZE merge_session")
-        let match = """
-            UPDATE merge_session m SET local_id = s.id FROM session s WHERE m.local_id IS NULL AND s.uuid = m.uuid;
-            UPDATE merge_session m SET local_id = s.id FROM session s
-                WHERE m.local_id IS NULL AND m.row_key IS NOT NULL AND s.row_key = m.row_key
-            """
-        for statement in match.components(separatedBy: ";") { try await execute(statement) }
+        // Matched with a stored session (by id, else by row key), each row is compared with it in
+        // the same statement: one pass over the staged rows.
+        let same = (["day", "area_id", "team_id", "logged_by"] + metrics + ["notes"])
+            .map { "s.\($0) IS NOT DISTINCT FROM m.\($0)" }.joined(separator: " AND ")
+        let matches = [
+            "UPDATE merge_session m SET local_id = s.id, state = CASE WHEN \(same) THEN 'same' ELSE 'conflict' END "
+                + "FROM session s WHERE m.local_id IS NULL AND s.uuid = m.uuid",
+            "UPDATE merge_session m SET local_id = s.id, state = CASE WHEN \(same) THEN 'same' ELSE 'conflict' END "
+                + "FROM session s WHERE m.local_id IS NULL AND m.row_key IS NOT NULL AND s.row_key = m.row_key",
+        ]
+        for statement in matches { try await execute(statement) }
         let columns = (["uuid", "day", "area_id", "team_id", "logged_by"] + metrics + ["notes", "row_key"]).joined(separator: ", ")
         try await execute("""
             WITH ins AS (
@@ -428,15 +439,8 @@ struct PostgresMerge {
             UPDATE merge_session m SET local_id = ins.id, is_new = true FROM ins WHERE ins.uuid = m.uuid
             """)
         // A row key twice in the bundle: the later one is the earlier's session.
-        for statement in match.components(separatedBy: ";") { try await execute(statement) }
+        for statement in matches { try await execute(statement) }
         ledger.summary.sessions.new += try await count("SELECT count(*) FROM merge_session WHERE is_new")
-
-        let same = (["day", "area_id", "team_id", "logged_by"] + metrics + ["notes"])
-            .map { "s.\($0) IS NOT DISTINCT FROM m.\($0)" }.joined(separator: " AND ")
-        try await execute("""
-            UPDATE merge_session m SET state = CASE WHEN \(same) THEN 'same' ELSE 'conflict' END
-            FROM session s WHERE s.id = m.local_id AND NOT m.is_new
-            """)
         ledger.summary.sessions.present += try await count("SELECT count(*) FROM merge_session WHERE state = 'same'")
         // A new voided session, or one this workspace counts that the bundle voided: a new void.
         try await execute("""
@@ -534,13 +538,10 @@ struct PostgresMerge {
                 } catch let error as RecordError {
                     throw BundleError.badRecord(file: reader.name, line: record.line, text: error.text)
                 }
-                if out.buffer.readableBytes >= 1 << 20 {
-                    try await writer.write(out.buffer)
-                    out.buffer.clear()
-                }
+                if out.isFull { try await out.flush(writer) }
                 next = try reader.next(&cursor)
             }
-            if out.buffer.readableBytes > 0 { try await writer.write(out.buffer) }
+            try await out.flush(writer)
         }
         return next
     }
@@ -627,25 +628,40 @@ struct PostgresMerge {
     }
 }
 
-/// Rows in COPY's text format: tab-separated fields, `\N` for NULL, backslash escapes.
+/// Rows in COPY's text format: tab-separated fields, `\N` for NULL, backslash escapes. Rows
+/// are built in `bytes` and sent as one buffer per megabyte or so.
 struct CopyText {
-    var buffer = ByteBuffer()
+    var bytes: [UInt8] = []
     private var first = true
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    init() { bytes.reserveCapacity(1 << 20 + 4096) }
+
+    /// Whether enough is gathered to send.
+    var isFull: Bool { bytes.count >= 1 << 20 }
+
+    /// Sends what is gathered through `writer`, and empties it.
+    mutating func flush(_ writer: PostgresCopyFromWriter) async throws {
+        guard !bytes.isEmpty else { return }
+        try await writer.write(ByteBuffer(bytes: bytes))
+        bytes.removeAll(keepingCapacity: true)
+    }
 
     private mutating func separate() {
-        if !first { buffer.writeInteger(UInt8(ascii: "\t")) }
+        if !first { bytes.append(0x09) }
         first = false
     }
 
     mutating func null() {
         separate()
-        buffer.writeStaticString("\\N")
+        bytes.append(0x5C)
+        bytes.append(0x4E)
     }
 
     mutating func add(_ value: Int?) {
         guard let value else { return null() }
         separate()
-        buffer.writeString(String(value))
+        bytes.append(contentsOf: String(value).utf8)
     }
 
     mutating func add(_ value: Int64?) { add(value.map(Int.init)) }
@@ -653,31 +669,36 @@ struct CopyText {
     mutating func add(_ text: String?) {
         guard let text else { return null() }
         separate()
-        for byte in text.utf8 {
+        let utf8 = text.utf8
+        // Backslash, tab, line feed and carriage return are escaped; most text has none.
+        guard utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+            bytes.append(contentsOf: utf8)
+            return
+        }
+        for byte in utf8 {
             switch byte {
-            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-            case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
-            case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
-            case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
-            default: buffer.writeInteger(byte)
+            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+            case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+            case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+            case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+            default: bytes.append(byte)
             }
         }
     }
 
-    /// A 16-byte id as bytea in hex (`\\x…`, the backslash escaped).
+    /// A 16-byte id as bytea in hex (`\\x…`: the backslash escaped).
     mutating func add(_ id: StableID?) {
         guard let id else { return null() }
         separate()
-        buffer.writeStaticString("\\\\x")
-        let digits = Array("0123456789abcdef".utf8)
+        bytes.append(0x5C); bytes.append(0x5C); bytes.append(UInt8(ascii: "x"))
         for byte in id.bytes {
-            buffer.writeInteger(digits[Int(byte >> 4)])
-            buffer.writeInteger(digits[Int(byte & 0x0F)])
+            bytes.append(Self.hex[Int(byte >> 4)])
+            bytes.append(Self.hex[Int(byte & 0x0F)])
         }
     }
 
     mutating func endRow() {
-        buffer.writeInteger(UInt8(ascii: "\n"))
+        bytes.append(0x0A)
         first = true
     }
 }
