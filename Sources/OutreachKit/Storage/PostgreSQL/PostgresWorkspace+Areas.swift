@@ -471,7 +471,7 @@ private struct AddedMember: Sendable {
 
 extension CopyText {
     /// Whether no row has been written.
-    fileprivate var isEmpty: Bool { buffer.readableBytes == 0 }
+    fileprivate var isEmpty: Bool { bytes.isEmpty }
 
     /// The four denominators, in `area`'s column order.
     fileprivate mutating func add(_ a: AreaAttributes) {
@@ -505,10 +505,13 @@ extension CopyText {
     /// Sends the rows into `table`'s `columns`, a megabyte at a time (nothing when there are none).
     fileprivate func copy(into table: String, _ columns: [String], _ connection: PostgresConnection) async throws {
         if isEmpty { return }
-        var rest = buffer
+        let all = bytes
         try await connection.copyFrom(table: table, columns: columns, logger: PostgresWorkspace.quiet) { writer in
-            while let chunk = rest.readSlice(length: min(rest.readableBytes, 1 << 20)), chunk.readableBytes > 0 {
-                try await writer.write(chunk)
+            var start = 0
+            while start < all.count {
+                let end = min(all.count, start + (1 << 20))
+                try await writer.write(ByteBuffer(bytes: all[start..<end]))
+                start = end
             }
         }
     }

@@ -215,7 +215,7 @@ extension PostgresWorkspace {
             let c = CellReader(row)
             keyed += 1
             guard let key = c.id(1) else { continue }
-            let campaign = SessionLoader.storedCounts(try c.text(7 + width)).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            let campaign = SessionImport.storedCounts(try c.text(7 + width)).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             let digest = RowKeyContent.of(day: try c.int(2) ?? 0, area: try c.text(3) ?? "", team: try c.text(4), loggedBy: try c.text(5),
                                           metrics: try (0..<width).map { try c.int(6 + $0) }, campaign: campaign,
                                           notes: try c.text(6 + width)).digest()
