@@ -25,38 +25,9 @@ outreach=$PWD/.build/release/outreach
 [ -f "$out/national-1m/manifest.json" ] ||
   python3 Benchmarks/gen.py --scale national --sessions 1000000 --quiet --out "$out/national-1m"
 
-# measure LABEL CMD… : runs CMD $runs times, prints the median wall time and the peak RSS.
-measure() {
-  local label=$1; shift
-  local times=() peak=0
-  for _ in $(seq "$runs"); do
-    local t0 t1 rss
-    t0=$(date +%s.%N)
-    /usr/bin/time -o "$out/.rss" -f "%M" "$@" >/dev/null 2>"$out/.stderr" || { cat "$out/.stderr" >&2; exit 1; }
-    t1=$(date +%s.%N)
-    rss=$(tail -1 "$out/.rss")
-    times+=("$(echo "$t1 - $t0" | bc)")
-    [ "${rss:-0}" -gt "$peak" ] 2>/dev/null && peak=$rss
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  printf '%-62s median %7.3f s   peak %6.1f MB   (%d runs)\n' "$label" "$median" "$(echo "$peak / 1024" | bc -l)" "$runs"
-}
+source "$(dirname "$0")/lib.sh"
 
-mkdir -p "$out/campaigns"
-cat > "$out/campaigns/national.yaml" <<'YAML'
-version: 1
-id: national
-name: Kích hoạt định danh điện tử mức 2 toàn quốc
-scope: all
-period: {start: 2023-01-01, end: 2026-12-31}
-indicators:
-  - id: eid
-    label: Tỷ lệ người từ 15 tuổi kích hoạt VNeID mức 2
-    numerator: [eid_l2]
-    denominator: adults
-    target: 90%
-YAML
+national_campaign "$out/campaigns"
 
 db="$out/national-1m.sqlite"
 if [ ! -f "$db" ]; then

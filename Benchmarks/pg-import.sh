@@ -61,24 +61,7 @@ psql -X -q -v ON_ERROR_STOP=1 "$(db bench_import_base)" \
   -c "SELECT setval(pg_get_serial_sequence('team', 'id'), (SELECT max(id) FROM team))" \
   -c "VACUUM ANALYZE" >/dev/null
 
-# measure LABEL CMD… : runs CMD $runs times (BEFORE before each), prints the median wall time
-# and the peak RSS; LAST is the median.
-measure() {
-  local label=$1; shift
-  local times=() peak=0
-  for _ in $(seq "$runs"); do
-    [ -n "${BEFORE:-}" ] && eval "$BEFORE"
-    local t0 t1 rss
-    t0=$(date +%s.%N)
-    /usr/bin/time -o "$out/.rss" -f "%M" "$@" >/dev/null 2>"$out/.stderr" || { cat "$out/.stderr" >&2; exit 1; }
-    rss=$(tail -1 "$out/.rss")
-    t1=$(date +%s.%N)
-    times+=("$(echo "$t1 - $t0" | bc)")
-    [ "${rss:-0}" -gt "$peak" ] 2>/dev/null && peak=$rss
-  done
-  LAST=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  printf '%-62s median %7.3f s   peak %6.1f MB   (%d runs)\n' "$label" "$LAST" "$(echo "$peak / 1024" | bc -l)" "$runs"
-}
+source "$(dirname "$0")/lib.sh"
 
 plain="id uuid, date text, area text, team text, logged_by text, eid_l2 int, bank_account int, ewallet int,
   leaflets int, dvc_guided int, households_visited int, people_reached int, notes text"

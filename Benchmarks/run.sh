@@ -24,25 +24,7 @@ gen() { # gen NAME ARGS… : generate once into bench-out/NAME
   [ -f "$out/$name/manifest.json" ] || python3 Benchmarks/gen.py "$@" --quiet --out "$out/$name"
 }
 
-# measure LABEL CMD… : runs CMD $runs times, prints the median wall time and the peak RSS.
-measure() {
-  local label=$1; shift
-  local times=() peak=0
-  for _ in $(seq "$runs"); do
-    [ -n "${BEFORE:-}" ] && eval "$BEFORE"
-    local t0 t1 rss
-    t0=$(date +%s.%N)
-    /usr/bin/time -o "$out/.rss" -f "%M" "$@" >/dev/null 2>"$out/.stderr" || { cat "$out/.stderr" >&2; exit 1; }
-    rss=$(tail -1 "$out/.rss")
-    t1=$(date +%s.%N)
-    times+=("$(echo "$t1 - $t0" | bc)")
-    [ "${rss:-0}" -gt "$peak" ] 2>/dev/null && peak=$rss
-  done
-  local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  printf '%-58s median %7.3f s   peak %6.1f MB   (%d runs)\n' "$label" "$median" "$(echo "$peak / 1024" | bc -l)" "$runs"
-  LAST=$median
-}
+source "$(dirname "$0")/lib.sh"
 
 # base NAME DATA : bench-out/NAME.sqlite, a workspace with the areas and teams of bench-out/DATA
 # and no sessions (built once).
@@ -65,7 +47,7 @@ side_by_side() {
   local shell=$LAST
   BEFORE="cp $3 $out/work.sqlite; rm -f $out/work.sqlite-*" measure "outreach sessions import ($1 rows, empty workspace)" \
     $outreach sessions import "$2" --db "$out/work.sqlite"
-  printf '%-58s %.2fx the sqlite3 shell %s\n' "  ratio" "$(echo "$LAST / $shell" | bc -l)" "${4:-(budget 1.5x)}"
+  printf '%-62s %.2fx the sqlite3 shell %s\n' "  ratio" "$(echo "$LAST / $shell" | bc -l)" "${4:-(budget 1.5x)}"
 }
 
 if [ "$what" = csv ] || [ "$what" = all ]; then
@@ -136,20 +118,7 @@ fi
 if [ "$what" = coverage ] || [ "$what" = all ]; then
   # National scale: 111,367 areas, 100,000 hamlets; 1M and 10M sessions (gen.py takes ~1 min
   # and writes 1.4 GB for 10M). Workspaces are built once and kept in bench-out/.
-  mkdir -p "$out/campaigns"
-  cat > "$out/campaigns/national.yaml" <<'YAML'
-version: 1
-id: national
-name: Kích hoạt định danh điện tử mức 2 toàn quốc
-scope: all
-period: {start: 2023-01-01, end: 2026-12-31}
-indicators:
-  - id: eid
-    label: Tỷ lệ người từ 15 tuổi kích hoạt VNeID mức 2
-    numerator: [eid_l2]
-    denominator: adults
-    target: 90%
-YAML
+  national_campaign "$out/campaigns"
   for size in 1m 10m; do
     gen "national-$size" --scale national --sessions "$([ $size = 1m ] && echo 1000000 || echo 10000000)"
     db="$out/national-$size.sqlite"

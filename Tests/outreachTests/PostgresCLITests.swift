@@ -91,6 +91,29 @@ struct PostgresCLITests {
         #expect(after.stdout.contains("latest schema step applied “pg"))
     }
 
+    @Test("demo --db loads PostgreSQL, whose coverage CSV is exactly the SQLite demo's; a second demo into it is refused")
+    func demoOnBothEngines() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let uri = try PostgresCluster.freshDatabase()
+        let sqlite = try cli.run("demo", "--dir", "a")
+        try #require(sqlite.status == 0, "\(sqlite.stderr)")
+        let postgres = try cli.run("demo", "--dir", "b", "--db", uri)
+        try #require(postgres.status == 0, "\(postgres.stderr)")
+        for args in [["--format", "csv"], ["--under", "16282", "--format", "csv"], ["--level", "hamlet", "--behind", "--format", "csv"]] {
+            let onFile = try cli.run(["coverage", "--campaign", "de-an-06", "--campaigns", cli.path("a/Campaigns"),
+                                      "--db", cli.path("a/outreach.sqlite")] + args)
+            let onServer = try cli.run(["coverage", "--campaign", "de-an-06", "--campaigns", cli.path("a/Campaigns"),
+                                        "--db", uri] + args)
+            #expect(onFile.status == 0 && onServer.status == 0, "\(onServer.stderr)")
+            #expect(onFile.stdout.split(separator: "\n").count > 2)
+            #expect(onServer.stdout == onFile.stdout, "\(args)")
+        }
+        let again = try cli.run("demo", "--dir", "c", "--db", uri)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("đã có dữ liệu Outreach"))
+    }
+
     @Test("a server that is not there, and a database that does not exist, are named with what to do")
     func faults() throws {
         let cli = try CLI()

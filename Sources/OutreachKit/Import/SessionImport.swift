@@ -104,3 +104,47 @@ struct LikelyCorrection {
         return replacements
     }
 }
+
+extension SessionImport {
+    /// The columns a sessions file may have when it takes `campaignMetrics` (they come after the
+    /// built-in metrics, before `notes`).
+    static func columns(campaignMetrics: [String]) -> (required: [String], optional: [String]) {
+        (["date", "area"], ["id", "team", "logged_by"] + Metric.allCases.map(\.code) + metricCodes(campaignMetrics) + ["notes"])
+    }
+
+    /// The codes of `campaignMetrics` that can be metric columns of a sessions file: each once,
+    /// in the order given, without the built-in metrics and the file's other columns.
+    static func metricCodes(_ campaignMetrics: [String]) -> [String] {
+        var seen = Set(["date", "area", "id", "team", "logged_by", "notes"] + Metric.allCases.map(\.code))
+        return campaignMetrics.filter { seen.insert($0).inserted }
+    }
+
+    /// A sessions file about to be imported, by either engine: its SHA-256 (a file that cannot
+    /// be read is refused here, with the precise reason), and a way to open it at its first row
+    /// with its header checked.
+    struct SessionFile: Sendable {
+        let path: String
+        let display: String
+        let digest: [UInt8]
+        let columns: (required: [String], optional: [String])
+
+        init(path: String, name: String?, campaignMetrics: [String]) throws {
+            self.path = path
+            display = name ?? path
+            guard let hash = Checksum.sha256(ofFileAtPath: path) else {
+                _ = try CSVReader(path: path, name: name ?? path)  // throws the precise reason
+                throw CSVError.cannotOpen(file: name ?? path, reason: .readError)
+            }
+            digest = hash
+            columns = SessionImport.columns(campaignMetrics: campaignMetrics)
+        }
+
+        /// The file from its first row, and its header.
+        func open() throws -> (CSVReader, CSVHeader) {
+            let reader = try CSVReader(path: path, name: display)
+            let header = try CSVHeader(reader.header, file: display, line: reader.headerLine,
+                                       required: columns.required, optional: columns.optional, takesCampaignMetrics: true)
+            return (reader, header)
+        }
+    }
+}

@@ -233,3 +233,74 @@ enum MergeMatch {
 
     static func nameKey(_ member: MemberRecord) -> String { member.team + "\u{0}" + member.name }
 }
+
+/// The members a merge decides, for either engine: this workspace's members (by id and by
+/// team and name), and the writes the bundle's members call for. Records are decided one by
+/// one as `MergeMatch` and `MergeLedger` say; each engine then writes `writes` its own way.
+struct MemberMerge {
+    /// A member of this workspace: its row and its record.
+    struct Local {
+        var rowID: Int64
+        var record: MemberRecord
+    }
+
+    /// A member to write: new (no row id), a phone filled in, or a newer version.
+    struct Write {
+        var line: Int
+        var rowID: Int64?
+        var teamID: Int64
+        var record: MemberRecord
+        /// The version it replaces (for the merge log), nil for a new member or a phone filled in.
+        var replaced: MemberRecord?
+    }
+
+    private var members: [StableID: Local] = [:]
+    private var membersByName: [String: [StableID]] = [:]
+    private(set) var writes: [Write] = []
+
+    /// Adds a stored member (records without id are left out).
+    mutating func add(stored record: MemberRecord, rowID: Int64) {
+        guard let id = record.id else { return }
+        members[id] = Local(rowID: rowID, record: record)
+        membersByName[MergeMatch.nameKey(record), default: []].append(id)
+    }
+
+    /// Once every stored member is added: namesakes in the order of their ids (the order the
+    /// exporter ranks them in).
+    mutating func finishLoading() {
+        for key in membersByName.keys { membersByName[key]!.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) } }
+    }
+
+    /// Matches a member of the bundle to this workspace's: by id with phones; by team, name and
+    /// rank among namesakes without. A member without a phone on one side is the same person as
+    /// one with the same team and name on the other, and takes that phone (and the id derived
+    /// from it). `teamID` is its team's row; the record's stamp is checked by the caller.
+    mutating func decide(_ record: MemberRecord, line: Int, teamID: Int64, ledger: inout MergeLedger) {
+        let members = self.members
+        let namesakes = (membersByName[MergeMatch.nameKey(record)] ?? []).compactMap { members[$0] }
+        let local = MergeMatch.member(record, byID: { members[$0] }, namesakes: namesakes, phone: { $0.record.phone })
+        guard let local else {
+            writes.append(Write(line: line, rowID: nil, teamID: teamID, record: MergeMatch.newMember(record), replaced: nil))
+            ledger.summary.members.new += 1
+            return
+        }
+        var (theirs, ours, filled) = MergeMatch.member(theirs: record, ours: local.record)
+        let key = ours.id!.uuidString
+        switch MergeLedger.compare(theirs.content, theirs.revised, ours.content, ours.revised) {
+        case .same:
+            if filled { ledger.summary.members.updated += 1 } else { ledger.summary.members.present += 1 }
+            if filled || theirs.revised > ours.revised {
+                ours.revised = max(ours.revised, theirs.revised)
+                writes.append(Write(line: line, rowID: local.rowID, teamID: teamID, record: ours, replaced: nil))
+            }
+        case .oursWins:
+            if filled { writes.append(Write(line: line, rowID: local.rowID, teamID: teamID, record: ours, replaced: nil)) }
+            ledger.keepOurs("member", key, ours: ours.line, theirs: theirs.line, count: \.members)
+        case .theirsWins:
+            writes.append(Write(line: line, rowID: local.rowID, teamID: teamID, record: theirs, replaced: local.record))
+        }
+    }
+
+    /// The writes, current leaders last (so the one-leader rule holds after each).
+    var orderedWrites: [Write] { writes.sorted { !$0.record.isCurrentLeader && $1.record.isCurrentLeader } }
+}

@@ -9,7 +9,7 @@ enum SessionRules {
     static func validate(_ session: NewSession, campaignMetrics: [String]) throws {
         if session.metrics.isEmpty && session.campaignCounts.isEmpty { throw SessionError.nothingRecorded }
         try SessionCount.check(session.metrics, campaignCounts: session.campaignCounts)
-        let accepted = Store.sessionMetricCodes(campaignMetrics)
+        let accepted = SessionImport.metricCodes(campaignMetrics)
         for code in session.campaignCounts.keys.sorted() where !accepted.contains(code) {
             throw SessionError.unknownMetric(code, accepted: accepted)
         }

@@ -112,6 +112,39 @@ public struct CoverageInputs: Sendable {
     }
 }
 
+extension CoverageInputs {
+    /// The tree a coverage report of `campaign` is built on and its areas' own totals, read
+    /// through the engine's `tree`, `around` and `totals` (the period totals of the counted
+    /// metrics over the given area ids, every area when nil; nil before the period starts):
+    /// `wholeTree` when the caller has read it, else the part of the tree around the start, else
+    /// the whole tree, read side by side with the totals.
+    static func gather(campaign: Campaign, options: CoverageReport.Options, countryName: String, wholeTree: AreaTree?,
+                       tree: @escaping @Sendable ((code: String, name: String)?) async throws -> AreaTree,
+                       around: (String, (code: String, name: String)?) async throws -> AreaTree?,
+                       totals: @escaping @Sendable (_ metrics: [Metric], _ campaignMetrics: [String], _ areas: [Int64]?) async throws -> DenseTotals?)
+        async throws -> CoverageInputs {
+        let (metrics, campaignMetrics) = campaign.countedMetrics(indicator: options.indicator)
+        let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
+        // The report starts there: only that subtree's totals (and its part of the tree) are needed.
+        let startCode = campaign.startCode(under: options.under)
+        let chosen: AreaTree
+        let sums: DenseTotals?
+        if let wholeTree {
+            chosen = wholeTree
+            let start = startCode.flatMap { wholeTree.index(of: $0) }
+            sums = try await totals(metrics, campaignMetrics, start.map { wholeTree.preorder(from: [$0]).map { wholeTree.nodes[$0.index].id } })
+        } else if let startCode, let part = try await around(startCode, root) {
+            chosen = part
+            sums = try await totals(metrics, campaignMetrics, part.nodes.map(\.id).filter { $0 != 0 })
+        } else {
+            async let whole = tree(root)
+            async let all = totals(metrics, campaignMetrics, nil)
+            (chosen, sums) = (try await whole, try await all)
+        }
+        return CoverageInputs(tree: chosen, totals: sums?.own(for: chosen) ?? OwnTotals(count: chosen.nodes.count))
+    }
+}
+
 extension Campaign {
     /// The built-in metrics and the campaign's own metrics the chosen indicators count, in
     /// the order they first appear.

@@ -7,7 +7,8 @@ extension Outreach {
         static let configuration = Help.command("demo")
 
         @Option(help: Help.argument("demo.dir", value: "dir"), completion: .directory) var dir = "outreach-demo"
-        @Option(help: Help.argument("demo.db", value: "uri")) var db: String?
+        /// Only its `--db` is read (never OUTREACH_DB): an empty PostgreSQL database to load.
+        @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
 
@@ -20,6 +21,18 @@ extension Outreach {
             let started = ContinuousClock.now
             let l = try language.labels()
             let today = Day.today()
+            // A PostgreSQL database given with --db is checked before the folder is touched.
+            var given: (any WorkspaceStore)? = nil
+            if let location = database.db {
+                if !PostgresLocation.isURI(location) && Store.isWorkspace(path: location) {
+                    throw DemoError(message: l("demo.error.not_empty_db", ["uri": location]))
+                }
+                let store = try await Workspaces.open(location, create: true)
+                if let postgres = store as? PostgresWorkspace, !postgres.created {
+                    throw DemoError(message: l("demo.error.not_empty_db", ["uri": postgres.displayLocation]))
+                }
+                given = store
+            }
             let folder = try DemoFolder(path: dir, labels: l)
             try folder.prepare()
             try folder.copyCampaigns(from: campaigns.directory)
@@ -35,12 +48,9 @@ extension Outreach {
                                  (files.sessions, demo.sessions)] {
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             }
-            // The workspace: the folder's SQLite file, or a new PostgreSQL workspace with --db.
-            let location = db ?? folder.database
-            let store = try await Workspaces.open(location, create: true)
-            if let postgres = store as? PostgresWorkspace, !postgres.created {
-                throw DemoError(message: l("demo.error.not_empty_db", ["uri": postgres.displayLocation]))
-            }
+            // The workspace: the folder's SQLite file, or the new PostgreSQL workspace of --db.
+            let store: any WorkspaceStore
+            if let given { store = given } else { store = try await Workspaces.open(folder.database, create: true) }
             try await store.loadDemo(demo, files: files, today: today)
 
             let report = try await store.districtReport(campaign: main, under: nil, asOf: today)
@@ -58,7 +68,7 @@ extension Outreach {
             out += l["demo.structure"] + "\n" + report.structureLines(labels: l).map { "  " + $0 + "\n" }.joined() + "\n"
             out += l("demo.report", ["path": folder.report]) + "\n\n"
             let run = CommandLine.arguments.first.map { $0.contains(".build") } == true ? "swift run outreach" : "outreach"
-            let db = "--db " + (self.db == nil ? folder.database : "'\(store.displayLocation)'")
+            let db = "--db " + (database.db == nil ? folder.database : "'\(store.displayLocation)'")
             out += l["demo.next"] + "\n"
             for (command, key) in [
                 ("\(run) coverage --campaign de-an-06 --under 16282 \(db)", "demo.next.commune"),

@@ -10,26 +10,17 @@ extension Outreach {
 
         func run() async throws {
             let l = try language.labels()
-            let path = database.path
-            if PostgresLocation.isURI(path) {
-                let location = try PostgresLocation(uri: path)
-                let workspace = try PostgresWorkspace.blocking { try await PostgresWorkspace.open(location, create: true) }
-                if !workspace.created {
-                    Console.out(l("cli.init.exists", ["path": location.masked]) + "\n")
-                    return
-                }
-                let id = try PostgresWorkspace.blocking { try await workspace.workspaceID() }
-                Console.out(l("cli.init.created", ["path": location.masked, "id": id]) + "\n")
+            // An SQLite workspace that is already there is opened (and migrated) as it is; a
+            // PostgreSQL one says whether opening it created it.
+            let existed = !PostgresLocation.isURI(database.path) && Store.isWorkspace(path: database.path)
+            let store = try await database.open(create: true)
+            let shown = store.displayLocation
+            if existed || (store as? PostgresWorkspace)?.created == false {
+                Console.out(l("cli.init.exists", ["path": shown]) + "\n")
                 return
             }
-            if Store.isWorkspace(path: path) {
-                _ = try Store.open(path: path)
-                Console.out(l("cli.init.exists", ["path": path]) + "\n")
-                return
-            }
-            let store = try Store.open(path: path, create: true)
-            Console.out(l("cli.init.created", ["path": path, "id": try store.workspaceID()]) + "\n"
-                + l("cli.init.next", ["path": path]) + "\n")
+            Console.out(l("cli.init.created", ["path": shown, "id": try await store.workspaceID()]) + "\n"
+                + l("cli.init.next", ["path": shown]) + "\n")
         }
     }
 }

@@ -24,8 +24,9 @@ public enum PostgresError: Error, Equatable, Sendable, UserFacingError {
     case permission(String)
     /// The server is short of disk, memory or connections (SQLSTATE class 53).
     case serverResources(String)
-    /// A command that does not run on PostgreSQL yet (only `init` does).
-    case commandNotYet(String)
+    /// A PostgreSQL address given where only an SQLite file can be opened (`Store.open`;
+    /// `Workspaces.open` opens either).
+    case notAFile(String)
     /// Anything else: the SQLSTATE code only, never the server's text.
     case unexpected(String, sqlState: String)
 
@@ -48,7 +49,7 @@ public enum PostgresError: Error, Equatable, Sendable, UserFacingError {
         case let .connectionLost(uri): return labels("postgres.error.connection_lost", ["uri": uri])
         case let .permission(uri): return labels("postgres.error.permission", ["uri": uri])
         case let .serverResources(uri): return labels("postgres.error.server_resources", ["uri": uri])
-        case let .commandNotYet(uri): return labels("postgres.error.command_not_yet", ["uri": uri])
+        case let .notAFile(uri): return labels("postgres.error.not_a_file", ["uri": uri])
         case let .unexpected(uri, state): return labels("postgres.error.unexpected", ["uri": uri, "code": state])
         }
     }

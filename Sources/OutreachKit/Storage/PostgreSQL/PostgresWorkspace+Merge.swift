@@ -40,23 +40,8 @@ struct PostgresMerge {
     private var areas: StoredAreas
     private var parentsChanged = false
     private var teams: [String: (id: Int64, record: TeamRecord)] = [:]
-    private var members: [StableID: LocalMember] = [:]
-    private var membersByName: [String: [StableID]] = [:]
-    private var memberWrites: [MemberWrite] = []
+    private var memberMerge = MemberMerge()
     private var phase = 0
-
-    private struct LocalMember {
-        var rowID: Int64
-        var record: MemberRecord
-    }
-
-    private struct MemberWrite {
-        var line: Int
-        var rowID: Int64?
-        var teamID: Int64
-        var record: MemberRecord
-        var replaced: MemberRecord?
-    }
 
     private var logger: Logger { PostgresWorkspace.quiet }
 
@@ -82,12 +67,9 @@ struct PostgresMerge {
             FROM member m JOIN team t ON t.id = m.team_id
             """, logger: PostgresWorkspace.quiet) {
             let r = CellReader(row)
-            let record = try r.member(from: 1)
-            guard let id = record.id else { continue }
-            members[id] = LocalMember(rowID: try r.int64(0) ?? 0, record: record)
-            membersByName[MergeMatch.nameKey(record), default: []].append(id)
+            memberMerge.add(stored: try r.member(from: 1), rowID: try r.int64(0) ?? 0)
         }
-        for key in membersByName.keys { membersByName[key]!.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) } }
+        memberMerge.finishLoading()
     }
 
     mutating func run() async throws {
@@ -282,35 +264,14 @@ struct PostgresMerge {
         guard let team = teams[record.team] else {
             throw RecordError("the team \"\(record.team)\" of member \"\(record.name)\" is neither in the bundle nor in this workspace")
         }
-        let namesakes = (membersByName[MergeMatch.nameKey(record)] ?? []).compactMap { members[$0] }
-        let local = MergeMatch.member(record, byID: { members[$0] }, namesakes: namesakes, phone: { $0.record.phone })
-        guard let local else {
-            memberWrites.append(MemberWrite(line: line, rowID: nil, teamID: team.id, record: MergeMatch.newMember(record), replaced: nil))
-            ledger.summary.members.new += 1
-            return
-        }
-        var (theirs, ours, filled) = MergeMatch.member(theirs: record, ours: local.record)
-        let key = ours.id!.uuidString
-        switch MergeLedger.compare(theirs.content, theirs.revised, ours.content, ours.revised) {
-        case .same:
-            if filled { ledger.summary.members.updated += 1 } else { ledger.summary.members.present += 1 }
-            if filled || theirs.revised > ours.revised {
-                ours.revised = max(ours.revised, theirs.revised)
-                memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: ours, replaced: nil))
-            }
-        case .oursWins:
-            if filled { memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: ours, replaced: nil)) }
-            ledger.keepOurs("member", key, ours: ours.line, theirs: theirs.line, count: \.members)
-        case .theirsWins:
-            memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: theirs, replaced: local.record))
-        }
+        memberMerge.decide(record, line: line, teamID: team.id, ledger: &ledger)
     }
 
     /// Writes the members, current leaders last; a member who would be a second current leader
     /// of a team is not written (a problem, or set aside), as SQLite's unique index refuses it.
     /// New members who do not lead go in with one COPY before the first leader is written.
     private mutating func writeMembers() async throws {
-        let ordered = memberWrites.sorted { !$0.record.isCurrentLeader && $1.record.isCurrentLeader }
+        let ordered = memberMerge.orderedWrites
         var pending = CopyText()
         for w in ordered {
             let r = w.record

@@ -16,52 +16,17 @@ extension PostgresWorkspace {
     /// the file's first row.
     public func importSessions(file path: String, name: String?, today: Day, campaignMetrics: [String], problemLimit: Int,
                                corrections: LikelyCorrections, progress: ImportProgress?) async throws -> SessionImportSummary {
-        let display = name ?? path
-        guard let hash = Checksum.sha256(ofFileAtPath: path) else {
-            _ = try CSVReader(path: path, name: display)  // throws the precise reason
-            throw CSVError.cannotOpen(file: display, reason: .readError)
-        }
-        let columns = Store.sessionColumns(campaignMetrics: campaignMetrics)
-        func open() throws -> (CSVReader, CSVHeader) {
-            let reader = try CSVReader(path: path, name: display)
-            let header = try CSVHeader(reader.header, file: display, line: reader.headerLine,
-                                       required: columns.required, optional: columns.optional, takesCampaignMetrics: true)
-            return (reader, header)
-        }
-        _ = try open()  // a file that cannot be read, or a bad header, is refused before connecting
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await client.withConnection { connection in
-                    try await connection.query("BEGIN ISOLATION LEVEL READ COMMITTED", logger: Self.quiet)
-                    do {
-                        let (reader, header) = try open()
-                        let run = PostgresSessionImport(
-                            connection: connection, reader: reader, reopen: { try CSVReader(path: path, name: display) },
-                            header: header, campaignMetrics: Store.sessionMetricCodes(campaignMetrics).filter { header[$0] != nil },
-                            hash: hash, today: today, problemLimit: problemLimit, corrections: corrections)
-                        let summary = try await run.run(progress: progress)
-                        try await connection.query("COMMIT", logger: Self.quiet)
-                        return summary
-                    } catch {
-                        // A query on a connection that is gone never answers (postgres-nio 1.33);
-                        // its transaction ended with it.
-                        if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: Self.quiet) }
-                        throw error
-                    }
-                }
-            } catch {
-                if attempt < 20, Self.isRetryable(error) || error is PostgresSessionImport.Again {
-                    try await Task.sleep(nanoseconds: UInt64.random(in: 1_000_000...(5_000_000 * UInt64(attempt))))
-                    continue
-                }
-                // The file's problems and the reader's errors are the user's to see as they are.
-                if error is any UserFacingError { throw error }
-                // A COPY whose connection closed fails with postgres-nio's older error type.
-                if case .connectionClosed? = error as? PostgresNIO.PostgresError { throw PostgresError.connectionLost(location.masked) }
-                throw PostgresWorkspace.translate(error, location: location)
-            }
+        let file = try SessionImport.SessionFile(path: path, name: name, campaignMetrics: campaignMetrics)
+        let hash = file.digest, display = file.display
+        _ = try file.open()  // a file that cannot be read, or a bad header, is refused before connecting
+        let metricCodes = SessionImport.metricCodes(campaignMetrics)
+        return try await transaction { connection in
+            let (reader, header) = try file.open()
+            let run = PostgresSessionImport(
+                connection: connection, reader: reader, reopen: { try CSVReader(path: path, name: display) },
+                header: header, campaignMetrics: metricCodes.filter { header[$0] != nil },
+                hash: hash, today: today, problemLimit: problemLimit, corrections: corrections)
+            return try await run.run(progress: progress)
         }
     }
 }
@@ -70,8 +35,7 @@ extension PostgresWorkspace {
 struct PostgresSessionImport {
     /// Asks for the import to start again: a concurrent writer stored one of the file's ids
     /// between the comparison and the insert.
-    struct Again: Error {}
-
+    
     let connection: PostgresConnection
     let reader: CSVReader
     let reopen: () throws -> CSVReader
@@ -252,9 +216,9 @@ struct PostgresSessionImport {
         if let idColumn = header["id"], repeatedID || alreadyPresent > 0 || !problems.isEmpty {
             let before = problems.total
             SessionImport.reportRepeatedIDs(in: try reopen(), column: idColumn, into: &problems)
-            if repeatedID && problems.total == before { throw Again() }
+            if repeatedID && problems.total == before { throw PostgresWorkspace.Retry() }
         } else if repeatedID {
-            throw Again()
+            throw PostgresWorkspace.Retry()
         }
         let replacements = likely.isEmpty ? [] : LikelyCorrection.review(likely, choice: corrections, into: &problems)
         problems.sortByLine()

@@ -9,36 +9,18 @@ import PostgresNIO
 // or takes from them with one set-based statement per table. Reads here are those of SQLite's
 // `Store+Coverage.swift` and `Store+Report.swift`, with the same results.
 extension PostgresWorkspace {
-    /// The tree a coverage report of `campaign` is built on and its areas' own totals, as
-    /// `Store.coverageInputs`: the whole tree (or `wholeTree`), or the part around the start.
-    /// For the whole tree, the tree and the totals are read at the same time on two connections.
+    /// The tree a coverage report of `campaign` is built on and its areas' own totals
+    /// (`CoverageInputs.gather`), the totals read from the period's running totals.
     public func coverageInputs(campaign: Campaign, options: CoverageReport.Options, countryName: String,
                                wholeTree: AreaTree?) async throws -> CoverageInputs {
-        let (metrics, campaignMetrics) = campaign.countedMetrics(indicator: options.indicator)
-        let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
-        let startCode = campaign.startCode(under: options.under)
-        let tree: AreaTree
-        let totals: DenseTotals?
-        if let wholeTree {
-            tree = wholeTree
-            let start = startCode.flatMap { tree.index(of: $0) }
-            totals = try await periodTotals(campaign: campaign, asOf: options.asOf, metrics: metrics, campaignMetrics: campaignMetrics,
-                                            areas: start.map { tree.preorder(from: [$0]).map { tree.nodes[$0.index].id } })
-        } else if let startCode, let part = try await areaTree(around: startCode, addingRoot: root) {
-            tree = part
-            totals = try await periodTotals(campaign: campaign, asOf: options.asOf, metrics: metrics, campaignMetrics: campaignMetrics,
-                                            areas: part.nodes.map { $0.id }.filter { $0 != 0 })
-        } else {
-            // The period is registered first (a write), then the tree and the totals are read side by side.
-            let through = min(campaign.end, options.asOf)
-            let period = through < campaign.start ? nil : try await periodID(start: campaign.start, end: campaign.end)
-            async let whole = areaTree(addingRoot: root)
-            async let sums = periodTotals(campaign: campaign, asOf: options.asOf, metrics: metrics,
-                                          campaignMetrics: campaignMetrics, areas: nil, period: period)
-            tree = try await whole
-            totals = try await sums
-        }
-        return CoverageInputs(tree: tree, totals: totals?.own(for: tree) ?? OwnTotals(count: tree.nodes.count))
+        try await CoverageInputs.gather(
+            campaign: campaign, options: options, countryName: countryName, wholeTree: wholeTree,
+            tree: { root in try await self.areaTree(addingRoot: root) },
+            around: { code, root in try await self.areaTree(around: code, addingRoot: root) },
+            totals: { metrics, campaignMetrics, areas in
+                try await self.periodTotals(campaign: campaign, asOf: options.asOf, metrics: metrics,
+                                            campaignMetrics: campaignMetrics, areas: areas)
+            })
     }
 
     /// Live session totals per area (its own sessions) dated from `start` to the earlier of
@@ -125,7 +107,7 @@ extension PostgresWorkspace {
                 INSERT INTO period (start, "end") VALUES (\(start.number), \(end.number)) ON CONFLICT DO NOTHING RETURNING id
                 """)
             guard let id = added else {
-                guard let id = try await Self.first(connection, find) else { throw PostgresError.commandNotYet(self.location.masked) }
+                guard let id = try await Self.first(connection, find) else { throw Retry() }
                 return id
             }
             let source = Self.totalsSource(from: start.number, to: end.number, metrics: Metric.allCases, areasBind: nil)
@@ -145,13 +127,11 @@ extension PostgresWorkspace {
 
     /// The totals of `campaign`'s period as of `asOf` (nil before it starts), `period` being its
     /// id when the caller registered it.
-    func periodTotals(campaign: Campaign, asOf: Day, metrics: [Metric], campaignMetrics: [String], areas: [Int64]?,
-                      period known: Int64? = nil) async throws -> DenseTotals? {
+    func periodTotals(campaign: Campaign, asOf: Day, metrics: [Metric], campaignMetrics: [String],
+                      areas: [Int64]?) async throws -> DenseTotals? {
         let through = min(campaign.end, asOf)
         if through < campaign.start { return nil }
-        var period = known
-        if period == nil { period = try await periodID(start: campaign.start, end: campaign.end) }
-        let id = period ?? 0
+        let id = try await periodID(start: campaign.start, end: campaign.end)
         return try await read { connection in
             try await Self.periodTotals(connection, period: id, start: campaign.start, through: through, metrics: metrics,
                                         campaignMetrics: campaignMetrics, areas: areas, subtracting: true)

@@ -62,7 +62,8 @@ public final class PostgresWorkspace: Sendable {
     ///
     /// A serialization failure or a deadlock (SQLSTATE 40001, 40P01), which PostgreSQL may
     /// answer to any of several writers, is retried from the start (up to 20 times, after a
-    /// short random pause) and never shown to the user. Every other error is translated.
+    /// short random pause) and never shown to the user; so is `Retry`, which `body` throws when
+    /// a concurrent writer changed what it read. Every other error is translated.
     /// `isolation` is the transaction's mode (`REPEATABLE READ READ ONLY` for a consistent read).
     func transaction<T: Sendable>(_ isolation: String = "READ COMMITTED",
                                   _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
@@ -77,12 +78,14 @@ public final class PostgresWorkspace: Sendable {
                         try await connection.query("COMMIT", logger: Self.quiet)
                         return value
                     } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: Self.quiet)
+                        // A query on a connection that is gone never answers (postgres-nio 1.33);
+                        // its transaction ended with it.
+                        if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: Self.quiet) }
                         throw error
                     }
                 }
             } catch {
-                if attempt < 20, Self.isRetryable(error) {
+                if attempt < 20, Self.isRetryable(error) || error is Retry {
                     try await Task.sleep(nanoseconds: UInt64.random(in: 1_000_000...(5_000_000 * UInt64(attempt))))
                     continue
                 }
@@ -95,6 +98,10 @@ public final class PostgresWorkspace: Sendable {
     func read<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await transaction("REPEATABLE READ, READ ONLY", body)
     }
+
+    /// Thrown inside `transaction` to run it again from the start (a concurrent writer changed
+    /// what the attempt read).
+    struct Retry: Error {}
 
     /// Whether `error` is PostgreSQL asking to run the transaction again.
     static func isRetryable(_ error: any Error) -> Bool {
@@ -255,6 +262,8 @@ public final class PostgresWorkspace: Sendable {
         let uri = location.masked
         guard let psql = error as? PSQLError else {
             if error is CancellationError { return PostgresError.connectionLost(uri) }
+            // A COPY whose connection closed fails with postgres-nio's older error type.
+            if case .connectionClosed? = error as? PostgresNIO.PostgresError { return PostgresError.connectionLost(uri) }
             return PostgresError.unreachable(uri, address: address(location))
         }
         if let state = psql.serverInfo?[.sqlState] {
@@ -283,12 +292,5 @@ public final class PostgresWorkspace: Sendable {
         case let .tcp(host, port): "\(host):\(port)"
         case .socket: location.socketPath ?? ""
         }
-    }
-
-    // MARK: - Blocking bridge
-
-    /// Runs async `body` to completion from the command line's main thread (`Workspaces.blocking`).
-    public static func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-        try Workspaces.blocking(body)
     }
 }

@@ -25,9 +25,7 @@ struct BundleMerge {
     private var parentsChanged = false
     private var teams: [String: (id: Int64, record: TeamRecord)] = [:]
     private var teamCodes: [Int64: String] = [:]
-    private var members: [StableID: LocalMember] = [:]
-    private var membersByName: [String: [StableID]] = [:]
-    private var memberWrites: [MemberWrite] = []
+    private var memberMerge = MemberMerge()
     private var buckets: MonthBuckets
     private var voids: [PendingVoid] = []
     private var setAsideSessions = Set<StableID>()
@@ -36,20 +34,6 @@ struct BundleMerge {
     /// Sessions come into an empty table: its two secondary indexes are built after the load
     /// (sorting once beats a million random inserts), inside the same transaction.
     private var bulk = false
-
-    private struct LocalMember {
-        var rowID: Int64
-        var record: MemberRecord
-    }
-
-    private struct MemberWrite {
-        var line: Int
-        var rowID: Int64?
-        var teamID: Int64
-        var record: MemberRecord
-        /// The version it replaces (for the merge log), nil for a new member or a phone filled in.
-        var replaced: MemberRecord?
-    }
 
     /// Sessions of the bundle this workspace holds under another id (found by their row key),
     /// by the bundle's id: their counts and voids apply to the local session.
@@ -85,12 +69,9 @@ struct BundleMerge {
             teamCodes[row[0]] = record.code
         }
         for row in try Row.fetchAll(db, sql: "SELECT \(MemberRecord.storedColumns) FROM member m JOIN team t ON t.id = m.team_id") {
-            let record = MemberRecord(stored: row)
-            guard let id = record.id else { continue }
-            members[id] = LocalMember(rowID: row[0], record: record)
-            membersByName[MergeMatch.nameKey(record), default: []].append(id)
+            memberMerge.add(stored: MemberRecord(stored: row), rowID: row[0])
         }
-        for key in membersByName.keys { membersByName[key]!.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) } }
+        memberMerge.finishLoading()
     }
 
     mutating func run() throws {
@@ -258,35 +239,13 @@ struct BundleMerge {
         guard let team = teams[record.team] else {
             throw RecordError("the team \"\(record.team)\" of member \"\(record.name)\" is neither in the bundle nor in this workspace")
         }
-        // Namesakes in the team, in the order of their ids (the order the exporter ranks them in).
-        let namesakes = (membersByName[MergeMatch.nameKey(record)] ?? []).compactMap { members[$0] }
-        let local = MergeMatch.member(record, byID: { members[$0] }, namesakes: namesakes, phone: { $0.record.phone })
-        guard let local else {
-            memberWrites.append(MemberWrite(line: line, rowID: nil, teamID: team.id, record: MergeMatch.newMember(record), replaced: nil))
-            ledger.summary.members.new += 1
-            return
-        }
-        var (theirs, ours, filled) = MergeMatch.member(theirs: record, ours: local.record)
-        let key = ours.id!.uuidString
-        switch MergeLedger.compare(theirs.content, theirs.revised, ours.content, ours.revised) {
-        case .same:
-            if filled { ledger.summary.members.updated += 1 } else { ledger.summary.members.present += 1 }
-            if filled || theirs.revised > ours.revised {
-                ours.revised = max(ours.revised, theirs.revised)
-                memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: ours, replaced: nil))
-            }
-        case .oursWins:
-            if filled { memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: ours, replaced: nil)) }
-            ledger.keepOurs("member", key, ours: ours.line, theirs: theirs.line, count: \.members)
-        case .theirsWins:
-            memberWrites.append(MemberWrite(line: line, rowID: local.rowID, teamID: team.id, record: theirs, replaced: local.record))
-        }
+        memberMerge.decide(record, line: line, teamID: team.id, ledger: &ledger)
     }
 
     /// Writes the members, current leaders last, so that the one-leader rule holds after every
     /// statement; a team left with two current leaders is a problem.
     private mutating func writeMembers() throws {
-        let ordered = memberWrites.sorted { !$0.record.isCurrentLeader && $1.record.isCurrentLeader }
+        let ordered = memberMerge.orderedWrites
         for w in ordered {
             let r = w.record
             let arguments: StatementArguments = [r.id!.data, w.teamID, r.name, r.phone?.digits, r.role.rawValue,

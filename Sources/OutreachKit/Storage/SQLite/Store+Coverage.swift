@@ -85,38 +85,19 @@ extension Store {
         }
     }
 
-    /// The tree a coverage report of `campaign` is built on and its areas' own totals: the
-    /// whole tree (or `wholeTree` when the caller has read it), or the part around the start.
-    ///
-    /// For the whole tree, the tree and the totals are read at the same time on two
-    /// connections (each in its own read transaction).
+    /// The tree a coverage report of `campaign` is built on and its areas' own totals
+    /// (`CoverageInputs.gather`): for the whole tree, the tree and the totals are read at the
+    /// same time on two connections, each in its own read transaction.
     public func coverageInputs(campaign: Campaign, options: CoverageReport.Options, countryName: String,
-                               wholeTree: AreaTree?) throws -> CoverageInputs {
-        let (metrics, campaignMetrics) = campaign.countedMetrics(indicator: options.indicator)
-        let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
-        // The report starts there: only that subtree's totals (and, read here, its part of the tree) are needed.
-        let startCode = campaign.startCode(under: options.under)
-        let tree: AreaTree
-        let totals: DenseTotals?
-        if let wholeTree {
-            tree = wholeTree
-            let start = startCode.flatMap { tree.index(of: $0) }
-            totals = try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
-                                      campaignMetrics: campaignMetrics,
-                                      areas: start.map { tree.preorder(from: [$0]).map { tree.nodes[$0.index].id } },
-                                      subtracting: true)
-        } else if let startCode, let part = try areaTree(around: startCode, addingRoot: root) {
-            tree = part
-            totals = try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
-                                      campaignMetrics: campaignMetrics, areas: part.nodes.map(\.id).filter { $0 != 0 },
-                                      subtracting: true)
-        } else {
-            (tree, totals) = try inParallel(
-                { try areaTree(addingRoot: root) },
-                { try periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
-                                   campaignMetrics: campaignMetrics, areas: nil, subtracting: true) })
-        }
-        return CoverageInputs(tree: tree, totals: totals?.own(for: tree) ?? OwnTotals(count: tree.nodes.count))
+                               wholeTree: AreaTree?) async throws -> CoverageInputs {
+        try await CoverageInputs.gather(
+            campaign: campaign, options: options, countryName: countryName, wholeTree: wholeTree,
+            tree: { root in try self.areaTree(addingRoot: root) },
+            around: { code, root in try self.areaTree(around: code, addingRoot: root) },
+            totals: { metrics, campaignMetrics, areas in
+                try self.periodTotals(start: campaign.start, end: campaign.end, asOf: options.asOf, metrics: metrics,
+                                      campaignMetrics: campaignMetrics, areas: areas, subtracting: true)
+            })
     }
 
     /// The metric columns, comma-separated, in `Metric.allCases` order.

@@ -3,17 +3,9 @@ import GRDB
 import GRDBSQLite
 
 extension Store {
-    /// The columns a sessions file may have when it takes `campaignMetrics` (they come after the
-    /// built-in metrics, before `notes`).
+    /// The columns a sessions file may have when it takes `campaignMetrics` (`SessionImport.columns`).
     public static func sessionColumns(campaignMetrics: [String]) -> (required: [String], optional: [String]) {
-        (["date", "area"], ["id", "team", "logged_by"] + Metric.allCases.map(\.code) + sessionMetricCodes(campaignMetrics) + ["notes"])
-    }
-
-    /// The codes of `campaignMetrics` that can be metric columns of a sessions file: each once,
-    /// in the order given, without the built-in metrics and the file's other columns.
-    static func sessionMetricCodes(_ campaignMetrics: [String]) -> [String] {
-        var seen = Set(["date", "area", "id", "team", "logged_by", "notes"] + Metric.allCases.map(\.code))
-        return campaignMetrics.filter { seen.insert($0).inserted }
+        SessionImport.columns(campaignMetrics: campaignMetrics)
     }
 
     /// Imports a sessions file (SPEC.md `sessions.csv`), all or nothing.
@@ -33,15 +25,9 @@ extension Store {
     public func importSessions(file path: String, name: String? = nil, today: Day, campaignMetrics: [String] = [],
                                problemLimit: Int = 50, corrections: LikelyCorrections = .refuse,
                                progress: ImportProgress? = nil) throws -> SessionImportSummary {
-        let display = name ?? path
-        guard let hash = Checksum.sha256(ofFileAtPath: path) else {
-            _ = try CSVReader(path: path, name: display)  // throws the precise reason
-            throw CSVError.cannotOpen(file: display, reason: .readError)
-        }
-        let reader = try CSVReader(path: path, name: display)
-        let columns = Store.sessionColumns(campaignMetrics: campaignMetrics)
-        let header = try CSVHeader(reader.header, file: display, line: reader.headerLine,
-                                   required: columns.required, optional: columns.optional, takesCampaignMetrics: true)
+        let file = try SessionImport.SessionFile(path: path, name: name, campaignMetrics: campaignMetrics)
+        let hash = file.digest, display = file.display
+        let (reader, header) = try file.open()
         // Foreign keys are checked by the loader itself (every area and team id comes from the
         // same transaction's snapshot, and areas are never deleted): SQLite's per-row checks
         // would cost three B-tree searches per session. The pragma only works outside a transaction.
@@ -63,7 +49,7 @@ extension Store {
                 return .commit
             }
             var loader = try SessionLoader(db: db, reader: reader, reopen: { try CSVReader(path: path, name: display) }, header: header,
-                                           campaignMetrics: Store.sessionMetricCodes(campaignMetrics), hash: hash,
+                                           campaignMetrics: SessionImport.metricCodes(campaignMetrics), hash: hash,
                                            today: today, problemLimit: problemLimit, corrections: corrections)
             try loader.run(progress: progress)
             summary.rows = loader.rows

@@ -56,8 +56,8 @@ public final class Store: Sendable {
     public static func open(path: String, create: Bool = false, singleConnection: Bool = false,
                             readOnly: Bool? = nil) throws -> Store {
         if PostgresLocation.isURI(path) {
-            // A PostgreSQL workspace: `outreach init` creates one; the other commands come next.
-            throw PostgresError.commandNotYet(PostgresLocation.mask(path))
+            // A PostgreSQL workspace is opened by `Workspaces.open`, never as a file.
+            throw PostgresError.notAFile(PostgresLocation.mask(path))
         }
         let url = URL(fileURLWithPath: path)
         var info = stat()
