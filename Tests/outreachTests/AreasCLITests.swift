@@ -4,7 +4,7 @@ import Testing
 
 @Suite("The areas commands, end to end")
 struct AreasCLITests {
-    @Test("init creates a private workspace file, and a second init changes nothing")
+    @Test("init creates a private workspace file, and a second init changes nothing", .sqliteFile)
     func initCreatesWorkspace() throws {
         let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
@@ -18,7 +18,7 @@ struct AreasCLITests {
         #expect(second.stdout == "w.sqlite is already a workspace; nothing changed.\n")
     }
 
-    @Test("the workspace comes from --db, else OUTREACH_DB, else ./outreach.sqlite")
+    @Test("the workspace comes from --db, else OUTREACH_DB, else ./outreach.sqlite", .sqliteFile)
     func workspaceLocation() throws {
         var cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
@@ -115,7 +115,7 @@ struct AreasCLITests {
         #expect(try cli.run("areas", "list", "--db", "w.sqlite").stdout == "CODE  NAME  KIND  CHILDREN\n")
     }
 
-    @Test("files that are not workspaces are refused and left untouched")
+    @Test("files that are not workspaces are refused and left untouched", .sqliteFile)
     func notAWorkspace() throws {
         let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }
@@ -133,7 +133,7 @@ struct AreasCLITests {
         for result in [r1, r2, missing] { #expect(!result.stderr.contains("SQLite error")) }
     }
 
-    @Test("a workspace from a newer version is refused")
+    @Test("a workspace from a newer version is refused", .sqliteFile)
     func newerVersion() throws {
         let cli = try CLI(lang: "en")
         defer { cli.cleanUp() }

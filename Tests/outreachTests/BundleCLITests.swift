@@ -9,14 +9,18 @@ func sessionCount(_ path: String) throws -> Int {
     return try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM session") ?? 0 }
 }
 
-/// Sets every monthly total's eid_l2 to 40, as damage `check` must find and `check --repair` undo.
-func spoilMonthlyTotals(_ path: String) throws {
-    let db = try DatabaseQueue(path: path)
-    defer { try? db.close() }
-    try db.write { try $0.execute(sql: "UPDATE area_month SET eid_l2 = 40") }
-}
-
 extension CLI {
+    /// Sessions of the workspace `db`, on either engine.
+    func sessionCount(_ db: String) throws -> Int {
+        try integer(db, "SELECT count(*) FROM session")
+    }
+
+    /// Sets every monthly total's eid_l2 to 40 in the workspace `db`, as damage `check` must
+    /// find and `check --repair` undo.
+    func spoilMonthlyTotals(_ db: String) throws {
+        try execute(db, "UPDATE area_month SET eid_l2 = 40")
+    }
+
     /// Runs a command that must succeed and returns its standard output.
     @discardableResult
     func ok(_ args: String...) throws -> String {
@@ -62,7 +66,13 @@ struct BundleCLITests {
         try cli.ok("export", "--out", "hung.bundle", "--db", "hung.sqlite")
         try cli.ok("export", "--out", "mai.bundle", "--db", "mai.sqlite")
 
-        try cli.ok("backup", "officer2.sqlite", "--db", "officer.sqlite")
+        if TestEngine.isSQLite {
+            try cli.ok("backup", "officer2.sqlite", "--db", "officer.sqlite")
+        } else {  // pg_dump's copy is restored with pg_restore: the same workspace, as merged from its bundle
+            try cli.ok("export", "--out", "officer-whole.bundle", "--include-phones", "--db", "officer.sqlite")
+            try cli.ok("init", "--db", "officer2.sqlite")
+            try cli.ok("merge", "officer-whole.bundle", "--db", "officer2.sqlite")
+        }
         let first = try cli.ok("merge", "hung.bundle", "mai.bundle", "--db", "officer.sqlite")
         #expect(first.contains("hung.bundle: from workspace "))
         #expect(first.contains("  sessions: 3 new, 0 already there\n  voids: 1 new, 0 already there\n"))
@@ -128,12 +138,12 @@ struct BundleCLITests {
         #expect(r.stderr == "lỗi: half.bundle: gói dữ liệu không đầy đủ: phần đầu gói ghi \(grouped(body, ".")) byte dữ liệu nhưng chỉ có \(grouped(body / 2, ".")) byte (\(body / 2 * 100 / body)%), do bị cắt khi sao chép hoặc gửi. Hãy xin gửi lại tệp hoặc sao chép lại rồi gộp; chưa có gì thay đổi.\n")
         let english = try cli.run("merge", "half.bundle", "--db", "other.sqlite", "--lang", "en")
         #expect(english.stderr == "error: half.bundle: the bundle is incomplete: its header announces \(grouped(body, ",")) bytes of records but only \(grouped(body / 2, ",")) are there (\(body / 2 * 100 / body)%). It was cut off while being copied or sent. Ask for the file again, or copy it again, then merge it; nothing was changed.\n")
-        #expect(try sessionCount(cli.path("other.sqlite")) == 0)
+        #expect(try cli.sessionCount("other.sqlite") == 0)
         #expect(try cli.ok("areas", "list", "--db", "other.sqlite") == cli.ok("areas", "list", "--db", "other.sqlite"))
         let csv = try cli.run("merge", CLI.resource("sample/teams.csv"), "full.bundle", "--db", "other.sqlite")
         #expect(csv.status == 1, "one bad file fails the command; the others are merged")
         #expect(csv.stderr.contains("lỗi: \(CLI.resource("sample/teams.csv")): tệp này không phải gói dữ liệu Outreach"))
-        #expect(try sessionCount(cli.path("other.sqlite")) == 1)
+        #expect(try cli.sessionCount("other.sqlite") == 1)
     }
 
     @Test("check exits 1 and says what to do when the totals are wrong; --repair rebuilds them")
@@ -143,9 +153,10 @@ struct BundleCLITests {
         try cli.officer("w.sqlite")
         try cli.ok("log", "--area", "16282-01", "--date", "2026-11-03", "--eid-l2", "4", "--db", "w.sqlite")
         let good = try cli.ok("check", "--db", "w.sqlite")
-        #expect(good.hasPrefix("Checking w.sqlite:\n  ok       SQLite integrity: ok\n"))
+        #expect(good.hasPrefix("Checking \(cli.shown("w.sqlite")):\n"))
+        #expect(TestEngine.isPostgreSQL || good.hasPrefix("Checking w.sqlite:\n  ok       SQLite integrity: ok\n"))
         #expect(good.hasSuffix("  ok       leaflet stock: no unit below zero\nOK: nothing is wrong.\n"))
-        try spoilMonthlyTotals(cli.path("w.sqlite"))
+        try cli.spoilMonthlyTotals("w.sqlite")
         let bad = try cli.run("check", "--db", "w.sqlite")
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("  PROBLEM  monthly totals: area_month does not match the live sessions in 1 row (area 16282-01, 2026-11: stored (1 session, eid_l2 40), the sessions give (1 session, eid_l2 4))\n           what to do: Run `outreach check --repair` to rebuild the running totals from the sessions.\n"))
@@ -155,7 +166,7 @@ struct BundleCLITests {
         #expect(repaired.hasSuffix("OK: nothing is wrong.\n"))
     }
 
-    @Test("backup while another process writes gives copies that pass check, each before or after a whole import")
+    @Test("backup while another process writes gives copies that pass check, each before or after a whole import", .sqliteFile)
     func backupWhileWriting() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -205,15 +216,16 @@ struct BundleCLITests {
         try cli.ok("log", "--area", "16282-01", "--date", "2026-11-03", "--eid-l2", "4", "--db", "w.sqlite")
 
         let check = try cli.ok("check", "--db", "w.sqlite")
-        #expect(check.hasPrefix("Kiểm tra w.sqlite:\n  đạt       toàn vẹn SQLite: không có lỗi\n"), "\(check)")
+        #expect(check.hasPrefix("Kiểm tra \(cli.shown("w.sqlite")):\n"), "\(check)")
+        #expect(TestEngine.isPostgreSQL || check.hasPrefix("Kiểm tra w.sqlite:\n  đạt       toàn vẹn SQLite: không có lỗi\n"), "\(check)")
         #expect(check.contains("\n  đạt       buổi: 1 buổi (hủy 0); địa bàn của mọi buổi đều có\n"), "\(check)")
         #expect(check.hasSuffix("  đạt       tồn kho tờ rơi: không đơn vị nào âm\nKết quả: không có lỗi.\n"), "\(check)")
         let checkEnglish = try cli.ok("check", "--db", "w.sqlite", "--lang", "en")
-        #expect(checkEnglish.hasPrefix("Checking w.sqlite:\n  ok       SQLite integrity: ok\n"), "\(checkEnglish)")
+        #expect(checkEnglish.hasPrefix("Checking \(cli.shown("w.sqlite")):\n"), "\(checkEnglish)")
         #expect(checkEnglish.contains("\n  ok       sessions: 1 session (0 voided); every session's area exists\n"), "\(checkEnglish)")
         #expect(checkEnglish.hasSuffix("OK: nothing is wrong.\n"))
 
-        try spoilMonthlyTotals(cli.path("w.sqlite"))
+        try cli.spoilMonthlyTotals("w.sqlite")
         let bad = try cli.run("check", "--db", "w.sqlite")
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("  LỖI       tổng theo tháng: area_month không khớp với các buổi còn hiệu lực ở 1 dòng (địa bàn 16282-01, 2026-11: đang lưu (1 buổi, eid_l2 40), theo các buổi là (1 buổi, eid_l2 4))\n            cách xử lý: Chạy `outreach check --repair` để tính lại các tổng cộng dồn từ các buổi.\n"), "\(bad.stdout)")
@@ -240,7 +252,13 @@ struct BundleCLITests {
         #expect(english.contains("\nNothing new: this workspace already had everything in the bundle (it was merged on "), "\(english)")
 
         let backup = try cli.ok("backup", "b.sqlite", "--db", "w.sqlite")
-        #expect(backup.hasPrefix("Đã sao lưu w.sqlite vào b.sqlite: 1 buổi, "), "\(backup)")
-        #expect(try cli.ok("backup", "b2.sqlite", "--db", "w.sqlite", "--lang", "en").hasPrefix("Backed up w.sqlite to b2.sqlite: 1 sessions, "))
+        let english2 = try cli.ok("backup", "b2.sqlite", "--db", "w.sqlite", "--lang", "en")
+        if TestEngine.isSQLite {
+            #expect(backup.hasPrefix("Đã sao lưu w.sqlite vào b.sqlite: 1 buổi, "), "\(backup)")
+            #expect(english2.hasPrefix("Backed up w.sqlite to b2.sqlite: 1 sessions, "))
+        } else {  // pg_dump's copy
+            #expect(backup.hasPrefix("Đã sao lưu \(cli.shown("w.sqlite")) vào b.sqlite ("), "\(backup)")
+            #expect(english2.hasPrefix("Backed up \(cli.shown("w.sqlite")) to b2.sqlite ("), "\(english2)")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// Runs the built `outreach` binary in a temporary folder, as a user would.
@@ -165,4 +166,82 @@ final class TestDatabases: @unchecked Sendable {
         }
         return out
     }
+}
+
+/// Looking inside a test's workspace, on either engine: the SQLite file through GRDB, or on a
+/// PostgreSQL run the database standing for it through the cluster's `psql`. The tables and
+/// columns the tests read are named alike in both schemas.
+extension CLI {
+    /// Runs `sql` (one or more statements) in the workspace `db`.
+    func execute(_ db: String, _ sql: String) throws {
+        if TestEngine.isPostgreSQL {
+            _ = try psql(db, sql)
+        } else {
+            let queue = try DatabaseQueue(path: path(db))
+            defer { try? queue.close() }
+            try queue.write { try $0.execute(sql: sql) }
+        }
+    }
+
+    /// The first column of the first row of `sql` in the workspace `db`, as text (nil for NULL
+    /// or no row).
+    func value(_ db: String, _ sql: String) throws -> String? {
+        if TestEngine.isPostgreSQL {
+            let out = try psql(db, sql)
+            return out.isEmpty ? nil : out.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
+        }
+        let queue = try DatabaseQueue(path: path(db))
+        defer { try? queue.close() }
+        return try queue.read { try String.fetchOne($0, sql: sql) }
+    }
+
+    /// The integer `sql` gives in the workspace `db` (0 for NULL or no row).
+    func integer(_ db: String, _ sql: String) throws -> Int {
+        Int(try value(db, sql) ?? "0") ?? 0
+    }
+
+    /// An SQL expression of 16 random bytes (a session's uuid) in the engine's dialect.
+    static var randomBytes16: String {
+        TestEngine.isPostgreSQL ? "decode(md5(random()::text), 'hex')" : "randomblob(16)"
+    }
+
+    /// `psql` on the database standing for `db`, unaligned and tuples only; throws with its
+    /// message when a statement fails.
+    private func psql(_ db: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: (PostgresCluster.environment["PG_CLUSTER_BIN"] ?? "") + "/psql")
+        process.arguments = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql, try databases.uri(for: db)]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let problem = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw SQLProblem(message: String(decoding: problem, as: UTF8.self))
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+    }
+}
+
+/// A statement `CLI.execute` ran on PostgreSQL failed.
+struct SQLProblem: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+extension CLI {
+    /// How a command names the workspace `db` of a test: the file name, or on a PostgreSQL run
+    /// the URI of the database standing for it.
+    func shown(_ db: String) -> String {
+        TestEngine.isPostgreSQL ? (try? databases.uri(for: db)) ?? db : db
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// A test of what is peculiar to an SQLite file (its bytes, its folder, its journal, a copy
+    /// of it): skipped when the end-to-end suites run on PostgreSQL, whose own tests
+    /// (`Postgres*Tests`) cover the same ground there.
+    static var sqliteFile: Self { .enabled(if: TestEngine.isSQLite, "an SQLite file's own behaviour") }
 }

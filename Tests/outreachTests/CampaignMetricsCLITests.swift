@@ -70,9 +70,7 @@ struct CampaignMetricsCLITests {
                                  "dvc,16282-02,Thôn 2,hamlet,1,12", "dvc,16282,Xã Tân Phúc,total,0,12"])
         #expect(try cli.run("check", "--db", "w.sqlite").status == 0)
         // A spoiled total is found and repaired.
-        let db = try DatabaseQueue(path: cli.path("w.sqlite"))
-        try db.write { try $0.execute(sql: "UPDATE area_month_metric SET value = 99") }
-        try db.close()
+        try cli.execute("w.sqlite", "UPDATE area_month_metric SET value = 99")
         let spoiled = try cli.run("check", "--db", "w.sqlite")
         #expect(spoiled.status == 1)
         #expect(spoiled.stdout.contains("PROBLEM  campaign metric totals: area_month_metric does not match the live sessions in 1 row (area 16282-02, 2026-11: stored (dvc_submitted 99), the sessions give (dvc_submitted 12))"))
@@ -148,7 +146,5 @@ struct CampaignMetricsCLITests {
 
 /// The number of sessions in the workspace `w.sqlite` of a CLI test folder.
 private func sessionCount(_ cli: CLI) throws -> Int {
-    let db = try DatabaseQueue(path: cli.path("w.sqlite"))
-    defer { try? db.close() }
-    return try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM session") ?? 0 }
+    try cli.integer("w.sqlite", "SELECT count(*) FROM session")
 }

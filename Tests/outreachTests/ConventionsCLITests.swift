@@ -78,7 +78,7 @@ struct ConventionsCLITests {
         #expect(try cli.run("log", "--help", "--lang", "vi").stdout == log.stdout, "--lang wins over OUTREACH_LANG")
     }
 
-    @Test("--version names the tool's version, the schema it knows, the workspace's own (never creating one) and the bundle format")
+    @Test("--version names the tool's version, the schema it knows, the workspace's own (never creating one) and the bundle format", .sqliteFile)
     func version() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -187,7 +187,7 @@ struct ConventionsCLITests {
         let show = try cli.run("campaigns", "show", "de-an-06", "--campaigns", CLI.packageRoot.appendingPathComponent("Campaigns").path,
                                "--db", "w.sqlite")
         #expect(show.status == 0)
-        #expect(show.stderr.contains("cảnh báo: ") && show.stderr.contains("tệp dữ liệu w.sqlite không có địa bàn \"404\""))
+        #expect(show.stderr.contains("cảnh báo: ") && show.stderr.contains("\(cli.shown("w.sqlite")) không có địa bàn \"404\""), "\(show.stderr)")
     }
 
     @Test("shell completion scripts complete file arguments with their extensions", arguments: ["bash", "zsh", "fish"])
@@ -228,7 +228,7 @@ struct ConventionsCLITests {
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("lúc \(before) (") || again.stdout.contains("lúc \(after) ("), "\(again.stdout) vs \(before)")
         #expect(!again.stdout.contains("UTC"))
-        let stored = try DatabaseQueue(path: cli.path("w.sqlite")).read { try String.fetchOne($0, sql: "SELECT imported FROM import_file LIMIT 1") } ?? ""
+        let stored = try cli.value("w.sqlite", "SELECT imported FROM import_file LIMIT 1") ?? ""
         #expect(stored.hasSuffix("Z"), "stored values stay UTC: \(stored)")
     }
 

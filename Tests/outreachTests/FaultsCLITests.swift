@@ -65,7 +65,7 @@ struct CountCapCLITests {
         #expect(r.stderr.contains("tối đa là 1.000.000.000"))
     }
 
-    @Test("a workspace holding a REAL total (an overflow of an older version): no trap anywhere, check names it, --repair fixes it")
+    @Test("a workspace holding a REAL total (an overflow of an older version): no trap anywhere, check names it, --repair fixes it", .sqliteFile)
     func realTotal() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -114,7 +114,7 @@ struct FaultsCLITests {
         #expect(r.stderr.contains("the output could not be written (the disk is full)"), "\(r.stderr)")
     }
 
-    @Test("a workspace on read-only media is read, listed, reported, checked and backed up; a write says the medium is read-only")
+    @Test("a workspace on read-only media is read, listed, reported, checked and backed up; a write says the medium is read-only", .sqliteFile)
     func readOnlyMedia() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -154,7 +154,7 @@ struct FaultsCLITests {
         #expect(!FileManager.default.fileExists(atPath: db + "-shm"))
     }
 
-    @Test("a disk already full when a command starts: reads still work, a write says the disk is full (root with tmpfs only)")
+    @Test("a disk already full when a command starts: reads still work, a write says the disk is full (root with tmpfs only)", .sqliteFile)
     func diskFull() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -177,7 +177,7 @@ struct FaultsCLITests {
         #expect(list.status == 0, "\(list.stderr)")
     }
 
-    @Test("a workspace whose header is damaged, or cut short, is called damaged with restore advice, never 'run init'")
+    @Test("a workspace whose header is damaged, or cut short, is called damaged with restore advice, never 'run init'", .sqliteFile)
     func damagedHeader() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -199,7 +199,7 @@ struct FaultsCLITests {
         }
     }
 
-    @Test(".partial-* files left by a killed backup or export are removed by the next run")
+    @Test(".partial-* files left by a killed backup or export are removed by the next run", .sqliteFile)
     func partialFiles() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("A file that cannot be opened, read or written is named in Vietnamese, with what to do")
 struct FileProblemCLITests {
-    @Test("--db naming a folder: the workspace cannot be opened, name a file instead")
+    @Test("--db naming a folder: the workspace cannot be opened, name a file instead", .sqliteFile)
     func workspaceIsAFolder() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }
@@ -22,13 +22,13 @@ struct FileProblemCLITests {
         let cli = try CLI()
         defer { cli.cleanUp() }
         try cli.importSampleDistrict()
-        let before = try sessionCount(cli.path("w.sqlite"))
+        let before = try cli.sessionCount("w.sqlite")
         try FileManager.default.createDirectory(atPath: cli.path("bảng"), withIntermediateDirectories: false)
         let r = try cli.run("sessions", "import", "bảng", "--db", "w.sqlite")
         #expect(r.status == 1)
         #expect(r.stdout.isEmpty)
         #expect(r.stderr == "lỗi: bảng: không đọc được (đây là một thư mục, không phải tệp). Kiểm tra đường dẫn và quyền đọc tệp.\n")
-        #expect(try sessionCount(cli.path("w.sqlite")) == before)
+        #expect(try cli.sessionCount("w.sqlite") == before)
         let missing = try cli.run("sessions", "import", "bảng/buổi.csv", "--db", "w.sqlite")
         #expect(missing.status == 1)
         #expect(missing.stderr == "lỗi: bảng/buổi.csv: không đọc được (không có tệp này). Kiểm tra đường dẫn và quyền đọc tệp.\n")

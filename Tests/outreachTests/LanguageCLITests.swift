@@ -138,7 +138,8 @@ struct LanguageCLITests {
         let date = try cli.run("structure", "--as-of", "31/02/2026", "--db", "w.sqlite")
         #expect(date.stderr == "lỗi: --as-of \"31/02/2026\": tháng 2 năm 2026 chỉ có 28 ngày. Ghi một ngày có thật, ví dụ 2026-11-20 hoặc 20/11/2026.\n")
         let noWorkspace = try cli.run("areas", "list", "--db", "nowhere.sqlite")
-        #expect(noWorkspace.stderr.hasPrefix("lỗi: nowhere.sqlite: chưa có tệp dữ liệu ở đây."))
+        #expect(noWorkspace.stderr.hasPrefix(TestEngine.isSQLite ? "lỗi: nowhere.sqlite: chưa có tệp dữ liệu ở đây."
+                                             : "lỗi: \(cli.shown("nowhere.sqlite")): cơ sở dữ liệu này chưa có dữ liệu Outreach."))
         let short = try cli.run("leaflets", "allocate", "--from", "16282", "--to", "16282-01", "--quantity", "1500",
                                 "--date", "2026-11-02", "--db", "w.sqlite")
         #expect(short.status == 1)

@@ -5,7 +5,7 @@ import Testing
 /// `outreach log` opens one connection and reads its labels only when it prints through them.
 @Suite("log: one connection, labels when needed, the workspace one complete file afterwards")
 struct LogCLITests {
-    @Test("a warning is still written in Vietnamese, a bad --lang is still refused, and after each log the workspace file alone holds every session")
+    @Test("a warning is still written in Vietnamese, a bad --lang is still refused, and after each log the workspace file alone holds every session", .sqliteFile)
     func quietAndComplete() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }

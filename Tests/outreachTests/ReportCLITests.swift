@@ -95,7 +95,7 @@ struct ReportCLITests {
         #expect(missing.stderr.hasSuffix("). Kiểm tra thư mục chứa tệp đã có và được phép ghi, rồi chạy lại.\n"))
     }
 
-    @Test("demo builds a district shaped like Nông Cống's reports, writes report.html, and rebuilds only its own folder")
+    @Test("demo builds a district shaped like Nông Cống's reports, writes report.html, and rebuilds only its own folder", .sqliteFile)
     func demo() throws {
         let cli = try CLI()
         defer { cli.cleanUp() }

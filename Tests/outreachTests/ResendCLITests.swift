@@ -30,9 +30,7 @@ private let resavedPlusOne = "date;area;logged_by;eid_l2;leaflets;notes\r\n03/11
 private let corrected = sheet.replacingOccurrences(of: ",3,20,", with: ",4,20,")
 
 private func eid(_ cli: CLI) throws -> Int {
-    let db = try DatabaseQueue(path: cli.path("w.sqlite"))
-    defer { try? db.close() }
-    return try db.read { try Int.fetchOne($0, sql: "SELECT coalesce(sum(eid_l2), 0) FROM area_month") ?? 0 }
+    try cli.integer("w.sqlite", "SELECT coalesce(sum(eid_l2), 0) FROM area_month")
 }
 
 @Suite("Resent sheets and likely corrections, end to end")

@@ -20,9 +20,7 @@ private func hamletWorkspace(_ cli: CLI) throws {
 
 /// Live totals of one metric in the workspace, read from the monthly running totals.
 private func total(_ cli: CLI, _ metric: String) throws -> Int {
-    let db = try DatabaseQueue(path: cli.path("w.sqlite"))
-    defer { try? db.close() }
-    return try db.read { try Int.fetchOne($0, sql: "SELECT coalesce(sum(\(metric)), 0) FROM area_month") ?? 0 }
+    try cli.integer("w.sqlite", "SELECT coalesce(sum(\(metric)), 0) FROM area_month")
 }
 
 @Suite("Sessions: log, import, void and list, end to end")
@@ -168,10 +166,9 @@ struct SessionsCLITests {
         let history = try cli.run("sessions", "list", "--include-voided", "--format", "csv", "--db", "w.sqlite")
         #expect(history.stdout.contains(",miscounted,\(fix.stdout.trimmingCharacters(in: .newlines))"))
         // Nothing is ever deleted.
-        let db = try DatabaseQueue(path: cli.path("w.sqlite"))
-        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM session") } == 3)
-        #expect(throws: (any Error).self) { try db.write { try $0.execute(sql: "DELETE FROM session") } }
-        try db.close()
+        #expect(try cli.integer("w.sqlite", "SELECT count(*) FROM session") == 3)
+        #expect(throws: (any Error).self) { try cli.execute("w.sqlite", "DELETE FROM session") }
+        #expect(try cli.integer("w.sqlite", "SELECT count(*) FROM session") == 3)
     }
 
     @Test("a file with bad rows imports nothing and names every bad row (gen.py --bad-rows)")
@@ -215,7 +212,7 @@ struct SessionsCLITests {
         defer { cli.cleanUp() }
         try hamletWorkspace(cli)
         let script = """
-            for i in $(seq 50); do "\(CLI.binary.path)" log --area 16282-01 --date 2026-11-10 --eid-l2 1 --db w.sqlite >> ids-$1.txt || exit 1; done
+            for i in $(seq 50); do "\(CLI.binary.path)" log --area 16282-01 --date 2026-11-10 --eid-l2 1 --db '\(cli.shown("w.sqlite"))' >> ids-$1.txt || exit 1; done
             """
         let path = try cli.write("writer.sh", script)
         var processes: [Process] = []
@@ -235,9 +232,7 @@ struct SessionsCLITests {
             ids.formUnion(text.split(separator: "\n").map(String.init))
         }
         #expect(ids.count == 400)
-        let db = try DatabaseQueue(path: cli.path("w.sqlite"))
-        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM session") } == 400)
-        try db.close()
+        #expect(try cli.integer("w.sqlite", "SELECT count(*) FROM session") == 400)
         #expect(try total(cli, "eid_l2") == 400)
     }
 }

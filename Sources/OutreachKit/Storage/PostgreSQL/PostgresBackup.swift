@@ -32,6 +32,9 @@ public enum PostgresBackup {
         let url = URL(fileURLWithPath: path)
         let partial = url.deletingLastPathComponent().appendingPathComponent(".partial-\(UUID().uuidString)-\(url.lastPathComponent)")
         defer { try? manager.removeItem(at: partial) }
+        // The destination is tried before pg_dump starts: a missing or read-only folder is named
+        // as SQLite's backup names it, not as pg_dump's failure.
+        do { try Data().write(to: partial) } catch { throw PostgresBackupError.cannotWrite(path: path, reason: FileProblem(error, creating: true)) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = ["--format=custom", "--no-password", "--file=\(partial.path)"] + connectionArguments(location)
