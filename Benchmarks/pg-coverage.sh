@@ -33,6 +33,7 @@ db="$out/national-1m.sqlite"
 if [ ! -f "$db" ]; then
   $outreach init --db "$db" >/dev/null
   $outreach areas import "$out/national-1m/areas.csv" --db "$db" >/dev/null
+  $outreach teams import "$out/national-1m/teams.csv" --db "$db" >/dev/null
   $outreach sessions import "$out/national-1m/sessions.csv" --db "$db" >/dev/null
 fi
 $outreach coverage --campaign national --campaigns "$out/campaigns" --db "$db" >/dev/null  # registers the period

@@ -516,25 +516,3 @@ extension CopyText {
         }
     }
 }
-
-private extension PostgresCell {
-    /// An integer column (int2, int4, int8), read from its bytes.
-    var int: Int? {
-        guard var b = bytes else { return nil }
-        if format == .binary {
-            switch b.readableBytes {
-            case 8: return b.readInteger(as: Int64.self).map(Int.init)
-            case 4: return b.readInteger(as: Int32.self).map(Int.init)
-            case 2: return b.readInteger(as: Int16.self).map(Int.init)
-            default: return nil
-            }
-        }
-        return b.readString(length: b.readableBytes).flatMap { Int($0) }
-    }
-
-    /// A text column.
-    var text: String? { bytes.map { String(buffer: $0) } }
-
-    /// A bytea column.
-    var blob: [UInt8]? { bytes.map { Array($0.readableBytesView) } }
-}

@@ -200,16 +200,11 @@ struct CellReader {
     /// reads millions of them), else through postgres-nio's decoding.
     func int(_ i: Int) throws -> Int? {
         let cell = row[i]
-        guard var bytes = cell.bytes else { return nil }
-        if cell.format == .binary {
-            switch cell.dataType {
-            case .int8: if let v = bytes.readInteger(as: Int64.self) { return Int(v) }
-            case .int4: if let v = bytes.readInteger(as: Int32.self) { return Int(v) }
-            case .int2: if let v = bytes.readInteger(as: Int16.self) { return Int(v) }
-            default: break
-            }
+        guard cell.bytes != nil else { return nil }
+        switch cell.dataType {
+        case .int8, .int4, .int2: return cell.int
+        default: return try cell.decode(Int?.self)
         }
-        return try cell.decode(Int?.self)
     }
 
     func int64(_ i: Int) throws -> Int64? { try int(i).map(Int64.init) }

@@ -283,7 +283,12 @@ extension PostgresWorkspace {
     static func integers(_ row: PostgresRow) throws -> [Int?] {
         var out: [Int?] = []
         out.reserveCapacity(12)
-        for cell in row { out.append(try cell.decode(Int64?.self).map { Int($0) }) }
+        for cell in row {
+            switch cell.dataType {
+            case .int8, .int4, .int2: out.append(cell.int)
+            default: out.append(try cell.decode(Int64?.self).map { Int($0) })
+            }
+        }
         return out
     }
 
