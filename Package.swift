@@ -3,9 +3,10 @@ import PackageDescription
 
 let package = Package(
     name: "Outreach",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .library(name: "OutreachKit", targets: ["OutreachKit"]),
+        .library(name: "OutreachServer", targets: ["OutreachServer"]),
         .executable(name: "outreach", targets: ["outreach"]),
     ],
     dependencies: [
@@ -15,13 +16,17 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
             name: "OutreachResources",
             path: "Resources",
             sources: ["OutreachResources.swift"],
-            resources: [.copy("labels"), .copy("areas"), .copy("sample")]
+            resources: [.copy("labels"), .copy("areas"), .copy("sample"), .copy("api")]
         ),
         .target(
             name: "OutreachKit",
@@ -33,12 +38,25 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ]
+        ),
+        .target(
+            name: "OutreachServer",
+            dependencies: [
+                "OutreachKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
             name: "outreach",
             dependencies: [
                 "OutreachKit",
+                "OutreachServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,6 +68,10 @@ let package = Package(
         .testTarget(
             name: "OutreachKitTests",
             dependencies: ["OutreachKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "OutreachServerTests",
+            dependencies: ["OutreachServer", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(
             name: "outreachTests",

@@ -90,7 +90,7 @@ struct CLI {
     func run(_ args: String...) throws -> Result { try run(args) }
 
     /// With `stdoutPath`, standard output goes to that file (`/dev/full`) and `stdout` is empty.
-    func run(_ args: [String], stdoutPath: String? = nil) throws -> Result {
+    func run(_ args: [String], stdoutPath: String? = nil, input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = try databases.substituted(args)
@@ -116,8 +116,13 @@ struct CLI {
         let errHandle = try FileHandle(forWritingTo: errURL)
         process.standardOutput = outHandle
         process.standardError = errHandle
-        process.standardInput = FileHandle.nullDevice
+        let inputPipe = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
         try process.run()
+        if let input {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inputPipe.fileHandleForWriting.close()
+        }
         process.waitUntilExit()
         try outHandle.close()
         try errHandle.close()

@@ -48,3 +48,27 @@ extension WorkspaceStore {
         return warnings
     }
 }
+
+/// The accounts `outreach demo` makes so that a newcomer can try `outreach serve` in each role:
+/// a leader and an officer of Xã Tân Phúc, and a viewer of the district.
+public enum DemoAccounts {
+    public struct Made: Sendable {
+        public var name: String
+        public var role: Role
+        public var area: String
+        public var password: String
+    }
+
+    public static func create(in store: any WorkspaceStore, district: String = "404", commune: String = "16282") async throws -> [Made] {
+        let teams = Set(try await store.teams().map(\.code))
+        var made: [Made] = []
+        for (name, role, area, team) in [("to-truong", Role.leader, commune, "P06-\(commune)"), ("can-bo-xa", Role.officer, commune, nil),
+                                         ("phong-huyen", Role.viewer, district, nil)] {
+            let password = Accounts.newPassword()
+            _ = try await Accounts.add(name: name, role: role, area: area, team: team.flatMap { teams.contains($0) ? $0 : nil },
+                                       password: password, in: store)
+            made.append(Made(name: name, role: role, area: area, password: password))
+        }
+        return made
+    }
+}

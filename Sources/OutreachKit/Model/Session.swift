@@ -1,3 +1,5 @@
+import Foundation
+
 /// A session to be logged by hand (`outreach log`).
 public struct NewSession: Equatable, Sendable {
     public var day: Day
@@ -8,9 +10,14 @@ public struct NewSession: Equatable, Sendable {
     /// Counts of metrics campaigns declare (`metrics:` in a campaign file), by code.
     public var campaignCounts: [String: Int]
     public var notes: String?
+    /// The id the session is to be stored under, when the sender made it (a web form opened, an
+    /// API client): sent twice, it is stored once (`SessionLog.log`). A new random id when nil.
+    public var id: UUID?
 
     public init(day: Day, area: String, team: String? = nil, loggedBy: String? = nil,
-                metrics: MetricValues = MetricValues(), campaignCounts: [String: Int] = [:], notes: String? = nil) {
+                metrics: MetricValues = MetricValues(), campaignCounts: [String: Int] = [:], notes: String? = nil,
+                id: UUID? = nil) {
+        self.id = id
         self.day = day
         self.area = area
         self.team = team
@@ -50,14 +57,28 @@ public struct SessionQuery: Sendable {
     public var from: Day?
     public var to: Day?
     public var team: String?
+    /// One session, by its full id.
+    public var id: UUID?
     public var includeVoided = false
+    /// At most this many, the latest first (all, oldest first, when nil).
+    public var latest: Int?
 
-    public init(under: String? = nil, from: Day? = nil, to: Day? = nil, team: String? = nil, includeVoided: Bool = false) {
+    public init(under: String? = nil, from: Day? = nil, to: Day? = nil, team: String? = nil, includeVoided: Bool = false,
+                id: UUID? = nil, latest: Int? = nil) {
+        self.id = id
+        self.latest = latest
         self.under = under
         self.from = from
         self.to = to
         self.team = team
         self.includeVoided = includeVoided
+    }
+}
+
+extension SessionQuery {
+    /// The ORDER BY (and LIMIT) both engines list sessions in: by day, or the latest logged first.
+    var orderSQL: String {
+        latest.map { "ORDER BY s.id DESC LIMIT \(max(0, $0))" } ?? "ORDER BY s.day, s.id"
     }
 }
 
@@ -85,6 +106,10 @@ public enum SessionError: Error, Equatable, Sendable, UserFacingError {
     case unknownMetric(String, accepted: [String])
     /// A count (of the metric with this code) below 0 or above `SessionCount.maximum`.
     case countOutOfRange(String, Int)
+    /// A session is already stored under the id the sender chose (`NewSession.id`).
+    case idTaken(String)
+    /// A session is stored under that id with other figures.
+    case idConflict(String)
 
     public var message: String { text(Labels(.en)) }
 
@@ -104,6 +129,7 @@ public enum SessionError: Error, Equatable, Sendable, UserFacingError {
         case let .unknownMetric(code, accepted):
             labels(accepted.isEmpty ? "sessions.error.unknown_metric.none" : "sessions.error.unknown_metric",
                    ["code": code, "accepted": accepted.joined(separator: ", ")])
+        case let .idTaken(id), let .idConflict(id): labels("sessions.error.id_conflict", ["id": id])
         case let .countOutOfRange(code, value):
             labels("sessions.error.count_out_of_range", ["code": code, "value": labels.count(value),
                                                          "max": labels.count(SessionCount.maximum)])

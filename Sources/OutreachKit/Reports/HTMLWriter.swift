@@ -19,6 +19,9 @@ struct HTMLWriter {
         close(tag)
     }
 
+    /// `<tag>text</tag>`, the text escaped.
+    mutating func element(_ tag: String, _ content: String) { element(tag, [:], content) }
+
     /// `<tag attrs…/>`, for void elements (`meta`, `br`, `hr`) and empty SVG shapes.
     mutating func void(_ tag: String, _ attributes: KeyValuePairs<String, String> = [:]) {
         text += "<" + tag + HTMLWriter.attributes(attributes) + "/>"

@@ -92,6 +92,21 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     func exportBundle(to path: String, name: String?, scope: BundleScope, now: Date) async throws -> BundleHeader
     func mergeBundle(file path: String, name: String?, today: Day, now: Date, setAsideConflicts: Bool) async throws -> MergeSummary
 
+    // MARK: Accounts (`outreach serve`; SQL shared in `AccountSQL`)
+
+    /// Stores a new account; `AccountError.exists` when the name is taken.
+    func insertAccount(_ account: Account, passwordHash: String?) async throws
+    /// Every account, by name.
+    func accounts() async throws -> [Account]
+    /// The account `name` and its password's bcrypt hash.
+    func accountCredentials(named name: String) async throws -> (Account, passwordHash: String?)?
+    /// The account whose token has this SHA-256 digest.
+    func account(tokenDigest: String) async throws -> Account?
+    func updateAccount(named name: String, _ change: AccountChange) async throws
+    /// The server's secret for signing its cookies: made on first use, the same for every
+    /// process serving the workspace.
+    func serverSecret() async throws -> String
+
     // MARK: Care
 
     /// The product's invariants, each passed or named.

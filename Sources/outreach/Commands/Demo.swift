@@ -52,6 +52,7 @@ extension Outreach {
             let store: any WorkspaceStore
             if let given { store = given } else { store = try await Workspaces.open(folder.database, create: true) }
             try await store.loadDemo(demo, files: files, today: today)
+            let accounts = try await DemoAccounts.create(in: store)
 
             let report = try await store.districtReport(campaign: main, under: nil, asOf: today)
             try ReportFile.write(report.html(labels: l, notice: l["demo.notice"]), to: folder.report)
@@ -79,6 +80,10 @@ extension Outreach {
                 ("\(run) sessions list --under 16282-01 \(db)", "demo.next.sessions"),
             ] {
                 out += "  " + command + "\n      " + l[key] + "\n"
+            }
+            out += "\n" + l("demo.accounts", ["command": "\(run) serve \(db)"]) + "\n"
+            for a in accounts {
+                out += "  " + l("demo.account", ["name": a.name, "password": a.password, "role": l["web.role.\(a.role.rawValue)"], "area": a.area]) + "\n"
             }
             Console.out(out)
         }

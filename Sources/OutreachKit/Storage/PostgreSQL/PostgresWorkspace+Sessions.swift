@@ -30,9 +30,10 @@ extension PostgresWorkspace {
                 old = try await Self.liveSession(connection, id: replacing)
             }
             let notes = SessionRules.storedNotes(session.notes)
-            var uuid = StableID.random()
+            var uuid = session.id.map(StableID.init) ?? StableID.random()
             var newID = try await Self.insertSession(connection, session, uuid: uuid, area: area.id, team: team?.id,
                                                      notes: notes?.text)
+            if newID == nil, session.id != nil { throw SessionError.idTaken(uuid.uuidString) }
             while newID == nil {  // a random id met twice: never in practice, but never two sessions under one id
                 uuid = StableID.random()
                 newID = try await Self.insertSession(connection, session, uuid: uuid, area: area.id, team: team?.id,
@@ -85,6 +86,10 @@ extension PostgresWorkspace {
                 binds.append(id)
                 conditions.append("s.team_id = $\(binds.count)")
             }
+            if let id = query.id {
+                try binds.append(StableID(id).data)
+                conditions.append("s.uuid = $\(binds.count)")
+            }
             if !query.includeVoided { conditions.append("v.session_id IS NULL") }
             let codes = Metric.allCases.map(\.code)
             let sql = """
@@ -98,7 +103,7 @@ extension PostgresWorkspace {
                                           array_agg(sm.value ORDER BY sm.metric) AS counts
                                    FROM session_metric sm WHERE sm.session_id = s.id) m ON true
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                ORDER BY s.day, s.id
+                \(query.orderSQL)
                 """
             let n = codes.count
             var out: [SessionEntry] = []

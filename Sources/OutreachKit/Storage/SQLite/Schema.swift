@@ -309,6 +309,15 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'sessions are never edited'); END;
                 """)
         }
+        m.registerMigration("v7 accounts of outreach serve") { db in
+            try db.execute(sql: """
+                CREATE TABLE account (
+                    id INTEGER PRIMARY KEY,
+                    \(AccountSQL.tableColumns)
+                );
+                CREATE TABLE server_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL);
+                """)
+        }
         return m
     }()
 }

@@ -29,7 +29,10 @@ extension Store {
                 voidReason = try SessionRules.reason(reason)
                 old = try Store.liveSession(db, id: replacing)
             }
-            let uuid = withUnsafeBytes(of: UUID().uuid) { Array($0) }
+            let uuid = withUnsafeBytes(of: (session.id ?? UUID()).uuid) { Array($0) }
+            if session.id != nil, try Bool.fetchOne(db, sql: "SELECT 1 FROM session WHERE uuid = ?", arguments: [Data(uuid)]) == true {
+                throw SessionError.idTaken(SessionID.format(uuid))
+            }
             let codes = Metric.allCases.map(\.code)
             var args: [(any DatabaseValueConvertible)?] = [Data(uuid), session.day.number, area.id, team?.id,
                                                              SessionRules.storedLoggedBy(session.loggedBy)]
@@ -125,6 +128,10 @@ extension Store {
                 conditions.append("s.team_id = ?")
                 args.append(id)
             }
+            if let id = query.id {
+                conditions.append("s.uuid = ?")
+                args.append(Data(withUnsafeBytes(of: id.uuid) { Array($0) }))
+            }
             if !query.includeVoided { conditions.append("v.session_id IS NULL") }
             let codes = Metric.allCases.map(\.code)
             let filter = """
@@ -145,7 +152,7 @@ extension Store {
                 \(with)SELECT s.uuid, s.day, a.code, a.name, t.code, s.logged_by, \(codes.map { "s.\($0)" }.joined(separator: ", ")),
                     s.notes, v.day, v.reason, r.uuid, s.id
                 \(filter)
-                ORDER BY s.day, s.id
+                \(query.orderSQL)
                 """
             var out: [SessionEntry] = []
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))

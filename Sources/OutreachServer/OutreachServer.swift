@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import Logging
+import OutreachKit
+import ServiceLifecycle
+
+/// `outreach serve`: the phone form, the dashboard and the JSON API on one workspace (SQLite or
+/// PostgreSQL, through the storage seam). The pages and every sentence come from `OutreachKit`
+/// (`WebPages`, the labels); this target routes, checks who may do what, and renders.
+public struct OutreachServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// The folder of campaign files (as `--campaigns`).
+        public var campaigns: String
+        /// Cookies marked Secure (behind TLS).
+        public var secureCookies: Bool
+        /// The largest request body taken (bytes).
+        public var maxBody: Int
+        /// Today, in Vietnam.
+        public var today: @Sendable () -> Day
+
+        public init(host: String = "127.0.0.1", port: Int = 8080, campaigns: String, secureCookies: Bool = false,
+                    maxBody: Int = 64 * 1024, today: @escaping @Sendable () -> Day = { Day(Date(), in: .vietnam) }) {
+            self.host = host
+            self.port = port
+            self.campaigns = campaigns
+            self.secureCookies = secureCookies
+            self.maxBody = maxBody
+            self.today = today
+        }
+    }
+
+    let store: any WorkspaceStore
+    let configuration: Configuration
+    let logger: Logger
+    let state: ServerState
+
+    /// A server on `store`. `setupToken` (made when the workspace has no account yet) opens
+    /// `/setup` once, to create the first administrator.
+    public init(store: any WorkspaceStore, configuration: Configuration, logger: Logger = Logger(label: "outreach.serve"),
+                setupToken: String? = nil) async throws {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.state = ServerState(secret: try await store.serverSecret(), setupToken: setupToken)
+    }
+
+    /// A one-time token for `/setup` when the workspace has no account yet, else nil.
+    public static func setupToken(for store: any WorkspaceStore) async throws -> String? {
+        try await store.accounts().isEmpty ? Accounts.randomHex(16) : nil
+    }
+
+    /// The application, for `run` and for HummingbirdTesting.
+    public func application() -> some ApplicationProtocol {
+        Application(router: router(),
+                    configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "outreach"),
+                    logger: logger)
+    }
+
+    /// Serves until SIGTERM or SIGINT, then lets the requests in flight finish.
+    public func run(onStart: @escaping @Sendable (String) -> Void) async throws {
+        var app = Application(router: router(),
+                              configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "outreach"),
+                              onServerRunning: { channel in
+                                  onStart("http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
+                              },
+                              logger: logger)
+        app.logger.logLevel = .info
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}
+
+/// What the server keeps between requests: the cookie secret, the one-time setup token and a
+/// copy of the area tree for scope checks (read again after `treeLifetime`).
+final class ServerState: @unchecked Sendable {
+    let secret: String
+    private let lock = NSLock()
+    private var setupToken: String?
+    private var trees: [String: (tree: AreaTree, read: Date)] = [:]
+    static let treeLifetime: TimeInterval = 30
+
+    init(secret: String, setupToken: String?) {
+        self.secret = secret
+        self.setupToken = setupToken
+    }
+
+    /// Whether `token` is the setup token (used up by `takeSetupToken`).
+    func isSetupToken(_ token: String?) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard let setupToken, let token else { return false }
+        return Signing.same(setupToken, token)
+    }
+
+    func takeSetupToken() {
+        lock.lock(); defer { lock.unlock() }
+        setupToken = nil
+    }
+
+    func cachedTree(_ code: String) -> AreaTree? {
+        lock.lock(); defer { lock.unlock() }
+        guard let kept = trees[code], Date().timeIntervalSince(kept.read) < Self.treeLifetime else { return nil }
+        return kept.tree
+    }
+
+    func keep(_ tree: AreaTree, for code: String) {
+        lock.lock(); defer { lock.unlock() }
+        if trees.count > 1000 { trees.removeAll() }
+        trees[code] = (tree, Date())
+    }
+}

@@ -1,0 +1,281 @@
+import Foundation
+import Hummingbird
+import OutreachKit
+
+// The pages: sign-in, first administrator, phone entry, dashboard, accounts.
+extension OutreachServer {
+    // MARK: Sign-in
+
+    func loginPage(_ request: Request, error: String?, status: HTTPResponse.Status, name: String = "") async throws -> Response {
+        let l = labels(request)
+        let token = Signing.randomHex(16)
+        var response = Self.html(WebPages.login(labels: l, csrf: token, error: error, name: name), status: status)
+        response.setCookie(cookie(Self.loginCookie, token, maxAge: 3600))
+        if let lang = request.uri.queryParameters.get("lang").flatMap(Language.init(loosely:)) {
+            response.setCookie(cookie(Self.languageCookie, lang.rawValue, maxAge: 365 * 86400))
+        }
+        return response
+    }
+
+    func login(_ request: Request) async throws -> Response {
+        let l = labels(request)
+        let fields = try await formFields(request)
+        // The sign-in form's CSRF token is the one its page set in a cookie (double submit).
+        guard let expected = request.cookies[Self.loginCookie]?.value, Signing.same(expected, fields["csrf"] ?? "") else {
+            return try await loginPage(request, error: l["web.error.csrf"], status: .forbidden)
+        }
+        let name = (fields["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            let account = try await Accounts.login(name: name, password: fields["password"] ?? "", in: store)
+            var response = Response.redirect(to: "/")
+            response.setCookie(cookie(Self.sessionCookie, Signing.sessionCookie(name: account.name, now: Date(), secret: state.secret),
+                                      maxAge: Int(Signing.sessionLifetime)))
+            return response
+        } catch let error as AccountError {
+            return try await loginPage(request, error: error.message(in: l) ?? error.message, status: .unauthorized, name: name)
+        }
+    }
+
+    func logout(_ request: Request) async throws -> Response {
+        if let viewer = try await viewer(request) {
+            let fields = try await formFields(request)
+            guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: labels(request)["web.error.csrf"]) }
+        }
+        var response = Response.redirect(to: "/login")
+        response.setCookie(cookie(Self.sessionCookie, "", maxAge: 0))
+        return response
+    }
+
+    // MARK: The first administrator
+
+    func setupPage(_ request: Request) async throws -> Response {
+        let l = labels(request)
+        let token = request.uri.queryParameters.get("token")
+        guard state.isSetupToken(token), try await store.accounts().isEmpty else { throw forbidden(l) }
+        return Self.html(WebPages.setup(labels: l, token: token ?? ""))
+    }
+
+    func setup(_ request: Request) async throws -> Response {
+        let l = labels(request)
+        let fields = try await formFields(request)
+        guard state.isSetupToken(fields["token"]), try await store.accounts().isEmpty else { throw forbidden(l) }
+        do {
+            let area = (fields["area"] ?? "").trimmingCharacters(in: .whitespaces)
+            _ = try await Accounts.add(name: fields["name"] ?? "", role: .admin, area: area, team: nil, password: fields["password"] ?? "",
+                                       in: store)
+        } catch let error as AccountError {
+            return Self.html(WebPages.setup(labels: l, token: fields["token"] ?? "", error: error.message(in: l) ?? error.message),
+                             status: .unprocessableContent)
+        }
+        state.takeSetupToken()
+        return Response.redirect(to: "/login")
+    }
+
+    // MARK: Phone entry
+
+    /// The metrics the form asks for: the built-in ones, then those the campaigns declare.
+    func formMetrics(_ l: Labels) -> [(code: String, label: String)] {
+        var out = Metric.allCases.map { ($0.code, l["report.metric.\($0.code)"]) }
+        let names = (try? CampaignCatalog(directory: configuration.campaigns).declaredMetricNames()) ?? [:]
+        for (code, name) in names.sorted(by: { $0.key < $1.key }) where Metric(code: code) == nil {
+            out.append((code, l.language == .en ? (name.labelEnglish ?? name.label) : name.label))
+        }
+        return out
+    }
+
+    func signedIn(_ request: Request, writing: Bool = false, roles: [Role]? = nil) async throws -> Viewer {
+        guard let viewer = try await viewer(request) else { throw Redirect(to: "/login") }
+        if writing && !viewer.account.role.writesSessions { throw forbidden(labels(request)) }
+        if let roles, !roles.contains(viewer.account.role) { throw forbidden(labels(request)) }
+        return viewer
+    }
+
+    func entryForm(_ viewer: Viewer, _ l: Labels) async throws -> WebPages.EntryForm {
+        let account = viewer.account
+        let teams = try await store.teams().filter { team in
+            account.role != .leader || team.code == account.team || account.team == nil
+        }.map(\.code)
+        var form = WebPages.EntryForm(formID: UUID().uuidString.lowercased(), hamlets: try await hamlets(of: account), teams: teams,
+                                      metrics: formMetrics(l), area: nil, team: account.team, date: configuration.today())
+        let recent = try await store.sessions(SessionQuery(under: account.area, includeVoided: true, latest: 60))
+        form.recent = Array(recent.filter { $0.loggedBy == account.name }.prefix(10))
+        return form
+    }
+
+    func entryPage(_ request: Request) async throws -> Response {
+        let viewer = try await signedIn(request, writing: true)
+        let l = labels(request)
+        var form = try await entryForm(viewer, l)
+        form.voided = request.uri.queryParameters.get("voided")
+        return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form))
+    }
+
+    func entry(_ request: Request) async throws -> Response {
+        let viewer = try await signedIn(request, writing: true)
+        let l = labels(request)
+        let fields = try await formFields(request)
+        guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: l["web.error.csrf"]) }
+        var form = try await entryForm(viewer, l)
+        let submission = EntrySubmission.form(fields, metrics: form.metrics.map(\.code), loggedBy: viewer.account.name, labels: l)
+        func again(_ status: HTTPResponse.Status) -> Response {
+            form.formID = fields["form_id"] ?? form.formID  // the same entry: its id stays
+            form.area = fields["area"]
+            form.team = fields["team"]
+            form.date = Day(parsing: fields["date"] ?? "") ?? form.date
+            form.counts = submission.typed
+            form.notes = fields["notes"] ?? ""
+            return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form), status: status)
+        }
+        guard let session = submission.session else {
+            form.errors = submission.errors
+            return again(.unprocessableContent)
+        }
+        guard try await inScope(session.area, of: viewer.account) else {
+            form.errors = ["area": l("web.entry.not_yours", ["code": session.area])]
+            return again(.forbidden)
+        }
+        let declared = (try? CampaignCatalog(directory: configuration.campaigns).declaredMetrics().codes) ?? []
+        do {
+            switch try await SessionLog.log(session, in: store, today: configuration.today(), campaignMetrics: declared) {
+            case let .created(logged):
+                form.stored = (logged.id, false)
+                form.warnings = logged.warnings.map { $0.description(in: l) ?? $0.text }
+                form.recent = try await entryForm(viewer, l).recent
+                return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form), status: .created)
+            case let .alreadyStored(entry):
+                form.stored = (entry.id, true)
+                return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form))
+            }
+        } catch let error as SessionError {
+            form.errors = ["form": error.message(in: l) ?? error.message]
+            if case .unknownTeam = error { form.errors = ["team": error.message(in: l) ?? error.message] }
+            return again(error == .idConflict(session.id?.uuidString.lowercased() ?? "") ? .conflict : .unprocessableContent)
+        }
+    }
+
+    /// The session `id` (a full id) if it is in the account's scope.
+    func sessionInScope(_ id: String, _ account: Account, _ l: Labels) async throws -> SessionEntry {
+        guard let uuid = UUID(uuidString: id), let entry = try await store.sessions(SessionQuery(includeVoided: true, id: uuid)).first else {
+            throw Refusal(status: .notFound, detail: Self.sentence(SessionError.unknownSession(id), l))
+        }
+        guard try await inScope(entry.area, of: account) else { throw forbidden(l) }
+        return entry
+    }
+
+    func voidFromPage(_ request: Request, id: String) async throws -> Response {
+        let viewer = try await signedIn(request, writing: true)
+        let l = labels(request)
+        let fields = try await formFields(request)
+        guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: l["web.error.csrf"]) }
+        let entry = try await sessionInScope(id, viewer.account, l)
+        let reason = (fields["reason"] ?? "").trimmingCharacters(in: .whitespaces)
+        _ = try await store.voidSession(entry.id, reason: reason.isEmpty ? l["web.entry.undo_reason"] : reason, on: configuration.today())
+        return Response.redirect(to: viewer.account.role == .leader ? "/entry?voided=\(entry.id)" : "/dashboard")
+    }
+
+    // MARK: Dashboard
+
+    /// The campaign and the unit a dashboard request asks for, checked against the scope.
+    func dashboardChoice(_ request: Request, _ account: Account, _ l: Labels) async throws -> (Campaign, [Campaign], String) {
+        let catalog = CampaignCatalog(directory: configuration.campaigns)
+        let campaigns = (try? catalog.all().campaigns) ?? []
+        guard !campaigns.isEmpty else {
+            throw Refusal(status: .notFound, detail: l("web.dashboard.no_campaign", ["dir": configuration.campaigns]))
+        }
+        let asked = request.uri.queryParameters.get("campaign")
+        guard let campaign = asked.map({ id in campaigns.first { $0.id == id } }) ?? campaigns.first else {
+            let error = CampaignError.unknownCampaign(id: asked ?? "", directory: configuration.campaigns, available: campaigns.map(\.id))
+            throw Refusal(status: .notFound, detail: error.message(in: l) ?? error.message)
+        }
+        let under = request.uri.queryParameters.get("under").map { String($0) } ?? account.area
+        guard try await inScope(under, of: account) else { throw forbidden(l) }
+        return (campaign, campaigns, under)
+    }
+
+    func dashboard(_ request: Request) async throws -> Response {
+        let viewer = try await signedIn(request)
+        let l = labels(request)
+        let (campaign, campaigns, under) = try await dashboardChoice(request, viewer.account, l)
+        let report = try await store.districtReport(campaign: campaign, under: under, asOf: configuration.today())
+        let recent = try await store.sessions(SessionQuery(under: under, includeVoided: true, latest: 20))
+        let page = WebPages.dashboard(labels: l, viewer: viewer.page(l), .init(
+            campaigns: campaigns.map { ($0.id, l.language == .en ? ($0.nameEnglish ?? $0.name) : $0.name) }, campaign: campaign.id,
+            under: under, report: report, recent: recent))
+        return Self.html(page)
+    }
+
+    func download(_ request: Request, file: String) async throws -> Response {
+        let viewer = try await signedIn(request)
+        let l = labels(request)
+        let (campaign, _, under) = try await dashboardChoice(request, viewer.account, l)
+        let today = configuration.today()
+        func attachment(_ text: String, type: String, name: String) -> Response {
+            Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\""],
+                     body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        switch file {
+        case "coverage.csv", "coverage.json":
+            let format: CoverageFormat = file.hasSuffix("csv") ? .csv : .json
+            let report = try await store.coverageReport(campaign: campaign, options: .init(asOf: today, under: under),
+                                                        countryName: Campaign.wholeTreeName)
+            return attachment(try report.rendered(as: format, labels: l),
+                              type: format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+                              name: "\(campaign.id)-\(under).\(format.rawValue)")
+        case "report.html":
+            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today)
+            return Self.html(report.html(labels: l))
+        case "report.md":
+            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today)
+            return attachment(report.markdown(labels: l), type: "text/markdown; charset=utf-8", name: "\(campaign.id)-\(under).md")
+        default:
+            throw HTTPError(.notFound)
+        }
+    }
+
+    // MARK: Accounts
+
+    func accountsPage(_ request: Request, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let viewer = try await signedIn(request, roles: [.admin])
+        let l = labels(request)
+        var shown: [Account] = []
+        for account in try await store.accounts() where try await inScope(account.area, of: viewer.account) { shown.append(account) }
+        return Self.html(WebPages.accounts(labels: l, viewer: viewer.page(l), accounts: shown, message: message), status: status)
+    }
+
+    func addAccount(_ request: Request) async throws -> Response {
+        let viewer = try await signedIn(request, roles: [.admin])
+        let l = labels(request)
+        let fields = try await formFields(request)
+        guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: l["web.error.csrf"]) }
+        let area = (fields["area"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard try await inScope(area, of: viewer.account) else { throw forbidden(l) }
+        let team = (fields["team"] ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            let account = try await Accounts.add(name: fields["name"] ?? "", role: Role(rawValue: fields["role"] ?? "") ?? .viewer, area: area,
+                                                 team: team.isEmpty ? nil : team, password: fields["password"] ?? "", in: store)
+            return try await accountsPage(request, message: l("web.accounts.added", ["name": account.name]))
+        } catch let error as AccountError {
+            return try await accountsPage(request, message: error.message(in: l) ?? error.message, status: .unprocessableContent)
+        }
+    }
+
+    func changeAccount(_ request: Request, name: String, action: String) async throws -> Response {
+        let viewer = try await signedIn(request, roles: [.admin])
+        let l = labels(request)
+        let fields = try await formFields(request)
+        guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: l["web.error.csrf"]) }
+        guard let (account, _) = try await store.accountCredentials(named: name) else { throw Refusal(status: .notFound, detail: Self.sentence(AccountError.unknown(name), l)) }
+        guard try await inScope(account.area, of: viewer.account) else { throw forbidden(l) }
+        switch action {
+        case "disable": try await Accounts.setDisabled(true, for: name, in: store)
+        case "enable": try await Accounts.setDisabled(false, for: name, in: store)
+        default: throw HTTPError(.notFound)
+        }
+        return Response.redirect(to: "/accounts")
+    }
+}
+
+/// A page that needs a sign-in sends the browser to `/login`.
+struct Redirect: Error {
+    var to: String
+}
