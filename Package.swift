@@ -71,7 +71,8 @@ let package = Package(
         ),
         .testTarget(
             name: "OutreachServerTests",
-            dependencies: ["OutreachServer", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: ["OutreachServer", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "outreachTests",

@@ -11,9 +11,6 @@ extension OutreachServer {
         let token = Signing.randomHex(16)
         var response = Self.html(WebPages.login(labels: l, csrf: token, error: error, name: name), status: status)
         response.setCookie(cookie(Self.loginCookie, token, maxAge: 3600))
-        if let lang = request.uri.queryParameters.get("lang").flatMap(Language.init(loosely:)) {
-            response.setCookie(cookie(Self.languageCookie, lang.rawValue, maxAge: 365 * 86400))
-        }
         return response
     }
 
@@ -198,9 +195,15 @@ extension OutreachServer {
         let (campaign, campaigns, under) = try await dashboardChoice(request, viewer.account, l)
         let report = try await store.districtReport(campaign: campaign, under: under, asOf: configuration.today())
         let recent = try await store.sessions(SessionQuery(under: under, includeVoided: true, latest: 20))
+        // The unit above, if it is still in the viewer's scope.
+        var up: (code: String, name: String)? = nil
+        if under != viewer.account.area, let tree = try await scopeTree(viewer.account.area), let i = tree.index(of: under),
+           let parent = tree.nodes[i].parent {
+            up = (tree.nodes[parent].code, tree.nodes[parent].name)
+        }
         let page = WebPages.dashboard(labels: l, viewer: viewer.page(l), .init(
             campaigns: campaigns.map { ($0.id, l.language == .en ? ($0.nameEnglish ?? $0.name) : $0.name) }, campaign: campaign.id,
-            under: under, report: report, recent: recent))
+            under: under, report: report, recent: recent, up: up))
         return Self.html(page)
     }
 

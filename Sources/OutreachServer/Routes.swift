@@ -84,11 +84,15 @@ extension OutreachServer {
         return account
     }
 
-    /// The language of the reply: `?lang=`, the language cookie, then Accept-Language's first, else Vietnamese.
+    /// The language of the reply: `?lang=`, then the language the person chose (its cookie), else
+    /// Vietnamese — a phone set to English still gets Vietnamese pages until its user picks
+    /// English. The API also follows `Accept-Language: en`.
     func labels(_ request: Request) -> Labels {
         if let lang = request.uri.queryParameters.get("lang").flatMap(Language.init(loosely:)) { return Labels(lang) }
         if let lang = request.cookies[Self.languageCookie].flatMap({ Language(loosely: $0.value) }) { return Labels(lang) }
-        if let accept = request.headers[.acceptLanguage], accept.lowercased().hasPrefix("en") { return Labels(.en) }
+        if request.uri.path.hasPrefix("/api/"), let accept = request.headers[.acceptLanguage], accept.lowercased().hasPrefix("en") {
+            return Labels(.en)
+        }
         return Labels(.vi)
     }
 
@@ -192,11 +196,15 @@ struct Guard: RouterMiddleware {
     func handle(_ request: Request, context: ServerContext,
                 next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let response: Response
+        var response: Response
         do {
             response = try await next(request, context)
         } catch {
             response = reply(to: error, request)
+        }
+        // `?lang=` on any page is the person's choice from then on.
+        if let lang = request.uri.queryParameters.get("lang").flatMap(Language.init(loosely:)), !request.uri.path.hasPrefix("/api/") {
+            response.setCookie(server.cookie(OutreachServer.languageCookie, lang.rawValue, maxAge: 365 * 86400))
         }
         let elapsed = ContinuousClock.now - start
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000

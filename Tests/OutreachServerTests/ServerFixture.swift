@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import OutreachKit
 import Testing
 @testable import OutreachServer
@@ -66,9 +67,11 @@ struct Fixture {
         for (name, role, area, team) in accounts {
             _ = try await Accounts.add(name: name, role: role, area: area, team: team, password: password, in: store)
         }
+        var logger = Logger(label: "outreach.serve.test")
+        logger.logLevel = .error
         let server = try await OutreachServer(
             store: store, configuration: .init(campaigns: packageRoot.appendingPathComponent("Campaigns").path, maxBody: maxBody,
-                                               today: { today }))
+                                               today: { today }), logger: logger)
         return Fixture(store: store, server: server)
     }
 

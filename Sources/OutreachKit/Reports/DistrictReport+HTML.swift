@@ -7,6 +7,18 @@ extension DistrictReport {
         var page = HTMLPage(self, labels: labels, notice: notice)
         return page.render()
     }
+
+    /// The report's progress charts alone (inline SVG), with the CSS they need, for a page
+    /// that shows them beside other things (the dashboard of `outreach serve`).
+    public func progressCharts(labels: Labels) -> String {
+        var page = HTMLPage(self, labels: labels, notice: nil)
+        page.progress()
+        let rules = ReportStyle.css.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { rule in
+            [".progress-grid", ".line-chart", "svg.chart", ".chart", ".key", ".legend"].contains { rule.hasPrefix($0) }
+        }
+        return "<style>:root{--met:#1a7f37;--on-track:#1d5fa6;--behind:#c2410c;--no-data:#8a9099;--count:#475569;--target:#9f1239;--muted:#4b5563}"
+            + rules.joined(separator: "") + "</style>" + page.w.text
+    }
 }
 
 /// Writes the HTML page, section by section.

@@ -30,12 +30,12 @@ extension WorkspaceStore {
         let teams = try await self.teams()
         let counts = try await memberCounts(on: asOf)
         let moves = try await leafletMoves(through: asOf)
-        let handedOut = try await leafletsHandedOut(through: asOf)
         guard let start = tree.index(of: coverage.startCode) else { throw AreaLookupError.unknownCode(coverage.startCode) }
         let isRoot = tree.nodes[start].level == .country
         // The added root is the last node: every other index is the same in `areas`.
         let unit = isRoot ? nil : start
         let ids = isRoot ? nil : tree.preorder(from: [start]).map { tree.nodes[$0.index].id }
+        let handedOut = try await leafletsHandedOut(through: asOf, areas: ids)
         let through = min(asOf, campaign.end)
         let daily = through < campaign.start ? [:] : try await dailyTotals(areas: ids, from: campaign.start, through: through)
         let units = DistrictReport.sessionUnits(tree: tree, start: start)

@@ -84,8 +84,9 @@ public protocol WorkspaceStore: AnyObject, Sendable {
                           allowNegative: Bool, id: UUID) async throws -> LeafletRecord
     /// Every leaflet move dated up to `day` (all when nil).
     func leafletMoves(through day: Day?) async throws -> [LeafletMove]
-    /// Leaflets handed out in live sessions up to `day`, by area code.
-    func leafletsHandedOut(through day: Day?) async throws -> [String: Int]
+    /// Leaflets handed out in live sessions up to `day`, by area code; only in `areas` (ids)
+    /// when given.
+    func leafletsHandedOut(through day: Day?, areas: [Int64]?) async throws -> [String: Int]
 
     // MARK: Bundles
 
@@ -157,6 +158,13 @@ extension CoverageInputs {
             (chosen, sums) = (try await whole, try await all)
         }
         return CoverageInputs(tree: chosen, totals: sums?.own(for: chosen) ?? OwnTotals(count: chosen.nodes.count))
+    }
+}
+
+extension WorkspaceStore {
+    /// Leaflets handed out in live sessions up to `day`, by area code, in every area.
+    public func leafletsHandedOut(through day: Day?) async throws -> [String: Int] {
+        try await leafletsHandedOut(through: day, areas: nil)
     }
 }
 

@@ -156,7 +156,11 @@ public enum WebPages {
         public var under: String
         public var report: DistrictReport
         public var recent: [SessionEntry]
-        public init(campaigns: [(id: String, name: String)], campaign: String, under: String, report: DistrictReport, recent: [SessionEntry]) {
+        /// The unit above, when the viewer's scope reaches it.
+        public var up: (code: String, name: String)?
+        public init(campaigns: [(id: String, name: String)], campaign: String, under: String, report: DistrictReport, recent: [SessionEntry],
+                    up: (code: String, name: String)? = nil) {
+            self.up = up
             self.campaigns = campaigns
             self.campaign = campaign
             self.under = under
@@ -171,6 +175,11 @@ public enum WebPages {
         let coverage = d.report.coverage
         h.element("h1", "\(d.report.place.name) — \(l.language == .en ? (d.report.campaign.nameEnglish ?? d.report.campaign.name) : d.report.campaign.name)")
         h.element("p", l("web.dashboard.as_of", ["date": l.date(d.report.asOf)]))
+        if let up = d.up {
+            h.open("p")
+            h.element("a", ["href": "/dashboard?campaign=\(percent(d.campaign))&under=\(percent(up.code))"], "↑ " + up.name)
+            h.close("p")
+        }
         h.open("form", ["method": "get", "action": "/dashboard", "class": "inline"])
         h.element("label", ["for": "campaign"], l["web.dashboard.campaign"])
         h.open("select", ["name": "campaign", "id": "campaign"])
@@ -225,6 +234,7 @@ public enum WebPages {
             h.close("table")
             h.close("div")
         }
+        h.raw(d.report.progressCharts(labels: l))
         h.element("h2", l["web.dashboard.quiet"])
         if d.report.quiet.isEmpty {
             h.element("p", l["web.dashboard.none_quiet"])
@@ -437,7 +447,7 @@ public enum WebPages {
         fieldset{border:1px solid #ccc;border-radius:8px;padding:.6rem .8rem;margin:0 0 1rem}
         button{font:inherit;font-weight:600;padding:.65rem 1.2rem;border:0;border-radius:6px;background:#b3261e;color:#fff;min-height:44px}
         button.small{padding:.3rem .7rem;min-height:36px;background:#555}button.link{background:none;padding:0;min-height:0;text-decoration:underline;font-weight:400}
-        form.inline{display:inline}form.inline select{width:auto}
+        form.inline{display:inline}form.inline select{width:auto;max-width:100%}
         .error{color:#a00;font-weight:600;margin:.2rem 0}.warning{background:#fff4ce;padding:.5rem;border-radius:6px}
         .ok{background:#dff3e0;padding:.5rem;border-radius:6px}.notice{background:#e4ecff;padding:.5rem;border-radius:6px}
         .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;background:#fff}

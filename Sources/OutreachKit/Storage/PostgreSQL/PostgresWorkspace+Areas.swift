@@ -411,15 +411,26 @@ extension PostgresWorkspace {
 
     /// Summed from the live sessions themselves (PostgreSQL keeps no monthly running totals of
     /// leaflets to start from).
-    public func leafletsHandedOut(through day: Day?) async throws -> [String: Int] {
-        try await read { connection in
-            var out: [String: Int] = [:]
-            let rows = try await connection.query("""
-                SELECT a.code, CAST(sum(s.leaflets) AS BIGINT) FROM session s JOIN area a ON a.id = s.area_id
-                WHERE s.leaflets > 0 AND s.day <= \(day?.number ?? Int.max)
+    public func leafletsHandedOut(through day: Day?, areas: [Int64]?) async throws -> [String: Int] {
+        // The monthly totals of the whole months, the sessions of the last, partial one.
+        let firstOfMonth = day.map { d in Day(year: d.components.year, month: d.components.month, day: 1)!.number } ?? Int.max
+        var binds = PostgresBindings()
+        binds.append(day?.monthIndex ?? Int(Int32.max))
+        binds.append(firstOfMonth)
+        binds.append(day?.number ?? Int(Int32.max))
+        let only = areas.map { binds.append($0); return " AND area_id = ANY($4)" } ?? ""
+        let query = PostgresQuery(unsafeSQL: """
+            SELECT a.code, CAST(sum(x.n) AS BIGINT) FROM (
+                SELECT area_id, leaflets AS n FROM area_month WHERE leaflets > 0 AND month < $1\(only)
+                UNION ALL
+                SELECT s.area_id, s.leaflets FROM session s WHERE s.leaflets > 0 AND s.day BETWEEN $2 AND $3\(only.replacingOccurrences(of: "area_id", with: "s.area_id"))
                   AND NOT EXISTS (SELECT 1 FROM session_void v WHERE v.session_id = s.id)
-                GROUP BY a.code
-                """, logger: Self.quiet)
+            ) x JOIN area a ON a.id = x.area_id
+            GROUP BY a.code
+            """, binds: binds)
+        return try await read { connection in
+            var out: [String: Int] = [:]
+            let rows = try await connection.query(query, logger: Self.quiet)
             for try await (code, n) in rows.decode((String, Int).self) where n > 0 { out[code] = n }
             return out
         }

@@ -66,8 +66,8 @@ extension Store {
 
     /// Leaflets handed out (the `leaflets` metric) in live sessions dated up to `day` (all when
     /// nil), by the code of the area each session was logged in. Areas with none are absent.
-    public func leafletsHandedOut(through day: Day? = nil) throws -> [String: Int] {
-        try read { db in try Store.leafletsHandedOut(db, through: day) }
+    public func leafletsHandedOut(through day: Day? = nil, areas: [Int64]? = nil) throws -> [String: Int] {
+        try read { db in try Store.leafletsHandedOut(db, through: day, areas: areas) }
     }
 
     // MARK: Storage
@@ -106,12 +106,14 @@ extension Store {
 
     /// Sums the monthly running totals; for the month of `day`, an area whose sessions run past
     /// `day` is summed from its sessions instead, so the count is exact to the day.
-    static func leafletsHandedOut(_ db: Database, through day: Day?) throws -> [String: Int] {
+    static func leafletsHandedOut(_ db: Database, through day: Day?, areas: [Int64]? = nil) throws -> [String: Int] {
         var out: [String: Int] = [:]
         let lastMonth = day?.monthIndex ?? Int.max
+        // Only the given areas: a commune's dashboard reads its own hamlets' months, not the province's.
+        let only = areas.map { " AND m.area_id IN (\($0.map(String.init).joined(separator: ",")))" } ?? ""
         let rows = try Row.fetchAll(db, sql: """
             SELECT a.code, m.area_id, m.month, m.leaflets, m.last_day FROM area_month m JOIN area a ON a.id = m.area_id
-            WHERE m.leaflets > 0 AND m.month <= ?
+            WHERE m.leaflets > 0 AND m.month <= ?\(only)
             """, arguments: [lastMonth])
         for row in rows {
             let code: String = row[0]
