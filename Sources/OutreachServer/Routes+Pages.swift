@@ -103,7 +103,17 @@ extension OutreachServer {
         let viewer = try await signedIn(request, writing: true)
         let l = labels(request)
         var form = try await entryForm(viewer, l)
-        form.voided = request.uri.queryParameters.get("voided")
+        form.voided = request.uri.queryParameters.get("voided").map { String($0) }
+        if let id = request.uri.queryParameters.get("replaces") {
+            // A correction: the form starts from the session it replaces.
+            let old = try await sessionInScope(String(id), viewer.account, l)
+            form.replaces = old
+            form.area = old.area
+            form.team = old.team
+            form.date = old.date
+            for (code, value) in old.metrics { form.counts[code] = l.count(value) }
+            form.notes = old.notes ?? ""
+        }
         return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form))
     }
 
@@ -123,6 +133,13 @@ extension OutreachServer {
             form.notes = fields["notes"] ?? ""
             return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form), status: status)
         }
+        // A correction replaces a session in the account's scope.
+        var replacing: String? = nil
+        if let id = fields["replaces"], !id.isEmpty {
+            let old = try await sessionInScope(id, viewer.account, l)
+            form.replaces = old
+            replacing = old.id
+        }
         guard let session = submission.session else {
             form.errors = submission.errors
             return again(.unprocessableContent)
@@ -133,13 +150,16 @@ extension OutreachServer {
         }
         let declared = (try? CampaignCatalog(directory: configuration.campaigns).declaredMetrics().codes) ?? []
         do {
-            switch try await SessionLog.log(session, in: store, today: configuration.today(), campaignMetrics: declared) {
+            switch try await SessionLog.log(session, in: store, today: configuration.today(), campaignMetrics: declared,
+                                            replacing: replacing, reason: replacing == nil ? nil : l["web.entry.correction_reason"]) {
             case let .created(logged):
+                form.replaces = nil
                 form.stored = (logged.id, false)
                 form.warnings = logged.warnings.map { $0.description(in: l) ?? $0.text }
                 form.recent = try await entryForm(viewer, l).recent
                 return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form), status: .created)
             case let .alreadyStored(entry):
+                form.replaces = nil
                 form.stored = (entry.id, true)
                 return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form))
             }

@@ -118,6 +118,39 @@ struct ServerPageTests {
         }
     }
 
+    @Test("a correction on the web voids the session and logs its replacement in one step, once however often it is sent",
+          arguments: Engines.all)
+    func correction(_ engine: StorageEngine) async throws {
+        let f = try await Fixture.make(engine)
+        let logged = try await f.store.logSession(NewSession(day: Fixture.today, area: "16282-02", loggedBy: "hung",
+                                                             metrics: MetricValues([.eidL2: 70])),
+                                                  today: Fixture.today, replacing: nil, reason: nil, campaignMetrics: [])
+        try await f.test { client in
+            let b = Browser(client)
+            try await b.signIn("hung")
+            try await b.get("/dashboard?campaign=de-an-06")
+            #expect(b.lastPage.contains("href=\"/entry?replaces=\(logged.id)\""))
+            let form = try await b.get("/entry?replaces=\(logged.id)")
+            #expect(form.status == .ok)
+            #expect(b.lastPage.contains("name=\"replaces\" value=\"\(logged.id)\""))
+            #expect(b.lastPage.contains("value=\"70\""))
+            var fields = ["form_id": try #require(b.hidden("form_id")), "replaces": logged.id, "area": "16282-02", "date": "20/11/2026",
+                          "m_eid_l2": "17"]
+            #expect(try await b.post("/entry", fields).status == .created)
+            fields["csrf"] = b.csrf
+            #expect(try await b.post("/entry", fields).status == .ok)  // sent again: nothing new
+            let all = try await f.store.sessions(SessionQuery(includeVoided: true))
+            #expect(all.count == 2)
+            let new = try #require(all.first { $0.voided == nil })
+            #expect(new.metrics["eid_l2"] == 17)
+            #expect(all.first { $0.id == logged.id }?.voided?.replacedBy == new.id)
+            // A leader of another commune cannot open or send a correction of it.
+            let tho = Browser(client)
+            try await tho.signIn("tho")
+            #expect(try await tho.get("/entry?replaces=\(new.id)").status == .forbidden)
+        }
+    }
+
     @Test("bad entries are named beside their field and nothing is stored; a hamlet outside the leader's commune is refused",
           arguments: Engines.all)
     func badEntries(_ engine: StorageEngine) async throws {

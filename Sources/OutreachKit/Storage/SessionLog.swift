@@ -13,13 +13,21 @@ public enum SessionLog {
         case alreadyStored(SessionEntry)
     }
 
-    /// Logs `session` (its `id` set by the sender); the same id with the same figures again is
-    /// `alreadyStored`, with other figures `SessionError.idConflict`.
-    public static func log(_ session: NewSession, in store: any WorkspaceStore, today: Day,
-                           campaignMetrics: [String]) async throws -> Outcome {
+    /// Logs `session` (its `id` set by the sender), as the replacement of `replacing` when given;
+    /// the same id with the same figures again is `alreadyStored`, with other figures
+    /// `SessionError.idConflict`.
+    public static func log(_ session: NewSession, in store: any WorkspaceStore, today: Day, campaignMetrics: [String],
+                           replacing: String? = nil, reason: String? = nil) async throws -> Outcome {
         do {
-            return .created(try await store.logSession(session, today: today, replacing: nil, reason: nil,
+            return .created(try await store.logSession(session, today: today, replacing: replacing, reason: reason,
                                                        campaignMetrics: campaignMetrics))
+        } catch SessionError.alreadyVoided(let old, let on, let why) where replacing != nil && session.id != nil {
+            // A correction sent again: the first one voided the old session and stored this one.
+            if let sessionID = session.id, let stored = try await store.sessions(SessionQuery(includeVoided: true, id: sessionID)).first,
+               same(stored, session) {
+                return .alreadyStored(stored)
+            }
+            throw SessionError.alreadyVoided(old, on: on, reason: why)
         } catch SessionError.idTaken(let id) {
             guard let sessionID = session.id,
                   let stored = try await store.sessions(SessionQuery(includeVoided: true, id: sessionID)).first else {

@@ -69,6 +69,8 @@ public enum WebPages {
         /// The session just stored (its id), for the confirmation and its undo.
         public var stored: (id: String, again: Bool)?
         public var voided: String?
+        /// The session this entry corrects (voided and replaced when it is saved).
+        public var replaces: SessionEntry?
         public var recent: [SessionEntry] = []
 
         public init(formID: String, hamlets: [(code: String, name: String)], teams: [String],
@@ -96,9 +98,14 @@ public enum WebPages {
         if let voided = f.voided { h.element("p", ["class": "ok", "role": "status"], l("web.entry.voided", ["id": String(voided.prefix(8))])) }
         for warning in f.warnings { h.element("p", ["class": "warning", "role": "status"], l("web.warning", ["text": warning])) }
         if let error = f.errors["form"] { h.element("p", ["class": "error", "role": "alert"], error) }
+        if let old = f.replaces {
+            h.element("p", ["class": "notice", "role": "status"], l("web.entry.correcting", ["id": String(old.id.prefix(8)),
+                                                                                          "date": l.date(old.date), "area": old.areaName]))
+        }
         h.open("form", ["method": "post", "action": "/entry", "id": "entry"])
         csrfField(&h, viewer.csrf)
         h.void("input", ["type": "hidden", "name": "form_id", "value": f.formID])
+        if let old = f.replaces { h.void("input", ["type": "hidden", "name": "replaces", "value": old.id]) }
         h.open("div", ["class": "field"])
         h.element("label", ["for": "area"], l["web.entry.area"])
         h.open("select", ["name": "area", "id": "area", "required": "required"])
@@ -398,6 +405,8 @@ public enum WebPages {
             if let voided = s.voided {
                 h.write(l("web.sessions.voided", ["reason": voided.reason]))
             } else if canVoid {
+                h.element("a", ["href": "/entry?replaces=\(s.id)", "class": "correct"], l["web.entry.correct"])
+                h.write(" ")
                 undoButton(&h, l, viewer: viewer, id: s.id)
             }
             h.close("td")
