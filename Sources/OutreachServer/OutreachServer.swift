@@ -97,6 +97,25 @@ final class ServerState: @unchecked Sendable {
         setupToken = nil
     }
 
+    /// The campaign files as read (they are read again after `treeLifetime`, so an edited file
+    /// shows within half a minute): the campaigns, and the metrics they declare with their names.
+    struct Campaigns {
+        var all: [Campaign]
+        var metricNames: [String: MetricName]
+        var declared: [String]
+    }
+    private var campaigns: (campaigns: Campaigns, read: Date)?
+
+    func campaigns(from directory: String) -> Campaigns {
+        lock.lock(); defer { lock.unlock() }
+        if let campaigns, Date().timeIntervalSince(campaigns.read) < Self.treeLifetime { return campaigns.campaigns }
+        let catalog = CampaignCatalog(directory: directory)
+        let read = Campaigns(all: (try? catalog.all().campaigns) ?? [], metricNames: (try? catalog.declaredMetricNames()) ?? [:],
+                             declared: (try? catalog.declaredMetrics().codes) ?? [])
+        campaigns = (read, Date())
+        return read
+    }
+
     func cachedTree(_ code: String) -> AreaTree? {
         lock.lock(); defer { lock.unlock() }
         guard let kept = trees[code], Date().timeIntervalSince(kept.read) < Self.treeLifetime else { return nil }

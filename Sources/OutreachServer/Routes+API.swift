@@ -21,7 +21,7 @@ extension OutreachServer {
         case .failure(let problem): return Self.problem(.unprocessableContent, detail: problem.detail)
         }
         guard try await inScope(session.area, of: account) else { throw forbidden(l) }
-        let declared = (try? CampaignCatalog(directory: configuration.campaigns).declaredMetrics().codes) ?? []
+        let declared = state.campaigns(from: configuration.campaigns).declared
         struct Stored: Encodable {
             var id: String
             var warnings: [String]

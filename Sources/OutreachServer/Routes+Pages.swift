@@ -73,7 +73,7 @@ extension OutreachServer {
     /// The metrics the form asks for: the built-in ones, then those the campaigns declare.
     func formMetrics(_ l: Labels) -> [(code: String, label: String)] {
         var out = Metric.allCases.map { ($0.code, l["report.metric.\($0.code)"]) }
-        let names = (try? CampaignCatalog(directory: configuration.campaigns).declaredMetricNames()) ?? [:]
+        let names = state.campaigns(from: configuration.campaigns).metricNames
         for (code, name) in names.sorted(by: { $0.key < $1.key }) where Metric(code: code) == nil {
             out.append((code, l.language == .en ? (name.labelEnglish ?? name.label) : name.label))
         }
@@ -148,7 +148,7 @@ extension OutreachServer {
             form.errors = ["area": l("web.entry.not_yours", ["code": session.area])]
             return again(.forbidden)
         }
-        let declared = (try? CampaignCatalog(directory: configuration.campaigns).declaredMetrics().codes) ?? []
+        let declared = state.campaigns(from: configuration.campaigns).declared
         do {
             switch try await SessionLog.log(session, in: store, today: configuration.today(), campaignMetrics: declared,
                                             replacing: replacing, reason: replacing == nil ? nil : l["web.entry.correction_reason"]) {
@@ -194,8 +194,7 @@ extension OutreachServer {
 
     /// The campaign and the unit a dashboard request asks for, checked against the scope.
     func dashboardChoice(_ request: Request, _ account: Account, _ l: Labels) async throws -> (Campaign, [Campaign], String) {
-        let catalog = CampaignCatalog(directory: configuration.campaigns)
-        let campaigns = (try? catalog.all().campaigns) ?? []
+        let campaigns = state.campaigns(from: configuration.campaigns).all
         guard !campaigns.isEmpty else {
             throw Refusal(status: .notFound, detail: l("web.dashboard.no_campaign", ["dir": configuration.campaigns]))
         }
