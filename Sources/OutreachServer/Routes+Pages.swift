@@ -246,6 +246,19 @@ extension OutreachServer {
         case "report.html":
             let report = try await store.districtReport(campaign: campaign, under: under, asOf: today)
             return Self.html(report.html(labels: l))
+        case let name where DashboardTables.Table.allCases.contains { name == "\($0.rawValue).csv" || name == "\($0.rawValue).json" }:
+            let parts = name.split(separator: ".")
+            let table = DashboardTables.Table(rawValue: String(parts[0]))!
+            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today)
+            let sessions = table == .sessions
+                ? try await store.sessions(SessionQuery(under: under, from: campaign.start, to: min(today, campaign.end), includeVoided: true))
+                : []
+            if parts[1] == "csv" {
+                return attachment(DashboardTables.csv(table, report: report, sessions: sessions), type: "text/csv; charset=utf-8",
+                                  name: "\(table.rawValue)-\(under).csv")
+            }
+            return attachment(try DashboardTables.json(table, report: report, sessions: sessions), type: "application/json; charset=utf-8",
+                              name: "\(table.rawValue)-\(under).json")
         case "report.md":
             let report = try await store.districtReport(campaign: campaign, under: under, asOf: today)
             return attachment(report.markdown(labels: l), type: "text/markdown; charset=utf-8", name: "\(campaign.id)-\(under).md")

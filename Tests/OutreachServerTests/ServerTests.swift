@@ -199,6 +199,14 @@ struct ServerPageTests {
                                                             countryName: Campaign.wholeTreeName)
             #expect(csv.text == (try expected.rendered(as: .csv, labels: Labels(.vi))))
             #expect(try await b.get("/dashboard/report.html?campaign=de-an-06").status == .ok)
+            // Every other table too, as CSV and JSON.
+            let sessions = try await b.get("/dashboard/sessions.csv?campaign=de-an-06&under=16282")
+            #expect(sessions.text.hasPrefix("id,date,area,area_name,team,logged_by,eid_l2,voided,void_reason\n"))
+            #expect(sessions.text.contains(",2026-11-20,16282-01,"))
+            #expect(try await b.get("/dashboard/sessions.json?campaign=de-an-06&under=16282").text.contains("\"eid_l2\" : 37"))
+            #expect(try await b.get("/dashboard/quiet.csv?campaign=de-an-06").text.hasPrefix("code,name,within,last_session,team,leader\n"))
+            #expect(try await b.get("/dashboard/leaflets.json?campaign=de-an-06").status == .ok)
+            #expect(try await b.get("/dashboard/nothing.csv?campaign=de-an-06").status == .notFound)
             #expect(try await b.get("/dashboard/report.md?campaign=de-an-06").text.contains("/BC-UBND"))
             // Outside the viewer's district: another province's unit.
             let leader = Browser(client)

@@ -243,6 +243,7 @@ public enum WebPages {
         }
         h.raw(d.report.progressCharts(labels: l))
         h.element("h2", l["web.dashboard.quiet"])
+        downloads(&h, l, file: "quiet", query: query)
         if d.report.quiet.isEmpty {
             h.element("p", l["web.dashboard.none_quiet"])
         } else {
@@ -265,6 +266,7 @@ public enum WebPages {
             h.close("div")
         }
         h.element("h2", l["web.dashboard.leaflets"])
+        downloads(&h, l, file: "leaflets", query: query)
         h.open("div", ["class": "scroll"])
         h.open("table")
         h.open("tr")
@@ -283,6 +285,7 @@ public enum WebPages {
         h.close("table")
         h.close("div")
         h.element("h2", l["web.dashboard.recent"])
+        downloads(&h, l, file: "sessions", query: query)
         sessionsTable(&h, l, viewer: viewer, sessions: d.recent, canVoid: viewer.role.writesSessions)
         return page(l, title: d.report.place.name, viewer: viewer, body: h.text)
     }
@@ -422,6 +425,16 @@ public enum WebPages {
         h.void("input", ["type": "hidden", "name": "reason", "value": l["web.entry.undo_reason"]])
         h.element("button", ["type": "submit", "class": "small"], l["web.entry.undo"])
         h.close("form")
+    }
+
+    /// "Download: CSV · JSON" of the dashboard table `file`.
+    static func downloads(_ h: inout HTMLWriter, _ l: Labels, file: String, query: String) {
+        h.open("p", ["class": "downloads"])
+        h.write(l["web.dashboard.download"] + " ")
+        h.element("a", ["href": "/dashboard/\(file).csv?\(query)"], "CSV")
+        h.write(" · ")
+        h.element("a", ["href": "/dashboard/\(file).json?\(query)"], "JSON")
+        h.close("p")
     }
 
     static func csrfField(_ h: inout HTMLWriter, _ csrf: String) {
