@@ -122,6 +122,11 @@ final class ServerState: @unchecked Sendable {
         return kept.tree
     }
 
+    func forgetTrees() {
+        lock.lock(); defer { lock.unlock() }
+        trees.removeAll()
+    }
+
     func keep(_ tree: AreaTree, for code: String) {
         lock.lock(); defer { lock.unlock() }
         if trees.count > 1000 { trees.removeAll() }

@@ -267,6 +267,71 @@ extension OutreachServer {
         }
     }
 
+    // MARK: Teams, members and leaflets
+
+    func managePage(_ request: Request, message: String?, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let viewer = try await signedIn(request, roles: [.officer, .admin])
+        let l = labels(request)
+        var teams: [Team] = []
+        for team in try await store.teams() where try await inScope(team.areaCode, of: viewer.account) { teams.append(team) }
+        let counts = try await store.memberCounts(on: configuration.today())
+        return Self.html(WebPages.manage(labels: l, viewer: viewer.page(l), teams: teams, memberCounts: counts, today: configuration.today(),
+                                         message: message, error: error), status: status)
+    }
+
+    /// Adds a team or a member, or passes leaflets on, in the officer's scope.
+    func manage(_ request: Request, what: String) async throws -> Response {
+        let viewer = try await signedIn(request, roles: [.officer, .admin])
+        let l = labels(request)
+        let fields = try await formFields(request)
+        guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: l["web.error.csrf"]) }
+        func text(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespaces) }
+        let today = configuration.today()
+        do {
+            switch what {
+            case "team":
+                guard try await inScope(text("area"), of: viewer.account) else { throw forbidden(l) }
+                try await store.addTeam(Team(code: text("code"), name: text("name"), kind: TeamKind(rawValue: text("kind")) ?? .project06,
+                                             areaCode: text("area"), formed: today), on: today)
+                state.forgetTrees()
+                return try await managePage(request, message: l("web.manage.team_added", ["code": text("code")]), error: nil)
+            case "member":
+                guard let team = try await store.teams().first(where: { $0.code == text("team") }),
+                      try await inScope(team.areaCode, of: viewer.account) else { throw forbidden(l) }
+                var phone: Phone? = nil
+                if !text("phone").isEmpty {
+                    switch Phone.parse(text("phone")) {
+                    case .success(let reading): phone = reading.phone
+                    case .failure(let problem):
+                        return try await managePage(request, message: nil, error: l["web.manage.phone"] + ": " + problem.phrase.text(l),
+                                                    status: .unprocessableContent)
+                    }
+                }
+                _ = try await store.addMember(Member(teamCode: team.code, name: text("name"), phone: phone, joined: today))
+                return try await managePage(request, message: l("web.manage.member_added", ["name": text("name"), "team": team.code]), error: nil)
+            case "leaflets":
+                guard try await inScope(text("from"), of: viewer.account), try await inScope(text("to"), of: viewer.account) else {
+                    throw forbidden(l)
+                }
+                var digits = Array(text("quantity").utf8)
+                guard case .success(let quantity?) = digits.withUnsafeMutableBufferPointer({ CountParser.parse(UnsafeBufferPointer($0)) }),
+                      quantity > 0 else {
+                    return try await managePage(request, message: nil, error: CountParser.Failure.notANumber.phrase(text("quantity")).text(l),
+                                                status: .unprocessableContent)
+                }
+                let day = Day(parsing: text("date")) ?? today
+                _ = try await store.allocateLeaflets(from: text("from"), to: text("to"), quantity: quantity, on: day, batch: nil,
+                                                     allowNegative: false, id: UUID())
+                return try await managePage(request, message: l("web.manage.allocated", ["quantity": l.count(quantity), "from": text("from"),
+                                                                                       "to": text("to")]), error: nil)
+            default:
+                throw HTTPError(.notFound)
+            }
+        } catch let error as any UserFacingError {
+            return try await managePage(request, message: nil, error: Self.sentence(error, l), status: .unprocessableContent)
+        }
+    }
+
     // MARK: Accounts
 
     func accountsPage(_ request: Request, message: String?, status: HTTPResponse.Status = .ok) async throws -> Response {

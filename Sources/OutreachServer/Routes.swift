@@ -41,6 +41,8 @@ extension OutreachServer {
         router.post("sessions/:id/void") { request, context in try await self.voidFromPage(request, id: context.parameters.get("id") ?? "") }
         router.get("dashboard") { request, _ in try await self.dashboard(request) }
         router.get("dashboard/:file") { request, context in try await self.download(request, file: context.parameters.get("file") ?? "") }
+        router.get("manage") { request, _ in try await self.managePage(request, message: nil, error: nil) }
+        router.post("manage/:what") { request, context in try await self.manage(request, what: context.parameters.get("what") ?? "") }
         router.get("accounts") { request, _ in try await self.accountsPage(request, message: nil) }
         router.post("accounts") { request, _ in try await self.addAccount(request) }
         router.post("accounts/:name/:action") { request, context in

@@ -151,6 +151,37 @@ struct ServerPageTests {
         }
     }
 
+    @Test("an officer adds a team and a member and passes leaflets on, in the commune only; bad phones and quantities are named",
+          arguments: Engines.all)
+    func manage(_ engine: StorageEngine) async throws {
+        let f = try await Fixture.make(engine)
+        _ = try await f.store.receiveLeaflets(into: "16282", quantity: 500, on: Fixture.today, batch: nil, id: UUID())
+        try await f.test { client in
+            let b = Browser(client)
+            try await b.signIn("hung")
+            try await b.get("/manage")
+            #expect(try await b.post("/manage/team", ["code": "P06-16282-09", "name": "Tổ Thôn 9", "kind": "project06", "area": "16282-02"]).status == .ok)
+            #expect(b.lastPage.contains("Đã thêm tổ P06-16282-09."))
+            #expect(try await b.post("/manage/team", ["code": "P06-16285-09", "name": "Tổ khác", "kind": "project06", "area": "16285"]).status
+                    == .forbidden)
+            try await b.get("/manage")
+            let badPhone = try await b.post("/manage/member", ["team": "P06-16282-09", "name": "Ngô Thị Dung", "phone": "12ab"])
+            #expect(badPhone.status == .unprocessableContent)
+            try await b.get("/manage")
+            #expect(try await b.post("/manage/member", ["team": "P06-16282-09", "name": "Ngô Thị Dung", "phone": "0912 345 678"]).status == .ok)
+            #expect(try await f.store.members(ofTeam: "P06-16282-09").map(\.name) == ["Ngô Thị Dung"])
+            #expect(!b.lastPage.contains("0912345678") && !b.lastPage.contains("0912 345 678"))
+            try await b.get("/manage")
+            #expect(try await b.post("/manage/leaflets", ["from": "16282", "to": "16282-01", "quantity": "1.000", "date": "20/11/2026"]).status
+                    == .unprocessableContent)  // only 500 there
+            try await b.get("/manage")
+            #expect(try await b.post("/manage/leaflets", ["from": "16282", "to": "16282-01", "quantity": "200", "date": "20/11/2026"]).status == .ok)
+            #expect(b.lastPage.contains("Đã cấp 200 tờ rơi"))
+            try await b.get("/manage")
+            #expect(try await b.post("/manage/leaflets", ["from": "16282", "to": "16285-01", "quantity": "10"]).status == .forbidden)
+        }
+    }
+
     @Test("bad entries are named beside their field and nothing is stored; a hamlet outside the leader's commune is refused",
           arguments: Engines.all)
     func badEntries(_ engine: StorageEngine) async throws {
@@ -278,6 +309,7 @@ struct ServerScopeTests {
         ("/dashboard?campaign=de-an-06&under=16285", [.forbidden, .forbidden, .ok, .ok]),
         ("/dashboard/coverage.json?campaign=de-an-06&under=16285", [.forbidden, .forbidden, .ok, .ok]),
         ("/accounts", [.forbidden, .forbidden, .forbidden, .ok]),
+        ("/manage", [.forbidden, .ok, .forbidden, .ok]),
     ]
 
     @Test("pages per role", arguments: Engines.all)

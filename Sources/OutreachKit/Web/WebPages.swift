@@ -290,6 +290,70 @@ public enum WebPages {
         return page(l, title: d.report.place.name, viewer: viewer, body: h.text)
     }
 
+    // MARK: Teams, members and leaflets (officers)
+
+    /// The officer's page: the teams under their area, and forms to add a team, add a member and
+    /// pass leaflets on.
+    public static func manage(labels l: Labels, viewer: Viewer, teams: [Team], memberCounts: [String: Int], today: Day,
+                              message: String? = nil, error: String? = nil) -> String {
+        var h = HTMLWriter()
+        h.element("h1", l["web.manage.title"])
+        if let message { h.element("p", ["class": "ok", "role": "status"], message) }
+        if let error { h.element("p", ["class": "error", "role": "alert"], error) }
+        h.open("div", ["class": "scroll"])
+        h.open("table")
+        h.open("tr")
+        for title in [l["web.entry.team"], l["coverage.col.name"], l["web.entry.area"], l["web.manage.members"]] { h.element("th", ["scope": "col"], title) }
+        h.close("tr")
+        for team in teams {
+            h.open("tr")
+            h.element("td", team.code)
+            h.element("td", team.name)
+            h.element("td", team.areaCode)
+            h.element("td", ["class": "n"], l.count(memberCounts[team.code] ?? 0))
+            h.close("tr")
+        }
+        h.close("table")
+        h.close("div")
+        h.element("h2", l["web.manage.add_team"])
+        h.open("form", ["method": "post", "action": "/manage/team"])
+        csrfField(&h, viewer.csrf)
+        field(&h, label: l["web.manage.team_code"], input: ["name": "code", "id": "team-code", "required": "required"])
+        field(&h, label: l["coverage.col.name"], input: ["name": "name", "id": "team-name", "required": "required"])
+        h.open("div", ["class": "field"])
+        h.element("label", ["for": "team-kind"], l["web.manage.kind"])
+        h.open("select", ["name": "kind", "id": "team-kind"])
+        for kind in TeamKind.allCases { h.element("option", ["value": kind.rawValue], l.teamKind(kind)) }
+        h.close("select")
+        h.close("div")
+        field(&h, label: l["web.entry.area"], input: ["name": "area", "id": "team-area", "required": "required"])
+        h.element("button", ["type": "submit"], l["web.manage.add_team"])
+        h.close("form")
+        h.element("h2", l["web.manage.add_member"])
+        h.open("form", ["method": "post", "action": "/manage/member"])
+        csrfField(&h, viewer.csrf)
+        h.open("div", ["class": "field"])
+        h.element("label", ["for": "member-team"], l["web.entry.team"])
+        h.open("select", ["name": "team", "id": "member-team"])
+        for team in teams { h.element("option", ["value": team.code], "\(team.code) — \(team.name)") }
+        h.close("select")
+        h.close("div")
+        field(&h, label: l["coverage.col.name"], input: ["name": "name", "id": "member-name", "required": "required"])
+        field(&h, label: l["web.manage.phone"], input: ["name": "phone", "id": "member-phone", "inputmode": "tel", "autocomplete": "off"])
+        h.element("button", ["type": "submit"], l["web.manage.add_member"])
+        h.close("form")
+        h.element("h2", l["web.manage.leaflets"])
+        h.open("form", ["method": "post", "action": "/manage/leaflets"])
+        csrfField(&h, viewer.csrf)
+        field(&h, label: l["web.manage.from"], input: ["name": "from", "id": "leaflets-from", "required": "required"])
+        field(&h, label: l["web.manage.to"], input: ["name": "to", "id": "leaflets-to", "required": "required"])
+        field(&h, label: l["web.manage.quantity"], input: ["name": "quantity", "id": "leaflets-quantity", "inputmode": "numeric", "required": "required"])
+        field(&h, label: l["web.entry.date"], input: ["name": "date", "id": "leaflets-date", "value": Labels(.vi).date(today), "inputmode": "numeric"])
+        h.element("button", ["type": "submit"], l["web.manage.allocate"])
+        h.close("form")
+        return page(l, title: l["web.manage.title"], viewer: viewer, body: h.text)
+    }
+
     // MARK: Accounts
 
     public static func accounts(labels l: Labels, viewer: Viewer, accounts: [Account], message: String? = nil) -> String {
@@ -369,6 +433,7 @@ public enum WebPages {
             h.open("nav")
             if viewer.role.writesSessions { h.element("a", ["href": "/entry"], l["web.nav.entry"]) }
             h.element("a", ["href": "/dashboard"], l["web.nav.dashboard"])
+            if viewer.role == .officer || viewer.role == .admin { h.element("a", ["href": "/manage"], l["web.nav.manage"]) }
             if viewer.role == .admin { h.element("a", ["href": "/accounts"], l["web.nav.accounts"]) }
             h.element("a", ["href": "?lang=" + (l.language == .vi ? "en" : "vi")], l.language == .vi ? "English" : "Tiếng Việt")
             h.open("form", ["method": "post", "action": "/logout", "class": "inline"])
