@@ -212,7 +212,9 @@ extension OutreachServer {
         let viewer = try await signedIn(request)
         let l = labels(request)
         let (campaign, campaigns, under) = try await dashboardChoice(request, viewer.account, l)
-        let report = try await store.districtReport(campaign: campaign, under: under, asOf: configuration.today())
+        // The report is built on the viewer's part of the tree, kept between requests.
+        let report = try await store.districtReport(campaign: campaign, under: under, asOf: configuration.today(),
+                                                    areas: try await scopeTree(viewer.account.area))
         let recent = try await store.sessions(SessionQuery(under: under, includeVoided: true, latest: 20))
         // The unit above, if it is still in the viewer's scope.
         var up: (code: String, name: String)? = nil

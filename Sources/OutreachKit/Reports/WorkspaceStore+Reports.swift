@@ -21,10 +21,13 @@ extension WorkspaceStore {
     /// The district report of `campaign` under the area `code` (the campaign's scope when nil)
     /// on `asOf`: coverage built exactly as `outreach coverage` builds it, the team structure,
     /// the leaflet stock, the weekly progress and the units gone quiet.
-    public func districtReport(campaign: Campaign, under code: String?, asOf: Day) async throws -> DistrictReport {
+    /// `areas`, when the caller holds it, is the tree the report is built on: the whole tree, or
+    /// the part of it around `code` (`areaTree(around:)`, as `outreach serve` keeps per scope).
+    public func districtReport(campaign: Campaign, under code: String?, asOf: Day, areas given: AreaTree? = nil) async throws -> DistrictReport {
         // The whole tree, the teams and the leaflet moves are read once, for every part of the
         // report: coverage, structure and stock are built from them as their own commands build them.
-        let areas = try await areaTree(addingRoot: nil)
+        let areas: AreaTree
+        if let given { areas = given } else { areas = try await areaTree(addingRoot: nil) }
         let tree = campaign.coversWholeTree ? areas.addingRoot((code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName)) : areas
         let coverage = try await coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code), wholeTree: tree)
         let teams = try await self.teams()
