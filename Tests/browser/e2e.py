@@ -113,6 +113,25 @@ def main():
 
         after = hamlet_value(viewer, base, "16282-01")
         check(before is not None and after == before + 7, f"the viewer sees Thôn 1 go from {before} to {after} (+7)")
+
+        # Without a connection the entry is kept on the phone, and sent when it returns.
+        phone.get(base + "/entry")
+        phone.execute_cdp_cmd("Network.enable", {})
+        phone.execute_cdp_cmd("Network.emulateNetworkConditions",
+                              {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+        wait_for(lambda: phone.execute_script("return navigator.onLine") is False, 5)
+        phone.find_element(By.CSS_SELECTOR, "#area option[value='16282-01']").click()
+        phone.find_element(By.ID, "m_eid_l2").send_keys("5")
+        phone.find_element(By.CSS_SELECTOR, "#entry button[type=submit]").click()
+        kept = wait_for(lambda: "đang được giữ trên điện thoại" in phone.find_element(By.ID, "offline").text, 5)
+        check(kept, "offline, the page says the entry is kept on the phone")
+        check(hamlet_value(viewer, base, "16282-01") == after, "nothing reached the server while offline")
+        phone.execute_cdp_cmd("Network.emulateNetworkConditions",
+                              {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+        sent = wait_for(lambda: "đã được gửi" in phone.find_element(By.ID, "offline").text, 15)
+        check(sent, "back online, the page says the kept entry was sent")
+        check(wait_for(lambda: hamlet_value(viewer, base, "16282-01") == after + 5, 10),
+              f"the viewer sees the kept entry arrive once (+5): {hamlet_value(viewer, base, '16282-01')}")
         if args.screenshots:
             viewer.get(base + "/dashboard?campaign=de-an-06&under=16282")
             viewer.set_window_size(1280, 1600)
