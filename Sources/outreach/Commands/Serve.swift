@@ -17,7 +17,8 @@ extension Outreach {
         func run() async throws {
             let l = try language.labels()
             let (host, port) = try ListenAddress.parse(listen)
-            let store = try await database.open()
+            // A server answers many requests at once: a larger PostgreSQL pool than a command's.
+            let store = try await Workspaces.open(database.path, connections: 24)
             let setup = try await OutreachServer.setupToken(for: store)
             var logger = Logger(label: "outreach.serve")
             logger.logLevel = .info

@@ -35,7 +35,8 @@ public final class PostgresWorkspace: Sendable {
     /// Opens the workspace at `location`. With `create`, an empty database becomes a new
     /// workspace; without it, an empty one is an error that says how to create it. A database
     /// holding other tables, or written by a newer Outreach, is refused untouched.
-    public static func open(_ location: PostgresLocation, create: Bool = false) async throws -> PostgresWorkspace {
+    /// `connections` is the pool's size: a command needs few, a server more.
+    public static func open(_ location: PostgresLocation, create: Bool = false, connections: Int = 8) async throws -> PostgresWorkspace {
         let connection = try await connect(location)
         let created: Bool
         do {
@@ -45,7 +46,8 @@ public final class PostgresWorkspace: Sendable {
             try? await connection.close()
             throw error
         }
-        return PostgresWorkspace(location: location, client: PostgresClient(configuration: clientConfiguration(location)),
+        return PostgresWorkspace(location: location,
+                                 client: PostgresClient(configuration: clientConfiguration(location, connections: connections)),
                                  created: created)
     }
 
@@ -142,7 +144,7 @@ public final class PostgresWorkspace: Sendable {
         return config
     }
 
-    static func clientConfiguration(_ location: PostgresLocation) -> PostgresClient.Configuration {
+    static func clientConfiguration(_ location: PostgresLocation, connections: Int = 8) -> PostgresClient.Configuration {
         var config: PostgresClient.Configuration
         switch location.endpoint {
         case .socket:
@@ -159,7 +161,7 @@ public final class PostgresWorkspace: Sendable {
                            database: location.database, tls: tls)
         }
         config.options.connectTimeout = .seconds(Int64(location.connectTimeout))
-        config.options.maximumConnections = 8
+        config.options.maximumConnections = max(1, connections)
         return config
     }
 
