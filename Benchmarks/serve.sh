@@ -87,22 +87,7 @@ run() { # run LABEL DB
   kill -TERM $pid; wait $pid || true
 }
 
-national_campaign() {
-  mkdir -p "$1"
-  cat > "$1/national.yaml" <<'YAML'
-version: 1
-id: national
-name: Kích hoạt định danh điện tử mức 2
-scope: all
-period: {start: 2023-01-01, end: 2026-12-31}
-indicators:
-  - id: eid
-    label: Tỷ lệ người từ 15 tuổi kích hoạt VNeID mức 2
-    numerator: [eid_l2]
-    denominator: adults
-    target: 90%
-YAML
-}
+source Benchmarks/lib.sh
 national_campaign "$out/campaigns"
 
 if [ "$engine" = sqlite ] || [ "$engine" = both ]; then

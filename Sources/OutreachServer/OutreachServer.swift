@@ -51,23 +51,21 @@ public struct OutreachServer: Sendable {
         try await store.accounts().isEmpty ? Accounts.randomHex(16) : nil
     }
 
-    /// The application, for `run` and for HummingbirdTesting.
-    public func application() -> some ApplicationProtocol {
-        Application(router: router(),
-                    configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "outreach"),
-                    logger: logger)
+    /// The application, for `run` and for HummingbirdTesting; `onStart` hears the address it
+    /// listens on.
+    public func application(onStart: @escaping @Sendable (String) -> Void = { _ in }) -> some ApplicationProtocol {
+        let configuration = self.configuration
+        return Application(router: router(),
+                           configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "outreach"),
+                           onServerRunning: { channel in
+                               onStart("http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
+                           },
+                           logger: logger)
     }
 
     /// Serves until SIGTERM or SIGINT, then lets the requests in flight finish.
     public func run(onStart: @escaping @Sendable (String) -> Void) async throws {
-        var app = Application(router: router(),
-                              configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "outreach"),
-                              onServerRunning: { channel in
-                                  onStart("http://\(configuration.host):\(channel.localAddress?.port ?? configuration.port)")
-                              },
-                              logger: logger)
-        app.logger.logLevel = .info
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        try await application(onStart: onStart).runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 }
 

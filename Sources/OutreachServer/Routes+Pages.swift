@@ -35,8 +35,7 @@ extension OutreachServer {
 
     func logout(_ request: Request) async throws -> Response {
         if let viewer = try await viewer(request) {
-            let fields = try await formFields(request)
-            guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: labels(request)["web.error.csrf"]) }
+            _ = try await signedForm(request, viewer)
         }
         var response = Response.redirect(to: "/login")
         response.setCookie(cookie(Self.sessionCookie, "", maxAge: 0))
@@ -94,9 +93,14 @@ extension OutreachServer {
         }.map(\.code)
         var form = WebPages.EntryForm(formID: UUID().uuidString.lowercased(), hamlets: try await hamlets(of: account), teams: teams,
                                       metrics: formMetrics(l), area: nil, team: account.team, date: configuration.today())
-        let recent = try await store.sessions(SessionQuery(under: account.area, includeVoided: true, latest: 60))
-        form.recent = Array(recent.filter { $0.loggedBy == account.name }.prefix(10))
+        form.recent = try await recentEntries(of: account)
         return form
+    }
+
+    /// The account's own latest entries (10 at most), voided ones included.
+    func recentEntries(of account: Account) async throws -> [SessionEntry] {
+        let recent = try await store.sessions(SessionQuery(under: account.area, includeVoided: true, latest: 60))
+        return Array(recent.filter { $0.loggedBy == account.name }.prefix(10))
     }
 
     func entryPage(_ request: Request) async throws -> Response {
@@ -114,14 +118,13 @@ extension OutreachServer {
             for (code, value) in old.metrics { form.counts[code] = l.count(value) }
             form.notes = old.notes ?? ""
         }
-        return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form))
+        return Self.html(WebPages.entry(labels: l, viewer: viewer.page, form: form))
     }
 
     func entry(_ request: Request) async throws -> Response {
         let viewer = try await signedIn(request, writing: true)
         let l = labels(request)
-        let fields = try await formFields(request)
-        guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: l["web.error.csrf"]) }
+        let fields = try await signedForm(request, viewer)
         var form = try await entryForm(viewer, l)
         let submission = EntrySubmission.form(fields, metrics: form.metrics.map(\.code), loggedBy: viewer.account.name, labels: l)
         func again(_ status: HTTPResponse.Status) -> Response {
@@ -131,7 +134,7 @@ extension OutreachServer {
             form.date = Day(parsing: fields["date"] ?? "") ?? form.date
             form.counts = submission.typed
             form.notes = fields["notes"] ?? ""
-            return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form), status: status)
+            return Self.html(WebPages.entry(labels: l, viewer: viewer.page, form: form), status: status)
         }
         // A correction replaces a session in the account's scope.
         var replacing: String? = nil
@@ -156,12 +159,12 @@ extension OutreachServer {
                 form.replaces = nil
                 form.stored = (logged.id, false)
                 form.warnings = logged.warnings.map { $0.description(in: l) ?? $0.text }
-                form.recent = try await entryForm(viewer, l).recent
-                return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form), status: .created)
+                form.recent = try await recentEntries(of: viewer.account)
+                return Self.html(WebPages.entry(labels: l, viewer: viewer.page, form: form), status: .created)
             case let .alreadyStored(entry):
                 form.replaces = nil
                 form.stored = (entry.id, true)
-                return Self.html(WebPages.entry(labels: l, viewer: viewer.page(l), form: form))
+                return Self.html(WebPages.entry(labels: l, viewer: viewer.page, form: form))
             }
         } catch let error as SessionError {
             form.errors = ["form": error.message(in: l) ?? error.message]
@@ -182,8 +185,7 @@ extension OutreachServer {
     func voidFromPage(_ request: Request, id: String) async throws -> Response {
         let viewer = try await signedIn(request, writing: true)
         let l = labels(request)
-        let fields = try await formFields(request)
-        guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: l["web.error.csrf"]) }
+        let fields = try await signedForm(request, viewer)
         let entry = try await sessionInScope(id, viewer.account, l)
         let reason = (fields["reason"] ?? "").trimmingCharacters(in: .whitespaces)
         _ = try await store.voidSession(entry.id, reason: reason.isEmpty ? l["web.entry.undo_reason"] : reason, on: configuration.today())
@@ -222,7 +224,7 @@ extension OutreachServer {
            let parent = tree.nodes[i].parent {
             up = (tree.nodes[parent].code, tree.nodes[parent].name)
         }
-        let page = WebPages.dashboard(labels: l, viewer: viewer.page(l), .init(
+        let page = WebPages.dashboard(labels: l, viewer: viewer.page, .init(
             campaigns: campaigns.map { ($0.id, l.language == .en ? ($0.nameEnglish ?? $0.name) : $0.name) }, campaign: campaign.id,
             under: under, report: report, recent: recent, up: up))
         return Self.html(page)
@@ -277,7 +279,7 @@ extension OutreachServer {
         var teams: [Team] = []
         for team in try await store.teams() where try await inScope(team.areaCode, of: viewer.account) { teams.append(team) }
         let counts = try await store.memberCounts(on: configuration.today())
-        return Self.html(WebPages.manage(labels: l, viewer: viewer.page(l), teams: teams, memberCounts: counts, today: configuration.today(),
+        return Self.html(WebPages.manage(labels: l, viewer: viewer.page, teams: teams, memberCounts: counts, today: configuration.today(),
                                          message: message, error: error), status: status)
     }
 
@@ -285,8 +287,7 @@ extension OutreachServer {
     func manage(_ request: Request, what: String) async throws -> Response {
         let viewer = try await signedIn(request, roles: [.officer, .admin])
         let l = labels(request)
-        let fields = try await formFields(request)
-        guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: l["web.error.csrf"]) }
+        let fields = try await signedForm(request, viewer)
         func text(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespaces) }
         let today = configuration.today()
         do {
@@ -341,14 +342,13 @@ extension OutreachServer {
         let l = labels(request)
         var shown: [Account] = []
         for account in try await store.accounts() where try await inScope(account.area, of: viewer.account) { shown.append(account) }
-        return Self.html(WebPages.accounts(labels: l, viewer: viewer.page(l), accounts: shown, message: message), status: status)
+        return Self.html(WebPages.accounts(labels: l, viewer: viewer.page, accounts: shown, message: message), status: status)
     }
 
     func addAccount(_ request: Request) async throws -> Response {
         let viewer = try await signedIn(request, roles: [.admin])
         let l = labels(request)
-        let fields = try await formFields(request)
-        guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: l["web.error.csrf"]) }
+        let fields = try await signedForm(request, viewer)
         let area = (fields["area"] ?? "").trimmingCharacters(in: .whitespaces)
         guard try await inScope(area, of: viewer.account) else { throw forbidden(l) }
         let team = (fields["team"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -364,8 +364,7 @@ extension OutreachServer {
     func changeAccount(_ request: Request, name: String, action: String) async throws -> Response {
         let viewer = try await signedIn(request, roles: [.admin])
         let l = labels(request)
-        let fields = try await formFields(request)
-        guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else { throw Refusal(status: .forbidden, detail: l["web.error.csrf"]) }
+        let fields = try await signedForm(request, viewer)
         guard let (account, _) = try await store.accountCredentials(named: name) else { throw Refusal(status: .notFound, detail: Self.sentence(AccountError.unknown(name), l)) }
         guard try await inScope(account.area, of: viewer.account) else { throw forbidden(l) }
         switch action {

@@ -29,7 +29,8 @@ extension OutreachServer {
         router.get("healthz") { _, _ in Self.json(#"{"status":"ok"}"#) }
         router.get("/") { request, _ in
             guard let viewer = try await self.viewer(request) else { return Response.redirect(to: "/login") }
-            return Response.redirect(to: viewer.account.role == .viewer ? "/dashboard" : (viewer.account.role == .admin ? "/dashboard" : "/entry"))
+            // Leaders and officers start at the form; offices and administrators at the dashboard.
+            return Response.redirect(to: [.leader, .officer].contains(viewer.account.role) ? "/entry" : "/dashboard")
         }
         router.get("login") { request, _ in try await self.loginPage(request, error: nil, status: .ok) }
         router.post("login") { request, _ in try await self.login(request) }
@@ -66,7 +67,7 @@ extension OutreachServer {
         var account: Account
         var cookie: String
         var csrf: String
-        func page(_ l: Labels) -> WebPages.Viewer { WebPages.Viewer(name: account.name, role: account.role, csrf: csrf) }
+        var page: WebPages.Viewer { WebPages.Viewer(name: account.name, role: account.role, csrf: csrf) }
     }
 
     /// The signed-in account of a page request, if any (disabled accounts are signed out).
@@ -163,6 +164,15 @@ extension OutreachServer {
         var request = request
         let buffer = try await request.collectBody(upTo: configuration.maxBody)
         return Self.parseForm(String(buffer: buffer))
+    }
+
+    /// A signed-in page's form: its fields, refused (403) unless it carries the page's CSRF token.
+    func signedForm(_ request: Request, _ viewer: Viewer) async throws -> [String: String] {
+        let fields = try await formFields(request)
+        guard Signing.same(viewer.csrf, fields["csrf"] ?? "") else {
+            throw Refusal(status: .forbidden, detail: labels(request)["web.error.csrf"])
+        }
+        return fields
     }
 
     static func parseForm(_ text: String) -> [String: String] {

@@ -16,8 +16,8 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the existing workspace, in whichever engine `path` names (a `postgresql://` URI
     /// or an SQLite file). `singleConnection`: SQLite's one-writer mode of imports and merges.
-    func open(create: Bool = false, singleConnection: Bool = false) async throws -> any WorkspaceStore {
-        try await Workspaces.open(path, create: create, singleConnection: singleConnection)
+    func open(create: Bool = false, singleConnection: Bool = false, connections: Int = 8) async throws -> any WorkspaceStore {
+        try await Workspaces.open(path, create: create, singleConnection: singleConnection, connections: connections)
     }
 }
 

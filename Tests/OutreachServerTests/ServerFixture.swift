@@ -52,7 +52,9 @@ struct Fixture {
         ("huyen", .viewer, "404", nil), ("admin", .admin, "404", nil),
     ]
 
-    static func make(_ engine: StorageEngine, extraAreas: String? = nil, maxBody: Int = 64 * 1024) async throws -> Fixture {
+    /// `log`, when given, receives every line the server logs (at info level).
+    static func make(_ engine: StorageEngine, extraAreas: String? = nil, maxBody: Int = 64 * 1024, accounts: Bool = true,
+                     setupToken: String? = nil, log: LogLines? = nil) async throws -> Fixture {
         let store = try await Workspaces.open(try Engines.location(engine), create: true)
         for path in [resource("areas/nong_cong.csv"), resource("sample/hamlets.csv")] {
             _ = try await store.importAreas(try AreaFile.read(try CSVReader(path: path)), file: path, on: today)
@@ -64,14 +66,15 @@ struct Fixture {
         }
         let teams = try TeamFile.read(try CSVReader(path: resource("sample/teams.csv")))
         _ = try await store.importTeams(teams.rows, file: "teams.csv", on: today)
-        for (name, role, area, team) in accounts {
+        for (name, role, area, team) in accounts ? Self.accounts : [] {
             _ = try await Accounts.add(name: name, role: role, area: area, team: team, password: password, in: store)
         }
-        var logger = Logger(label: "outreach.serve.test")
-        logger.logLevel = .error
+        var logger = log.map { lines in Logger(label: "outreach.serve.test") { _ in LineCollector(lines: lines) } }
+            ?? Logger(label: "outreach.serve.test")
+        logger.logLevel = log == nil ? .error : .info
         let server = try await OutreachServer(
             store: store, configuration: .init(campaigns: packageRoot.appendingPathComponent("Campaigns").path, maxBody: maxBody,
-                                               today: { today }), logger: logger)
+                                               today: { today }), logger: logger, setupToken: setupToken)
         return Fixture(store: store, server: server)
     }
 
@@ -161,5 +164,28 @@ extension TestResponse {
     /// The `detail` of an RFC 9457 problem body.
     var detail: String? {
         (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["detail"] as? String
+    }
+}
+
+/// The lines a server logged, message and metadata together.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func add(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return lines }
+}
+
+/// A swift-log handler that keeps every line in `LogLines`.
+struct LineCollector: LogHandler {
+    let lines: LogLines
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String,
+             line: UInt) {
+        lines.add("\(level) \(message) \((metadata ?? [:]).merging(self.metadata) { a, _ in a })")
     }
 }

@@ -18,7 +18,7 @@ extension Outreach {
             let l = try language.labels()
             let (host, port) = try ListenAddress.parse(listen)
             // A server answers many requests at once: a larger PostgreSQL pool than a command's.
-            let store = try await Workspaces.open(database.path, connections: 24)
+            let store = try await database.open(connections: 24)
             let setup = try await OutreachServer.setupToken(for: store)
             var logger = Logger(label: "outreach.serve")
             logger.logLevel = .info
