@@ -110,11 +110,7 @@ public enum WebPages {
         h.element("label", ["for": "area"], l["web.entry.area"])
         h.open("select", ["name": "area", "id": "area", "required": "required"])
         for hamlet in f.hamlets {
-            if hamlet.code == f.area {
-                h.element("option", ["value": hamlet.code, "selected": "selected"], "\(hamlet.name) (\(hamlet.code))")
-            } else {
-                h.element("option", ["value": hamlet.code], "\(hamlet.name) (\(hamlet.code))")
-            }
+            option(&h, hamlet.code, "\(hamlet.name) (\(hamlet.code))", selected: hamlet.code == f.area)
         }
         h.close("select")
         fieldError(&h, f.errors["area"])
@@ -127,7 +123,7 @@ public enum WebPages {
         h.open("select", ["name": "team", "id": "team"])
         h.element("option", ["value": ""], l["web.entry.no_team"])
         for team in f.teams {
-            if team == f.team { h.element("option", ["value": team, "selected": "selected"], team) } else { h.element("option", ["value": team], team) }
+            option(&h, team, team, selected: team == f.team)
         }
         h.close("select")
         fieldError(&h, f.errors["team"])
@@ -191,7 +187,7 @@ public enum WebPages {
         h.element("label", ["for": "campaign"], l["web.dashboard.campaign"])
         h.open("select", ["name": "campaign", "id": "campaign"])
         for c in d.campaigns {
-            if c.id == d.campaign { h.element("option", ["value": c.id, "selected": "selected"], c.name) } else { h.element("option", ["value": c.id], c.name) }
+            option(&h, c.id, c.name, selected: c.id == d.campaign)
         }
         h.close("select")
         h.void("input", ["type": "hidden", "name": "under", "value": d.under])
@@ -500,6 +496,11 @@ public enum WebPages {
         h.write(" · ")
         h.element("a", ["href": "/dashboard/\(file).json?\(query)"], "JSON")
         h.close("p")
+    }
+
+    /// `<option value=…>text</option>`, selected when `selected`.
+    static func option(_ h: inout HTMLWriter, _ value: String, _ text: String, selected: Bool) {
+        if selected { h.element("option", ["value": value, "selected": "selected"], text) } else { h.element("option", ["value": value], text) }
     }
 
     static func csrfField(_ h: inout HTMLWriter, _ csrf: String) {
