@@ -16,7 +16,8 @@ public enum CampaignFile {
 
     /// The keys of a campaign, in the order the README documents them.
     public static let campaignKeys = ["version", "id", "name", "name_en", "scope", "period", "metrics",
-                                      "indicators", "targets", "baselines"]
+                                      "indicators", "targets", "baselines", "approval", "lock_after_days",
+                                      "report_deadline_days"]
     /// The keys of `period`.
     public static let periodKeys = ["start", "end"]
     /// The keys of a metric written as a mapping under `metrics:`.
@@ -327,10 +328,26 @@ private struct CampaignReader {
             baselines = readBaselines(bytes, name: name, metrics: knownMetrics)
         }
 
+        var closing = ClosingRules()
+        if let node = fields["approval"]?.value, let word = string(node, key: .fileKey("approval")) {
+            if let kind = PeriodKind(rawValue: word) {
+                closing.approval = kind
+            } else {
+                add(node, Phrase("campaigns.problem.approval.unknown", ["word": word]))
+            }
+        }
+        if let node = fields["lock_after_days"]?.value {
+            closing.lockAfterDays = days(node, key: "lock_after_days")
+        }
+        if let node = fields["report_deadline_days"]?.value, let n = days(node, key: "report_deadline_days") {
+            closing.reportDeadlineDays = n
+        }
+
         guard problems.isEmpty, tableProblems.isEmpty, let id, let name, let scope, let period else { return nil }
         return Campaign(id: id, name: name, nameEnglish: nameEnglish, scope: scope, start: period.start, end: period.end,
                         indicators: indicators, extraMetrics: extraMetrics, areaTargets: areaTargets, baselines: baselines,
-                        metricNames: Dictionary(uniqueKeysWithValues: declared.compactMap { m in m.name.map { (m.code, $0) } }))
+                        metricNames: Dictionary(uniqueKeysWithValues: declared.compactMap { m in m.name.map { (m.code, $0) } }),
+                        closing: closing)
     }
 
     /// Checks that `version: 1` comes first. False when the file is for a newer format: its
@@ -410,6 +427,16 @@ private struct CampaignReader {
             return nil
         }
         return id
+    }
+
+    /// A number of days: a whole number from 0 to 366.
+    mutating func days(_ node: Node, key: String) -> Int? {
+        guard let text = string(node, key: .fileKey(key)) else { return nil }
+        guard let n = Int(text), (0...366).contains(n) else {
+            add(node, Phrase("campaigns.problem.days", ["key": key, "text": text]))
+            return nil
+        }
+        return n
     }
 
     mutating func date(_ node: Node, key: Phrase) -> Day? {

@@ -24,10 +24,15 @@ public struct Campaign: Equatable, Sendable {
     /// The names people read of the declared metrics that give them (`metrics:` entries with a
     /// `label`), by code.
     public var metricNames: [String: MetricName]
+    /// How its figures are closed: the approval period, the self-closing delay, the reporting
+    /// deadline.
+    public var closing: ClosingRules
 
     public init(id: String, name: String, nameEnglish: String? = nil, scope: String, start: Day, end: Day,
                 indicators: [Indicator], extraMetrics: [String] = [], areaTargets: [String: [String: Target]] = [:],
-                baselines: [String: [String: Int]] = [:], metricNames: [String: MetricName] = [:]) {
+                baselines: [String: [String: Int]] = [:], metricNames: [String: MetricName] = [:],
+                closing: ClosingRules = ClosingRules()) {
+        self.closing = closing
         self.id = id
         self.name = name
         self.nameEnglish = nameEnglish

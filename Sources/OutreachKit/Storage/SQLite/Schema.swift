@@ -318,6 +318,23 @@ enum Schema {
                 CREATE TABLE server_secret (id INTEGER PRIMARY KEY CHECK (id = 1), secret TEXT NOT NULL);
                 """)
         }
+        m.registerMigration("v8 who and when, audit trail, approvals") { db in
+            try db.execute(sql: """
+                \(ClosingSQL.whoColumns)
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    \(ClosingSQL.auditColumns)
+                );
+                \(ClosingSQL.auditIndexes)
+                CREATE TRIGGER audit_never_edited BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is never edited'); END;
+                CREATE TRIGGER audit_never_deleted BEFORE DELETE ON audit
+                BEGIN SELECT RAISE(ABORT, 'the audit trail is never deleted'); END;
+                CREATE TABLE approval (
+                    \(ClosingSQL.approvalColumns)
+                );
+                """)
+        }
         return m
     }()
 }
