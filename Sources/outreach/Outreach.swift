@@ -7,6 +7,7 @@ struct Outreach: AsyncParsableCommand {
     static let configuration = Help.command(
         "outreach", name: "outreach",
         subcommands: [Init.self, Areas.self, Teams.self, Members.self, Structure.self, Log.self, Sessions.self, Leaflets.self, Campaigns.self, Coverage.self, Report.self, Demo.self]
+            + [Approve.self, Unapprove.self, ApprovalStates.self, Audit.self]
             + [Export.self, Merge.self, Backup.self, Check.self, Serve.self, Users.self])
 
     @Flag(help: Help.argument("option.version")) var version = false
@@ -30,11 +31,19 @@ struct Outreach: AsyncParsableCommand {
         do {
             command = try parseAsRoot(scan.arguments)
             Console.command = command
+            let recorder = (command as? RecordsChanges)?.recorder ?? Recorder(name: Recorder.fallbackName)
             if var async = command as? AsyncParsableCommand {
-                try await async.run()
+                // The recorder is bound for the whole run (a task-local value).
+                nonisolated(unsafe) var running = async
+                try await Recorder.$current.withValue(recorder) { try await running.run() }
+                async = running
             } else {
-                try command?.run()
+                try Recorder.$current.withValue(recorder) { try command?.run() }
             }
+        } catch let error as LockRefusal {
+            // A closed period: status 3, so that a script can tell it from other refusals.
+            Console.failure(error, speaking(command))
+            Foundation.exit(3)
         } catch let error as UserFacingError {
             Console.failure(error, speaking(command))
             Foundation.exit(1)

@@ -21,6 +21,31 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
+/// The `--by` option of every command that writes: who makes the change, stored with it and in
+/// the audit trail (default `OUTREACH_USER`, else the login name).
+struct ActorOptions: ParsableArguments {
+    @Option(name: .customLong("by"), help: Help.argument("option.by", value: "name"))
+    var by: String?
+}
+
+/// A command that changes a workspace: `Outreach.main` runs it as the `Recorder` its `--by`
+/// names, with the self-closing periods of its campaigns folder.
+protocol RecordsChanges {
+    var actor: ActorOptions { get }
+    /// The campaigns folder whose `lock_after_days` lock periods (nil: the default folder).
+    var campaignsFolder: CampaignOptions? { get }
+}
+
+extension RecordsChanges {
+    var campaignsFolder: CampaignOptions? { nil }
+
+    /// The recorder the command runs as.
+    var recorder: Recorder {
+        let folder = campaignsFolder ?? CampaignOptions()
+        return Recorder(name: actor.by ?? Recorder.fallbackName, autoLocks: CampaignCatalog(directory: folder.directory).autoLocks())
+    }
+}
+
 /// Writing to the terminal.
 ///
 /// Everything goes through `write(2)`: `FileHandle.write(_:)` traps when the disk is full. Output

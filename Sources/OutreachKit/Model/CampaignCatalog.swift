@@ -81,6 +81,21 @@ public struct CampaignCatalog: Sendable {
         return (codes, unreadable)
     }
 
+    /// The self-closing periods of the folder's campaigns that set `lock_after_days`. Only the
+    /// files that mention the key are parsed (a write reads this; most folders have none); a
+    /// missing folder or a file that does not read closes nothing.
+    public func autoLocks() -> [AutoLock] {
+        guard let ids = try? ids() else { return [] }
+        var out: [AutoLock] = []
+        for id in ids {
+            guard let bytes = FileManager.default.contents(atPath: path(of: id)),
+                  String(decoding: bytes, as: UTF8.self).contains("lock_after_days"),
+                  let campaign = try? CampaignCatalog.load(file: path(of: id), expectedID: id) else { continue }
+            out += AutoLock.of([campaign])
+        }
+        return out
+    }
+
     /// The names of the metrics the folder's readable campaigns declare with a label, by code
     /// (the first campaign in id order that names a code gives its name).
     public func declaredMetricNames() throws -> [String: MetricName] {

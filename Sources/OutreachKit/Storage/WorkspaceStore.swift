@@ -108,6 +108,17 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     /// process serving the workspace.
     func serverSecret() async throws -> String
 
+    // MARK: Closing the month (`ClosingSQL`; the rules are in `Approvals` and `LockRules`)
+
+    /// Every approval row, of one period when given.
+    func approvalRows(period: Period?) async throws -> [ApprovalRow]
+    /// Sets the state of `area`'s figures for `period`, with an audit row, when it is still
+    /// `expected` (`ApprovalError.changedMeanwhile` otherwise).
+    func setApproval(area: String, period: Period, state: ApprovalRow.State, reason: String?,
+                     expected: ApprovalRow.State) async throws
+    /// The audit rows `query` asks for, oldest first.
+    func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry]
+
     // MARK: Care
 
     /// The product's invariants, each passed or named.

@@ -8,10 +8,11 @@ extension Outreach {
 }
 
 extension Outreach.Areas {
-    struct Import: AsyncParsableCommand, SpeaksLanguage {
+    struct Import: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("areas.import")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("areas.import.file", value: "file"), completion: .file(extensions: ["csv"])) var file: String
 

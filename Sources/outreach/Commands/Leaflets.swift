@@ -9,10 +9,11 @@ extension Outreach {
 }
 
 extension Outreach.Leaflets {
-    struct Receive: AsyncParsableCommand, SpeaksLanguage {
+    struct Receive: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("leaflets.receive")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Option(help: Help.argument("leaflets.receive.area", value: "code")) var area: String
         @Option(help: Help.argument("leaflets.receive.quantity", value: "n")) var quantity: String
@@ -31,10 +32,11 @@ extension Outreach.Leaflets {
         }
     }
 
-    struct Allocate: AsyncParsableCommand, SpeaksLanguage {
+    struct Allocate: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("leaflets.allocate")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Option(help: Help.argument("leaflets.allocate.from", value: "code")) var from: String
         @Option(help: Help.argument("leaflets.allocate.to", value: "code")) var to: String

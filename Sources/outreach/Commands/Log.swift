@@ -3,10 +3,12 @@ import Foundation
 import OutreachKit
 
 extension Outreach {
-    struct Log: AsyncParsableCommand, SpeaksLanguage {
+    struct Log: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("log")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+        var campaignsFolder: CampaignOptions? { campaigns }
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
         @Option(help: Help.argument("log.area", value: "code")) var area: String

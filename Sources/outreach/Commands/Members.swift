@@ -12,10 +12,11 @@ extension MemberRole: ExpressibleByArgument {
 }
 
 extension Outreach.Members {
-    struct Import: AsyncParsableCommand, SpeaksLanguage {
+    struct Import: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("members.import")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("members.import.file", value: "file"), completion: .file(extensions: ["csv"])) var file: String
 
@@ -30,10 +31,11 @@ extension Outreach.Members {
         }
     }
 
-    struct Add: AsyncParsableCommand, SpeaksLanguage {
+    struct Add: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("members.add")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Option(help: Help.argument("members.add.team", value: "code")) var team: String
         @Option(help: Help.argument("members.add.name")) var name: String

@@ -3,10 +3,11 @@ import Foundation
 import OutreachKit
 
 extension Outreach {
-    struct Merge: AsyncParsableCommand, SpeaksLanguage {
+    struct Merge: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("merge")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("merge.files", value: "file"), completion: .file(extensions: ["outreach"])) var files: [String]
         @Flag(help: Help.argument("merge.set_aside_conflicts"))

@@ -9,10 +9,12 @@ extension Outreach {
 }
 
 extension Outreach.Sessions {
-    struct Import: AsyncParsableCommand, SpeaksLanguage {
+    struct Import: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("sessions.import")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+        var campaignsFolder: CampaignOptions? { campaigns }
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
         @Flag(help: Help.argument("sessions.import.as_new")) var asNew = false
@@ -113,10 +115,11 @@ extension Outreach.Sessions {
         }
     }
 
-    struct Void: AsyncParsableCommand, SpeaksLanguage {
+    struct Void: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("sessions.void")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("sessions.void.id")) var id: String
         @Option(help: Help.argument("sessions.void.reason")) var reason: String

@@ -16,10 +16,11 @@ extension TeamStatus: ExpressibleByArgument {
 }
 
 extension Outreach.Teams {
-    struct Import: AsyncParsableCommand, SpeaksLanguage {
+    struct Import: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("teams.import")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("teams.import.file", value: "file"), completion: .file(extensions: ["csv"])) var file: String
 
@@ -34,10 +35,11 @@ extension Outreach.Teams {
         }
     }
 
-    struct Add: AsyncParsableCommand, SpeaksLanguage {
+    struct Add: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("teams.add")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Option(help: Help.argument("teams.add.code", value: "code")) var code: String
         @Option(help: Help.argument("teams.add.name")) var name: String

@@ -21,10 +21,11 @@ extension Outreach.Users {
         return (Accounts.newPassword(), true)
     }
 
-    struct Add: AsyncParsableCommand, SpeaksLanguage {
+    struct Add: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("users.add")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("users.add.name", value: "name")) var name: String
         @Option(help: Help.argument("users.add.role", value: "role")) var role: Role
@@ -54,10 +55,11 @@ extension Outreach.Users {
         }
     }
 
-    struct Disable: AsyncParsableCommand, SpeaksLanguage {
+    struct Disable: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("users.disable")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("users.disable.name", value: "name")) var name: String
 
@@ -68,10 +70,11 @@ extension Outreach.Users {
         }
     }
 
-    struct Enable: AsyncParsableCommand, SpeaksLanguage {
+    struct Enable: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("users.enable")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("users.enable.name", value: "name")) var name: String
 
@@ -82,10 +85,11 @@ extension Outreach.Users {
         }
     }
 
-    struct Password: AsyncParsableCommand, SpeaksLanguage {
+    struct Password: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("users.password")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("users.password.name", value: "name")) var name: String
         @Flag(help: Help.argument("users.add.password_stdin")) var passwordStdin = false
@@ -99,10 +103,11 @@ extension Outreach.Users {
         }
     }
 
-    struct Token: AsyncParsableCommand, SpeaksLanguage {
+    struct Token: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("users.token")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var language: LanguageOptions
         @Argument(help: Help.argument("users.token.name", value: "name")) var name: String
 

@@ -13,6 +13,7 @@ extension PostgresWorkspace {
     public func logSession(_ session: NewSession, today: Day, replacing: String?, reason: String?,
                            campaignMetrics: [String]) async throws -> LoggedSession {
         try SessionRules.validate(session, campaignMetrics: campaignMetrics)
+        let recorder = Recorder.current
         return try await transaction { connection in
             guard let area = try await Self.areaFacts(connection, code: session.area) else {
                 throw SessionError.unknownArea(session.area)
@@ -29,15 +30,18 @@ extension PostgresWorkspace {
                 voidReason = try SessionRules.reason(reason)
                 old = try await Self.liveSession(connection, id: replacing)
             }
+            var probes = [LockProbe(areaID: area.id, area: session.area, day: session.day)]
+            if let old { probes.append(LockProbe(areaID: old.area, area: old.code, day: old.day, session: SessionID.format(old.uuid))) }
+            try await Self.refuseLocked(connection, probes, today: today)
             let notes = SessionRules.storedNotes(session.notes)
             var uuid = session.id.map(StableID.init) ?? StableID.random()
             var newID = try await Self.insertSession(connection, session, uuid: uuid, area: area.id, team: team?.id,
-                                                     notes: notes?.text)
+                                                     notes: notes?.text, recorder: recorder)
             if newID == nil, session.id != nil { throw SessionError.idTaken(uuid.uuidString) }
             while newID == nil {  // a random id met twice: never in practice, but never two sessions under one id
                 uuid = StableID.random()
                 newID = try await Self.insertSession(connection, session, uuid: uuid, area: area.id, team: team?.id,
-                                                     notes: notes?.text)
+                                                     notes: notes?.text, recorder: recorder)
             }
             if !session.campaignCounts.isEmpty {
                 let counts = session.campaignCounts.sorted { $0.key < $1.key }
@@ -47,8 +51,10 @@ extension PostgresWorkspace {
                     """, logger: Self.quiet)
             }
             if let old {
-                try await Self.insertVoid(connection, of: old, day: today, reason: voidReason, replacedBy: newID)
+                try await Self.insertVoid(connection, of: old, day: today, reason: voidReason, replacedBy: newID, recorder: recorder)
             }
+            try await Self.audit(connection, SessionAudit.logged(session, id: uuid.uuidString, replaced: old.map { SessionID.format($0.uuid) },
+                                                                 reason: voidReason, notes: notes?.text, recorder: recorder))
             return LoggedSession(id: uuid.uuidString, replaced: old.map { SessionID.format($0.uuid) }, warnings: warnings,
                                  maskedNumbers: notes?.masked ?? 0)
         }
@@ -56,9 +62,13 @@ extension PostgresWorkspace {
 
     public func voidSession(_ id: String, reason: String, on day: Day) async throws -> String {
         let reason = try SessionRules.reason(reason)
+        let recorder = Recorder.current
         return try await transaction { connection in
             let old = try await Self.liveSession(connection, id: id)
-            try await Self.insertVoid(connection, of: old, day: day, reason: reason, replacedBy: nil)
+            try await Self.refuseLocked(connection, [LockProbe(areaID: old.area, area: old.code, day: old.day,
+                                                               session: SessionID.format(old.uuid))], today: day)
+            try await Self.insertVoid(connection, of: old, day: day, reason: reason, replacedBy: nil, recorder: recorder)
+            try await Self.audit(connection, SessionAudit.voided(SessionID.format(old.uuid), area: old.code, reason: reason, recorder: recorder))
             return SessionID.format(old.uuid)
         }
     }
@@ -135,13 +145,16 @@ extension PostgresWorkspace {
     struct StoredSession: Sendable {
         var id: Int64
         var uuid: [UInt8]
+        var area: Int64
+        var code: String
+        var day: Day
     }
 
     /// Inserts `session` under `uuid`; its row id, or nil when a session already has that id.
     static func insertSession(_ connection: PostgresConnection, _ session: NewSession, uuid: StableID, area: Int64,
-                              team: Int64?, notes: String?) async throws -> Int64? {
+                              team: Int64?, notes: String?, recorder: Recorder) async throws -> Int64? {
         let codes = Metric.allCases.map(\.code)
-        var binds = PostgresBindings(capacity: 6 + codes.count)
+        var binds = PostgresBindings(capacity: 8 + codes.count)
         try binds.append(uuid.data)
         binds.append(session.day.number)
         binds.append(area)
@@ -149,8 +162,10 @@ extension PostgresWorkspace {
         binds.append(SessionRules.storedLoggedBy(session.loggedBy))
         for value in session.metrics.values { binds.append(value) }
         binds.append(notes)
+        binds.append(recorder.name)
+        binds.append(Int(recorder.now().timeIntervalSince1970))
         let sql = """
-            INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes)
+            INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes, recorded_by, recorded)
             VALUES (\((1...binds.count).map { "$\($0)" }.joined(separator: ", ")))
             ON CONFLICT (uuid) DO NOTHING RETURNING id
             """
@@ -164,9 +179,11 @@ extension PostgresWorkspace {
     /// Voids `old`. When another writer voided it since it was looked up, nothing is written and
     /// the answer is the one a later look-up would give: `alreadyVoided`, with that void's day and reason.
     static func insertVoid(_ connection: PostgresConnection, of old: StoredSession, day: Day, reason: String,
-                           replacedBy: Int64?) async throws {
+                           replacedBy: Int64?, recorder: Recorder) async throws {
+        let stamp = Int(recorder.now().timeIntervalSince1970)
         let inserted = try await connection.query("""
-            INSERT INTO session_void (session_id, day, reason, replaced_by) VALUES (\(old.id), \(day.number), \(reason), \(replacedBy))
+            INSERT INTO session_void (session_id, day, reason, replaced_by, voided_by, voided)
+            VALUES (\(old.id), \(day.number), \(reason), \(replacedBy), \(recorder.name), \(stamp))
             ON CONFLICT (session_id) DO NOTHING RETURNING session_id
             """, logger: quiet)
         for try await _ in inserted { return }
@@ -185,23 +202,25 @@ extension PostgresWorkspace {
         switch lookup {
         case let .whole(bytes):
             rows = try await connection.query("""
-                SELECT s.id, s.uuid, v.day, v.reason FROM session s LEFT JOIN session_void v ON v.session_id = s.id
+                SELECT s.id, s.uuid, v.day, v.reason, s.area_id, a.code, s.day
+                FROM session s JOIN area a ON a.id = s.area_id LEFT JOIN session_void v ON v.session_id = s.id
                 WHERE s.uuid = \(Data(bytes))
                 """, logger: quiet)
         case .prefix:
             let range = lookup.range!
             rows = try await connection.query("""
-                SELECT s.id, s.uuid, v.day, v.reason FROM session s LEFT JOIN session_void v ON v.session_id = s.id
+                SELECT s.id, s.uuid, v.day, v.reason, s.area_id, a.code, s.day
+                FROM session s JOIN area a ON a.id = s.area_id LEFT JOIN session_void v ON v.session_id = s.id
                 WHERE s.uuid BETWEEN \(Data(range.low)) AND \(Data(range.high)) LIMIT 2
                 """, logger: quiet)
         }
-        var matches: [(id: Int64, uuid: [UInt8], day: Int?, reason: String?)] = []
-        for try await (id, uuid, day, reason) in rows.decode((Int64, Data, Int?, String?).self) {
-            matches.append((id, Array(uuid), day, reason))
+        var matches: [(id: Int64, uuid: [UInt8], day: Int?, reason: String?, area: Int64, code: String, sday: Int)] = []
+        for try await (id, uuid, day, reason, area, code, sday) in rows.decode((Int64, Data, Int?, String?, Int64, String, Int).self) {
+            matches.append((id, Array(uuid), day, reason, area, code, sday))
         }
         let match = try SessionRules.live(matches, shown: shown, uuid: { $0.uuid },
                                           void: { m in m.day.map { (Day(number: $0), m.reason ?? "") } })
-        return StoredSession(id: match.id, uuid: match.uuid)
+        return StoredSession(id: match.id, uuid: match.uuid, area: match.area, code: match.code, day: Day(number: match.sday))
     }
 
     /// The levels of communes, as an SQL list.

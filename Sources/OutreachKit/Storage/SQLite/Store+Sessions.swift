@@ -12,6 +12,7 @@ extension Store {
     public func logSession(_ session: NewSession, today: Day, replacing: String? = nil,
                            reason: String? = nil, campaignMetrics: [String] = []) throws -> LoggedSession {
         try SessionRules.validate(session, campaignMetrics: campaignMetrics)
+        let recorder = Recorder.current
         try guarded { try writer.writeWithoutTransaction { try Store.syncAtCheckpoints($0) } }
         return try write { db in
             guard let area = try Store.areaFacts(db, code: session.area) else { throw SessionError.unknownArea(session.area) }
@@ -23,12 +24,15 @@ extension Store {
             let warnings = SessionRules.warnings(session, today: today, area: area, team: team)
             let values = session.metrics.values.map { $0 ?? 0 }
             let recorded = session.metrics.values.map { $0 != nil }
-            var old: (id: Int64, area: Int64, day: Int, uuid: String)? = nil
+            var old: (id: Int64, area: Int64, day: Int, uuid: String, code: String)? = nil
             var voidReason = ""
             if let replacing {
                 voidReason = try SessionRules.reason(reason)
                 old = try Store.liveSession(db, id: replacing)
             }
+            var probes = [LockProbe(areaID: area.id, area: session.area, day: session.day)]
+            if let old { probes.append(LockProbe(areaID: old.area, area: old.code, day: Day(number: old.day), session: old.uuid)) }
+            try Store.refuseLocked(db, probes, today: today)
             let uuid = withUnsafeBytes(of: (session.id ?? UUID()).uuid) { Array($0) }
             if session.id != nil, try Bool.fetchOne(db, sql: "SELECT 1 FROM session WHERE uuid = ?", arguments: [Data(uuid)]) == true {
                 throw SessionError.idTaken(SessionID.format(uuid))
@@ -38,10 +42,10 @@ extension Store {
                                                              SessionRules.storedLoggedBy(session.loggedBy)]
             for v in session.metrics.values { args.append(v) }
             let notes = SessionRules.storedNotes(session.notes)
-            args.append(notes?.text)
+            args += [notes?.text, recorder.name, Int(recorder.now().timeIntervalSince1970)]
             try db.execute(sql: """
-                INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes)
-                VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?)
+                INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes, recorded_by, recorded)
+                VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?)
                 """, arguments: StatementArguments(args))
             let newID = db.lastInsertedRowID
             for (code, value) in session.campaignCounts.sorted(by: { $0.key < $1.key }) {
@@ -57,10 +61,13 @@ extension Store {
             buckets.add(metrics: session.campaignCounts, area: area.id, day: session.day.number)
             try buckets.apply(db)
             if let old {
-                try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by) VALUES (?, ?, ?, ?)",
-                               arguments: [old.id, today.number, voidReason, newID])
+                try db.execute(sql: """
+                    INSERT INTO session_void (session_id, day, reason, replaced_by, voided_by, voided) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [old.id, today.number, voidReason, newID, recorder.name, Int(recorder.now().timeIntervalSince1970)])
                 try Store.recomputeTotals(db, areaID: old.area, day: old.day)
             }
+            try Store.audit(db, SessionAudit.logged(session, id: SessionID.format(uuid), replaced: old?.uuid, reason: voidReason,
+                                                    notes: notes?.text, recorder: recorder))
             return LoggedSession(id: SessionID.format(uuid), replaced: old?.uuid, warnings: warnings, maskedNumbers: notes?.masked ?? 0)
         }
     }
@@ -82,19 +89,25 @@ extension Store {
     @discardableResult
     public func voidSession(_ id: String, reason: String, on day: Day) throws -> String {
         let reason = try SessionRules.reason(reason)
+        let recorder = Recorder.current
         return try write { db in
             let old = try Store.liveSession(db, id: id)
-            try db.execute(sql: "INSERT INTO session_void (session_id, day, reason) VALUES (?, ?, ?)",
-                           arguments: [old.id, day.number, reason])
+            try Store.refuseLocked(db, [LockProbe(areaID: old.area, area: old.code, day: Day(number: old.day), session: old.uuid)], today: day)
+            try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, voided_by, voided) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [old.id, day.number, reason, recorder.name, Int(recorder.now().timeIntervalSince1970)])
             try Store.recomputeTotals(db, areaID: old.area, day: old.day)
+            try Store.audit(db, SessionAudit.voided(old.uuid, area: old.code, reason: reason, recorder: recorder))
             return old.uuid
         }
     }
 
     /// Finds a session by its full id or a unique prefix of it; voided sessions are refused.
-    static func liveSession(_ db: Database, id text: String) throws -> (id: Int64, area: Int64, day: Int, uuid: String) {
+    static func liveSession(_ db: Database, id text: String) throws -> (id: Int64, area: Int64, day: Int, uuid: String, code: String) {
         let (lookup, shown) = try SessionRules.lookup(text)
-        let select = "SELECT s.id, s.area_id, s.day, s.uuid, v.day, v.reason FROM session s LEFT JOIN session_void v ON v.session_id = s.id"
+        let select = """
+            SELECT s.id, s.area_id, s.day, s.uuid, v.day, v.reason, (SELECT code FROM area WHERE id = s.area_id)
+            FROM session s LEFT JOIN session_void v ON v.session_id = s.id
+            """
         let rows: [Row]
         switch lookup {
         case let .whole(bytes): rows = try Row.fetchAll(db, sql: select + " WHERE s.uuid = ?", arguments: [Data(bytes)])
@@ -102,7 +115,7 @@ extension Store {
         }
         let row = try SessionRules.live(rows, shown: shown, uuid: { [UInt8]($0[3] as Data) },
                                         void: { r in (r[4] as Int?).map { (Day(number: $0), r[5] as String) } })
-        return (row[0], row[1], row[2], SessionID.format([UInt8](row[3] as Data)))
+        return (row[0], row[1], row[2], SessionID.format([UInt8](row[3] as Data)), row[6])
     }
 
     /// Sessions matching `query`, by date then id; voided ones only with `includeVoided`.

@@ -1,0 +1,125 @@
+import Foundation
+
+/// One change in the audit trail: what (the table and the row's key), the values before and
+/// after, who, when, and why. Rows are only ever added (triggers refuse edits and deletes); a
+/// bundle carries them to other copies, where the same `id` is never added twice.
+public struct AuditEntry: Sendable, Equatable, Codable {
+    public var id: UUID
+    /// When, ISO 8601 in UTC (shown in Vietnam time).
+    public var stamp: String
+    public var actor: String
+    public var action: AuditAction
+    /// The table changed.
+    public var subject: String
+    /// The changed row's key in that table: a session id, an area code, "16282 2026-11" …
+    public var key: String
+    /// The area the change belongs to (for `--under`), when it has one.
+    public var area: String?
+    /// The values before and after, as JSON objects (nil: the row did not exist or is gone).
+    public var before: String?
+    public var after: String?
+    public var reason: String?
+    /// The workspace it was made in.
+    public var workspace: String?
+
+    public init(id: UUID = UUID(), stamp: String, actor: String, action: AuditAction, subject: String, key: String,
+                area: String? = nil, before: String? = nil, after: String? = nil, reason: String? = nil,
+                workspace: String? = nil) {
+        self.id = id
+        self.stamp = stamp
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.key = key
+        self.area = area
+        self.before = before
+        self.after = after
+        self.reason = reason
+        self.workspace = workspace
+    }
+
+    /// A change made now by the current task's recorder.
+    static func now(_ action: AuditAction, subject: String, key: String, area: String? = nil,
+                    before: [String: AuditValue]? = nil, after: [String: AuditValue]? = nil, reason: String? = nil) -> AuditEntry {
+        let recorder = Recorder.current
+        return AuditEntry(stamp: recorder.stamp(), actor: recorder.name, action: action, subject: subject, key: key, area: area,
+                          before: before.map(AuditValue.json), after: after.map(AuditValue.json), reason: reason)
+    }
+}
+
+/// The kinds of change the trail records.
+public enum AuditAction: String, Sendable, Codable, CaseIterable {
+    case sessionLog = "session.log"
+    case sessionReplace = "session.replace"
+    case sessionVoid = "session.void"
+    case sessionsImport = "sessions.import"
+    case bundleMerge = "bundle.merge"
+    case areasImport = "areas.import"
+    case teamsImport = "teams.import"
+    case teamAdd = "team.add"
+    case membersImport = "members.import"
+    case memberAdd = "member.add"
+    case leafletsReceive = "leaflets.receive"
+    case leafletsAllocate = "leaflets.allocate"
+    case approvalClose = "approval.close"
+    case approvalReopen = "approval.reopen"
+    case accountAdd = "account.add"
+    case accountChange = "account.change"
+}
+
+/// A value of an audit row's before or after object.
+public enum AuditValue: Sendable, Equatable {
+    case text(String?)
+    case int(Int?)
+    case list([String])
+
+    /// The object as compact JSON with sorted keys.
+    static func json(_ values: [String: AuditValue]) -> String {
+        var object: [String: Any] = [:]
+        for (key, value) in values {
+            switch value {
+            case let .text(t): object[key] = t ?? NSNull()
+            case let .int(n): object[key] = n.map { $0 as Any } ?? NSNull()
+            case let .list(l): object[key] = l
+            }
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Which audit rows to list.
+public struct AuditQuery: Sendable, Equatable {
+    public var under: String?
+    public var since: Day?
+    public var by: String?
+    public var limit: Int?
+
+    public init(under: String? = nil, since: Day? = nil, by: String? = nil, limit: Int? = nil) {
+        self.under = under
+        self.since = since
+        self.by = by
+        self.limit = limit
+    }
+}
+
+/// The audit rows of session writes, written once for both engines.
+enum SessionAudit {
+    /// A logged session, or the replacement of `replaced` (voided with `reason`).
+    static func logged(_ session: NewSession, id: String, replaced: String?, reason: String?, notes: String?,
+                       recorder: Recorder) -> AuditEntry {
+        var after: [String: AuditValue] = ["date": .text(session.day.description), "area": .text(session.area),
+                                           "team": .text(session.team), "logged_by": .text(session.loggedBy), "notes": .text(notes)]
+        for (metric, value) in zip(Metric.allCases, session.metrics.values) where value != nil { after[metric.code] = .int(value) }
+        for (code, value) in session.campaignCounts { after[code] = .int(value) }
+        return AuditEntry(stamp: recorder.stamp(), actor: recorder.name, action: replaced == nil ? .sessionLog : .sessionReplace,
+                          subject: "session", key: id, area: session.area,
+                          before: replaced.map { AuditValue.json(["replaces": .text($0)]) }, after: AuditValue.json(after),
+                          reason: replaced == nil ? nil : reason)
+    }
+
+    static func voided(_ id: String, area: String, reason: String, recorder: Recorder) -> AuditEntry {
+        AuditEntry(stamp: recorder.stamp(), actor: recorder.name, action: .sessionVoid, subject: "session", key: id, area: area,
+                   before: AuditValue.json(["voided": .int(0)]), after: AuditValue.json(["voided": .int(1)]), reason: reason)
+    }
+}
