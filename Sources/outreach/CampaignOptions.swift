@@ -16,6 +16,11 @@ struct CampaignOptions: ParsableArguments {
     /// The folder chosen by --campaigns, OUTREACH_CAMPAIGNS, ./Campaigns or the package's own.
     var directory: String {
         if let campaigns, !campaigns.isEmpty { return campaigns }
+        return Self.defaultDirectory
+    }
+
+    /// The folder chosen without --campaigns: OUTREACH_CAMPAIGNS, ./Campaigns or the package's own.
+    static var defaultDirectory: String {
         if let env = ProcessInfo.processInfo.environment["OUTREACH_CAMPAIGNS"], !env.isEmpty { return env }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: "Campaigns", isDirectory: &isFolder), isFolder.boolValue { return "Campaigns" }

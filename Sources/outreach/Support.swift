@@ -41,8 +41,8 @@ extension RecordsChanges {
 
     /// The recorder the command runs as.
     var recorder: Recorder {
-        let folder = campaignsFolder ?? CampaignOptions()
-        return Recorder(name: actor.by ?? Recorder.fallbackName, autoLocks: CampaignCatalog(directory: folder.directory).autoLocks())
+        let folder = campaignsFolder?.directory ?? CampaignOptions.defaultDirectory
+        return Recorder(name: actor.by ?? Recorder.fallbackName, autoLocks: CampaignCatalog(directory: folder).autoLocks())
     }
 }
 

@@ -16,16 +16,23 @@ public struct BundleCounts: Equatable, Sendable {
     public var voids = 0
     public var sessionMetrics = 0
     public var leafletMoves = 0
+    /// The states of units' figures for periods (format 3).
+    public var approvals = 0
+    /// Audit rows (format 3).
+    public var audit = 0
 
     public init() {}
 
-    static let keys = ["areas", "teams", "members", "sessions", "voids", "session_metrics", "leaflet_moves"]
+    static let keys = ["areas", "teams", "members", "sessions", "voids", "session_metrics", "leaflet_moves", "approvals", "audit"]
+    /// The counts format 1 and 2 have.
+    static let keysV2 = Array(keys.prefix(7))
 
-    var values: [Int] { [areas, teams, members, sessions, voids, sessionMetrics, leafletMoves] }
+    var values: [Int] { [areas, teams, members, sessions, voids, sessionMetrics, leafletMoves, approvals, audit] }
 
     init(values: [Int]) {
         (areas, teams, members, sessions, voids, sessionMetrics, leafletMoves) =
             (values[0], values[1], values[2], values[3], values[4], values[5], values[6])
+        if values.count > 8 { (approvals, audit) = (values[7], values[8]) }
     }
 }
 
@@ -36,7 +43,8 @@ public struct BundleHeader: Equatable, Sendable {
     public static let formatName = "outreach-bundle"
     /// The bundle format this version writes and reads (and every older one it reads).
     /// 2: sessions carry their row key (`key`, before `voided_on`).
-    public static let currentVersion = 2
+    /// 3: approval states and audit rows follow the leaflet moves.
+    public static let currentVersion = 3
     /// Bytes the header line takes, newline included: the JSON is padded with spaces, so the
     /// header can be written once the body (and its checksum) is known.
     static let reservedBytes = 2048
@@ -59,11 +67,13 @@ public struct BundleHeader: Equatable, Sendable {
 
     /// The record types in the order the body holds them, with their columns.
     static let recordColumns: [[String]] = [AreaRecord.columns, TeamRecord.columns, MemberRecord.columns,
-                                            SessionRecord.columns, SessionMetricRecord.columns, MoveRecord.columns]
+                                            SessionRecord.columns, SessionMetricRecord.columns, MoveRecord.columns,
+                                            ApprovalRecord.columns, AuditRecord.columns]
 
     /// The record columns a bundle of format `version` declares.
     static func recordColumns(version: Int) -> [[String]] {
-        version >= 2 ? recordColumns : recordColumns.map { $0[0] == SessionRecord.columns[0] ? SessionRecord.columnsV1 : $0 }
+        let kinds = version >= 3 ? recordColumns : Array(recordColumns.prefix(6))
+        return version >= 2 ? kinds : kinds.map { $0[0] == SessionRecord.columns[0] ? SessionRecord.columnsV1 : $0 }
     }
 
     /// The header as one line of JSON, keys in a fixed order, padded to `reservedBytes`.
@@ -74,7 +84,8 @@ public struct BundleHeader: Equatable, Sendable {
             w.begin(s)
             return String(decoding: w.bytes.dropFirst(), as: UTF8.self)
         }
-        let counts = zip(BundleCounts.keys, self.counts.values).map { "\"\($0)\":\($1)" }.joined(separator: ",")
+        let counts = zip(version >= 3 ? BundleCounts.keys : BundleCounts.keysV2, self.counts.values)
+            .map { "\"\($0)\":\($1)" }.joined(separator: ",")
         let columns = BundleHeader.recordColumns(version: version).map { c in
             "\(quoted(c[0])):[\(c.dropFirst().map(quoted).joined(separator: ","))]"
         }.joined(separator: ",")
@@ -110,7 +121,7 @@ public struct BundleHeader: Equatable, Sendable {
             throw damaged(.headerField)
         }
         var values: [Int] = []
-        for key in BundleCounts.keys {
+        for key in version >= 3 ? BundleCounts.keys : BundleCounts.keysV2 {
             guard let n = countsObject[key] as? Int, n >= 0 else { throw damaged(.headerCount(kind: key)) }
             values.append(n)
         }
@@ -226,7 +237,7 @@ struct BundleReader {
             if !c.done {
                 c.done = true
                 let h = header.counts
-                let expected = [h.areas, h.teams, h.members, h.sessions, h.sessionMetrics, h.leafletMoves]
+                let expected = [h.areas, h.teams, h.members, h.sessions, h.sessionMetrics, h.leafletMoves, h.approvals, h.audit]
                 if c.seen != expected || c.voids != h.voids { throw BundleError.damaged(file: name, reason: .recordCounts) }
             }
             return nil

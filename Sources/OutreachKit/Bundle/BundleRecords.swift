@@ -424,3 +424,74 @@ public enum RevisionStamp {
         return rest.first == UInt8(ascii: ".") && rest.count > 1 && rest.dropFirst().allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 }
+
+/// The state of a unit's figures for a period, as a bundle carries it (format 3): a merge keeps
+/// the later of two states of one unit and period.
+struct ApprovalRecord: Equatable {
+    static let columns = ["approval", "area", "period", "state", "by", "at", "reason"]
+    var area: String
+    var period: Period
+    var state: ApprovalRow.State
+    var actor: String
+    var stamp: String
+    var reason: String?
+
+    func encode(_ w: inout BundleLineWriter) {
+        w.begin(Self.columns[0])
+        w.add(area); w.add(period.description); w.add(state.rawValue); w.add(actor); w.add(stamp); w.add(reason)
+        w.end()
+    }
+
+    init(area: String, period: Period, state: ApprovalRow.State, actor: String, stamp: String, reason: String?) {
+        (self.area, self.period, self.state, self.actor, self.stamp, self.reason) = (area, period, state, actor, stamp, reason)
+    }
+
+    init(_ row: ApprovalRow) {
+        self.init(area: row.code, period: row.period, state: row.state, actor: row.actor, stamp: row.stamp, reason: row.reason)
+    }
+
+    /// Reads a record from its values, checking every field.
+    init(_ values: [BundleValue]) throws {
+        var f = try RecordFields(values, columns: Self.columns)
+        area = try f.text()
+        let periodText = try f.text()
+        guard let period = Period(parsing: periodText) else { throw RecordError("column \"period\": \"\(periodText)\" is not a period") }
+        self.period = period
+        let stateText = try f.text()
+        guard let state = ApprovalRow.State(rawValue: stateText) else { throw RecordError("column \"state\": \"\(stateText)\" is not a state") }
+        self.state = state
+        actor = try f.text()
+        stamp = try f.text()
+        reason = try f.optionalText()
+        if !RevisionStamp.isWellFormed(stamp) { throw RecordError("column \"at\": \"\(stamp)\" is not a UTC stamp") }
+    }
+}
+
+/// An audit row, as a bundle carries it (format 3): a merge adds the rows it does not hold.
+struct AuditRecord: Equatable {
+    static let columns = ["audit", "id", "at", "by", "action", "table", "key", "area", "before", "after", "reason", "workspace"]
+    var entry: AuditEntry
+
+    func encode(_ w: inout BundleLineWriter) {
+        w.begin(Self.columns[0])
+        w.add(StableID(entry.id)); w.add(entry.stamp); w.add(entry.actor); w.add(entry.action.rawValue); w.add(entry.subject)
+        w.add(entry.key); w.add(entry.area); w.add(entry.before); w.add(entry.after); w.add(entry.reason); w.add(entry.workspace)
+        w.end()
+    }
+
+    init(entry: AuditEntry) { self.entry = entry }
+
+    /// Reads a record from its values, checking every field.
+    init(_ values: [BundleValue]) throws {
+        var f = try RecordFields(values, columns: Self.columns)
+        let id = try f.id()
+        let stamp = try f.text()
+        let actor = try f.text()
+        let actionText = try f.text()
+        guard let action = AuditAction(rawValue: actionText) else { throw RecordError("column \"action\": \"\(actionText)\" is not an action") }
+        entry = AuditEntry(id: id.bytes.withUnsafeBytes { UUID(uuid: $0.load(as: uuid_t.self)) }, stamp: stamp, actor: actor, action: action, subject: try f.text(), key: try f.text(),
+                           area: try f.optionalText(), before: try f.optionalText(), after: try f.optionalText(),
+                           reason: try f.optionalText(), workspace: try f.optionalText())
+        if !RevisionStamp.isWellFormed(stamp) { throw RecordError("column \"at\": \"\(stamp)\" is not a UTC stamp") }
+    }
+}

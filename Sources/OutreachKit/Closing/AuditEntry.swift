@@ -123,3 +123,22 @@ enum SessionAudit {
                    before: AuditValue.json(["voided": .int(0)]), after: AuditValue.json(["voided": .int(1)]), reason: reason)
     }
 }
+
+/// The audit rows of imports and merges: one row for the whole file, with its counts.
+enum ImportAudit {
+    static func sessions(file: String, rows: Int, imported: Int, alreadyPresent: Int, corrected: Int) -> AuditEntry {
+        .now(.sessionsImport, subject: "import_file", key: file,
+             after: ["rows": .int(rows), "added": .int(imported), "already_present": .int(alreadyPresent), "corrected": .int(corrected)])
+    }
+
+    static func merge(file: String, source: String, added: Int) -> AuditEntry {
+        .now(.bundleMerge, subject: "bundle_merge", key: file, after: ["from_workspace": .text(source), "added": .int(added)])
+    }
+
+    /// An import of an area, team or member file: its counts, and the codes it changed.
+    static func roster(_ action: AuditAction, subject: String, file: String, counts: [String: Int], changed: [String]) -> AuditEntry {
+        var after = counts.mapValues { AuditValue.int($0) }
+        if !changed.isEmpty { after["added_codes"] = .list(Array(changed.prefix(200))) }
+        return .now(action, subject: subject, key: file, after: after)
+    }
+}

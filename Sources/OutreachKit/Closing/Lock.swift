@@ -67,9 +67,6 @@ struct LockRules: Sendable {
         if !locked.isEmpty { throw LockRefusal(sessions: locked, source: source) }
     }
 
-    /// Above this many areas, a write reads the whole tree's parents once instead of each area's chain.
-    static let chainsByQuery = 8
-
     /// The chain (itself, then each unit above) of each of `areas`, from the whole tree's `parents`.
     static func chains(_ areas: Set<Int64>, parents: [Int64: Int64]) -> [Int64: [Int64]] {
         var out: [Int64: [Int64]] = [:]
@@ -98,6 +95,51 @@ struct LockRules: Sendable {
             }
         }
         return nil
+    }
+}
+
+/// The lock check of a write of many sessions (an import, a merge): each session is checked as
+/// it is read; the write is refused at its end, listing every locked one.
+struct LockGate {
+    let rules: LockRules
+    /// The parent of every area that has one.
+    let parents: [Int64: Int64]
+    private var chains: [Int64: [Int64]] = [:]
+    private(set) var locked: [(session: LockedSession, areaID: Int64)] = []
+
+    init(rules: LockRules, parents: [Int64: Int64]) {
+        self.rules = rules
+        self.parents = parents
+    }
+
+    mutating func check(_ probe: LockProbe) {
+        let chain: [Int64]
+        if let known = chains[probe.areaID] {
+            chain = known
+        } else {
+            chain = LockRules.chains([probe.areaID], parents: parents)[probe.areaID] ?? [probe.areaID]
+            chains[probe.areaID] = chain
+        }
+        if let lock = rules.lock(day: probe.day, chain: chain) {
+            locked.append((LockedSession(session: probe.session, area: probe.area, day: probe.day, line: probe.line, lock: lock),
+                           probe.areaID))
+        }
+    }
+
+    /// The areas of the locked sessions whose probes had no code.
+    var areasWithoutCode: [Int64] { Array(Set(locked.filter { $0.session.area.isEmpty }.map(\.areaID))) }
+
+    /// The refusal of what was found locked, with area codes from `codes` (by id) where the
+    /// probes had none; nil when nothing was.
+    func refusal(source: String?, codes: [Int64: String] = [:]) -> LockRefusal? {
+        guard !locked.isEmpty else { return nil }
+        var sessions = locked.map { entry in
+            var s = entry.session
+            if s.area.isEmpty { s.area = codes[entry.areaID] ?? "" }
+            return s
+        }
+        sessions.sort { ($0.line ?? 0, $0.day) < ($1.line ?? 0, $1.day) }
+        return LockRefusal(sessions: sessions, source: source)
     }
 }
 

@@ -94,7 +94,10 @@ public struct AuditListing: Sendable {
         for (key, value) in object {
             switch value {
             case is NSNull: continue
-            case let list as [Any]: out[key] = list.map { "\($0)" }.joined(separator: ",")
+            case let list as [Any]:
+                // A long list (the codes a file added) is shown by its first codes and its length.
+                let shown = list.prefix(3).map { "\($0)" }.joined(separator: ",")
+                out[key] = list.count > 3 ? "\(shown)… (\(list.count))" : shown
             default: out[key] = "\(value)"
             }
         }

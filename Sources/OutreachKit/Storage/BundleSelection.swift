@@ -48,6 +48,28 @@ enum BundleSelection {
     }
 }
 
+extension BundleSelection {
+    /// Writes a bundle's approval and audit records (format 3): the states of the units in scope
+    /// (`inScope`: area ids, all when nil; `code` names an id), and the audit rows of those areas
+    /// made since the scope's day (rows of no area only in a bundle of the whole workspace).
+    static func writeClosing(approvals: [ApprovalRow], audit: [AuditEntry], inScope: Set<Int64>?, code: (Int64) -> String,
+                             counts: inout BundleCounts, into writer: inout BundleWriter, line: inout BundleLineWriter) throws {
+        let codes = inScope.map { Set($0.map(code)) }
+        for row in approvals.sorted(by: { ($0.code, $0.period.description) < ($1.code, $1.period.description) })
+        where inScope?.contains(row.areaID) ?? true {
+            ApprovalRecord(row).encode(&line)
+            try writer.write(&line)
+            counts.approvals += 1
+        }
+        for entry in audit {
+            if let codes { guard let area = entry.area, codes.contains(area) else { continue } }
+            AuditRecord(entry: entry).encode(&line)
+            try writer.write(&line)
+            counts.audit += 1
+        }
+    }
+}
+
 /// The sessions a bundle holds, as a join clause on `session s`: those in the subtree of
 /// `under` dated (or voided) since `since`, and the sessions that replaced them.
 struct SessionSelection {

@@ -10,6 +10,7 @@ extension PostgresWorkspace {
                 throw AccountError.exists(account.name)
             }
             _ = try await Self.accountRows(connection, AccountSQL.insert, AccountSQL.insertValues(account, passwordHash: passwordHash)) { _ in 0 }
+            try await Self.audit(connection, RosterAudit.account(account))
         }
     }
 
@@ -28,7 +29,10 @@ extension PostgresWorkspace {
 
     public func updateAccount(named name: String, _ change: AccountChange) async throws {
         let (sql, values) = AccountSQL.update(name, change)
-        try await transaction { connection in _ = try await Self.accountRows(connection, sql, values) { _ in 0 } }
+        try await transaction { connection in
+            _ = try await Self.accountRows(connection, sql, values) { _ in 0 }
+            if let entry = RosterAudit.account(name, change) { try await Self.audit(connection, entry) }
+        }
     }
 
     public func serverSecret() async throws -> String {

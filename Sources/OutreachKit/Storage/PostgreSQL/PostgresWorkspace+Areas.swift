@@ -16,6 +16,7 @@ extension PostgresWorkspace {
         try await transaction { connection in
             try await connection.query("LOCK TABLE area IN SHARE ROW EXCLUSIVE MODE", logger: Self.quiet)
             var existing: [AreaImportPlan.Existing] = []
+            var pendingAudit: [AuditEntry] = []
             let stored = try await connection.query(
                 PostgresQuery(unsafeSQL: "SELECT \(AreaImportPlan.Existing.columns) FROM area"), logger: Self.quiet)
             for try await row in stored {
@@ -28,6 +29,7 @@ extension PostgresWorkspace {
                                                households: c.next()?.int)))
             }
             let plan = try AreaImportPlan(rows: rows, existing: existing, file: file)
+            for entry in RosterAudit.areas(plan, existing: existing, file: file) { pendingAudit.append(entry) }
 
             // New areas get their ids first, in the plan's order (parents first, as SQLite numbers them).
             var idOf: [String: Int64] = [:]
@@ -96,6 +98,7 @@ extension PostgresWorkspace {
                 history.endRow()
             }
             try await history.copy(into: "area_change", ["area_id", "day", "change", "old_name", "old_parent_id"], connection)
+            for entry in pendingAudit { try await Self.audit(connection, entry) }
             return plan.summary
         }
     }
@@ -175,8 +178,8 @@ extension PostgresWorkspace {
         try await transaction { connection in
             try await connection.query("LOCK TABLE team IN SHARE ROW EXCLUSIVE MODE", logger: Self.quiet)
             let areaIDs = try await Self.areaIDs(connection, codes: Array(Set(rows.map(\.team.areaCode))))
-            let plan = try TeamImportPlan(rows: rows, file: file, on: day, areaExists: { areaIDs[$0] != nil },
-                                          existing: try await Self.storedTeams(connection))
+            let stored = try await Self.storedTeams(connection)
+            let plan = try TeamImportPlan(rows: rows, file: file, on: day, areaExists: { areaIDs[$0] != nil }, existing: stored)
             var inserts = CopyText(), updates = CopyText()
             for step in plan.steps {
                 switch step {
@@ -203,6 +206,7 @@ extension PostgresWorkspace {
                     FROM team_import_update u WHERE t.id = u.id
                     """, logger: Self.quiet)
             }
+            for entry in RosterAudit.teams(plan, existing: stored, file: file) { try await Self.audit(connection, entry) }
             return plan.summary
         }
     }
@@ -219,6 +223,7 @@ extension PostgresWorkspace {
                 VALUES (\(t.code), \(t.name), \(t.kind.rawValue), \(areaID), \(t.leader), \(t.leaderPhone?.digits),
                         \(t.formed?.number), \(t.status.rawValue), \(t.inactiveSince?.number))
                 """, logger: Self.quiet)
+            try await Self.audit(connection, RosterAudit.team(t))
         }
     }
 
@@ -233,8 +238,8 @@ extension PostgresWorkspace {
     public func importMembers(_ rows: [MemberRow], file: String) async throws -> RosterImportSummary {
         try await transaction { connection in
             try await connection.query("LOCK TABLE member IN SHARE ROW EXCLUSIVE MODE", logger: Self.quiet)
-            let plan = try MemberImportPlan(rows: rows, file: file, teams: try await Self.storedTeams(connection),
-                                            existing: try await Self.storedMembers(connection))
+            let stored = try await Self.storedMembers(connection)
+            let plan = try MemberImportPlan(rows: rows, file: file, teams: try await Self.storedTeams(connection), existing: stored)
             // The plan puts rows that stop being a current leader first; PostgreSQL checks the
             // one-leader index row by row, so they are written first too.
             var phases: [(inserts: CopyText, updates: CopyText)] = [(CopyText(), CopyText()), (CopyText(), CopyText())]
@@ -270,6 +275,7 @@ extension PostgresWorkspace {
                 try await phase.inserts.copy(into: "member", ["uuid", "team_id", "name", "phone", "role", "joined", "left"],
                                              connection)
             }
+            for entry in RosterAudit.members(plan, existing: stored, file: file) { try await Self.audit(connection, entry) }
             return plan.summary
         }
     }
@@ -287,6 +293,7 @@ extension PostgresWorkspace {
                 VALUES (\(Data(m.id.bytes)), \(team?.id), \(m.name), \(m.phone?.digits), \(m.role.rawValue),
                         \(m.joined?.number), \(m.left?.number))
                 """, logger: Self.quiet)
+            try await Self.audit(connection, RosterAudit.member(m))
             return AddedMember(warnings: warnings)
         }
         return (member.id, result.warnings)
@@ -452,9 +459,11 @@ extension PostgresWorkspace {
                                _ connection: PostgresConnection) async throws {
         let bytes = withUnsafeBytes(of: move.id.uuid) { Data($0) }
         try await connection.query("""
-            INSERT INTO leaflet_move (uuid, day, from_area_id, to_area_id, quantity, batch, allowed_negative)
-            VALUES (\(bytes), \(move.day.number), \(fromID), \(toID), \(move.quantity), \(move.batch), \(allowedNegative ? 1 : 0))
+            INSERT INTO leaflet_move (uuid, day, from_area_id, to_area_id, quantity, batch, allowed_negative, moved_by)
+            VALUES (\(bytes), \(move.day.number), \(fromID), \(toID), \(move.quantity), \(move.batch), \(allowedNegative ? 1 : 0),
+                    \(Recorder.current.name))
             """, logger: quiet)
+        try await audit(connection, RosterAudit.leaflets(move))
     }
 
     private static func stockChanges(_ connection: PostgresConnection, areaID: Int64) async throws -> [(day: Day, change: Int)] {

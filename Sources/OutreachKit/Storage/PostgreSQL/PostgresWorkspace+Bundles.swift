@@ -155,6 +155,12 @@ extension PostgresWorkspace {
             try writer.write(&line)
             counts.leafletMoves += 1
         }
+        let (auditSQL, auditValues) = ClosingSQL.listAudit(AuditQuery(since: scope.since))
+        let audit = try await Self.closingRows(connection, auditSQL, auditValues) { cells in
+            try? ClosingSQL.auditEntry(bytes: { cells[$0].blob }, text: { cells[$0].text })
+        }.compactMap { $0 }
+        try BundleSelection.writeClosing(approvals: try await Self.approvalRows(connection, period: nil), audit: audit, inScope: inScope,
+                                         code: areas.code(of:), counts: &counts, into: &writer, line: &line)
         let body = try writer.seal()
         var workspace = ""
         for try await id in try await connection.query("SELECT id FROM workspace", logger: quiet).decode(String.self) { workspace = id }

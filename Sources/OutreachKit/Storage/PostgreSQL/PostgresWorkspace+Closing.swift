@@ -81,23 +81,36 @@ extension PostgresWorkspace {
         return LockRules(rows: rows, autoLocks: resolved, today: today)
     }
 
+    /// The lock check of a write of sessions on `today`; nil when nothing can be locked.
+    static func lockGate(_ connection: PostgresConnection, today: Day) async throws -> LockGate? {
+        let rules = try await lockRules(connection, today: today)
+        guard !rules.isEmpty else { return nil }
+        var parents: [Int64: Int64] = [:]
+        for (id, parent) in try await closingRows(connection, ClosingSQL.parents, [], { (Int64($0[0].int ?? 0), Int64($0[1].int ?? 0)) }) {
+            parents[id] = parent
+        }
+        return LockGate(rules: rules, parents: parents)
+    }
+
     /// Refuses, with every locked one listed, sessions dated in a closed period.
     static func refuseLocked(_ connection: PostgresConnection, _ probes: [LockProbe], today: Day, source: String? = nil) async throws {
         guard !probes.isEmpty else { return }
         let rules = try await lockRules(connection, today: today)
         guard !rules.isEmpty else { return }
-        let areas = Set(probes.map(\.areaID))
         var chains: [Int64: [Int64]] = [:]
-        if areas.count > LockRules.chainsByQuery {
-            var parents: [Int64: Int64] = [:]
-            for (id, parent) in try await closingRows(connection, ClosingSQL.parents, [], { (Int64($0[0].int ?? 0), Int64($0[1].int ?? 0)) }) {
-                parents[id] = parent
-            }
-            chains = LockRules.chains(areas, parents: parents)
-        } else {
-            for area in areas { chains[area] = try await closingRows(connection, ClosingSQL.chain, [.int(area)]) { Int64($0[0].int ?? 0) } }
+        for area in Set(probes.map(\.areaID)) {
+            chains[area] = try await closingRows(connection, ClosingSQL.chain, [.int(area)]) { Int64($0[0].int ?? 0) }
         }
         try rules.refuse(probes, chains: chains, source: source)
+    }
+
+    /// The codes of areas `ids`.
+    static func codes(_ connection: PostgresConnection, _ ids: [Int64]) async throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [Int64: String] = [:]
+        let sql = "SELECT id, code FROM area WHERE id IN (\(ids.map(String.init).joined(separator: ",")))"
+        for (id, code) in try await closingRows(connection, sql, [], { (Int64($0[0].int ?? 0), $0[1].text ?? "") }) { out[id] = code }
+        return out
     }
 
     /// Each row of `sql` read by `cells`.

@@ -93,7 +93,9 @@ struct PostgresMerge {
                 case 4:
                     pending = try await copyMetrics(first: record, cursor: &cursor)
                     continue
-                default: try await move(MoveRecord(record.values), line: record.line)
+                case 5: try await move(MoveRecord(record.values), line: record.line)
+                case 6: try await approval(ApprovalRecord(record.values))
+                default: try await PostgresWorkspace.audit(connection, AuditRecord(record.values).entry)
                 }
             } catch let error as RecordError {
                 throw BundleError.badRecord(file: reader.name, line: record.line, text: error.text)
@@ -115,6 +117,23 @@ struct PostgresMerge {
             VALUES (\(reader.header.bodySHA256), \(reader.header.workspace), \(reader.header.exported), \(now), \(ledger.summary.added))
             ON CONFLICT DO NOTHING
             """, logger: logger)
+        if ledger.summary.previousMerge == nil {
+            try await PostgresWorkspace.audit(connection, ImportAudit.merge(file: reader.name, source: reader.header.workspace,
+                                                                            added: ledger.summary.added))
+        }
+    }
+
+    /// A unit's state for a period: the later of the bundle's and this workspace's.
+    private func approval(_ record: ApprovalRecord) async throws {
+        guard let i = areas.index[record.area] else {
+            throw RecordError("the area \"\(record.area)\" of an approval is neither in the bundle nor in this workspace")
+        }
+        let id = areas.rows[i].id
+        let ours = try await PostgresWorkspace.closingRows(connection, "SELECT stamp FROM approval WHERE area_id = $1 AND period = $2",
+                                                           [.int(id), .text(record.period.description)]) { $0[0].text }.first ?? nil
+        guard ours.map({ $0 < record.stamp }) ?? true else { return }
+        _ = try await PostgresWorkspace.closingRows(connection, ClosingSQL.upsertApproval, ClosingSQL.upsertValues(
+            areaID: id, period: record.period, state: record.state, actor: record.actor, stamp: record.stamp, reason: record.reason)) { _ in 0 }
     }
 
     private mutating func finishPhase() async throws {
@@ -457,6 +476,20 @@ struct PostgresMerge {
         }
         if !replacing.isEmpty {
             try await connection.query("UPDATE merge_session SET void_action = 'replace' WHERE line = ANY(\(replacing))", logger: logger)
+        }
+        // Sessions and voids that change figures of a closed period refuse the whole bundle.
+        if var gate = try await PostgresWorkspace.lockGate(connection, today: today) {
+            let codes = Dictionary(uniqueKeysWithValues: areas.rows.map { ($0.id, $0.code) })
+            for try await row in try await connection.query("""
+                SELECT area_id, day, uuid, line FROM merge_session
+                WHERE (is_new AND void_day IS NULL) OR (void_action = 'insert' AND NOT is_new) ORDER BY line
+                """, logger: logger) {
+                let c = CellReader(row)
+                let area = try c.int64(0) ?? 0
+                gate.check(LockProbe(areaID: area, area: codes[area] ?? "", day: Day(number: try c.int(1) ?? 0),
+                                     session: c.id(2)?.uuidString, line: try c.int(3) ?? 0))
+            }
+            if let refusal = gate.refusal(source: reader.name) { throw refusal }
         }
         // Voids, once every session is in (a void may name a later replacement).
         try await execute("""

@@ -69,7 +69,7 @@ struct PostgresSessionImport {
         // Another import of the same file that committed meanwhile makes this one a repeat too.
         var importID: Int64? = nil
         for try await id in try await connection.query("""
-            INSERT INTO import_file (file_digest, name, rows) VALUES (\(digest), \(file), 0)
+            INSERT INTO import_file (file_digest, name, rows, imported_by) VALUES (\(digest), \(file), 0, \(Recorder.current.name))
             ON CONFLICT (file_digest) DO NOTHING RETURNING id
             """, logger: logger).decode(Int64.self) { importID = id }
         guard let importID else {
@@ -83,6 +83,7 @@ struct PostgresSessionImport {
         for try await max in try await connection.query("SELECT coalesce(max(id), 0) FROM session", logger: logger)
             .decode(Int64.self) { storedBefore = max }
         let (areas, teams) = try await facts()
+        var gate = try await PostgresWorkspace.lockGate(connection, today: today)
 
         // Into a workspace without sessions, a file without campaign metrics is copied straight
         // into `session`: no stored session to compare with, and an id on two rows breaks the
@@ -117,6 +118,11 @@ struct PostgresSessionImport {
             try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
                 var encoder = CopyTextEncoder()
                 while let batch = await Self.next(queue) {
+                    if direct, gate != nil {
+                        for row in 0..<batch.count {
+                            gate!.check(LockProbe(areaID: batch.areas[row], area: "", day: Day(number: batch.days[row]), line: batch.lines[row]))
+                        }
+                    }
                     encoder.encode(batch, campaignWidth: campaignWidth, into: direct ? importID : nil)
                     staged += batch.count
                     queue.recycle(batch)
@@ -223,6 +229,27 @@ struct PostgresSessionImport {
         let replacements = likely.isEmpty ? [] : LikelyCorrection.review(likely, choice: corrections, into: &problems)
         problems.sortByLine()
         try problems.check()
+        if gate != nil {
+            // The rows this import added (a staged import), and the sessions its corrections void.
+            if !direct && imported > 0 {
+                for try await (area, day, line) in try await connection.query("""
+                    SELECT s.area_id, s.day, i.line FROM import_row i JOIN session s ON s.uuid = i.uuid AND s.import_id = \(importID)
+                    """, logger: logger).decode((Int64, Int, Int).self) {
+                    gate!.check(LockProbe(areaID: area, area: "", day: Day(number: day), line: line))
+                }
+            }
+            if case .asCorrections = corrections {
+                for r in replacements {
+                    for try await (area, day) in try await connection.query(
+                        "SELECT area_id, day FROM session WHERE id = \(r.earlier)", logger: logger).decode((Int64, Int).self) {
+                        gate!.check(LockProbe(areaID: area, area: "", day: Day(number: day), line: r.line))
+                    }
+                }
+            }
+            if let refusal = gate!.refusal(source: file, codes: try await PostgresWorkspace.codes(connection, gate!.areasWithoutCode)) {
+                throw refusal
+            }
+        }
 
         if !campaignMetrics.isEmpty && imported > 0 {
             let pairs = campaignMetrics.indices.map { "($\($0 + 1)::text, i.c\($0))" }.joined(separator: ", ")
@@ -244,8 +271,8 @@ struct PostgresSessionImport {
             for r in replacements {
                 let reason = Phrase("sessions.import.correction_reason", ["file": file, "line": String(r.line)]).text(labels)
                 try await connection.query("""
-                    INSERT INTO session_void (session_id, day, reason, replaced_by)
-                    SELECT \(r.earlier), \(today.number), \(reason), s.id
+                    INSERT INTO session_void (session_id, day, reason, replaced_by, voided_by)
+                    SELECT \(r.earlier), \(today.number), \(reason), s.id, \(Recorder.current.name)
                     FROM import_row i JOIN session s ON s.uuid = i.uuid AND s.import_id = \(importID)
                     WHERE i.line = \(r.line)
                     """, logger: logger)
@@ -253,6 +280,8 @@ struct PostgresSessionImport {
             corrected = replacements.count
         }
         try await connection.query("UPDATE import_file SET rows = \(result.rows) WHERE id = \(importID)", logger: logger)
+        try await PostgresWorkspace.audit(connection, ImportAudit.sessions(file: file, rows: result.rows, imported: imported,
+                                                                           alreadyPresent: alreadyPresent, corrected: corrected))
 
         summary.rows = result.rows
         summary.imported = imported

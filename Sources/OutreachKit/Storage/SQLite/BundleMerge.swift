@@ -38,6 +38,8 @@ struct BundleMerge {
     /// Sessions of the bundle this workspace holds under another id (found by their row key),
     /// by the bundle's id: their counts and voids apply to the local session.
     private var aliases: [StableID: Int64] = [:]
+    /// The lock check of the sessions and voids the bundle brings; nil when no period is closed.
+    private var gate: LockGate?
 
     private struct PendingVoid {
         var line: Int
@@ -72,6 +74,7 @@ struct BundleMerge {
             memberMerge.add(stored: MemberRecord(stored: row), rowID: row[0])
         }
         memberMerge.finishLoading()
+        gate = try Store.lockGate(db, today: today)
     }
 
     mutating func run() throws {
@@ -93,11 +96,14 @@ struct BundleMerge {
             case 2: try member(MemberRecord(values), line: line)
             case 3: try session(SessionRecord(values).maskingNotes(), line: line)
             case 4: try sessionMetric(SessionMetricRecord(values), line: line)
-            default: try move(MoveRecord(values), line: line)
+            case 5: try move(MoveRecord(values), line: line)
+            case 6: try approval(ApprovalRecord(values))
+            default: try Store.audit(db, AuditRecord(values).entry)
             }
         }
         while phase < BundleHeader.recordColumns.count { try finishPhase() }
         if let refusal = ledger.refusal { throw refusal }
+        if let refusal = gate?.refusal(source: reader.name) { throw refusal }
         let statement = try db.makeStatement(sql: """
             INSERT OR IGNORE INTO merge_conflict (kind, key, kept, set_aside, source_workspace, merged) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -108,6 +114,22 @@ struct BundleMerge {
         try db.execute(sql: """
             INSERT OR IGNORE INTO bundle_merge (body_sha256, source_workspace, exported, merged, added) VALUES (?, ?, ?, ?, ?)
             """, arguments: [reader.header.bodySHA256, reader.header.workspace, reader.header.exported, now, summary.added])
+        if summary.previousMerge == nil {
+            try Store.audit(db, ImportAudit.merge(file: reader.name, source: reader.header.workspace, added: summary.added))
+        }
+    }
+
+    /// A unit's state for a period: the later of the bundle's and this workspace's.
+    private mutating func approval(_ record: ApprovalRecord) throws {
+        guard let i = areas.index[record.area] else {
+            throw RecordError("the area \"\(record.area)\" of an approval is neither in the bundle nor in this workspace")
+        }
+        let id = areas.rows[i].id
+        let ours = try String.fetchOne(db, sql: "SELECT stamp FROM approval WHERE area_id = ? AND period = ?",
+                                       arguments: [id, record.period.description])
+        guard ours.map({ $0 < record.stamp }) ?? true else { return }
+        try db.execute(sql: ClosingSQL.upsertApproval, arguments: Store.arguments(ClosingSQL.upsertValues(
+            areaID: id, period: record.period, state: record.state, actor: record.actor, stamp: record.stamp, reason: record.reason)))
     }
 
     private mutating func finishPhase() throws {
@@ -293,6 +315,7 @@ struct BundleMerge {
                 voids.append(PendingVoid(line: line, sessionID: id, session: record.id, areaID: areaID, day: record.day.number,
                                          void: void, wasLive: false, replacing: false))
             } else {
+                gate?.check(LockProbe(areaID: areaID, area: record.area, day: record.day, session: record.id.uuidString, line: line))
                 record.metrics.withTotals { buckets.add(area: areaID, day: record.day.number, values: $0, recorded: $1) }
                 if buckets.isFull { try buckets.flush(db) }
             }
@@ -308,6 +331,7 @@ struct BundleMerge {
         ledger.summary.sessions.present += 1
         guard let theirs = record.void else { return }
         guard let mine = ours.void else {
+            gate?.check(LockProbe(areaID: areaID, area: record.area, day: record.day, session: record.id.uuidString, line: line))
             voids.append(PendingVoid(line: line, sessionID: localID, session: record.id, areaID: areaID, day: record.day.number,
                                      void: theirs, wasLive: true, replacing: false))
             return
@@ -337,8 +361,8 @@ struct BundleMerge {
                                arguments: [v.void.day.number, v.void.reason, replacement, v.sessionID])
                 continue
             }
-            try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by) VALUES (?, ?, ?, ?)",
-                           arguments: [v.sessionID, v.void.day.number, v.void.reason, replacement])
+            try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by, voided_by) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [v.sessionID, v.void.day.number, v.void.reason, replacement, nil as String?])
             ledger.summary.voids.new += 1
             if v.wasLive { recompute.insert([v.areaID, Int64(v.day)]) }
         }

@@ -36,6 +36,8 @@ struct SessionLoader {
     var alreadyPresent = 0
     /// Stored sessions voided and replaced by a row (`--as-corrections`).
     var corrected = 0
+    /// The lock check of the rows; nil when no period is closed.
+    var gate: LockGate?
 
     /// `campaignMetrics`: the campaign metrics the file may have as columns.
     init(db: Database, reader: CSVReader, reopen: @escaping () throws -> CSVReader, header: CSVHeader,
@@ -65,8 +67,9 @@ struct SessionLoader {
             // partial index of row keys stays: rows with an id never enter it.
             try db.execute(sql: "DROP INDEX session_uuid; DROP INDEX session_area_day; DROP INDEX session_day")
         }
-        try db.execute(sql: "INSERT INTO import_file (file_digest, name, rows) VALUES (?, ?, 0)",
-                       arguments: [Data(hash), file])
+        gate = try Store.lockGate(db, today: today)
+        try db.execute(sql: "INSERT INTO import_file (file_digest, name, rows, imported_by) VALUES (?, ?, 0, ?)",
+                       arguments: [Data(hash), file, Recorder.current.name])
         let importID = db.lastInsertedRowID
         // Sessions stored before this file: those a likely correction may replace.
         let storedBefore = try Int64.fetchOne(db, sql: "SELECT max(id) FROM session") ?? 0
@@ -191,6 +194,9 @@ struct SessionLoader {
                             continue
                         }
                         imported += 1
+                        if gate != nil {
+                            gate!.check(LockProbe(areaID: batch.areas[row], area: "", day: Day(number: batch.days[row]), line: batch.lines[row]))
+                        }
                         let sessionID = sqlite3_last_insert_rowid(connection)
                         buckets.add(area: batch.areas[row], day: batch.days[row], values: values, recorded: flags)
                         if checksCorrections && batch.keyed[row] {
@@ -276,6 +282,7 @@ struct SessionLoader {
         let replacements = likely.isEmpty ? [] : LikelyCorrection.review(likely, choice: corrections, into: &problems)
         problems.sortByLine()
         try problems.check()
+        if let gate, let refusal = gate.refusal(source: file, codes: try Store.codes(db, gate.areasWithoutCode)) { throw refusal }
 
         if bulk {
             if !uniqueIndex { try db.execute(sql: "CREATE UNIQUE INDEX session_uuid ON session(uuid)") }
@@ -288,15 +295,21 @@ struct SessionLoader {
                 SELECT id, area_id, day FROM session WHERE id IN (\(replacements.map { String($0.earlier) }.joined(separator: ",")))
                 """)
             let where_ = Dictionary(uniqueKeysWithValues: earlier.map { ($0[0] as Int64, ($0[1] as Int64, $0[2] as Int)) })
+            if var gate {
+                for r in replacements { if let (area, day) = where_[r.earlier] { gate.check(LockProbe(areaID: area, area: "", day: Day(number: day), line: r.line)) } }
+                if let refusal = gate.refusal(source: file, codes: try Store.codes(db, gate.areasWithoutCode)) { throw refusal }
+            }
             for r in replacements {
                 let reason = Phrase("sessions.import.correction_reason", ["file": file, "line": String(r.line)]).text(labels)
-                try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by) VALUES (?, ?, ?, ?)",
-                               arguments: [r.earlier, today.number, reason, r.session])
+                try db.execute(sql: "INSERT INTO session_void (session_id, day, reason, replaced_by, voided_by) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [r.earlier, today.number, reason, r.session, Recorder.current.name])
                 if let (area, day) = where_[r.earlier] { try Store.recomputeTotals(db, areaID: area, day: day) }
             }
             corrected = replacements.count
         }
         try db.execute(sql: "UPDATE import_file SET rows = ? WHERE id = ?", arguments: [rows, importID])
+        try Store.audit(db, ImportAudit.sessions(file: file, rows: rows, imported: imported, alreadyPresent: alreadyPresent,
+                                                 corrected: corrected))
     }
 
     /// The memory SQLite may use during an import, set back by `run` when it ends.

@@ -7,6 +7,7 @@ extension Store {
         try write { db in
             if try Int.fetchOne(db, sql: AccountSQL.exists, arguments: [account.name]) ?? 0 > 0 { throw AccountError.exists(account.name) }
             try db.execute(sql: AccountSQL.insert, arguments: Self.arguments(AccountSQL.insertValues(account, passwordHash: passwordHash)))
+            try Store.audit(db, RosterAudit.account(account))
         }
     }
 
@@ -24,7 +25,10 @@ extension Store {
 
     public func updateAccount(named name: String, _ change: AccountChange) throws {
         let (sql, values) = AccountSQL.update(name, change)
-        try write { db in try db.execute(sql: sql, arguments: Self.arguments(values)) }
+        try write { db in
+            try db.execute(sql: sql, arguments: Self.arguments(values))
+            if let entry = RosterAudit.account(name, change) { try Store.audit(db, entry) }
+        }
     }
 
     public func serverSecret() throws -> String {

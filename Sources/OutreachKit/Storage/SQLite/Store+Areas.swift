@@ -67,6 +67,7 @@ extension Store {
             for change in plan.changes {
                 try history.execute(arguments: [change.areaID, day.number, change.change, change.oldName, change.oldParentID])
             }
+            for entry in RosterAudit.areas(plan, existing: existing, file: file) { try Store.audit(db, entry) }
             return plan.summary
         }
     }

@@ -75,21 +75,33 @@ extension Store {
         return LockRules(rows: rows, autoLocks: resolved, today: today)
     }
 
+    /// The lock check of a write of sessions on `today`; nil when nothing can be locked.
+    static func lockGate(_ db: Database, today: Day) throws -> LockGate? {
+        let rules = try lockRules(db, today: today)
+        guard !rules.isEmpty else { return nil }
+        var parents: [Int64: Int64] = [:]
+        for row in try Row.fetchAll(db, sql: ClosingSQL.parents) { parents[row[0]] = row[1] }
+        return LockGate(rules: rules, parents: parents)
+    }
+
     /// Refuses, with every locked one listed, sessions dated in a closed period.
     static func refuseLocked(_ db: Database, _ probes: [LockProbe], today: Day, source: String? = nil) throws {
         guard !probes.isEmpty else { return }
         let rules = try lockRules(db, today: today)
         guard !rules.isEmpty else { return }
-        let areas = Set(probes.map(\.areaID))
         var chains: [Int64: [Int64]] = [:]
-        if areas.count > LockRules.chainsByQuery {
-            var parents: [Int64: Int64] = [:]
-            for row in try Row.fetchAll(db, sql: ClosingSQL.parents) { parents[row[0]] = row[1] }
-            chains = LockRules.chains(areas, parents: parents)
-        } else {
-            for area in areas { chains[area] = try Int64.fetchAll(db, sql: ClosingSQL.chain, arguments: [area]) }
-        }
+        for area in Set(probes.map(\.areaID)) { chains[area] = try Int64.fetchAll(db, sql: ClosingSQL.chain, arguments: [area]) }
         try rules.refuse(probes, chains: chains, source: source)
+    }
+
+    /// The codes of areas `ids`.
+    static func codes(_ db: Database, _ ids: [Int64]) throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [Int64: String] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, code FROM area WHERE id IN (\(ids.map(String.init).joined(separator: ",")))") {
+            out[row[0]] = row[1]
+        }
+        return out
     }
 
     static func arguments(_ values: [ClosingSQL.Value]) -> StatementArguments {

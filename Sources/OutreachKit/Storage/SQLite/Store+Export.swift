@@ -125,6 +125,12 @@ extension Store {
             try writer.write(&line)
             counts.leafletMoves += 1
         }
+        let (auditSQL, auditValues) = ClosingSQL.listAudit(AuditQuery(since: scope.since))
+        let audit = try Row.fetchAll(db, sql: auditSQL, arguments: Store.arguments(auditValues)).compactMap { row in
+            try ClosingSQL.auditEntry(bytes: { (row[$0] as Data?).map { [UInt8]($0) } }, text: { row[$0] })
+        }
+        try BundleSelection.writeClosing(approvals: try Store.approvalRows(db, period: nil), audit: audit, inScope: inScope,
+                                         code: areas.code(of:), counts: &counts, into: &writer, line: &line)
         let body = try writer.seal()
         return BundleHeader(workspace: try String.fetchOne(db, sql: "SELECT id FROM workspace") ?? "",
                             exported: Store.isoTimestamp(now), under: scope.under, since: scope.since,

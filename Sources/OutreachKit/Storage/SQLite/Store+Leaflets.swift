@@ -84,9 +84,10 @@ extension Store {
                                _ db: Database) throws {
         let bytes = withUnsafeBytes(of: move.id.uuid) { Data($0) }
         try db.execute(sql: """
-            INSERT INTO leaflet_move (uuid, day, from_area_id, to_area_id, quantity, batch, allowed_negative)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [bytes, move.day.number, fromID, toID, move.quantity, move.batch, allowedNegative])
+            INSERT INTO leaflet_move (uuid, day, from_area_id, to_area_id, quantity, batch, allowed_negative, moved_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [bytes, move.day.number, fromID, toID, move.quantity, move.batch, allowedNegative, Recorder.current.name])
+        try Store.audit(db, RosterAudit.leaflets(move))
     }
 
     /// Every dated change to one unit's stock: + moves in, − moves out, − leaflets handed out

@@ -28,8 +28,8 @@ extension Store {
     public func importTeams(_ rows: [TeamRow], file: String, on day: Day) throws -> RosterImportSummary {
         try write { db in
             let areaIDs = try Store.areaIDs(db)
-            let plan = try TeamImportPlan(rows: rows, file: file, on: day, areaExists: { areaIDs[$0] != nil },
-                                          existing: try Store.storedTeams(db))
+            let stored = try Store.storedTeams(db)
+            let plan = try TeamImportPlan(rows: rows, file: file, on: day, areaExists: { areaIDs[$0] != nil }, existing: stored)
             for step in plan.steps {
                 switch step {
                 case let .insert(team):
@@ -43,6 +43,7 @@ extension Store {
                                          team.inactiveSince?.number, id])
                 }
             }
+            for entry in RosterAudit.teams(plan, existing: stored, file: file) { try Store.audit(db, entry) }
             return plan.summary
         }
     }
@@ -55,6 +56,7 @@ extension Store {
             let team = try TeamImportPlan.adding(team, on: day, areaKnown: areaID != nil,
                                                  codeTaken: try Store.storedTeams(db)[team.code] != nil)
             try Store.insert(team, areaID: areaID!, db)
+            try Store.audit(db, RosterAudit.team(team))
         }
     }
 
@@ -73,7 +75,8 @@ extension Store {
     public func importMembers(_ rows: [MemberRow], file: String) throws -> RosterImportSummary {
         try write { db in
             let teams = try Store.storedTeams(db)
-            let plan = try MemberImportPlan(rows: rows, file: file, teams: teams, existing: try Store.storedMembers(db))
+            let stored = try Store.storedMembers(db)
+            let plan = try MemberImportPlan(rows: rows, file: file, teams: teams, existing: stored)
             for step in plan.steps {
                 switch step {
                 case let .insert(member, teamID):
@@ -83,6 +86,7 @@ extension Store {
                                    arguments: [member.role.rawValue, member.joined?.number, member.left?.number, id])
                 }
             }
+            for entry in RosterAudit.members(plan, existing: stored, file: file) { try Store.audit(db, entry) }
             return plan.summary
         }
     }
@@ -97,6 +101,7 @@ extension Store {
             let existing = try team.map { try Store.storedMembers(db, teamID: $0.id) } ?? [:]
             let warnings = try MemberImportPlan.adding(member, team: team, existing: existing)
             try Store.insert(member, teamID: team!.id, db)
+            try Store.audit(db, RosterAudit.member(member))
             return (member.id, warnings)
         }
     }
