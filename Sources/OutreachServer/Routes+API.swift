@@ -27,7 +27,10 @@ extension OutreachServer {
             var warnings: [String]
         }
         do {
-            switch try await SessionLog.log(session, in: store, today: configuration.today(), campaignMetrics: declared) {
+            let outcome = try await recording(account) {
+                try await SessionLog.log(session, in: store, today: configuration.today(), campaignMetrics: declared)
+            }
+            switch outcome {
             case let .created(logged):
                 return try Self.json(Stored(id: logged.id, warnings: logged.warnings.map { $0.description(in: l) ?? $0.text }), status: .created)
             case let .alreadyStored(entry):
@@ -66,7 +69,7 @@ extension OutreachServer {
         }
         let entry = try await sessionInScope(id, account, l)
         do {
-            let voided = try await store.voidSession(entry.id, reason: body.reason, on: configuration.today())
+            let voided = try await recording(account) { try await store.voidSession(entry.id, reason: body.reason, on: configuration.today()) }
             return try Self.json(["id": voided])
         } catch let error as SessionError {
             if case .alreadyVoided = error { return Self.problem(.conflict, detail: Self.sentence(error, l)) }

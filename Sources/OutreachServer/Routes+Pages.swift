@@ -57,8 +57,11 @@ extension OutreachServer {
         guard state.isSetupToken(fields["token"]), try await store.accounts().isEmpty else { throw forbidden(l) }
         do {
             let area = (fields["area"] ?? "").trimmingCharacters(in: .whitespaces)
-            _ = try await Accounts.add(name: fields["name"] ?? "", role: .admin, area: area, team: nil, password: fields["password"] ?? "",
+            // The first administrator records their own account.
+            _ = try await Recorder.$current.withValue(Recorder(name: fields["name"] ?? "")) {
+                try await Accounts.add(name: fields["name"] ?? "", role: .admin, area: area, team: nil, password: fields["password"] ?? "",
                                        in: store)
+            }
         } catch let error as AccountError {
             return Self.html(WebPages.setup(labels: l, token: fields["token"] ?? "", error: error.message(in: l) ?? error.message),
                              status: .unprocessableContent)
@@ -153,8 +156,11 @@ extension OutreachServer {
         }
         let declared = state.campaigns(from: configuration.campaigns).declared
         do {
-            switch try await SessionLog.log(session, in: store, today: configuration.today(), campaignMetrics: declared,
-                                            replacing: replacing, reason: replacing == nil ? nil : l["web.entry.correction_reason"]) {
+            let outcome = try await recording(viewer.account) {
+                try await SessionLog.log(session, in: store, today: configuration.today(), campaignMetrics: declared,
+                                         replacing: replacing, reason: replacing == nil ? nil : l["web.entry.correction_reason"])
+            }
+            switch outcome {
             case let .created(logged):
                 form.replaces = nil
                 form.stored = (logged.id, false)
@@ -170,6 +176,10 @@ extension OutreachServer {
             form.errors = ["form": error.message(in: l) ?? error.message]
             if case .unknownTeam = error { form.errors = ["team": error.message(in: l) ?? error.message] }
             return again(error == .idConflict(session.id?.uuidString.lowercased() ?? "") ? .conflict : .unprocessableContent)
+        } catch let error as LockRefusal {
+            // A closed month: said beside the form, which keeps what was typed.
+            form.errors = ["form": error.message(in: l) ?? error.message]
+            return again(OutreachServer.locked)
         }
     }
 
@@ -188,7 +198,9 @@ extension OutreachServer {
         let fields = try await signedForm(request, viewer)
         let entry = try await sessionInScope(id, viewer.account, l)
         let reason = (fields["reason"] ?? "").trimmingCharacters(in: .whitespaces)
-        _ = try await store.voidSession(entry.id, reason: reason.isEmpty ? l["web.entry.undo_reason"] : reason, on: configuration.today())
+        _ = try await recording(viewer.account) {
+            try await store.voidSession(entry.id, reason: reason.isEmpty ? l["web.entry.undo_reason"] : reason, on: configuration.today())
+        }
         return Response.redirect(to: viewer.account.role == .leader ? "/entry?voided=\(entry.id)" : "/dashboard")
     }
 
@@ -291,6 +303,7 @@ extension OutreachServer {
         func text(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespaces) }
         let today = configuration.today()
         do {
+            return try await recording(viewer.account) {
             switch what {
             case "team":
                 guard try await inScope(text("area"), of: viewer.account) else { throw forbidden(l) }
@@ -330,6 +343,7 @@ extension OutreachServer {
             default:
                 throw HTTPError(.notFound)
             }
+            }
         } catch let error as any UserFacingError {
             return try await managePage(request, message: nil, error: Self.sentence(error, l), status: .unprocessableContent)
         }
@@ -353,8 +367,10 @@ extension OutreachServer {
         guard try await inScope(area, of: viewer.account) else { throw forbidden(l) }
         let team = (fields["team"] ?? "").trimmingCharacters(in: .whitespaces)
         do {
-            let account = try await Accounts.add(name: fields["name"] ?? "", role: Role(rawValue: fields["role"] ?? "") ?? .viewer, area: area,
-                                                 team: team.isEmpty ? nil : team, password: fields["password"] ?? "", in: store)
+            let account = try await recording(viewer.account) {
+                try await Accounts.add(name: fields["name"] ?? "", role: Role(rawValue: fields["role"] ?? "") ?? .viewer, area: area,
+                                       team: team.isEmpty ? nil : team, password: fields["password"] ?? "", in: store)
+            }
             return try await accountsPage(request, message: l("web.accounts.added", ["name": account.name]))
         } catch let error as AccountError {
             return try await accountsPage(request, message: error.message(in: l) ?? error.message, status: .unprocessableContent)
@@ -367,11 +383,8 @@ extension OutreachServer {
         let fields = try await signedForm(request, viewer)
         guard let (account, _) = try await store.accountCredentials(named: name) else { throw Refusal(status: .notFound, detail: Self.sentence(AccountError.unknown(name), l)) }
         guard try await inScope(account.area, of: viewer.account) else { throw forbidden(l) }
-        switch action {
-        case "disable": try await Accounts.setDisabled(true, for: name, in: store)
-        case "enable": try await Accounts.setDisabled(false, for: name, in: store)
-        default: throw HTTPError(.notFound)
-        }
+        guard ["disable", "enable"].contains(action) else { throw HTTPError(.notFound) }
+        try await recording(viewer.account) { try await Accounts.setDisabled(action == "disable", for: name, in: store) }
         return Response.redirect(to: "/accounts")
     }
 }

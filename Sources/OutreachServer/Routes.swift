@@ -44,6 +44,10 @@ extension OutreachServer {
         router.get("dashboard/:file") { request, context in try await self.download(request, file: context.parameters.get("file") ?? "") }
         router.get("manage") { request, _ in try await self.managePage(request, message: nil, error: nil) }
         router.post("manage/:what") { request, context in try await self.manage(request, what: context.parameters.get("what") ?? "") }
+        router.get("closing") { request, _ in try await self.closingPage(request) }
+        router.post("closing/approve") { request, _ in try await self.closingChange(request, reopen: false) }
+        router.post("closing/unapprove") { request, _ in try await self.closingChange(request, reopen: true) }
+        router.get("closing/:file") { request, context in try await self.closingHistory(request, file: context.parameters.get("file") ?? "") }
         router.get("accounts") { request, _ in try await self.accountsPage(request, message: nil) }
         router.post("accounts") { request, _ in try await self.addAccount(request) }
         router.post("accounts/:name/:action") { request, context in
@@ -124,6 +128,16 @@ extension OutreachServer {
     }
 
     func forbidden(_ l: Labels) -> Refusal { Refusal(status: .forbidden, detail: l["web.forbidden.text"]) }
+
+    /// 423: the figures of a closed period (RFC 4918's Locked).
+    static let locked = HTTPResponse.Status(code: 423, reasonPhrase: "Locked")
+
+    /// Runs `body` as `account`: every change it makes is stored and audited under its name,
+    /// with the self-closing periods of the server's campaigns.
+    func recording<T: Sendable>(_ account: Account, _ body: () async throws -> T) async throws -> T {
+        let recorder = Recorder(name: account.name, autoLocks: AutoLock.of(state.campaigns(from: configuration.campaigns).all))
+        return try await Recorder.$current.withValue(recorder) { try await body() }
+    }
 
     // MARK: Replies
 
@@ -239,6 +253,9 @@ struct Guard: RouterMiddleware {
         case let refusal as Refusal:
             status = refusal.status
             detail = refusal.detail
+        case let lock as LockRefusal:
+            status = OutreachServer.locked
+            detail = lock.message(in: l) ?? lock.message
         case let http as HTTPError:
             status = http.status
             detail = http.status == .notFound ? l["web.not_found.text"] : (http.status == .contentTooLarge ? l["web.error.too_large"] : http.status.reasonPhrase)

@@ -64,6 +64,12 @@ public struct BundleHeader: Equatable, Sendable {
     public var bodyBytes: Int
     /// Lower-case hex SHA-256 of the body.
     public var bodySHA256: String
+    /// Lower-case hex SHA-256 of the body's data, before the audit rows (format 3): two copies
+    /// that hold the same data print the same content digest, whatever their histories.
+    public var contentSHA256: String? = nil
+
+    /// The digest people compare: of the data (format 3), else of the whole body.
+    public var contentDigest: String { contentSHA256 ?? bodySHA256 }
 
     /// The record types in the order the body holds them, with their columns.
     static let recordColumns: [[String]] = [AreaRecord.columns, TeamRecord.columns, MemberRecord.columns,
@@ -93,6 +99,7 @@ public struct BundleHeader: Equatable, Sendable {
             {"format":\(quoted(BundleHeader.formatName)),"version":\(version),"workspace":\(quoted(workspace)),\
             "exported":\(quoted(exported)),"scope":{"under":\(quoted(under)),"since":\(quoted(since?.iso))},\
             "phones":\(phones),"counts":{\(counts)},"body_bytes":\(bodyBytes),"body_sha256":\(quoted(bodySHA256)),\
+            \(version >= 3 ? "\"content_sha256\":\(quoted(contentSHA256 ?? bodySHA256))," : "")\
             "columns":{\(columns)}}
             """
         var bytes = Array(json.utf8)
@@ -135,7 +142,7 @@ public struct BundleHeader: Equatable, Sendable {
         }
         return BundleHeader(version: version, workspace: workspace, exported: exported, under: scope["under"] as? String,
                             since: since, phones: phones, counts: BundleCounts(values: values), bodyBytes: bodyBytes,
-                            bodySHA256: sha.lowercased())
+                            bodySHA256: sha.lowercased(), contentSHA256: (object["content_sha256"] as? String)?.lowercased())
     }
 }
 
@@ -278,6 +285,10 @@ struct BundleWriter {
     private var fd: Int32
     private var buffer: [UInt8] = []
     private var hash = SHA256()
+    /// The hash of the body up to the audit rows, once `markContentEnd` is called.
+    private var contentHash: SHA256?
+    /// The data's digest, known after `seal` (the body's when no audit rows were marked).
+    private(set) var contentSHA256: String?
     private(set) var bodyBytes = 0
 
     /// Refuses to replace an existing file that is not a bundle.
@@ -334,7 +345,16 @@ struct BundleWriter {
     /// The body's length and checksum, once everything is written.
     mutating func seal() throws -> (bytes: Int, sha256: String) {
         try flush()
-        return (bodyBytes, Checksum.hex(hash.finalize()))
+        let body = Checksum.hex(hash.finalize())
+        contentSHA256 = contentHash.map { Checksum.hex($0.finalize()) } ?? body
+        return (bodyBytes, body)
+    }
+
+    /// Marks the end of the data: what follows (the audit rows) is history, left out of the
+    /// content digest.
+    mutating func markContentEnd() throws {
+        try flush()
+        contentHash = hash
     }
 
     /// Writes `header` (made from `seal()`), syncs and renames the file into place.

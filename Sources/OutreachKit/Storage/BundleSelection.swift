@@ -61,6 +61,7 @@ extension BundleSelection {
             try writer.write(&line)
             counts.approvals += 1
         }
+        try writer.markContentEnd()
         for entry in audit {
             if let codes { guard let area = entry.area, codes.contains(area) else { continue } }
             AuditRecord(entry: entry).encode(&line)

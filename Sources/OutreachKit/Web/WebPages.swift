@@ -430,6 +430,7 @@ public enum WebPages {
             if viewer.role.writesSessions { h.element("a", ["href": "/entry"], l["web.nav.entry"]) }
             h.element("a", ["href": "/dashboard"], l["web.nav.dashboard"])
             if viewer.role == .officer || viewer.role == .admin { h.element("a", ["href": "/manage"], l["web.nav.manage"]) }
+            if viewer.role != .leader { h.element("a", ["href": "/closing"], l["web.nav.closing"]) }
             if viewer.role == .admin { h.element("a", ["href": "/accounts"], l["web.nav.accounts"]) }
             h.element("a", ["href": "?lang=" + (l.language == .vi ? "en" : "vi")], l.language == .vi ? "English" : "Tiếng Việt")
             h.open("form", ["method": "post", "action": "/logout", "class": "inline"])
@@ -544,6 +545,8 @@ public enum WebPages {
         tr.depth3 td:first-child,tr.depth4 td:first-child{padding-left:3.2rem}tr.voided td{color:#777;text-decoration:line-through}
         td.status.met{background:#dff3e0}td.status.on-track{background:#e4ecff}td.status.behind{background:#fde2e1}
         td.status.no-data,td.status.no-denominator{background:#eee}tr.over td{background:#fff4ce}
+        .sr{position:absolute;left:-9999px}td.state.closed,td.state.accepted,td.state.self_closed{font-weight:600}
+        td.state.accepted{color:#1b5e20}td.state.closed,td.state.self_closed{color:#0d47a1}
         @media print{header nav,form,button,.downloads{display:none}body{background:#fff}main{max-width:none}}
         """
 

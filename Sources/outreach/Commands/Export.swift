@@ -34,7 +34,7 @@ extension Outreach {
                 return [l("export.written", ["file": file, "kinds": kinds.joined(separator: ", "),
                                              "phones": h.phones ? l["export.phones.with"] : l["export.phones.without"]]),
                         l("export.workspace", ["workspace": h.workspace, "exported": Sessions.Import.when(h.exported, l),
-                                               "digest": h.bodySHA256]),
+                                               "digest": h.contentDigest]),
                         l("export.next", ["file": file]),
                         ""].joined(separator: "\n") + "\n"
             }

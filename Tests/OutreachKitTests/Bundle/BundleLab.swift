@@ -86,7 +86,7 @@ struct BundleLab {
                 ORDER BY a.code, m.month, m.metric
                 """)).map { "\($0)" }.joined(separator: "\n")
         }
-        return header.bodySHA256 + "\n" + totals
+        return header.contentDigest + "\n" + totals
     }
 
     /// The records of a bundle file, without its header.
@@ -98,11 +98,11 @@ struct BundleLab {
     func handMade(_ name: String, _ records: [String], version: Int = 1, phones: Bool = false) throws -> String {
         let path = self.path(name)
         var writer = try BundleWriter(path: path, name: name)
-        var counts = [Int](repeating: 0, count: 7)
+        var counts = [Int](repeating: 0, count: 9)
         for r in records {
             try writer.write(Array((r + "\n").utf8))
             let type = r.split(separator: "\"")[1]
-            let kind = ["area", "team", "member", "session", "void", "session_metric", "leaflet_move"].firstIndex(of: String(type))!
+            let kind = ["area", "team", "member", "session", "void", "session_metric", "leaflet_move", "approval", "audit"].firstIndex(of: String(type))!
             counts[kind] += 1
             if type == "session", !r.hasSuffix("null,null,null]") { counts[4] += 1 }
         }

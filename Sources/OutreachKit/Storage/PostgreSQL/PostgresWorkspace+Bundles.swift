@@ -165,7 +165,8 @@ extension PostgresWorkspace {
         var workspace = ""
         for try await id in try await connection.query("SELECT id FROM workspace", logger: quiet).decode(String.self) { workspace = id }
         return BundleHeader(workspace: workspace, exported: Store.isoTimestamp(now), under: scope.under, since: scope.since,
-                            phones: scope.includePhones, counts: counts, bodyBytes: body.bytes, bodySHA256: body.sha256)
+                            phones: scope.includePhones, counts: counts, bodyBytes: body.bytes, bodySHA256: body.sha256,
+                            contentSHA256: writer.contentSHA256)
     }
 
     /// A leaflet move as stored.

@@ -16,7 +16,7 @@ extension PostgresWorkspace {
                 throw AreaLookupError.unknownCode(code)
             }
             // One writer of a unit's state at a time.
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Int64(7_015)), \(Int32(truncatingIfNeeded: areaID)))", logger: Self.quiet)
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Int32(7_015)), \(Int32(truncatingIfNeeded: areaID)))", logger: Self.quiet)
             let now = try await Self.closingRows(connection, ClosingSQL.approvalState, [.int(Int64(areaID)), .text(period.description)]) {
                 $0[0].text
             }.first ?? nil

@@ -134,7 +134,8 @@ extension Store {
         let body = try writer.seal()
         return BundleHeader(workspace: try String.fetchOne(db, sql: "SELECT id FROM workspace") ?? "",
                             exported: Store.isoTimestamp(now), under: scope.under, since: scope.since,
-                            phones: scope.includePhones, counts: counts, bodyBytes: body.bytes, bodySHA256: body.sha256)
+                            phones: scope.includePhones, counts: counts, bodyBytes: body.bytes, bodySHA256: body.sha256,
+                            contentSHA256: writer.contentSHA256)
     }
 
     /// The leaflet moves a bundle holds, by id (`BundleSelection.moves`).
