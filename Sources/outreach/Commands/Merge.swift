@@ -17,7 +17,7 @@ extension Outreach {
             let l = try language.labels()
             // One connection: a big merge can then use a rollback journal, a third faster than WAL.
             let store = try await database.open(singleConnection: true)
-            var failed = false
+            var failed = false, locked = false
             for file in files {
                 do {
                     let summary = try await store.mergeBundle(file: file, name: nil, today: .today(), now: Date(),
@@ -26,10 +26,12 @@ extension Outreach {
                     Console.out(Text.summary(summary, l))
                 } catch let error as UserFacingError where files.count > 1 {
                     Console.failure(error, l)
-                    failed = true
+                    if error is LockRefusal { locked = true } else { failed = true }
                 }
             }
+            // A closed period's refusal is status 3 (when nothing else failed), as for `log`.
             if failed { throw ExitCode.failure }
+            if locked { throw ExitCode(3) }
         }
 
         /// What the command prints. The notes on versions a merge did not keep come from the

@@ -31,7 +31,7 @@ extension Outreach.Sessions {
             let l = try language.labels()
             let declared = try campaigns.declaredMetrics()
             let store = try await database.open(singleConnection: true)
-            var failed = false
+            var failed = false, locked = false
             for file in files {
                 let progress: ImportProgress? = Console.stderrIsTerminal ? Import.progressLine(for: file, l) : nil
                 do {
@@ -66,10 +66,12 @@ extension Outreach.Sessions {
                         $0.phrase?.key.hasPrefix("csv.error.unknown_column") == true
                     } == true
                     if unknownColumn { Import.noteUnreadable(declared.unreadable, l) }
-                    failed = true
+                    if error is LockRefusal { locked = true } else { failed = true }
                 }
             }
+            // A closed period's refusal is status 3 (when nothing else failed), as for `log`.
             if failed { throw ExitCode.failure }
+            if locked { throw ExitCode(3) }
         }
 
         /// Names the campaign files that could not be read, whose metrics are therefore unknown.

@@ -89,6 +89,10 @@ struct BundleLab {
         return header.contentDigest + "\n" + totals
     }
 
+    /// Whether a record is data, not history: an audit row differs between copies that merged
+    /// the same data in another order.
+    static func isData(_ record: String) -> Bool { !record.hasPrefix("[\"audit\"") }
+
     /// The records of a bundle file, without its header.
     static func records(_ path: String) throws -> [String] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst().map(String.init)
@@ -115,5 +119,14 @@ struct BundleLab {
 
     static func count(_ store: Store, _ table: String) throws -> Int {
         try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+    }
+}
+
+extension BundleCounts {
+    /// The counts of data, without the audit rows (which each copy writes its own of).
+    var data: BundleCounts {
+        var c = self
+        c.audit = 0
+        return c
     }
 }

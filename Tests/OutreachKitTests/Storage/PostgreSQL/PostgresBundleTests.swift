@@ -84,19 +84,19 @@ struct PostgresBundleTests {
         let c = fromSQLite.counts
         let added: [Int] = [summary.areas.new, summary.teams.new, summary.members.new, summary.sessions.new, summary.voids.new,
                             summary.sessionMetrics.new, summary.leafletMoves.new]
-        #expect(added == c.values)
+        #expect(added == Array(c.values.prefix(7)))
         #expect(summary.previousMerge == nil && summary.notes.isEmpty && summary.warnings.isEmpty)
 
         // The same bundle back out of PostgreSQL: the same body, byte for byte.
         let fromPostgres = try await Self.export(pg, to: lab.path("pg.bundle"))
-        #expect(fromPostgres.bodySHA256 == fromSQLite.bodySHA256)
-        #expect(fromPostgres.counts == fromSQLite.counts)
-        #expect(try BundleLab.records(lab.path("pg.bundle")) == BundleLab.records(lab.path("sqlite.bundle")))
+        #expect(fromPostgres.contentDigest == fromSQLite.contentDigest)
+        #expect(fromPostgres.counts.data == fromSQLite.counts.data)
+        #expect(try BundleLab.records(lab.path("pg.bundle")).filter(BundleLab.isData) == BundleLab.records(lab.path("sqlite.bundle")).filter(BundleLab.isData))
 
         // … and into a fresh SQLite workspace, which exports it the same again.
         let back = try Store.inMemory()
         _ = try await Self.merge(lab.path("pg.bundle"), into: back)
-        #expect(try await Self.export(back, to: lab.path("back.bundle")).bodySHA256 == fromSQLite.bodySHA256)
+        #expect(try await Self.export(back, to: lab.path("back.bundle")).contentDigest == fromSQLite.contentDigest)
         let sqliteCounts = try Self.counts(sqlite).prefix(8)
         #expect(try await Array(Self.counts(pg).prefix(8)) == Array(sqliteCounts))
 
@@ -105,8 +105,8 @@ struct PostgresBundleTests {
                       BundleScope(under: "16282-01", since: Day(year: 2026, month: 6, day: 1)!, includePhones: true)] {
             let a = try await Self.export(sqlite, to: lab.path("a.bundle"), scope: scope)
             let b = try await Self.export(pg, to: lab.path("b.bundle"), scope: scope)
-            #expect(a.bodySHA256 == b.bodySHA256, "scope \(scope)")
-            #expect(a.counts == b.counts, "scope \(scope)")
+            #expect(a.contentDigest == b.contentDigest, "scope \(scope)")
+            #expect(a.counts.data == b.counts.data, "scope \(scope)")
         }
 
         // The reports of both: PostgreSQL's running totals were kept by the merge itself.
@@ -136,7 +136,7 @@ struct PostgresBundleTests {
         let c = header.counts
         let present: [Int] = [again.areas.present, again.teams.present, again.members.present, again.sessions.present,
                               again.voids.present, again.sessionMetrics.present, again.leafletMoves.present]
-        #expect(present == c.values)
+        #expect(present == Array(c.values.prefix(7)))
         #expect(try await Self.counts(pg) == before)
         // As SQLite says of the same second merge.
         let twiceOnSQLite = try Store.inMemory()
@@ -203,8 +203,8 @@ struct PostgresBundleTests {
         #expect(onSQLite.added > 0 || (target, source) == ("a", "b"))
         let after = (sqlite: try await Self.export(here, to: lab.path("sqlite-after.bundle")),
                      pg: try await Self.export(pg, to: lab.path("pg-after.bundle")))
-        #expect(after.pg.bodySHA256 == after.sqlite.bodySHA256)
-        #expect(after.pg.counts == after.sqlite.counts)
+        #expect(after.pg.contentDigest == after.sqlite.contentDigest)
+        #expect(after.pg.counts.data == after.sqlite.counts.data)
     }
 
     @Test("a session voided differently in two copies, one replacing it, merges both ways as on SQLite", arguments: [false, true])
@@ -233,8 +233,8 @@ struct PostgresBundleTests {
         #expect(onPostgres == onSQLite)
         #expect(onSQLite.voids.updated + onSQLite.voids.setAside == 1)
         #expect(!replacement.id.isEmpty)
-        #expect(try await Self.export(pg, to: lab.path("pg-after.bundle")).bodySHA256
-            == (try await Self.export(here, to: lab.path("sqlite-after.bundle"))).bodySHA256)
+        #expect(try await Self.export(pg, to: lab.path("pg-after.bundle")).contentDigest
+            == (try await Self.export(here, to: lab.path("sqlite-after.bundle"))).contentDigest)
     }
 
     @Test("a bundle of format 1 (sessions without row keys) merges as on SQLite")
@@ -252,7 +252,7 @@ struct PostgresBundleTests {
         let expected = try await Self.merge(path, into: sqlite)
         #expect(try await Self.merge(path, into: pg) == expected)
         #expect(expected.sessions.new == 2 && expected.voids.new == 1)
-        #expect(try await Self.export(pg, to: lab.path("a")).bodySHA256 == (try await Self.export(sqlite, to: lab.path("b"))).bodySHA256)
+        #expect(try await Self.export(pg, to: lab.path("a")).contentDigest == (try await Self.export(sqlite, to: lab.path("b"))).contentDigest)
     }
 
     @Test("check names the same items as SQLite's, finds totals not kept, and repair rebuilds them")
