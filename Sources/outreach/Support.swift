@@ -34,6 +34,8 @@ protocol RecordsChanges {
     var actor: ActorOptions { get }
     /// The campaigns folder whose `lock_after_days` lock periods (nil: the default folder).
     var campaignsFolder: CampaignOptions? { get }
+    /// The recorder the command runs as.
+    var recorder: Recorder { get }
 }
 
 extension RecordsChanges {

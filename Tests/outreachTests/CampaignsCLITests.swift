@@ -128,6 +128,7 @@ struct CampaignsCLITests {
               Extra metrics:    none
               Per-area targets: none
               Baselines:        none
+              Closing:          by month; locked only when closed; on time within 5 days after the period
 
             Indicator eid-l2: Người từ đủ 15 tuổi trở lên đã kích hoạt tài khoản định danh điện tử mức 2
               English:          People aged 15+ with an activated level-2 VNeID account

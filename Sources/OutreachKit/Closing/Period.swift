@@ -17,6 +17,15 @@ public struct ClosingRules: Equatable, Sendable {
     }
 }
 
+extension ClosingRules {
+    /// "theo tháng; tự khoá 15 ngày sau kỳ; hạn báo cáo 5 ngày sau kỳ".
+    public func text(_ l: Labels) -> String {
+        [l["closing.kind." + approval.rawValue],
+         lockAfterDays.map { l("closing.rules.lock_after", ["days": String($0)]) } ?? l["closing.rules.no_lock"],
+         l("closing.rules.deadline", ["days": String(reportDeadlineDays)])].joined(separator: "; ")
+    }
+}
+
 /// The length of an approval period.
 public enum PeriodKind: String, Sendable, CaseIterable {
     case month

@@ -155,7 +155,8 @@ enum CampaignDescription {
         let names = [l["campaigns.field.english"], l["campaigns.field.file"], l["campaigns.field.scope"],
                      l["campaigns.field.period"], l["campaigns.field.extra_metrics"], l["campaigns.field.area_targets"],
                      l["campaigns.field.baselines"], l["campaigns.field.numerator"], l["campaigns.field.denominator"],
-                     l["campaigns.field.target"], l["campaigns.field.milestones"], l["campaigns.field.rollup"]]
+                     l["campaigns.field.target"], l["campaigns.field.milestones"], l["campaigns.field.rollup"],
+                     l["campaigns.field.closing"]]
         let width = (names.map(\.count).max() ?? 0) + 2
         var lines: [String] = []
         func field(_ name: String, _ value: String) {
@@ -178,6 +179,7 @@ enum CampaignDescription {
         field(names[5], targetCount == 0 ? none : "\(l.count(targetCount)) (\(areas(targetAreas)))")
         let baselineCount = c.baselines.values.reduce(0) { $0 + $1.count }
         field(names[6], baselineCount == 0 ? none : "\(l.count(baselineCount)) (\(areas(c.baselines.count)))")
+        field(names[12], c.closing.text(l))
         for indicator in c.indicators {
             lines.append("")
             lines.append(l("campaigns.indicator", ["id": indicator.id, "label": indicator.label]))

@@ -3,14 +3,17 @@ import Foundation
 import OutreachKit
 
 extension Outreach {
-    struct Demo: AsyncParsableCommand, SpeaksLanguage {
+    struct Demo: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
         static let configuration = Help.command("demo")
 
         @Option(help: Help.argument("demo.dir", value: "dir"), completion: .directory) var dir = "outreach-demo"
         /// Only its `--db` is read (never OUTREACH_DB): an empty PostgreSQL database to load.
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
+        /// The demo's own changes are recorded as "demo" unless --by names someone.
+        var recorder: Recorder { Recorder(name: actor.by ?? "demo") }
 
         /// The campaign the demo's sessions follow and its report shows.
         static let mainCampaign = "de-an-06"
