@@ -72,6 +72,7 @@ struct ClosingServerTests {
             // The history, on the page and as CSV: who did each step.
             #expect(try await officer.get("/closing?under=16282").status == .ok)
             #expect(officer.lastPage.contains("thôn 2 báo muộn"))
+            #expect(officer.lastPage.contains("<td>approval 16282 2026-10</td>"))
             let csv = try await office.get("/closing/history.csv?under=404")
             #expect(csv.status == .ok)
             for row in [",hung,approval.close,approval,16282 2026-10,", ",huyen,approval.close,approval,404 2026-10,",

@@ -88,8 +88,9 @@ public struct CampaignCatalog: Sendable {
         guard let ids = try? ids() else { return [] }
         var out: [AutoLock] = []
         for id in ids {
+            // The key is top-level: a line that starts with it (a comment that names it is not).
             guard let bytes = FileManager.default.contents(atPath: path(of: id)),
-                  String(decoding: bytes, as: UTF8.self).contains("lock_after_days"),
+                  String(decoding: bytes, as: UTF8.self).split(separator: "\n").contains(where: { $0.hasPrefix("lock_after_days:") }),
                   let campaign = try? CampaignCatalog.load(file: path(of: id), expectedID: id) else { continue }
             out += AutoLock.of([campaign])
         }

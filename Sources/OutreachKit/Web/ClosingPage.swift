@@ -117,7 +117,7 @@ extension WebPages {
                 h.element("td", l.time(utc: e.stamp))
                 h.element("td", e.actor)
                 h.element("td", AuditListing.action(e.action, l))
-                h.element("td", e.area.map { "\($0) — " } ?? "" + e.key)
+                h.element("td", "\(e.subject) \(e.key)")
                 h.element("td", AuditListing.change(e))
                 h.element("td", e.reason ?? "")
                 h.close("tr")
