@@ -1,6 +1,7 @@
-/// The hamlets a commune or district officer should call: those with a team expected to report
-/// that never reported in the campaign, have been silent for more than some days, or are behind
-/// pace on the campaign's first indicator; each with its team, leader and phone.
+/// The hamlets a commune or district officer should call: those with a team working today (their
+/// own, or their commune's) that never reported in the campaign, have been silent for more than
+/// some days, or are behind pace on the campaign's first indicator; each with its team, leader
+/// and phone.
 ///
 /// Ordered by how far behind: never reported first, then the longest silent, then the widest
 /// gap to the target. Pure: built from the tree, the teams, each hamlet's activity in the
@@ -57,8 +58,9 @@ public struct ChaseList: Equatable, Sendable {
         self.silentDays = silentDays
         self.startCode = tree.nodes[start].code
         self.startName = tree.nodes[start].name
+        // The teams working today (the campaign's last day once it is over) are the ones to call.
         let through = min(today, campaign.end)
-        let duty = ReportingDuty(tree: tree, start: start, teams: teams, from: campaign.start, through: through)
+        let duty = ReportingDuty(tree: tree, start: start, teams: teams, from: through, through: through)
         var behind: [String: CoverageReport.Row] = [:]
         if let coverage, let first = coverage.indicators.first {
             for row in coverage.rows where row.indicator == first.id && !row.isTotal && row.kind == .hamlet && row.status == .behind {
