@@ -350,3 +350,24 @@ struct ReportingActivityStoreTests {
         #expect(Set(only.keys) == [F.id("16285-01")])
     }
 }
+
+@Suite("The district report and the dashboard show reporting for the last period ended by the report's day")
+struct DistrictCompletenessTests {
+    @Test("the report's completeness is `outreach completeness` for the last ended month, in HTML and Markdown")
+    func districtReport() async throws {
+        let store = try DistrictReportTests.store()
+        let report = try await DistrictReportTests.report(store)
+        let completeness = try #require(report.completeness)
+        #expect(completeness.period == Period(year: 2026, month: 10), "the report's day is 20/11/2026")
+        let direct = try await store.completenessReport(campaign: DistrictReportTests.campaign, period: completeness.period, under: nil)
+        #expect(completeness == direct)
+        #expect(completeness.total.expected > 0)
+        let l = Labels(.vi)
+        #expect(report.markdown(labels: l).contains(MarkdownText.escape(completeness.summary(l))))
+        #expect(report.html(labels: l).contains(completeness.summary(l)))
+        #expect(report.html(labels: Labels(.en)).contains(completeness.summary(Labels(.en))))
+        let page = WebPages.dashboard(labels: l, viewer: .init(name: "huyen", role: .viewer, csrf: "x"),
+                                      .init(campaigns: [("de-an-06", "Đề án 06")], campaign: "de-an-06", under: "404", report: report, recent: []))
+        #expect(page.contains(completeness.summary(l)), "the dashboard says it too")
+    }
+}
