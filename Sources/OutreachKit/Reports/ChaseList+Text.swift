@@ -18,12 +18,23 @@ extension ChaseList {
         case .text:
             var out = l("chase.title", ["campaign": campaignName, "area": startName, "date": l.date(today)]) + "\n"
             if lines.isEmpty { return out + l("chase.none", ["days": l.count(silentDays)]) + "\n" }
+            // A national list has 100,000 lines: each label is read once and filled by hand.
+            let (lineText, leaderText) = (Template(l["chase.line"]), Template(l["chase.leader"]))
+            let (never, silent, behind) = (l["chase.reason.never"], Template(l["chase.reason.silent"]), Template(l["chase.reason.behind"]))
             for line in lines {
                 var who = line.teamName
-                if let leader = line.leader { who = l("chase.leader", ["team": line.teamName, "leader": leader]) }
+                if let leader = line.leader { who = leaderText.filled(["team": line.teamName, "leader": leader]) }
                 if let p = phone(line.phone) { who += " " + p }
-                out += l("chase.line", ["hamlet": line.name, "within": within(line, l), "reason": reason(line.reason, l),
-                                        "team": who]) + "\n"
+                let why: String
+                switch line.reason {
+                case .never: why = never
+                case let .silent(days): why = silent.filled(["days": l.count(days)])
+                case let .behind(coverage, target, _):
+                    let shown = if case .share = target { l.percent(coverage) } else { l.count(Int(coverage)) }
+                    why = behind.filled(["coverage": shown, "target": l.target(target)])
+                }
+                out += lineText.filled(["hamlet": line.name, "within": within(line, l), "reason": why, "team": who])
+                out += "\n"
             }
             return out
         case .csv:
@@ -53,19 +64,6 @@ extension ChaseList {
     private func within(_ line: Line, _ l: Labels) -> String {
         guard let within = line.within, let first = within.first else { return "" }
         return l.language == .vi ? first.lowercased() + within.dropFirst() : within
-    }
-
-    /// "chưa báo cáo lần nào", "im lặng 21 ngày", "chậm tiến độ: 35,0%, chỉ tiêu 90%".
-    private func reason(_ reason: Reason, _ l: Labels) -> String {
-        switch reason {
-        case .never: l["chase.reason.never"]
-        case let .silent(days): l("chase.reason.silent", ["days": l.count(days)])
-        case let .behind(coverage, target, _):
-            switch target {
-            case .share: l("chase.reason.behind", ["coverage": l.percent(coverage), "target": l.target(target)])
-            case .count: l("chase.reason.behind", ["coverage": l.count(Int(coverage)), "target": l.target(target)])
-            }
-        }
     }
 
     /// The machine form of a reason: its code and figures.
@@ -99,5 +97,28 @@ extension ChaseList {
         var teamName: String
         var leader: String?
         var leaderPhone: String?
+    }
+}
+
+/// A label's text cut at its `{placeholders}` once, then filled many times.
+private struct Template {
+    private var parts: [(text: Substring, key: Substring?)] = []
+
+    init(_ text: String) {
+        var rest = text[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            parts.append((rest[..<open], rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        parts.append((rest, nil))
+    }
+
+    func filled(_ values: [Substring: String]) -> String {
+        var out = ""
+        for part in parts {
+            out += part.text
+            if let key = part.key { out += values[key] ?? "{\(key)}" }
+        }
+        return out
     }
 }

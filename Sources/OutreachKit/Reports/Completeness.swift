@@ -90,17 +90,16 @@ public struct CompletenessReport: Equatable, Sendable {
         self.startName = tree.nodes[start].name
         let duty = ReportingDuty(tree: tree, start: start, teams: teams, from: period.start, through: period.end)
         let walk = tree.preorder(from: [start])
-        var position: [Int: Int] = [:]
-        position.reserveCapacity(walk.count)
+        var position = [Int32](repeating: -1, count: tree.nodes.count)
         var rows: [Row] = []
         rows.reserveCapacity(walk.count)
         for (p, visit) in walk.enumerated() {
             let node = tree.nodes[visit.index]
-            position[visit.index] = p
+            position[visit.index] = Int32(p)
             var row = Row(code: node.code, name: node.name, kind: node.level, depth: visit.depth)
             if node.level == .hamlet {
                 row.within = node.parent.map { tree.nodes[$0].name.withoutAdministrativePrefix }
-                if duty.team(of: visit.index) != nil {
+                if duty.isExpected(visit.index) {
                     row.expected = 1
                     if let seen = activity[node.id], seen.sessions > 0 {
                         row.reported = 1
@@ -112,8 +111,8 @@ public struct CompletenessReport: Equatable, Sendable {
         }
         // Children come after their parent in the walk: summing backwards rolls every unit up.
         for p in rows.indices.dropFirst().reversed() {
-            guard let parent = tree.nodes[walk[p].index].parent, let q = position[parent] else { continue }
-            rows[q].add(rows[p])
+            guard let parent = tree.nodes[walk[p].index].parent, position[parent] >= 0 else { continue }
+            rows[Int(position[parent])].add(rows[p])
         }
         self.rows = rows
     }
@@ -121,40 +120,54 @@ public struct CompletenessReport: Equatable, Sendable {
 
 /// Which team is expected to report for each hamlet over some days: its own team active then
 /// (Project 06 first, then by code), else one of the commune above it.
+///
+/// Kept as an index into the teams per tree node: a national tree has 100,000 hamlets and
+/// 200,000 teams, whose copies would cost more than the rest of the report.
 public struct ReportingDuty: Sendable {
-    /// The team by hamlet index.
-    private var teams: [Int: Team] = [:]
+    private let teams: [Team]
+    /// Per tree index, the position of its team in `teams`, or -1.
+    private var chosen: [Int32]
 
     /// The duties of the hamlets under `start` (a tree index) over `from`…`through`.
     public init(tree: AreaTree, start: Int, teams: [Team], from: Day, through: Day) {
-        let order: (Team, Team) -> Bool = { a, b in
-            (a.kind == .project06 ? 0 : 1, a.code) < (b.kind == .project06 ? 0 : 1, b.code)
+        self.teams = teams
+        chosen = Array(repeating: -1, count: tree.nodes.count)
+        // Whether team a comes before team b: Project 06 first, then by code.
+        func before(_ a: Int32, _ b: Int32) -> Bool {
+            let (x, y) = (teams[Int(a)], teams[Int(b)])
+            if (x.kind == .project06) != (y.kind == .project06) { return x.kind == .project06 }
+            return x.code < y.code
         }
-        var own: [Int: Team] = [:]
-        var communes: [Int: Team] = [:]
-        for team in teams where team.isActive(from: from, through: through) {
-            guard let i = tree.index(of: team.areaCode) else { continue }
+        var communes: [Int: Int32] = [:]
+        for k in teams.indices where teams[k].isActive(from: from, through: through) {
+            guard let i = tree.index(of: teams[k].areaCode) else { continue }
             let level = tree.nodes[i].level
+            let team = Int32(k)
             if level == .hamlet {
-                if let held = own[i], order(held, team) { continue }
-                own[i] = team
+                if chosen[i] < 0 || before(team, chosen[i]) { chosen[i] = team }
             } else if level.isCommuneLevel {
-                if let held = communes[i], order(held, team) { continue }
+                if let held = communes[i], before(held, team) { continue }
                 communes[i] = team
             }
         }
-        // A commune's team covers the hamlets of its subtree; a hamlet's own team comes first.
+        // A commune's team covers the hamlets of its subtree that have no team of their own.
+        let own = chosen
         for (commune, team) in communes where tree.isInSubtree(commune, of: start) || tree.isInSubtree(start, of: commune) {
-            for visit in tree.preorder(from: [commune]) where tree.nodes[visit.index].level == .hamlet {
-                if let held = self.teams[visit.index], order(held, team) { continue }
-                self.teams[visit.index] = team
+            for visit in tree.preorder(from: [commune]) where tree.nodes[visit.index].level == .hamlet && own[visit.index] < 0 {
+                let held = chosen[visit.index]
+                if held < 0 || before(team, held) { chosen[visit.index] = team }
             }
         }
-        for (hamlet, team) in own { self.teams[hamlet] = team }
     }
 
+    /// Whether a team covers the hamlet `index`.
+    public func isExpected(_ index: Int) -> Bool { chosen[index] >= 0 }
+
     /// The team expected to report for the hamlet `index`, nil when none covers it.
-    public func team(of index: Int) -> Team? { teams[index] }
+    public func team(of index: Int) -> Team? {
+        let k = chosen[index]
+        return k < 0 ? nil : teams[Int(k)]
+    }
 }
 
 extension Team {
