@@ -389,6 +389,7 @@ private struct HTMLPage {
 
     mutating func completeness() {
         sectionHeading(l["report.section.completeness"], id: "completeness")
+        reporting()
         let since = report.asOf.adding(days: -(DistrictReport.quietDays - 1))
         if report.quiet.isEmpty {
             w.element("p", [:], l("report.quiet.none", ["units": l.count(report.sessionUnits), "days": String(DistrictReport.quietDays)]))
@@ -405,6 +406,18 @@ private struct HTMLPage {
                    unit.lastSession.map(l.date) ?? l["report.quiet.never"], unit.within ?? "",
                    unit.team ?? l["report.dash"], unit.leader ?? l["report.dash"]]
               })
+    }
+
+    /// Which hamlets reported for the last ended period, per unit below the report's area.
+    mutating func reporting() {
+        guard let c = report.completeness else { return }
+        w.element("h3", [:], l("completeness.report.heading", ["period": c.period.text(l)]))
+        w.element("p", [:], c.rule(l) + " " + c.summary(l))
+        let units = c.rows.filter { $0.depth == 1 }
+        guard !units.isEmpty else { return }
+        let columns = CompletenessReport.columns(l).dropFirst()
+        table(header: columns.map(\.title), numeric: columns.map(\.rightAligned), wrapFirst: true,
+              rows: units.map { [$0.name] + CompletenessReport.figures($0, l) })
     }
 
     // MARK: Closing

@@ -161,6 +161,16 @@ extension DistrictReport {
                            unit.team ?? l["report.dash"], unit.leader ?? l["report.dash"]]
                       })
         }
+        if let c = completeness {
+            out.paragraph("**" + MarkdownText.escape(l("completeness.report.heading", ["period": c.period.text(l)])) + "**", escaped: true)
+            out.paragraph(c.rule(l) + " " + c.summary(l))
+            let units = c.rows.filter { $0.depth == 1 }
+            if !units.isEmpty {
+                let columns = CompletenessReport.columns(l).dropFirst()
+                out.table(header: columns.map(\.title), align: columns.map { $0.rightAligned ? .right : .left },
+                          rows: units.map { [$0.name] + CompletenessReport.figures($0, l) })
+            }
+        }
         // Closing, as in the HTML: the recipients on the left, the signer on the right.
         let recipients = words.recipientLines
         var signer = words.signerLines.dropFirst().map { "**" + MarkdownText.escape($0) + "**" }

@@ -98,6 +98,9 @@ public struct DistrictReport: Sendable {
     public var quiet: [QuietUnit]
     /// Who issues and signs the report (not a figure: the CLI sets it from `report`'s options).
     public var signature = ReportSignature()
+    /// Which hamlets reported for the last period that ended by `asOf` (`outreach completeness`);
+    /// nil while none has.
+    public var completeness: CompletenessReport?
 
     /// Builds the report from what the store read.
     ///

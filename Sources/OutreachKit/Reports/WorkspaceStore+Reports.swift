@@ -45,8 +45,12 @@ extension WorkspaceStore {
         let lastDays = try await lastSessionDays(areas: units.map { tree.nodes[$0].id }, through: asOf)
         let structure = StructureReport(tree: areas, start: unit, teams: teams, memberCounts: counts, asOf: asOf)
         let stock = LeafletStock(tree: areas, start: unit, moves: moves, handedOut: handedOut, asOf: asOf)
-        return DistrictReport(campaign: campaign, tree: tree, start: start, coverage: coverage, structure: structure,
-                              leaflets: stock, daily: daily, units: units, lastDays: lastDays, teams: teams)
+        var report = DistrictReport(campaign: campaign, tree: tree, start: start, coverage: coverage, structure: structure,
+                                    leaflets: stock, daily: daily, units: units, lastDays: lastDays, teams: teams)
+        if let period = CompletenessReport.lastEndedPeriod(campaign: campaign, today: asOf) {
+            report.completeness = try await completenessReport(campaign: campaign, period: period, tree: tree, start: start, teams: teams)
+        }
+        return report
     }
 
     /// The structure report from `under` (the whole tree when nil) on `asOf`. Throws

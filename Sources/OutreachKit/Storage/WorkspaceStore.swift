@@ -76,6 +76,10 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     func dailyTotals(areas: [Int64]?, from: Day, through: Day) async throws -> [Day: AreaTotals]
     /// The day of each area's last live session up to `through`; areas with none are absent.
     func lastSessionDays(areas: [Int64], through: Day) async throws -> [Int64: Day]
+    /// Each area's own live sessions dated `from`…`through` (only `areas`, by id, when given;
+    /// every area when nil): how many, the first and last day, and when the earliest of them was
+    /// recorded. Areas without one are absent. What completeness and the chase list are built on.
+    func reportingActivity(from: Day, through: Day, areas: [Int64]?) async throws -> [Int64: ReportingActivity]
 
     // MARK: Leaflets
 

@@ -238,6 +238,10 @@ public enum WebPages {
             h.close("div")
         }
         h.raw(d.report.progressCharts(labels: l))
+        if let c = d.report.completeness {
+            h.element("h2", l("completeness.report.heading", ["period": c.period.text(l)]))
+            h.element("p", c.rule(l) + " " + c.summary(l))
+        }
         h.element("h2", l["web.dashboard.quiet"])
         downloads(&h, l, file: "quiet", query: query)
         if d.report.quiet.isEmpty {

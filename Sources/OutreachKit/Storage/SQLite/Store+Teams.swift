@@ -62,7 +62,16 @@ extension Store {
 
     /// Every team, by code.
     public func teams() throws -> [Team] {
-        try read { db in try Store.storedTeams(db).values.map(\.team).sorted { $0.code < $1.code } }
+        // Straight into an array (codes are unique): a national workspace has 200,000 teams.
+        try read { db in
+            var teams: [Team] = []
+            let cursor = try Row.fetchCursor(db, sql: StoredTeam.selectSQL)
+            while let row = try cursor.next() {
+                teams.append(StoredTeam.team(code: row[1], name: row[2], kind: row[3], areaCode: row[4], leader: row[5],
+                                             leaderPhone: row[6], formed: row[7], status: row[8], inactiveSince: row[9]))
+            }
+            return teams.sorted { $0.code < $1.code }
+        }
     }
 
     // MARK: Members
