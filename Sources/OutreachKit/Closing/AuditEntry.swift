@@ -63,6 +63,8 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case leafletsAllocate = "leaflets.allocate"
     case approvalClose = "approval.close"
     case approvalReopen = "approval.reopen"
+    case followUpFlag = "followup.flag"
+    case followUpResolve = "followup.resolve"
     case accountAdd = "account.add"
     case accountChange = "account.change"
 }

@@ -123,6 +123,16 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     /// The audit rows `query` asks for, oldest first.
     func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry]
 
+    // MARK: Data quality (`FollowUpSQL`; the detection is `OutlierDetection`, above the seam)
+
+    /// Stores flags as follow-ups, each once (a flag already stored, resolved or not, is kept as it
+    /// is); returns how many were new.
+    func recordFollowUps(_ flags: [OutlierFlag]) async throws -> Int
+    /// The follow-ups `query` asks for, oldest first, with the state of their sessions.
+    func followUps(_ query: FollowUpQuery) async throws -> [FollowUp]
+    /// Marks an open follow-up as checked and correct, with the reason; audited.
+    func resolveFollowUp(_ id: Int64, reason: String) async throws -> FollowUp
+
     // MARK: Care
 
     /// The product's invariants, each passed or named.

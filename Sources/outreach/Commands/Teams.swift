@@ -3,7 +3,7 @@ import OutreachKit
 
 extension Outreach {
     struct Teams: ParsableCommand {
-        static let configuration = Help.command("teams", subcommands: [Import.self, Add.self, List.self])
+        static let configuration = Help.command("teams", subcommands: [Import.self, Add.self, List.self, Quality.self])
     }
 }
 

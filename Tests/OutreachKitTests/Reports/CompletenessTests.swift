@@ -328,9 +328,11 @@ struct ReportingActivityStoreTests {
         _ = try log("2026-11-12", "16285-01")
         _ = try log("2026-11-13", "16285-02")
         let stamp = F.vietnam("2026-12-02", hour: 10).secondsSince1970
-        // As `log` (recorded) and an import (its time) of this version write them; sessions are never edited otherwise.
+        // Sessions logged before this version have no recorded time; one as `log` (recorded) and one
+        // as an import (its time) of this version write them. Sessions are never edited otherwise.
         try tamper(store, """
             DROP TRIGGER session_never_edited;
+            UPDATE session SET recorded = NULL;
             UPDATE session SET recorded = \(stamp) WHERE day = \(F.day("2026-11-12").number);
             INSERT INTO import_file (id, file_digest, name, rows, imported) VALUES (77, x'00', 'sessions.csv', 1, '2026-12-07T20:00:00Z');
             UPDATE session SET import_id = 77 WHERE day = \(F.day("2026-11-13").number);

@@ -335,6 +335,9 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v9 follow-ups of data quality") { db in
+            try db.execute(sql: FollowUpSQL.table)
+        }
         return m
     }()
 }

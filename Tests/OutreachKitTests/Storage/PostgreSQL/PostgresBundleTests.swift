@@ -113,12 +113,16 @@ struct PostgresBundleTests {
         let campaign = try CampaignCatalog(directory: campaignsFolder).campaign("de-an-06")
         let options = CoverageReport.Options(asOf: Self.today, indicator: campaign.indicators.first?.id, level: .kind(.commune))
         let expectedCoverage = try await sqlite.coverageReport(campaign: campaign, options: options).rendered(as: .csv, labels: Labels(.en))
-        let expectedReport = try await sqlite.districtReport(campaign: campaign, under: nil, asOf: Self.today).markdown(labels: Labels(.en))
+        // Bundles do not carry when a session was recorded, so a merged copy cannot tell late from
+        // on time: the reports are compared without their completeness block.
+        var sqliteReport = try await sqlite.districtReport(campaign: campaign, under: nil, asOf: Self.today)
+        sqliteReport.completeness = nil
         #expect(try await pg.check().passed)
         #expect(try await pg.coverageReport(campaign: campaign, options: options).rendered(as: .csv, labels: Labels(.en))
             == expectedCoverage)
-        #expect(try await pg.districtReport(campaign: campaign, under: nil, asOf: Self.today).markdown(labels: Labels(.en))
-            == expectedReport)
+        var pgReport = try await pg.districtReport(campaign: campaign, under: nil, asOf: Self.today)
+        pgReport.completeness = nil
+        #expect(pgReport.markdown(labels: Labels(.en)) == sqliteReport.markdown(labels: Labels(.en)))
     }
 
     @Test("merging the same bundle twice changes nothing and names the first merge")

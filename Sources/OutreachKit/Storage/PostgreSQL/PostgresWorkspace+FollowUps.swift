@@ -1,0 +1,46 @@
+import Foundation
+import PostgresNIO
+
+// Follow-ups of data quality on PostgreSQL: `FollowUpSQL`'s statements, as on SQLite.
+extension PostgresWorkspace {
+    public func recordFollowUps(_ flags: [OutlierFlag]) async throws -> Int {
+        let recorder = Recorder.current
+        let stamp = recorder.stamp()
+        return try await transaction { connection in
+            var added = 0
+            for flag in flags {
+                guard let values = FollowUpSQL.insertValues(flag, recorder: recorder, stamp: stamp) else { continue }
+                added += try await Self.closingRows(connection, FollowUpSQL.insert + " RETURNING 1", values) { _ in 1 }.count
+            }
+            if added > 0 { try await Self.audit(connection, QualityAudit.flagged(added, of: flags.count)) }
+            return added
+        }
+    }
+
+    public func followUps(_ query: FollowUpQuery) async throws -> [FollowUp] {
+        try await read { connection in try await Self.followUps(connection, query) }
+    }
+
+    public func resolveFollowUp(_ id: Int64, reason: String) async throws -> FollowUp {
+        let recorder = Recorder.current
+        let reason = try QualityAudit.reason(reason)
+        return try await transaction { connection in
+            try await connection.query("SELECT id FROM followup WHERE id = \(id) FOR UPDATE", logger: Self.quiet)
+            guard let current = try await Self.followUps(connection, FollowUpQuery()).first(where: { $0.id == id }) else {
+                throw FollowUpError.unknown(String(id))
+            }
+            guard current.state == .open else { throw FollowUpError.alreadyResolved(id: id, state: current.state, by: current.resolvedBy) }
+            _ = try await Self.closingRows(connection, FollowUpSQL.resolve,
+                                           [.text(recorder.stamp()), .text(recorder.name), .text(reason), .int(id)]) { _ in 0 }
+            try await Self.audit(connection, QualityAudit.resolved(current, reason: reason, recorder: recorder))
+            return try await Self.followUps(connection, FollowUpQuery()).first { $0.id == id } ?? current
+        }
+    }
+
+    private static func followUps(_ connection: PostgresConnection, _ query: FollowUpQuery) async throws -> [FollowUp] {
+        let all = try await closingRows(connection, FollowUpSQL.list(under: query.under != nil), query.under.map { [.text($0)] } ?? []) { cells in
+            try? FollowUpSQL.followUp(int: { cells[$0].int.map(Int64.init) }, text: { cells[$0].text })
+        }.compactMap { $0 }
+        return query.openOnly ? all.filter { $0.state == .open } : all
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+
+// Follow-ups of data quality in an SQLite workspace: `FollowUpSQL`'s statements.
+extension Store {
+    public func recordFollowUps(_ flags: [OutlierFlag]) throws -> Int {
+        let recorder = Recorder.current
+        let stamp = recorder.stamp()
+        return try write { db in
+            var added = 0
+            let statement = try db.makeStatement(sql: FollowUpSQL.insert)
+            for flag in flags {
+                guard let values = FollowUpSQL.insertValues(flag, recorder: recorder, stamp: stamp) else { continue }
+                try statement.execute(arguments: Store.arguments(values))
+                added += db.changesCount
+            }
+            if added > 0 { try Store.audit(db, QualityAudit.flagged(added, of: flags.count)) }
+            return added
+        }
+    }
+
+    public func followUps(_ query: FollowUpQuery) throws -> [FollowUp] {
+        try read { db in try Store.followUps(db, query) }
+    }
+
+    public func resolveFollowUp(_ id: Int64, reason: String) throws -> FollowUp {
+        let recorder = Recorder.current
+        let reason = try QualityAudit.reason(reason)
+        return try write { db in
+            guard let current = try Store.followUps(db, FollowUpQuery()).first(where: { $0.id == id }) else {
+                throw FollowUpError.unknown(String(id))
+            }
+            guard current.state == .open else { throw FollowUpError.alreadyResolved(id: id, state: current.state, by: current.resolvedBy) }
+            let stamp = recorder.stamp()
+            try db.execute(sql: FollowUpSQL.resolve, arguments: Store.arguments([.text(stamp), .text(recorder.name), .text(reason), .int(id)]))
+            try Store.audit(db, QualityAudit.resolved(current, reason: reason, recorder: recorder))
+            return try Store.followUps(db, FollowUpQuery()).first { $0.id == id } ?? current
+        }
+    }
+
+    private static func followUps(_ db: Database, _ query: FollowUpQuery) throws -> [FollowUp] {
+        let rows = try Row.fetchAll(db, sql: FollowUpSQL.list(under: query.under != nil),
+                                    arguments: query.under.map { [$0] } ?? [])
+        let all = try rows.compactMap { row in try FollowUpSQL.followUp(int: { row[$0] }, text: { row[$0] }) }
+        return query.openOnly ? all.filter { $0.state == .open } : all
+    }
+}
