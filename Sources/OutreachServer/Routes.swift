@@ -48,6 +48,9 @@ extension OutreachServer {
         router.post("closing/approve") { request, _ in try await self.closingChange(request, reopen: false) }
         router.post("closing/unapprove") { request, _ in try await self.closingChange(request, reopen: true) }
         router.get("closing/:file") { request, context in try await self.closingHistory(request, file: context.parameters.get("file") ?? "") }
+        router.get("quality") { request, _ in try await self.qualityPage(request) }
+        router.post("quality/resolve") { request, _ in try await self.qualityResolve(request) }
+        router.get("quality/:file") { request, context in try await self.qualityDownload(request, file: context.parameters.get("file") ?? "") }
         router.get("accounts") { request, _ in try await self.accountsPage(request, message: nil) }
         router.post("accounts") { request, _ in try await self.addAccount(request) }
         router.post("accounts/:name/:action") { request, context in

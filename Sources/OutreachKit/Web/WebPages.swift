@@ -435,6 +435,7 @@ public enum WebPages {
             h.element("a", ["href": "/dashboard"], l["web.nav.dashboard"])
             if viewer.role == .officer || viewer.role == .admin { h.element("a", ["href": "/manage"], l["web.nav.manage"]) }
             if viewer.role != .leader { h.element("a", ["href": "/closing"], l["web.nav.closing"]) }
+            if viewer.role != .leader { h.element("a", ["href": "/quality"], l["web.nav.quality"]) }
             if viewer.role == .admin { h.element("a", ["href": "/accounts"], l["web.nav.accounts"]) }
             h.element("a", ["href": "?lang=" + (l.language == .vi ? "en" : "vi")], l.language == .vi ? "English" : "Tiếng Việt")
             h.open("form", ["method": "post", "action": "/logout", "class": "inline"])

@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import OutreachKit
+import Testing
+@testable import OutreachServer
+
+@Suite("Data quality on the web")
+struct QualityServerTests {
+    @Test("the quality page lists the open follow-ups, the teams and the recognition; officers settle one with a reason, audited; leaders only read",
+          arguments: Engines.all)
+    func quality(_ engine: StorageEngine) async throws {
+        let f = try await Fixture.make(engine)
+        for day in 1...8 {
+            _ = try await f.store.logSession(NewSession(day: Day(year: 2026, month: 11, day: day)!, area: "16282-01", team: "P06-16282",
+                                                        metrics: MetricValues([.eidL2: 3 + day % 3, .peopleReached: 20])),
+                                             today: Fixture.today, replacing: nil, reason: nil, campaignMetrics: [])
+        }
+        let odd = try await f.store.logSession(NewSession(day: Day(year: 2026, month: 11, day: 12)!, area: "16282-01", team: "P06-16282",
+                                                          metrics: MetricValues([.eidL2: 550, .peopleReached: 3])),
+                                               today: Fixture.today, replacing: nil, reason: nil, campaignMetrics: [])
+        let campaign = try CampaignCatalog(directory: Fixture.packageRoot.appendingPathComponent("Campaigns").path).campaign("de-an-06")
+        let run = try await f.store.outliers(campaign: campaign, under: nil, detection: OutlierDetection(), asOf: Fixture.today)
+        let followUp = try #require(run.followUps.first { $0.flag.session == odd.id })
+        try await f.test { client in
+            let leader = Browser(client)
+            try await leader.signIn("lan")
+            #expect(try await leader.get("/quality?campaign=de-an-06").status == .ok)
+            #expect(leader.lastPage.contains("eid_l2 = 550"))
+            #expect(!leader.lastPage.contains("action=\"/quality/resolve\""))
+            #expect(try await leader.post("/quality/resolve", ["id": String(followUp.id), "reason": "đúng"]).status == .forbidden)
+
+            let officer = Browser(client)
+            try await officer.signIn("hung")
+            #expect(try await officer.get("/quality?campaign=de-an-06").status == .ok)
+            #expect(officer.lastPage.contains("Cần kiểm tra (1)"))
+            #expect(officer.lastPage.contains("Khen thưởng"))
+            #expect(officer.lastPage.contains("Tổ công tác Đề án 06 Xã Tân Phúc (P06-16282)"))
+            #expect(try await officer.post("/quality/resolve", ["id": String(followUp.id), "reason": " ", "campaign": "de-an-06"]).status
+                == .unprocessableContent)
+            #expect(try await officer.post("/quality/resolve", ["id": String(followUp.id), "reason": "họp thôn đông", "campaign": "de-an-06"])
+                .status == .ok)
+            #expect(officer.lastPage.contains("Cần kiểm tra (0)"))
+            let csv = try await officer.get("/quality/followups.csv?campaign=de-an-06")
+            #expect(csv.status == .ok && officer.lastPage.contains(",correct,hung,họp thôn đông"))
+            #expect(try await officer.get("/quality?campaign=de-an-06&under=16285").status == .forbidden)
+        }
+        #expect(try await f.store.auditEntries(AuditQuery(by: "hung")).map(\.action) == [.followUpResolve])
+    }
+}
