@@ -260,7 +260,7 @@ extension OutreachServer {
                               type: format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
                               name: "\(campaign.id)-\(under).\(format.rawValue)")
         case "report.html":
-            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today)
+            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today, quality: true)
             return Self.html(report.html(labels: l))
         case let name where DashboardTables.Table.allCases.contains { name == "\($0.rawValue).csv" || name == "\($0.rawValue).json" }:
             let parts = name.split(separator: ".")
@@ -276,7 +276,7 @@ extension OutreachServer {
             return attachment(try DashboardTables.json(table, report: report, sessions: sessions), type: "application/json; charset=utf-8",
                               name: "\(table.rawValue)-\(under).json")
         case "report.md":
-            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today)
+            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today, quality: true)
             return attachment(report.markdown(labels: l), type: "text/markdown; charset=utf-8", name: "\(campaign.id)-\(under).md")
         default:
             throw HTTPError(.notFound)

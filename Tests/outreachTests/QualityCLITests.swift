@@ -37,5 +37,10 @@ struct QualityCLITests {
         let ranks = try run("teams", "quality", "--campaign", "de-an-06", "--under", "16282", "--format", "csv").stdout
         #expect(ranks.contains("rank,team,name,value,expected,progress,set_aside"))
         #expect(try run("outliers", "--campaign", "de-an-06", "--threshold", "0").status == 64)
+        // The district report carries the open follow-ups and the recognition table.
+        #expect(try run("report", "--campaign", "de-an-06", "--under", "16282", "--out", "r.md").status == 0)
+        let report = try String(contentsOfFile: cli.path("r.md"), encoding: .utf8)
+        #expect(report.contains(". Chất lượng số liệu\n"))
+        #expect(report.contains("mục cần kiểm tra chưa xử lý") && report.contains("**Khen thưởng"))
     }
 }

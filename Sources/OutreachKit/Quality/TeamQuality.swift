@@ -111,3 +111,15 @@ public struct TeamQualityReport: Sendable, Equatable {
         self.recognition = recognition
     }
 }
+
+extension DistrictReport {
+    /// "12 mục cần kiểm tra (8 bất thường, 3 trùng, 1 dồn dập); 1,2% buổi bị gắn cờ."
+    public func qualitySummary(_ l: Labels) -> String {
+        let byKind = Dictionary(grouping: openFollowUps, by: \.flag.kind).mapValues(\.count)
+        let kinds = OutlierFlag.Kind.allCases.compactMap { k in byKind[k].map { "\(l.count($0)) \(l["quality.kind." + k.rawValue])" } }
+        let sessions = quality?.lines.reduce(0) { $0 + $1.sessions } ?? 0
+        let flagged = quality?.lines.reduce(0) { $0 + $1.flaggedSessions } ?? 0
+        return l("report.quality.summary", ["open": l.count(openFollowUps.count), "kinds": kinds.isEmpty ? "–" : kinds.joined(separator: ", "),
+                                            "share": sessions > 0 ? l.percent(Double(flagged) / Double(sessions)) : "–"])
+    }
+}

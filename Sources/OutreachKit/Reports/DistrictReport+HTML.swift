@@ -60,6 +60,7 @@ private struct HTMLPage {
         behind()
         leaflets()
         completeness()
+        quality()
         signature()
         w.close("main")
         w.close("body")
@@ -406,6 +407,21 @@ private struct HTMLPage {
                    unit.lastSession.map(l.date) ?? l["report.quiet.never"], unit.within ?? "",
                    unit.team ?? l["report.dash"], unit.leader ?? l["report.dash"]]
               })
+    }
+
+    // MARK: VII. Data quality
+
+    mutating func quality() {
+        guard let q = report.quality else { return }
+        sectionHeading(l["report.section.quality"], id: "quality")
+        w.element("p", [:], report.qualitySummary(l))
+        let top = q.recognition.prefix(10)
+        guard !top.isEmpty else { return }
+        w.element("h3", [:], l("quality.recognition.heading", ["indicator": q.indicator ?? "–"]))
+        table(header: [l["quality.col.rank"], l["quality.col.team"], l["quality.col.value"], l["quality.col.expected"], l["quality.col.progress"]],
+              numeric: [true, false, true, true, true], wrapColumn: 1,
+              rows: top.map { r in [String(r.rank), r.name, l.count(r.value), l.count(Int(r.expected.rounded())), r.progress.map { l.percent($0) } ?? "–"] })
+        w.element("p", [:], l["quality.recognition.rule"])
     }
 
     /// Which hamlets reported for the last ended period, per unit below the report's area.

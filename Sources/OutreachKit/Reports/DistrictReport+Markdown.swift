@@ -171,6 +171,19 @@ extension DistrictReport {
                           rows: units.map { [$0.name] + CompletenessReport.figures($0, l) })
             }
         }
+        if let q = quality {
+            section(l["report.section.quality"])
+            out.paragraph(qualitySummary(l))
+            let top = q.recognition.prefix(10)
+            if !top.isEmpty {
+                out.paragraph("**" + MarkdownText.escape(l("quality.recognition.heading", ["indicator": q.indicator ?? "–"])) + "**", escaped: true)
+                out.table(header: [l["quality.col.rank"], l["quality.col.team"], l["quality.col.value"], l["quality.col.expected"],
+                                   l["quality.col.progress"]], align: [.right, .left, .right, .right, .right],
+                          rows: top.map { r in [String(r.rank), r.name, l.count(r.value), l.count(Int(r.expected.rounded())),
+                                                r.progress.map { l.percent($0) } ?? "–"] })
+                out.paragraph(l["quality.recognition.rule"])
+            }
+        }
         // Closing, as in the HTML: the recipients on the left, the signer on the right.
         let recipients = words.recipientLines
         var signer = words.signerLines.dropFirst().map { "**" + MarkdownText.escape($0) + "**" }

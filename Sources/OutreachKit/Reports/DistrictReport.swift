@@ -101,6 +101,10 @@ public struct DistrictReport: Sendable {
     /// Which hamlets reported for the last period that ended by `asOf` (`outreach completeness`);
     /// nil while none has.
     public var completeness: CompletenessReport?
+    /// The teams' quality and recognition, and the open follow-ups (`teams quality`,
+    /// `followups list`), when the report was asked with them.
+    public var quality: TeamQualityReport?
+    public var openFollowUps: [FollowUp] = []
 
     /// Builds the report from what the store read.
     ///

@@ -23,7 +23,10 @@ extension WorkspaceStore {
     /// the leaflet stock, the weekly progress and the units gone quiet.
     /// `areas`, when the caller holds it, is the tree the report is built on: the whole tree, or
     /// the part of it around `code` (`areaTree(around:)`, as `outreach serve` keeps per scope).
-    public func districtReport(campaign: Campaign, under code: String?, asOf: Day, areas given: AreaTree? = nil) async throws -> DistrictReport {
+    /// With `quality`, it also holds the teams' quality, the recognition table and the open
+    /// follow-ups (reading every session of the campaign under the unit).
+    public func districtReport(campaign: Campaign, under code: String?, asOf: Day, areas given: AreaTree? = nil,
+                               quality: Bool = false) async throws -> DistrictReport {
         // The whole tree, the teams and the leaflet moves are read once, for every part of the
         // report: coverage, structure and stock are built from them as their own commands build them.
         let areas: AreaTree
@@ -49,6 +52,11 @@ extension WorkspaceStore {
                                     leaflets: stock, daily: daily, units: units, lastDays: lastDays, teams: teams)
         if let period = CompletenessReport.lastEndedPeriod(campaign: campaign, today: asOf) {
             report.completeness = try await completenessReport(campaign: campaign, period: period, tree: tree, start: start, teams: teams)
+        }
+        if quality {
+            let under = isRoot ? nil : tree.nodes[start].code
+            report.quality = try await teamQuality(campaign: campaign, under: under, period: nil, asOf: asOf)
+            report.openFollowUps = try await followUps(FollowUpQuery(under: under, openOnly: true))
         }
         return report
     }

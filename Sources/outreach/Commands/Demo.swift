@@ -57,7 +57,7 @@ extension Outreach {
             try await store.loadDemo(demo, files: files, today: today)
             let accounts = try await DemoAccounts.create(in: store)
 
-            let report = try await store.districtReport(campaign: main, under: nil, asOf: today)
+            let report = try await store.districtReport(campaign: main, under: nil, asOf: today, quality: true)
             try ReportFile.write(report.html(labels: l, notice: l["demo.notice"]), to: folder.report)
             let coverage = try await store.coverageReport(
                 campaign: main, options: .init(asOf: today, indicator: main.indicators.first?.id, level: .kind(.commune)))

@@ -21,7 +21,7 @@ extension Outreach {
             let format = try ReportFile.format(of: out)
             let labels = try language.labels()
             let definition = try campaigns.catalog().campaign(campaign)
-            var report = try await database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today())
+            var report = try await database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today(), quality: true)
             report.signature = ReportSignature(issuer: issuer, title: signerTitle, name: signerName)
             let text = format == .html ? report.html(labels: labels) : report.markdown(labels: labels)
             try ReportFile.write(text, to: out)
