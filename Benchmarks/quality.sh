@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Data quality at national scale (issue 16), release build, medians of N runs:
+#
+#   Benchmarks/quality.sh [--runs N]
+#
+# On the national workspace of Benchmarks/run.sh (111,367 areas, 1M sessions; built once into
+# bench-out/national-1m.sqlite): `outreach outliers` of the whole country (budget under 5 s;
+# the first run stores the follow-ups, the later ones find them stored) and `teams quality` of the
+# whole country (budget under 2 s).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=5
+[ "${1:-}" = "--runs" ] && runs=$2
+out=bench-out
+mkdir -p "$out"
+swift build -c release --product outreach >/dev/null
+outreach=.build/release/outreach
+source "$(dirname "$0")/lib.sh"
+national_campaign "$out/campaigns"
+[ -f "$out/national-1m/manifest.json" ] || python3 Benchmarks/gen.py --scale national --sessions 1000000 --quiet --out "$out/national-1m"
+db="$out/national-1m.sqlite"
+if [ ! -f "$db" ]; then
+  $outreach init --db "$db" >/dev/null
+  $outreach areas import "$out/national-1m/areas.csv" --db "$db" >/dev/null
+  $outreach teams import "$out/national-1m/teams.csv" --db "$db" >/dev/null
+  $outreach sessions import "$out/national-1m/sessions.csv" --db "$db" >/dev/null
+fi
+cp "$db" "$out/quality.sqlite"; rm -f "$out/quality.sqlite-"*
+BEFORE="" measure "outliers, whole country (1M sessions)" \
+  $outreach outliers --campaign national --campaigns "$out/campaigns" --db "$out/quality.sqlite" --format csv
+echo "  follow-ups stored: $(sqlite3 "$out/quality.sqlite" 'SELECT count(*) FROM followup')"
+BEFORE="" measure "teams quality, whole country (221k teams)" \
+  $outreach teams quality --campaign national --campaigns "$out/campaigns" --db "$out/quality.sqlite" --format csv
+commune=$(awk -F, '$3=="commune" {print $1; exit}' "$out/national-1m/areas.csv")
+BEFORE="" measure "outliers, one commune ($commune)" \
+  $outreach outliers --campaign national --campaigns "$out/campaigns" --under "$commune" --db "$out/quality.sqlite"
