@@ -198,6 +198,9 @@ public struct CoverageReport: Equatable, Sendable {
 
     /// The campaign's id.
     public var campaign: String
+    /// Where the denominators of the report's areas come from (`source`, `as_of` of the areas
+    /// files), with how many areas each; empty when no file named one.
+    public var denominatorSources: [DenominatorSource] = []
     /// The campaign's Vietnamese name.
     public var campaignName: String
     /// The names of the metrics the campaign declares with a label, by code.
@@ -666,5 +669,33 @@ extension CoverageReport {
             if behind > 0 || noData > 0 { return .behind }
             return .onTrack
         }
+    }
+}
+
+/// A source of denominators and the number of a report's areas that take theirs from it (nil
+/// source: areas whose file named none).
+public struct DenominatorSource: Sendable, Equatable {
+    public var source: AreaSource?
+    public var areas: Int
+
+    /// Counts the sources of the areas of `ids` (every source named, then the areas without one).
+    public static func summary(_ ids: [Int64], sources: [Int64: AreaSource]) -> [DenominatorSource] {
+        guard !sources.isEmpty else { return [] }
+        var counts: [AreaSource: Int] = [:]
+        var none = 0
+        for id in ids {
+            if let s = sources[id] { counts[s, default: 0] += 1 } else { none += 1 }
+        }
+        var out = counts.map { DenominatorSource(source: $0.key, areas: $0.value) }
+            .sorted { ($0.areas, $0.source?.source ?? "") > ($1.areas, $1.source?.source ?? "") }
+        if none > 0 { out.append(DenominatorSource(source: nil, areas: none)) }
+        return out
+    }
+
+    /// "Công an xã (01/10/2026): 7 đơn vị; chưa ghi nguồn: 3 đơn vị".
+    public static func text(_ list: [DenominatorSource], _ l: Labels) -> String {
+        l("provenance.sentence", ["sources": list.map { s in
+            l("provenance.item", ["source": s.source?.text(l) ?? l["provenance.none"], "count": l.count(s.areas)])
+        }.joined(separator: "; ")])
     }
 }

@@ -5,7 +5,7 @@
 public enum AreaFile {
     /// The columns an areas file may have.
     public static let required = ["code", "name", "kind", "parent_code"]
-    public static let optional = AreaAttributes.names
+    public static let optional = AreaAttributes.names + ["source", "as_of"]
 
     /// Every valid row, or `ImportRejected` with every problem found.
     public static func read(_ reader: CSVReader) throws -> [AreaRow] {
@@ -28,6 +28,9 @@ public enum AreaFile {
             for attribute in AreaAttributes.names {
                 attributes[attribute] = r.count(header[attribute], column: attribute, into: &problems)
             }
+            let sourceName = r.text(header["source"], column: "source", into: &problems)
+            let sourceDay = r.rosterDay(header["as_of"], column: "as_of", into: &problems)
+            let source = sourceName == nil && sourceDay == nil ? nil : AreaSource(source: sourceName, asOf: sourceDay)
             guard let code else {
                 problems.add(line: r.line, column: "code", Phrase("areas.error.empty_code"))
                 return
@@ -57,7 +60,7 @@ public enum AreaFile {
                 return
             }
             rows.append(AreaRow(line: r.line, code: code, name: name, level: level, localKind: local,
-                                parentCode: parent, attributes: attributes))
+                                parentCode: parent, attributes: attributes, source: source))
         } }
         problems.append(csvProblems)
         try problems.check()

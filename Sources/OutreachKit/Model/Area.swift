@@ -128,9 +128,13 @@ public struct AreaRow: Equatable, Sendable {
     public var localKind: String?
     public var parentCode: String?
     public var attributes: AreaAttributes
+    /// Where the attributes come from (which census, which police count) and their date, when
+    /// the file says (`source`, `as_of`).
+    public var source: AreaSource?
 
     public init(line: Int, code: String, name: String, level: AreaLevel, localKind: String? = nil,
-                parentCode: String? = nil, attributes: AreaAttributes = AreaAttributes()) {
+                parentCode: String? = nil, attributes: AreaAttributes = AreaAttributes(), source: AreaSource? = nil) {
+        self.source = source
         self.line = line
         self.code = code
         self.name = name
@@ -160,4 +164,21 @@ extension String {
     private static let administrativePrefixes: [[UInt8]] =
         ["Thành phố ", "Tỉnh ", "Huyện ", "Quận ", "Thị xã ", "Thị trấn ", "Xã ", "Phường ", "Đặc khu "]
         .map { Array($0.precomposedStringWithCanonicalMapping.utf8) }
+}
+
+/// Where an area's denominators come from: the source named in its areas file and its date.
+public struct AreaSource: Hashable, Sendable, Codable {
+    public var source: String?
+    public var asOf: Day?
+
+    public init(source: String?, asOf: Day?) {
+        self.source = source
+        self.asOf = asOf
+    }
+
+    /// "Công an xã Tân Phúc (01/10/2026)".
+    public func text(_ l: Labels) -> String {
+        let name = source ?? l["provenance.unnamed"]
+        return asOf.map { "\(name) (\(l.date($0)))" } ?? name
+    }
 }

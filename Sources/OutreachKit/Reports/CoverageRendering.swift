@@ -131,6 +131,20 @@ extension CoverageReport {
         out.jsonString(asOf.iso)
         out.raw(",\n  \"campaign\" : ")
         out.jsonString(campaign)
+        if !denominatorSources.isEmpty {
+            // Where the denominators come from: {"areas", "asOf", "source"} per source (nulls for none).
+            out.raw(",\n  \"denominatorSources\" : [")
+            for (i, s) in denominatorSources.enumerated() {
+                out.raw(i == 0 ? "\n    {\n      \"areas\" : " : ",\n    {\n      \"areas\" : ")
+                out.raw(String(s.areas))
+                out.raw(",\n      \"asOf\" : ")
+                if let day = s.source?.asOf { out.jsonString(day.iso) } else { out.raw("null") }
+                out.raw(",\n      \"source\" : ")
+                if let name = s.source?.source { out.jsonString(name) } else { out.raw("null") }
+                out.raw("\n    }")
+            }
+            out.raw("\n  ]")
+        }
         out.raw(",\n  \"rows\" : [\n")
         for (i, row) in rows.enumerated() {
             out.raw(i == 0 ? "    {\n      \"code\" : " : ",\n    {\n      \"code\" : ")

@@ -61,6 +61,9 @@ private struct HTMLPage {
         leaflets()
         completeness()
         quality()
+        if !report.coverage.denominatorSources.isEmpty {
+            w.element("p", ["class": "note"], DenominatorSource.text(report.coverage.denominatorSources, l))
+        }
         signature()
         w.close("main")
         w.close("body")

@@ -184,6 +184,7 @@ extension DistrictReport {
                 out.paragraph(l["quality.recognition.rule"])
             }
         }
+        if !coverage.denominatorSources.isEmpty { out.paragraph("*" + MarkdownText.escape(DenominatorSource.text(coverage.denominatorSources, l)) + "*", escaped: true) }
         // Closing, as in the HTML: the recipients on the left, the signer on the right.
         let recipients = words.recipientLines
         var signer = words.signerLines.dropFirst().map { "**" + MarkdownText.escape($0) + "**" }

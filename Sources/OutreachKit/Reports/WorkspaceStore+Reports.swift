@@ -15,7 +15,14 @@ extension WorkspaceStore {
     func coverageReport(campaign: Campaign, options: CoverageReport.Options, countryName: String = Campaign.wholeTreeName,
                         wholeTree: AreaTree?) async throws -> CoverageReport {
         let inputs = try await coverageInputs(campaign: campaign, options: options, countryName: countryName, wholeTree: wholeTree)
-        return try CoverageReport(campaign: campaign, tree: inputs.tree, ownTotals: inputs.totals, options: options)
+        var report = try CoverageReport(campaign: campaign, tree: inputs.tree, ownTotals: inputs.totals, options: options)
+        let sources = try await areaSources()
+        if !sources.isEmpty, let start = inputs.tree.index(of: report.startCode) {
+            // The lowest units hold the denominators; the units above sum them.
+            let ids = inputs.tree.preorder(from: [start]).filter { inputs.tree.children[$0.index].isEmpty }.map { inputs.tree.nodes[$0.index].id }
+            report.denominatorSources = DenominatorSource.summary(ids, sources: sources)
+        }
+        return report
     }
 
     /// The district report of `campaign` under the area `code` (the campaign's scope when nil)

@@ -133,6 +133,9 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     /// Marks an open follow-up as checked and correct, with the reason; audited.
     func resolveFollowUp(_ id: Int64, reason: String) async throws -> FollowUp
 
+    /// Where areas' denominators come from, by area id (areas whose file named a source).
+    func areaSources() async throws -> [Int64: AreaSource]
+
     // MARK: Care
 
     /// The product's invariants, each passed or named.

@@ -61,6 +61,13 @@ extension Outreach.Campaigns {
             Console.out(CampaignDescription.text(of: campaign, file: catalog.path(of: id), labels: labels))
             if let tree = await Check.workspaceTree(database, labels) {
                 Check.warnAboutAreas(campaign, file: catalog.path(of: id), tree: tree, database: database, labels)
+                // Where the scope's denominators come from, when the areas files said.
+                let start = campaign.coversWholeTree ? nil : tree.index(of: campaign.scope)
+                if campaign.coversWholeTree || start != nil, let sources = try? await database.open().areaSources(), !sources.isEmpty {
+                    let ids = tree.preorder(from: start.map { [$0] } ?? tree.roots).filter { tree.children[$0.index].isEmpty }
+                        .map { tree.nodes[$0.index].id }
+                    Console.out(DenominatorSource.text(DenominatorSource.summary(ids, sources: sources), labels) + "\n")
+                }
             }
         }
     }

@@ -139,7 +139,7 @@ struct AreaFileTests {
     func unknownColumn() {
         let rejection = areaRejection("code,name,kind,parent_code,region\n1,A,province,,north\n", name: "my areas.csv")
         #expect(rejection == ImportRejected(file: "my areas.csv", problems: [
-            Diagnostic(file: "my areas.csv", line: 1, "unknown column \"region\" (column 5). Accepted columns: code, name, kind, parent_code, population, adults, working_age, households."),
+            Diagnostic(file: "my areas.csv", line: 1, "unknown column \"region\" (column 5). Accepted columns: code, name, kind, parent_code, population, adults, working_age, households, source, as_of."),
         ]))
     }
 

@@ -122,3 +122,40 @@ struct QualityTests {
         #expect(audit.map(\.action) == [.followUpFlag, .followUpResolve])
     }
 }
+
+@Suite("Where denominators come from")
+struct ProvenanceTests {
+    @Test("source and as_of of an areas file are kept, summarised in coverage JSON and the report's note; a file without the columns keeps them",
+          arguments: ClosingWorkspace.engines)
+    func provenance(engine: StorageEngine) async throws {
+        let w = try await ClosingWorkspace.make(engine, sessions: false)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-prov-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("h.csv").path
+        try """
+            code,name,kind,parent_code,population,adults,working_age,households,source,as_of
+            16282-01,Thôn 1,thôn,16282,1180,870,760,330,Công an xã Tân Phúc,01/10/2026
+            16282-02,Thôn 2,thôn,16282,960,705,615,268,Công an xã Tân Phúc,01/10/2026
+            16282-03,Thôn Phúc Lâm,thôn,16282,1425,1050,905,402,Điều tra dân số 2019,
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        _ = try await w.store.importAreas(try AreaFile.read(try CSVReader(path: file)), file: "h.csv", on: ClosingWorkspace.today)
+        let campaign = Campaign(id: "c", name: "C", scope: "16282", start: Day(year: 2026, month: 1, day: 1)!, end: Day(year: 2026, month: 12, day: 31)!,
+                                indicators: [Indicator(id: "eid", label: "eID", numerator: ["eid_l2"], denominator: "adults", target: .share(0.9))])
+        let report = try await w.store.coverageReport(campaign: campaign, options: .init(asOf: ClosingWorkspace.today))
+        #expect(report.denominatorSources.map(\.areas) == [2, 1, 1])
+        #expect(report.denominatorSources.first?.source == AreaSource(source: "Công an xã Tân Phúc", asOf: Day(year: 2026, month: 10, day: 1)))
+        let json = try report.rendered(as: .json, labels: Labels(.en))
+        #expect(json.contains("\"denominatorSources\" : [") && json.contains("\"source\" : \"Điều tra dân số 2019\""))
+        #expect(DenominatorSource.text(report.denominatorSources, Labels(.vi))
+            == "Nguồn mẫu số: Công an xã Tân Phúc (01/10/2026): 2 đơn vị; Điều tra dân số 2019: 1 đơn vị; chưa ghi nguồn: 1 đơn vị.")
+        // A file without the columns changes names and figures, not the sources.
+        let plain = dir.appendingPathComponent("p.csv").path
+        try "code,name,kind,parent_code,adults\n16282-01,Thôn Một,thôn,16282,880\n".write(toFile: plain, atomically: true, encoding: .utf8)
+        _ = try await w.store.importAreas(try AreaFile.read(try CSVReader(path: plain)), file: "p.csv", on: ClosingWorkspace.today)
+        #expect(try await w.store.areaSources().count == 3)
+        // A bad date is named with its line and column.
+        let bad = dir.appendingPathComponent("b.csv").path
+        try "code,name,kind,parent_code,source,as_of\n16282-01,Thôn 1,thôn,16282,Công an,31/02/2026\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(throws: ImportRejected.self) { try AreaFile.read(try CSVReader(path: bad)) }
+    }
+}

@@ -328,6 +328,6 @@ enum PostgresSchema {
                 \(ClosingSQL.approvalColumns.replacingOccurrences(of: "INTEGER", with: "BIGINT"))
             )
             """),
-        Migration(name: "pg6 follow-ups of data quality", sql: FollowUpSQL.pgTable),
+        Migration(name: "pg6 follow-ups of data quality, sources of denominators", sql: FollowUpSQL.pgTable + ";\n" + ProvenanceSQL.pgTable),
     ]
 }

@@ -99,6 +99,7 @@ extension PostgresWorkspace {
             }
             try await history.copy(into: "area_change", ["area_id", "day", "change", "old_name", "old_parent_id"], connection)
             for entry in pendingAudit { try await Self.audit(connection, entry) }
+            for values in rows.compactMap(ProvenanceSQL.values) { _ = try await Self.closingRows(connection, ProvenanceSQL.upsert, values) { _ in 0 } }
             return plan.summary
         }
     }

@@ -37,6 +37,16 @@ extension PostgresWorkspace {
         }
     }
 
+    public func areaSources() async throws -> [Int64: AreaSource] {
+        try await read { connection in
+            var out: [Int64: AreaSource] = [:]
+            for (id, source) in try await Self.closingRows(connection, ProvenanceSQL.list, [], {
+                (Int64($0[0].int ?? 0), AreaSource(source: $0[1].text, asOf: $0[2].int.map(Day.init(number:))))
+            }) { out[id] = source }
+            return out
+        }
+    }
+
     private static func followUps(_ connection: PostgresConnection, _ query: FollowUpQuery) async throws -> [FollowUp] {
         let all = try await closingRows(connection, FollowUpSQL.list(under: query.under != nil), query.under.map { [.text($0)] } ?? []) { cells in
             try? FollowUpSQL.followUp(int: { cells[$0].int.map(Int64.init) }, text: { cells[$0].text })

@@ -335,8 +335,9 @@ enum Schema {
                 );
                 """)
         }
-        m.registerMigration("v9 follow-ups of data quality") { db in
+        m.registerMigration("v9 follow-ups of data quality, sources of denominators") { db in
             try db.execute(sql: FollowUpSQL.table)
+            try db.execute(sql: ProvenanceSQL.table)
         }
         return m
     }()

@@ -68,6 +68,7 @@ extension Store {
                 try history.execute(arguments: [change.areaID, day.number, change.change, change.oldName, change.oldParentID])
             }
             for entry in RosterAudit.areas(plan, existing: existing, file: file) { try Store.audit(db, entry) }
+            for values in rows.compactMap(ProvenanceSQL.values) { try db.execute(sql: ProvenanceSQL.upsert, arguments: Store.arguments(values)) }
             return plan.summary
         }
     }

@@ -38,6 +38,16 @@ extension Store {
         }
     }
 
+    public func areaSources() throws -> [Int64: AreaSource] {
+        try read { db in
+            var out: [Int64: AreaSource] = [:]
+            for row in try Row.fetchAll(db, sql: ProvenanceSQL.list) {
+                out[row[0]] = AreaSource(source: row[1], asOf: (row[2] as Int?).map(Day.init(number:)))
+            }
+            return out
+        }
+    }
+
     private static func followUps(_ db: Database, _ query: FollowUpQuery) throws -> [FollowUp] {
         let rows = try Row.fetchAll(db, sql: FollowUpSQL.list(under: query.under != nil),
                                     arguments: query.under.map { [$0] } ?? [])
