@@ -25,20 +25,12 @@ mkdir -p "$out"
 swift build -c release --product outreach >/dev/null
 outreach=$PWD/.build/release/outreach
 
-[ -f "$out/national-1m/manifest.json" ] ||
-  python3 Benchmarks/gen.py --scale national --sessions 1000000 --quiet --out "$out/national-1m"
-
 source "$(dirname "$0")/lib.sh"
 
 national_campaign "$out/campaigns"
 
+national_workspace
 db="$out/national-1m.sqlite"
-if [ ! -f "$db" ]; then
-  $outreach init --db "$db" >/dev/null
-  $outreach areas import "$out/national-1m/areas.csv" --db "$db" >/dev/null
-  $outreach teams import "$out/national-1m/teams.csv" --db "$db" >/dev/null
-  $outreach sessions import "$out/national-1m/sessions.csv" --db "$db" >/dev/null
-fi
 common=(--campaign national --campaigns "$out/campaigns" --db "$db")
 
 echo "completeness and chase, national tree, 1M sessions, period $period (SQLite)"

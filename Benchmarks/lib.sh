@@ -38,3 +38,17 @@ indicators:
     target: 90%
 YAML
 }
+
+# national_workspace : bench-out/national-1m.sqlite, the whole synthetic country (111,367 areas,
+# 221,198 teams) with the national 1M sessions file imported (generated and built once).
+national_workspace() {
+  [ -f "$out/national-1m/manifest.json" ] ||
+    python3 Benchmarks/gen.py --scale national --sessions 1000000 --quiet --out "$out/national-1m"
+  local db="$out/national-1m.sqlite"
+  if [ ! -f "$db" ]; then
+    $outreach init --db "$db" >/dev/null
+    $outreach areas import "$out/national-1m/areas.csv" --db "$db" >/dev/null
+    $outreach teams import "$out/national-1m/teams.csv" --db "$db" >/dev/null
+    $outreach sessions import "$out/national-1m/sessions.csv" --db "$db" >/dev/null
+  fi
+}

@@ -17,14 +17,8 @@ swift build -c release --product outreach >/dev/null
 outreach=.build/release/outreach
 source "$(dirname "$0")/lib.sh"
 national_campaign "$out/campaigns"
-[ -f "$out/national-1m/manifest.json" ] || python3 Benchmarks/gen.py --scale national --sessions 1000000 --quiet --out "$out/national-1m"
+national_workspace
 db="$out/national-1m.sqlite"
-if [ ! -f "$db" ]; then
-  $outreach init --db "$db" >/dev/null
-  $outreach areas import "$out/national-1m/areas.csv" --db "$db" >/dev/null
-  $outreach teams import "$out/national-1m/teams.csv" --db "$db" >/dev/null
-  $outreach sessions import "$out/national-1m/sessions.csv" --db "$db" >/dev/null
-fi
 cp "$db" "$out/quality.sqlite"; rm -f "$out/quality.sqlite-"*
 BEFORE="" measure "outliers, whole country (1M sessions)" \
   $outreach outliers --campaign national --campaigns "$out/campaigns" --db "$out/quality.sqlite" --format csv
