@@ -114,6 +114,7 @@ struct ValidateCLITests {
 
         // An error breach stored before the rule existed: validate exits 1.
         try cli.write("ok.csv", "date,area,eid_l2\n2026-11-03,16282-01,700\n")
+        try FileManager.default.createDirectory(at: cli.dir.appendingPathComponent("none"), withIntermediateDirectories: true)
         #expect(try cli.run(["sessions", "import", "ok.csv", "--campaigns", cli.path("none"), "--db", "w.sqlite"]).status == 0)
         let v = try run(cli, ["validate", "--campaign", "thu", "--format", "csv"])
         #expect(v.status == 1)
