@@ -7,6 +7,8 @@
 # The data is Benchmarks/gen.py's national-1m and province-1m sets in bench-out/ (made if
 # missing); bench-out/national-1m.sqlite is built once as completeness.sh builds it.
 # Budgets: validate under 5 s (goal 1 s); session rules add under 10% to the import.
+# First run (release, 2 busy cores, 1 run): validate 16.6 s table / 10.4 s CSV (over budget:
+# it reads WorkspaceStore.sessions, 1M SessionEntry values); import 3.16 s without rules, 3.07 s with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=3
