@@ -39,6 +39,8 @@ extension OutreachServer {
         } catch let error as SessionError {
             if case .idConflict = error { return Self.problem(.conflict, detail: Self.sentence(error, l)) }
             return Self.problem(.unprocessableContent, detail: Self.sentence(error, l))
+        } catch let error as RuleRefusal {
+            return Self.problem(.unprocessableContent, detail: error.message(in: l) ?? error.message)
         }
     }
 

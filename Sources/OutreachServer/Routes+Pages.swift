@@ -180,6 +180,10 @@ extension OutreachServer {
             // A closed month: said beside the form, which keeps what was typed.
             form.errors = ["form": error.message(in: l) ?? error.message]
             return again(OutreachServer.locked)
+        } catch let error as RuleRefusal {
+            // A campaign's error rule: said beside the form, which keeps what was typed.
+            form.errors = ["form": error.message(in: l) ?? error.message]
+            return again(.unprocessableContent)
         }
     }
 

@@ -136,9 +136,10 @@ extension OutreachServer {
     static let locked = HTTPResponse.Status(code: 423, reasonPhrase: "Locked")
 
     /// Runs `body` as `account`: every change it makes is stored and audited under its name,
-    /// with the self-closing periods of the server's campaigns.
+    /// with the self-closing periods and the session rules of the server's campaigns.
     func recording<T: Sendable>(_ account: Account, _ body: () async throws -> T) async throws -> T {
-        let recorder = Recorder(name: account.name, autoLocks: AutoLock.of(state.campaigns(from: configuration.campaigns).all))
+        let campaigns = state.campaigns(from: configuration.campaigns).all
+        let recorder = Recorder(name: account.name, autoLocks: AutoLock.of(campaigns), sessionRules: EntryRules.of(campaigns))
         return try await Recorder.$current.withValue(recorder) { try await body() }
     }
 

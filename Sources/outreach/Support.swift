@@ -29,7 +29,7 @@ struct ActorOptions: ParsableArguments {
 }
 
 /// A command that changes a workspace: `Outreach.main` runs it as the `Recorder` its `--by`
-/// names, with the self-closing periods of its campaigns folder.
+/// names, with the self-closing periods and the session rules of its campaigns folder.
 protocol RecordsChanges {
     var actor: ActorOptions { get }
     /// The campaigns folder whose `lock_after_days` lock periods (nil: the default folder).
@@ -44,7 +44,9 @@ extension RecordsChanges {
     /// The recorder the command runs as.
     var recorder: Recorder {
         let folder = campaignsFolder?.directory ?? CampaignOptions.defaultDirectory
-        return Recorder(name: actor.by ?? Recorder.fallbackName, autoLocks: CampaignCatalog(directory: folder).autoLocks())
+        let catalog = CampaignCatalog(directory: folder)
+        return Recorder(name: actor.by ?? Recorder.fallbackName, autoLocks: catalog.autoLocks(),
+                        sessionRules: catalog.sessionRules())
     }
 }
 

@@ -54,7 +54,7 @@ struct Fixture {
 
     /// `log`, when given, receives every line the server logs (at info level).
     static func make(_ engine: StorageEngine, extraAreas: String? = nil, maxBody: Int = 64 * 1024, accounts: Bool = true,
-                     setupToken: String? = nil, log: LogLines? = nil) async throws -> Fixture {
+                     setupToken: String? = nil, log: LogLines? = nil, campaigns: String? = nil) async throws -> Fixture {
         let store = try await Workspaces.open(try Engines.location(engine), create: true)
         for path in [resource("areas/nong_cong.csv"), resource("sample/hamlets.csv")] {
             _ = try await store.importAreas(try AreaFile.read(try CSVReader(path: path)), file: path, on: today)
@@ -73,7 +73,7 @@ struct Fixture {
             ?? Logger(label: "outreach.serve.test")
         logger.logLevel = log == nil ? .error : .info
         let server = try await OutreachServer(
-            store: store, configuration: .init(campaigns: packageRoot.appendingPathComponent("Campaigns").path, maxBody: maxBody,
+            store: store, configuration: .init(campaigns: campaigns ?? packageRoot.appendingPathComponent("Campaigns").path, maxBody: maxBody,
                                                today: { today }), logger: logger, setupToken: setupToken)
         return Fixture(store: store, server: server)
     }

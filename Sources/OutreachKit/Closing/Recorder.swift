@@ -8,10 +8,14 @@ public struct Recorder: Sendable {
     public var name: String
     /// Periods that close themselves (`lock_after_days` of the campaigns known to the caller).
     public var autoLocks: [AutoLock]
+    /// The session rules of the campaigns known to the caller, checked on every session entered.
+    public var sessionRules: [EntryRules]
     /// The clock of audit stamps.
     public var now: @Sendable () -> Date
 
-    public init(name: String, autoLocks: [AutoLock] = [], now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(name: String, autoLocks: [AutoLock] = [], sessionRules: [EntryRules] = [],
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.sessionRules = sessionRules
         self.name = name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? Recorder.fallbackName : name
         self.autoLocks = autoLocks
         self.now = now

@@ -17,7 +17,7 @@ public enum CampaignFile {
     /// The keys of a campaign, in the order the README documents them.
     public static let campaignKeys = ["version", "id", "name", "name_en", "scope", "period", "metrics",
                                       "indicators", "targets", "baselines", "approval", "lock_after_days",
-                                      "report_deadline_days"]
+                                      "report_deadline_days", "rules"]
     /// The keys of `period`.
     public static let periodKeys = ["start", "end"]
     /// The keys of a metric written as a mapping under `metrics:`.
@@ -234,7 +234,7 @@ extension Campaign {
 // MARK: - Reading
 
 /// Walks the YAML tree once, collecting problems and the values that are valid.
-private struct CampaignReader {
+struct CampaignReader {
     let file: String
     let expectedID: String?
     /// Problems in the YAML file.
@@ -343,11 +343,13 @@ private struct CampaignReader {
             closing.reportDeadlineDays = n
         }
 
+        let rules = fields["rules"].map { readRules($0.value, metrics: knownMetrics) } ?? []
+
         guard problems.isEmpty, tableProblems.isEmpty, let id, let name, let scope, let period else { return nil }
         return Campaign(id: id, name: name, nameEnglish: nameEnglish, scope: scope, start: period.start, end: period.end,
                         indicators: indicators, extraMetrics: extraMetrics, areaTargets: areaTargets, baselines: baselines,
                         metricNames: Dictionary(uniqueKeysWithValues: declared.compactMap { m in m.name.map { (m.code, $0) } }),
-                        closing: closing)
+                        closing: closing, rules: rules)
     }
 
     /// Checks that `version: 1` comes first. False when the file is for a newer format: its
@@ -875,7 +877,7 @@ private struct CampaignReader {
     }
 }
 
-private extension Phrase {
+extension Phrase {
     /// A key of the campaign file, named as it is written (`scope`).
     static func fileKey(_ name: String) -> Phrase { Phrase("campaigns.subject.key", ["key": name]) }
 
@@ -907,7 +909,7 @@ private extension Phrase {
     }
 }
 
-private extension Node {
+extension Node {
     /// The text of a scalar as written in the file (so `01` stays `01`), nil for anything else.
     var scalarText: String? {
         if case .scalar(let scalar) = self { return scalar.string }

@@ -33,6 +33,8 @@ struct AreaFacts {
     var adults: Int?
     var population: Int?
     var households: Int?
+    /// Known for an area looked up alone (`log`); nil in the import's table.
+    var workingAge: Int? = nil
 }
 
 /// Facts about a team that session checks need.

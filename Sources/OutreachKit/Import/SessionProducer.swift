@@ -204,6 +204,9 @@ final class SessionProducer: @unchecked Sendable {
     let progress: ImportProgress?
     var hasIDColumn: Bool { header["id"] != nil }
     let warningLimit = 50
+    /// The session rules of the recorder that creates the producer (read on its task: the
+    /// reading thread has no task-local values).
+    let rules: CompiledRules
 
     init(reader: CSVReader, header: CSVHeader, campaignMetrics: [String], today: Day,
          areas: AreaFactsTable, teams: TeamFactsTable, problemLimit: Int, progress: ImportProgress?) {
@@ -215,6 +218,8 @@ final class SessionProducer: @unchecked Sendable {
         self.teams = teams
         self.problemLimit = problemLimit
         self.progress = progress
+        self.rules = CompiledRules(Recorder.current.sessionRules, slots: RuleSlots(campaignMetrics: campaignMetrics),
+                                   scopeID: areas.id(ofCode:))
     }
 
     func run() {
@@ -251,6 +256,10 @@ final class SessionProducer: @unchecked Sendable {
         var maskedNumbers = 0
         var rows = 0
         let areas = self.areas, teams = self.teams, today = self.today, warningLimit = self.warningLimit
+        let rules = self.rules
+        // A row's values as the rules read them: NaN for missing, and with 0 for missing.
+        var ruleRaw = [Double](repeating: .nan, count: rules.slots.width)
+        var ruleZeroed = ruleRaw
         // Rows without id: their content, its occurrences so far, and the campaign metrics by code.
         var content = RowKeyContent()
         var occurrences = OccurrenceTable()
@@ -351,6 +360,31 @@ final class SessionProducer: @unchecked Sendable {
             var notes: TextField = .absent
             if byAt >= 0 { loggedBy = TextField(r.bytes(byAt).trimmed) }
             if notesAt >= 0 { notes = TextField(r.bytes(notesAt).trimmed); maskedNumbers += notes.maskPersonalNumbers() }
+            if ok, let area, !rules.isEmpty {
+                for m in 0..<metricCount { ruleRaw[m] = recorded[m] ? Double(values[m]) : .nan }
+                let at = RuleSlots.attributesAt
+                ruleRaw[at] = area.population.map(Double.init) ?? .nan
+                ruleRaw[at + 1] = area.adults.map(Double.init) ?? .nan
+                ruleRaw[at + 2] = .nan
+                ruleRaw[at + 3] = area.households.map(Double.init) ?? .nan
+                let metricsAt = rules.slots.campaignMetricsAt
+                for k in 0..<campaignMetrics.count { ruleRaw[metricsAt + k] = .nan }
+                for c in counts { ruleRaw[metricsAt + Int(c.metric)] = Double(c.value) }
+                for i in ruleRaw.indices { ruleZeroed[i] = ruleRaw[i].isNaN ? 0 : ruleRaw[i] }
+                ruleRaw.withUnsafeBufferPointer { raw in
+                    ruleZeroed.withUnsafeBufferPointer { zeroed in
+                        rules.broken(day: day, within: { areas.isWithin(area.id, under: $0) }, raw: raw, zeroed: zeroed) { item, outcome in
+                            let broken = BrokenRule(campaign: item.campaign, rule: item.rule, outcome: outcome)
+                            if item.rule.severity == .error {
+                                problems.add(line: line, broken.phrase("rules.import.refused"))
+                                ok = false
+                            } else if problems.isEmpty {
+                                warn(line, broken.phrase("rules.entry.warning"))
+                            }
+                        }
+                    }
+                }
+            }
             guard ok, problems.isEmpty, let area else { return }
 
             // Checks that warn but do not stop the import.

@@ -27,12 +27,15 @@ public struct Campaign: Equatable, Sendable {
     /// How its figures are closed: the approval period, the self-closing delay, the reporting
     /// deadline.
     public var closing: ClosingRules
+    /// Validation rules checked on sessions and on totals (`rules:`), in file order.
+    public var rules: [ValidationRule]
 
     public init(id: String, name: String, nameEnglish: String? = nil, scope: String, start: Day, end: Day,
                 indicators: [Indicator], extraMetrics: [String] = [], areaTargets: [String: [String: Target]] = [:],
                 baselines: [String: [String: Int]] = [:], metricNames: [String: MetricName] = [:],
-                closing: ClosingRules = ClosingRules()) {
+                closing: ClosingRules = ClosingRules(), rules: [ValidationRule] = []) {
         self.closing = closing
+        self.rules = rules
         self.id = id
         self.name = name
         self.nameEnglish = nameEnglish

@@ -97,6 +97,21 @@ public struct CampaignCatalog: Sendable {
         return out
     }
 
+    /// The session rules of the folder's campaigns that set a top-level `rules:` key, checked
+    /// when sessions are entered. Only those files are parsed (a write reads this); a missing
+    /// folder or a file that does not read checks nothing.
+    public func sessionRules() -> [EntryRules] {
+        guard let ids = try? ids() else { return [] }
+        var out: [EntryRules] = []
+        for id in ids {
+            guard let bytes = FileManager.default.contents(atPath: path(of: id)),
+                  String(decoding: bytes, as: UTF8.self).split(separator: "\n").contains(where: { $0.hasPrefix("rules:") }),
+                  let campaign = try? CampaignCatalog.load(file: path(of: id), expectedID: id) else { continue }
+            out += EntryRules.of([campaign])
+        }
+        return out
+    }
+
     /// The names of the metrics the folder's readable campaigns declare with a label, by code
     /// (the first campaign in id order that names a code gives its name).
     public func declaredMetricNames() throws -> [String: MetricName] {

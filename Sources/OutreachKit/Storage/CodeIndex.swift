@@ -144,6 +144,8 @@ struct AreaFactsTable {
     private var ids: [Int64] = []
     /// The commune-level area that is the area or contains it; 0 for none.
     private var communes: [Int64] = []
+    /// Each area's parent id (0: none), by position; set by `resolveCommunes`.
+    private var parents: [Int64] = []
     private var adults: [Int] = []
     private var population: [Int] = []
     private var households: [Int] = []
@@ -172,6 +174,7 @@ struct AreaFactsTable {
     /// most, against a loop in a damaged tree). `parents` (0: none) and `communeLevel` are by
     /// position, as the areas were added.
     mutating func resolveCommunes(parents: [Int64], communeLevel: [Bool]) {
+        self.parents = parents
         communes = [Int64](repeating: 0, count: ids.count)
         for start in ids.indices {
             var at: Int? = start
@@ -196,6 +199,20 @@ struct AreaFactsTable {
         }
         return lo < ids.count && ids[lo] == id ? lo : nil
     }
+
+    /// Whether the area `id` is `top` or lies under it (64 steps at most).
+    func isWithin(_ id: Int64, under top: Int64) -> Bool {
+        var at = id
+        for _ in 0..<64 {
+            if at == top { return true }
+            guard let i = position(of: at), i < parents.count, parents[i] != 0 else { return false }
+            at = parents[i]
+        }
+        return false
+    }
+
+    /// The id of the area whose code is `code`.
+    func id(ofCode code: String) -> Int64? { codes.index(of: code).map { ids[$0] } }
 
     /// The commune of the area whose id is `id` (nil: none, or no such area).
     func commune(ofID id: Int64) -> Int64? {

@@ -29,6 +29,9 @@ public struct Phrase: Equatable, Sendable {
     /// Phrases written inside this one, in the same language (a problem inside the indicator it
     /// belongs to, the name of a kind of value inside a problem).
     public var parts: [String: Phrase]
+    /// Words the data gives in each language (a campaign rule's message), written in the
+    /// language of the labels, else in Vietnamese.
+    public var texts: [String: [Language: String]] = [:]
 
     public init(_ key: String, _ values: [String: String] = [:], days: [String: Day] = [:], counts: [String: Int] = [:],
                 parts: [String: Phrase] = [:]) {
@@ -47,6 +50,7 @@ public struct Phrase: Equatable, Sendable {
         for (name, day) in days { fill(name, labels.date(day)) }
         for (name, count) in counts { fill(name, labels.count(count)) }
         for (name, part) in parts { fill(name, part.text(labels)) }
+        for (name, byLanguage) in texts { fill(name, byLanguage[labels.language] ?? byLanguage[.vi] ?? "") }
         return text
     }
 

@@ -358,7 +358,7 @@ struct CampaignFileTests {
             "test.yaml:3: \"nmae\" is not a key of a campaign; did you mean \"name\"?",
         ])
         #expect(campaignProblems(campaignText("id: test", "id: test\ncolour: red")) == [
-            "test.yaml:3: \"colour\" is not a key of a campaign. The keys are: version, id, name, name_en, scope, period, metrics, indicators, targets, baselines, approval, lock_after_days, report_deadline_days.",
+            "test.yaml:3: \"colour\" is not a key of a campaign. The keys are: version, id, name, name_en, scope, period, metrics, indicators, targets, baselines, approval, lock_after_days, report_deadline_days, rules.",
         ])
         #expect(campaignProblems(campaignText("end: 2026", "ends: 2026")) == [
             "test.yaml:5: \"ends\" is not a key of the period; did you mean \"end\"?",

@@ -23,7 +23,9 @@ extension PostgresWorkspace {
                 guard let t = try await Self.teamFacts(connection, code: code) else { throw SessionError.unknownTeam(code) }
                 team = t
             }
-            let warnings = SessionRules.warnings(session, today: today, area: area, team: team)
+            var warnings = SessionRules.warnings(session, today: today, area: area, team: team)
+            warnings += try SessionRules.ruleWarnings(session, area: area,
+                                                      chain: try await Self.ruleChain(connection, session, areaID: area.id))
             var old: StoredSession? = nil
             var voidReason = ""
             if let replacing {
@@ -232,12 +234,14 @@ extension PostgresWorkspace {
             WITH RECURSIVE up(id, parent_id, level, n) AS (
                 SELECT id, parent_id, level, 0 FROM area WHERE code = \(code)
                 UNION ALL SELECT a.id, a.parent_id, a.level, up.n + 1 FROM area a JOIN up ON a.id = up.parent_id WHERE up.n < 64)
-            SELECT a.id, a.adults, a.population, a.households,
+            SELECT a.id, a.adults, a.population, a.households, a.working_age,
                    (SELECT up.id FROM up WHERE up.level IN (\(unescaped: communeLevels)) ORDER BY up.n LIMIT 1)
             FROM area a WHERE a.code = \(code)
             """, logger: quiet)
-        for try await (id, adults, population, households, commune) in rows.decode((Int64, Int?, Int?, Int?, Int64?).self) {
-            return AreaFacts(id: id, communeID: commune, adults: adults, population: population, households: households)
+        for try await (id, adults, population, households, workingAge, commune)
+                in rows.decode((Int64, Int?, Int?, Int?, Int?, Int64?).self) {
+            return AreaFacts(id: id, communeID: commune, adults: adults, population: population, households: households,
+                             workingAge: workingAge)
         }
         return nil
     }

@@ -77,10 +77,11 @@ extension Store {
 
     /// The facts of one area, by code (for single writes: no need to load the whole tree).
     static func areaFacts(_ db: Database, code: String) throws -> AreaFacts? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, adults, population, households FROM area WHERE code = ?",
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, adults, population, households, working_age FROM area WHERE code = ?",
                                          arguments: [code]) else { return nil }
         let id: Int64 = row[0]
-        return AreaFacts(id: id, communeID: try communeID(db, of: id), adults: row[1], population: row[2], households: row[3])
+        return AreaFacts(id: id, communeID: try communeID(db, of: id), adults: row[1], population: row[2], households: row[3],
+                         workingAge: row[4])
     }
 
     /// The commune-level area that is `areaID` or contains it.

@@ -21,7 +21,8 @@ extension Store {
                 guard let t = try Store.teamFacts(db, code: code) else { throw SessionError.unknownTeam(code) }
                 team = t
             }
-            let warnings = SessionRules.warnings(session, today: today, area: area, team: team)
+            var warnings = SessionRules.warnings(session, today: today, area: area, team: team)
+            warnings += try SessionRules.ruleWarnings(session, area: area, chain: try Store.ruleChain(db, session, areaID: area.id))
             let values = session.metrics.values.map { $0 ?? 0 }
             let recorded = session.metrics.values.map { $0 != nil }
             var old: (id: Int64, area: Int64, day: Int, uuid: String, code: String)? = nil

@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+@Suite("Validation rules end to end: validate, and entry-time checks on log and import")
+struct ValidateCLITests {
+    /// A commune with two hamlets (Thôn 1: 100 adults, 40 households), a campaign with a session
+    /// warning, a session error and two cumulative rules, and three sessions.
+    static func workspace() throws -> CLI {
+        let cli = try CLI()
+        try cli.write("areas.csv", """
+            code,name,kind,parent_code,adults,households
+            404,Huyện Nông Cống,district,,,
+            16282,Xã Tân Phúc,commune,404,,
+            16282-01,Thôn 1,hamlet,16282,100,40
+            16282-02,Thôn 2,hamlet,16282,50,
+
+            """)
+        try cli.write("sessions.csv", """
+            date,area,eid_l2,people_reached,households_visited
+            2026-11-03,16282-01,30,20,25
+            2026-11-10,16282-01,80,90,30
+            2026-12-01,16282-02,5,,
+
+            """)
+        try FileManager.default.createDirectory(at: cli.dir.appendingPathComponent("Campaigns"), withIntermediateDirectories: true)
+        try cli.write("Campaigns/thu.yaml", """
+            version: 1
+            id: thu
+            name: Thử
+            scope: "16282"
+            period: {start: 2026-10-01, end: 2026-12-31}
+            indicators:
+              - {id: e, label: E, numerator: eid_l2, denominator: adults, target: 90%}
+            rules:
+              - id: eid-not-above-reached
+                rule: eid_l2 <= people_reached
+                message: Kích hoạt nhiều hơn số người được tiếp cận
+                message_en: More activations than people reached
+              - id: eid-limit
+                rule: eid_l2 <= 500
+                severity: error
+                message: Quá 500 tài khoản một buổi
+                message_en: Over 500 accounts in one session
+              - id: eid-not-above-adults
+                rule: eid_l2 <= adults
+                scope: cumulative
+                message: Cộng dồn vượt số người lớn
+                message_en: Cumulative activations above adults
+              - id: visits-not-above-households
+                rule: households_visited <= households
+                scope: cumulative
+                missing: zero
+                message: Số hộ đến thăm vượt số hộ
+                message_en: Households visited above households
+
+            """)
+        for args in [["init"], ["areas", "import", "areas.csv"]] {
+            let r = try cli.run(args + ["--db", "w.sqlite"])
+            try #require(r.status == 0, "\(args): \(r.stderr)")
+        }
+        return cli
+    }
+
+    func run(_ cli: CLI, _ args: [String]) throws -> CLI.Result {
+        try cli.run(args + ["--campaigns", cli.path("Campaigns"), "--db", "w.sqlite"])
+    }
+
+    @Test("import warns on session rules; validate lists session and cumulative breaches with exit 0 for warnings")
+    func validateWarnings() throws {
+        let cli = try Self.workspace()
+        defer { cli.cleanUp() }
+        let imported = try run(cli, ["sessions", "import", "sessions.csv", "--lang", "en"])
+        try #require(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stderr.contains("sessions.csv:2: rule eid-not-above-reached (thu): More activations than people reached (eid_l2 <= people_reached: 30 against 20)"),
+                "\(imported.stderr)")
+        let r = try run(cli, ["validate", "--campaign", "thu", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let rows = try #require(report["violations"] as? [[String: Any]])
+        let summary = rows.map { "\($0["rule"]!) \($0["unit"]!) \($0["left"]!) \($0["right"]!)" }
+        #expect(summary == ["eid-not-above-reached 16282-01 30 20", "visits-not-above-households 16282 55 40",
+                            "eid-not-above-adults 16282-01 110 100", "visits-not-above-households 16282-01 55 40"],
+                "sessions first; then the tree: the commune's households are its hamlets' sum, 115 of 150 adults is fine: \(summary)")
+        #expect(rows.first?["session"] is String && rows.first?["date"] as? String == "2026-11-03")
+
+        let november = try run(cli, ["validate", "--campaign", "thu", "--period", "2026-12", "--format", "csv"])
+        #expect(november.status == 0)
+        #expect(!november.stdout.contains("eid-not-above-reached"), "the breaching session is of November: \(november.stdout)")
+        let table = try run(cli, ["validate", "--campaign", "thu", "--under", "16282-02"])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("Không có quy tắc nào bị vi phạm."), "\(table.stdout)")
+    }
+
+    @Test("an error rule refuses a logged session (exit 1, the rule and both values) and a whole import; validate exits 1")
+    func errorRule() throws {
+        let cli = try Self.workspace()
+        defer { cli.cleanUp() }
+        let refused = try run(cli, ["log", "--area", "16282-01", "--date", "2026-11-05", "--eid-l2", "600", "--lang", "en"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("Refused by rule eid-limit of campaign thu: Over 500 accounts in one session (eid_l2 <= 500: 600 against 500)"),
+                "\(refused.stderr)")
+        let warned = try run(cli, ["log", "--area", "16282-01", "--date", "2026-11-05", "--eid-l2", "9", "--people-reached", "3"])
+        #expect(warned.status == 0, "\(warned.stderr)")
+        #expect(warned.stderr.contains("quy tắc eid-not-above-reached (thu): Kích hoạt nhiều hơn số người được tiếp cận"), "\(warned.stderr)")
+        let outside = try run(cli, ["log", "--area", "16282-01", "--date", "2027-01-05", "--eid-l2", "600"])
+        #expect(outside.status == 0, "after the campaign period the rule does not apply: \(outside.stderr)")
+
+        try cli.write("big.csv", "date,area,eid_l2\n2026-11-03,16282-01,700\n2026-11-04,16282-02,4\n2026-11-05,16282-02,900\n")
+        let imported = try run(cli, ["sessions", "import", "big.csv", "--lang", "en"])
+        #expect(imported.status != 0)
+        #expect(imported.stderr.contains("big.csv:2") && imported.stderr.contains("big.csv:4") && imported.stderr.contains("eid-limit"),
+                "\(imported.stderr)")
+        #expect(!imported.stderr.contains("big.csv:3"))
+
+        // An error breach stored before the rule existed: validate exits 1.
+        try cli.write("ok.csv", "date,area,eid_l2\n2026-11-03,16282-01,700\n")
+        try FileManager.default.createDirectory(at: cli.dir.appendingPathComponent("none"), withIntermediateDirectories: true)
+        #expect(try cli.run(["sessions", "import", "ok.csv", "--campaigns", cli.path("none"), "--db", "w.sqlite"]).status == 0)
+        let v = try run(cli, ["validate", "--campaign", "thu", "--format", "csv"])
+        #expect(v.status == 1)
+        #expect(v.stdout.contains("eid-limit"))
+    }
+
+    @Test("campaigns check names the line of a rule with a problem")
+    func check() throws {
+        let cli = try CLI(lang: "en")
+        defer { cli.cleanUp() }
+        try cli.write("bad.yaml", """
+            version: 1
+            id: bad
+            name: Thử
+            scope: "404"
+            period: {start: 2026-10-01, end: 2026-12-31}
+            indicators:
+              - {id: e, label: E, numerator: eid_l2, denominator: adults, target: 90%}
+            rules:
+              - id: r
+                rule: eid_l2 <= peple_reached
+                message: x
+
+            """)
+        let r = try cli.run("campaigns", "check", "bad.yaml")
+        #expect(r.status == 1)
+        #expect((r.stdout + r.stderr).contains("bad.yaml:10: rule \"r\": in \"eid_l2 <= peple_reached\", \"peple_reached\" is neither a metric nor an area attribute. Did you mean \"people_reached\"?"),
+                "\(r.stdout)\(r.stderr)")
+    }
+}
