@@ -41,10 +41,15 @@ public struct Recorder: Sendable {
     public func stamp() -> String { Recorder.stamp(now()) }
 
     public static func stamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
+        // Written by hand: Foundation's ISO8601DateFormatter loads ICU, a few milliseconds of
+        // every `log`.
+        let ms = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let (day, hour, minute) = Timestamp(secondsSince1970: seconds).local(in: .utc)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        let milli = ms - seconds * 1000
+        return "\(day.iso)T\(two(hour)):\(two(minute)):\(two(seconds % 60))."
+            + (milli < 10 ? "00" : milli < 100 ? "0" : "") + "\(milli)Z"
     }
 }
 
