@@ -25,8 +25,6 @@ swift build -c release --product outreach >/dev/null
 outreach=$PWD/.build/release/outreach
 source "$(dirname "$0")/lib.sh"
 
-[ -f "$out/national-1m/manifest.json" ] ||
-  python3 Benchmarks/gen.py --scale national --sessions 1000000 --quiet --out "$out/national-1m"
 [ -f "$out/province-1m/manifest.json" ] ||
   python3 Benchmarks/gen.py --scale province --sessions 1000000 --quiet --out "$out/province-1m"
 
@@ -54,13 +52,8 @@ national_campaign "$out/rules-campaigns"
 printf '\n%s\n' "$rules" >> "$out/rules-campaigns/national.yaml"
 mkdir -p "$out/no-campaigns"
 
+national_workspace
 db="$out/national-1m.sqlite"
-if [ ! -f "$db" ]; then
-  $outreach init --db "$db" >/dev/null
-  $outreach areas import "$out/national-1m/areas.csv" --db "$db" >/dev/null
-  $outreach teams import "$out/national-1m/teams.csv" --db "$db" >/dev/null
-  $outreach sessions import "$out/national-1m/sessions.csv" --db "$db" --campaigns "$out/no-campaigns" >/dev/null
-fi
 
 echo "validate, national tree, 1M sessions (SQLite)"
 measure "validate (table, whole country, 2 session + 2 cumulative rules)" \

@@ -101,6 +101,9 @@ final class ServerState: @unchecked Sendable {
         var all: [Campaign]
         var metricNames: [String: MetricName]
         var declared: [String]
+        /// What every write checks (derived from `all` once per read).
+        var autoLocks: [AutoLock]
+        var entryRules: [EntryRules]
     }
     private var campaigns: (campaigns: Campaigns, read: Date)?
 
@@ -108,8 +111,9 @@ final class ServerState: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let campaigns, Date().timeIntervalSince(campaigns.read) < Self.treeLifetime { return campaigns.campaigns }
         let catalog = CampaignCatalog(directory: directory)
-        let read = Campaigns(all: (try? catalog.all().campaigns) ?? [], metricNames: (try? catalog.declaredMetricNames()) ?? [:],
-                             declared: (try? catalog.declaredMetrics().codes) ?? [])
+        let all = (try? catalog.all().campaigns) ?? []
+        let read = Campaigns(all: all, metricNames: (try? catalog.declaredMetricNames()) ?? [:],
+                             declared: (try? catalog.declaredMetrics().codes) ?? [], autoLocks: AutoLock.of(all), entryRules: EntryRules.of(all))
         campaigns = (read, Date())
         return read
     }

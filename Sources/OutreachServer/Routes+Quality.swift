@@ -33,7 +33,7 @@ extension OutreachServer {
         let l = labels(request)
         let fields = try await signedForm(request, viewer)
         guard let id = Int64(fields["id"] ?? ""),
-              let followUp = try await store.followUps(FollowUpQuery()).first(where: { $0.id == id }) else {
+              let followUp = try await store.followUps(FollowUpQuery(id: id)).first else {
             throw Refusal(status: .notFound, detail: Self.sentence(FollowUpError.unknown(fields["id"] ?? ""), l))
         }
         guard try await inScope(followUp.flag.area, of: viewer.account) else { throw forbidden(l) }

@@ -138,8 +138,8 @@ extension OutreachServer {
     /// Runs `body` as `account`: every change it makes is stored and audited under its name,
     /// with the self-closing periods and the session rules of the server's campaigns.
     func recording<T: Sendable>(_ account: Account, _ body: () async throws -> T) async throws -> T {
-        let campaigns = state.campaigns(from: configuration.campaigns).all
-        let recorder = Recorder(name: account.name, autoLocks: AutoLock.of(campaigns), sessionRules: EntryRules.of(campaigns))
+        let campaigns = state.campaigns(from: configuration.campaigns)
+        let recorder = Recorder(name: account.name, autoLocks: campaigns.autoLocks, sessionRules: campaigns.entryRules)
         return try await Recorder.$current.withValue(recorder) { try await body() }
     }
 

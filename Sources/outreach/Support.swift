@@ -44,9 +44,8 @@ extension RecordsChanges {
     /// The recorder the command runs as.
     var recorder: Recorder {
         let folder = campaignsFolder?.directory ?? CampaignOptions.defaultDirectory
-        let catalog = CampaignCatalog(directory: folder)
-        return Recorder(name: actor.by ?? Recorder.fallbackName, autoLocks: catalog.autoLocks(),
-                        sessionRules: catalog.sessionRules())
+        let checks = CampaignCatalog(directory: folder).entryChecks()
+        return Recorder(name: actor.by ?? Recorder.fallbackName, autoLocks: checks.autoLocks, sessionRules: checks.sessionRules)
     }
 }
 

@@ -45,6 +45,14 @@ struct ClosingServerTests {
             #expect(api.status.code == 423)
             #expect(api.headers[.contentType] == "application/problem+json; charset=utf-8")
             #expect(api.detail?.contains("số liệu tháng 10/2026 của Xã Tân Phúc (16282) đã được chốt bởi hung") == true)
+            // Voiding an October session: refused by the API and from the page, 423 both.
+            let october = try #require(try await f.store.sessions(SessionQuery(under: "16282-01")).first?.id)
+            let void = try await client.api("/api/v1/sessions/\(october)/void", method: .post, token: token, json: #"{"reason": "nhầm"}"#)
+            #expect(void.status.code == 423)
+            #expect(void.detail?.contains("đã được chốt bởi hung") == true)
+            try await leader.get("/entry")
+            #expect(try await leader.post("/sessions/\(october)/void", ["reason": "nhầm"]).status.code == 423)
+            #expect(try await f.store.sessions(SessionQuery(under: "16282-01")).count == 1)
             // A November entry is open.
             try await leader.get("/entry")
             #expect(try await leader.post("/entry", ["form_id": try #require(leader.hidden("form_id")), "area": "16282-02",

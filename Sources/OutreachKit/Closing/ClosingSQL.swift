@@ -133,12 +133,13 @@ extension ClosingSQL {
         INSERT INTO approval (area_id, period, first_day, last_day, state, actor, stamp, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         ON CONFLICT (area_id, period) DO UPDATE SET state = excluded.state, actor = excluded.actor, stamp = excluded.stamp, reason = excluded.reason
         """
-    /// The area `$1` (an id) and every unit above it, nearest first.
+    /// The area `$1` (an id) and every unit above it, nearest first: ids (the lock) and codes
+    /// (campaign scopes of entry rules).
     static let chain = """
-        WITH RECURSIVE up(id, parent_id, n) AS (
-            SELECT id, parent_id, 0 FROM area WHERE id = $1
-            UNION ALL SELECT a.id, a.parent_id, up.n + 1 FROM area a JOIN up ON a.id = up.parent_id WHERE up.n < 64)
-        SELECT id FROM up ORDER BY n
+        WITH RECURSIVE up(id, parent_id, code, n) AS (
+            SELECT id, parent_id, code, 0 FROM area WHERE id = $1
+            UNION ALL SELECT a.id, a.parent_id, a.code, up.n + 1 FROM area a JOIN up ON a.id = up.parent_id WHERE up.n < 64)
+        SELECT id, code FROM up ORDER BY n
         """
     static let parents = "SELECT id, parent_id FROM area WHERE parent_id IS NOT NULL"
     /// The ids and names of the areas with codes `$1`…

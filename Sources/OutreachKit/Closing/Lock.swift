@@ -214,3 +214,9 @@ enum ApprovalChange {
                    reason: reason)
     }
 }
+
+/// One unit of the chain from an area up to the top of the tree.
+struct AreaLink: Sendable, Equatable {
+    var id: Int64
+    var code: String
+}

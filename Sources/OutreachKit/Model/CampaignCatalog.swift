@@ -81,35 +81,22 @@ public struct CampaignCatalog: Sendable {
         return (codes, unreadable)
     }
 
-    /// The self-closing periods of the folder's campaigns that set `lock_after_days`. Only the
-    /// files that mention the key are parsed (a write reads this; most folders have none); a
-    /// missing folder or a file that does not read closes nothing.
-    public func autoLocks() -> [AutoLock] {
-        guard let ids = try? ids() else { return [] }
-        var out: [AutoLock] = []
+    /// What a write checks from the folder's campaigns: the self-closing periods of those that
+    /// set `lock_after_days`, and the session rules of those that set `rules:`. Only files with one
+    /// of these top-level keys are parsed, each once (a write reads this; most folders have
+    /// none); a missing folder or a file that does not read adds nothing.
+    public func entryChecks() -> (autoLocks: [AutoLock], sessionRules: [EntryRules]) {
+        guard let ids = try? ids() else { return ([], []) }
+        var campaigns: [Campaign] = []
         for id in ids {
-            // The key is top-level: a line that starts with it (a comment that names it is not).
+            // Top-level keys start a line (a comment that names one does not).
             guard let bytes = FileManager.default.contents(atPath: path(of: id)),
-                  String(decoding: bytes, as: UTF8.self).split(separator: "\n").contains(where: { $0.hasPrefix("lock_after_days:") }),
+                  String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+                    .contains(where: { $0.hasPrefix("lock_after_days:") || $0.hasPrefix("rules:") }),
                   let campaign = try? CampaignCatalog.load(file: path(of: id), expectedID: id) else { continue }
-            out += AutoLock.of([campaign])
+            campaigns.append(campaign)
         }
-        return out
-    }
-
-    /// The session rules of the folder's campaigns that set a top-level `rules:` key, checked
-    /// when sessions are entered. Only those files are parsed (a write reads this); a missing
-    /// folder or a file that does not read checks nothing.
-    public func sessionRules() -> [EntryRules] {
-        guard let ids = try? ids() else { return [] }
-        var out: [EntryRules] = []
-        for id in ids {
-            guard let bytes = FileManager.default.contents(atPath: path(of: id)),
-                  String(decoding: bytes, as: UTF8.self).split(separator: "\n").contains(where: { $0.hasPrefix("rules:") }),
-                  let campaign = try? CampaignCatalog.load(file: path(of: id), expectedID: id) else { continue }
-            out += EntryRules.of([campaign])
-        }
-        return out
+        return (AutoLock.of(campaigns), EntryRules.of(campaigns))
     }
 
     /// The names of the metrics the folder's readable campaigns declare with a label, by code

@@ -29,10 +29,13 @@ public struct FollowUpQuery: Sendable, Equatable {
     public var under: String?
     /// Only open ones (the default of `followups list`).
     public var openOnly: Bool
+    /// Only this one.
+    public var id: Int64?
 
-    public init(under: String? = nil, openOnly: Bool = false) {
+    public init(under: String? = nil, openOnly: Bool = false, id: Int64? = nil) {
         self.under = under
         self.openOnly = openOnly
+        self.id = id
     }
 }
 
@@ -93,17 +96,29 @@ enum FollowUpSQL {
         return [.bytes(bytes), .text(flag.kind.rawValue), .text(flag.metric), .text(detail), .text(stamp), .text(recorder.name)]
     }
 
-    /// Every follow-up (under the area `$1` when `under`), oldest first.
-    static func list(under: Bool) -> String {
-        let with = under ? "WITH RECURSIVE sub(id) AS (SELECT id FROM area WHERE code = $1 UNION ALL SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id) " : ""
-        return with + """
+    /// The follow-ups `query` asks for (its area, then its id, as `$1`, `$2`), oldest first.
+    static func list(_ query: FollowUpQuery) -> (sql: String, values: [ClosingSQL.Value]) {
+        var values: [ClosingSQL.Value] = []
+        var conditions: [String] = []
+        var with = ""
+        if let under = query.under {
+            values.append(.text(under))
+            with = "WITH RECURSIVE sub(id) AS (SELECT id FROM area WHERE code = $1 UNION ALL SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id) "
+            conditions.append("s.area_id IN (SELECT id FROM sub)")
+        }
+        if let id = query.id {
+            values.append(.int(id))
+            conditions.append("f.id = $\(values.count)")
+        }
+        if query.openOnly { conditions.append("f.resolution IS NULL AND v.session_id IS NULL") }
+        return (with + """
             SELECT f.id, f.detail, f.flagged, f.flagged_by, f.resolution, f.resolved, f.resolved_by, f.reason,
                    CASE WHEN v.session_id IS NULL THEN 0 ELSE 1 END, CASE WHEN v.replaced_by IS NULL THEN 0 ELSE 1 END,
                    v.reason
             FROM followup f JOIN session s ON s.uuid = f.session_uuid LEFT JOIN session_void v ON v.session_id = s.id
-            \(under ? "WHERE s.area_id IN (SELECT id FROM sub)" : "")
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             ORDER BY f.id
-            """
+            """, values)
     }
 
     static let resolve = "UPDATE followup SET resolution = 'correct', resolved = $1, resolved_by = $2, reason = $3 WHERE id = $4 AND resolution IS NULL"

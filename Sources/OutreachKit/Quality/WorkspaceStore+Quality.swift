@@ -6,11 +6,24 @@ public struct OutlierRun: Sendable {
     /// How many of them were new follow-ups.
     public var added: Int
     /// The stored follow-up of each flag (by session, kind and metric).
-    public var followUps: [FollowUp]
+    public var followUps: [FollowUp] {
+        didSet { index = OutlierRun.index(followUps) }
+    }
+    private var index: [String: FollowUp]
+
+    public init(flags: [OutlierFlag], added: Int, followUps: [FollowUp]) {
+        self.flags = flags
+        self.added = added
+        self.followUps = followUps
+        index = OutlierRun.index(followUps)
+    }
 
     /// The follow-up a flag is stored as.
-    public func followUp(of flag: OutlierFlag) -> FollowUp? {
-        followUps.first { $0.flag.session == flag.session && $0.flag.kind == flag.kind && $0.flag.metric == flag.metric }
+    public func followUp(of flag: OutlierFlag) -> FollowUp? { index[OutlierRun.key(flag)] }
+
+    private static func key(_ f: OutlierFlag) -> String { "\(f.session)|\(f.kind.rawValue)|\(f.metric)" }
+    private static func index(_ list: [FollowUp]) -> [String: FollowUp] {
+        Dictionary(list.map { (key($0.flag), $0) }, uniquingKeysWith: { a, _ in a })
     }
 }
 
@@ -37,9 +50,8 @@ extension WorkspaceStore {
     public func outliers(campaign: Campaign, under: String?, detection: OutlierDetection, asOf: Day) async throws -> OutlierRun {
         let (sessions, tree, _) = try await campaignSessions(campaign, under: under, asOf: asOf)
         var communes: [String: String] = [:]
-        for node in tree.nodes where node.level == .hamlet {
-            guard let i = tree.index(of: node.code),
-                  let c = tree.ancestors(of: i).first(where: { tree.nodes[$0].level.isCommuneLevel }) else { continue }
+        for (i, node) in tree.nodes.enumerated() where node.level == .hamlet {
+            guard let c = tree.ancestors(of: i).first(where: { tree.nodes[$0].level.isCommuneLevel }) else { continue }
             communes[node.code] = tree.nodes[c].code
         }
         let metrics = Metric.allCases.map(\.code) + campaign.extraMetrics

@@ -251,6 +251,23 @@ struct ClosingTests {
         #expect(try await w.liveSessions() == before + 2)
     }
 
+    @Test("a write reads the campaigns folder once: files setting lock_after_days or rules (not in a comment) give its checks")
+    func entryChecks() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-checks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let head = "version: 1\nname: K\nscope: \"404\"\nperiod: {start: 2026-01-01, end: 2026-12-31}\n"
+            + "indicators:\n  - {id: e, label: E, numerator: [eid_l2], denominator: adults, target: 90%}\n"
+        try (head.replacingOccurrences(of: "version: 1\n", with: "version: 1\nid: a\n") + "# lock_after_days: 15\n")
+            .write(to: dir.appendingPathComponent("a.yaml"), atomically: true, encoding: .utf8)
+        try (head.replacingOccurrences(of: "version: 1\n", with: "version: 1\nid: b\n") + "lock_after_days: 15\n"
+             + "rules:\n  - {id: r, rule: eid_l2 <= people_reached, message: M}\n")
+            .write(to: dir.appendingPathComponent("b.yaml"), atomically: true, encoding: .utf8)
+        let checks = CampaignCatalog(directory: dir.path).entryChecks()
+        #expect(checks.autoLocks.map(\.campaign) == ["b"] && checks.autoLocks.first?.days == 15)
+        #expect(checks.sessionRules.map(\.campaign) == ["b"] && checks.sessionRules.first?.rules.map(\.id) == ["r"])
+        #expect(CampaignCatalog(directory: dir.appendingPathComponent("missing").path).entryChecks().autoLocks.isEmpty)
+    }
+
     @Test("lock_after_days closes a period by itself; reopening the commune opens it again", arguments: ClosingWorkspace.engines)
     func selfClosing(engine: StorageEngine) async throws {
         let w = try await ClosingWorkspace.make(engine)

@@ -93,13 +93,15 @@ extension PostgresWorkspace {
     }
 
     /// Refuses, with every locked one listed, sessions dated in a closed period.
-    static func refuseLocked(_ connection: PostgresConnection, _ probes: [LockProbe], today: Day, source: String? = nil) async throws {
+    /// `known`: chains the caller has read already.
+    static func refuseLocked(_ connection: PostgresConnection, _ probes: [LockProbe], today: Day, source: String? = nil,
+                             known: [Int64: [Int64]] = [:]) async throws {
         guard !probes.isEmpty else { return }
         let rules = try await lockRules(connection, today: today)
         guard !rules.isEmpty else { return }
-        var chains: [Int64: [Int64]] = [:]
-        for area in Set(probes.map(\.areaID)) {
-            chains[area] = try await closingRows(connection, ClosingSQL.chain, [.int(area)]) { Int64($0[0].int ?? 0) }
+        var chains = known
+        for area in Set(probes.map(\.areaID)) where chains[area] == nil {
+            chains[area] = try await areaChain(connection, area).map(\.id)
         }
         try rules.refuse(probes, chains: chains, source: source)
     }

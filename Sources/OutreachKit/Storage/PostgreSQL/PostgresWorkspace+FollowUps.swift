@@ -26,14 +26,14 @@ extension PostgresWorkspace {
         let reason = try QualityAudit.reason(reason)
         return try await transaction { connection in
             try await connection.query("SELECT id FROM followup WHERE id = \(id) FOR UPDATE", logger: Self.quiet)
-            guard let current = try await Self.followUps(connection, FollowUpQuery()).first(where: { $0.id == id }) else {
+            guard let current = try await Self.followUps(connection, FollowUpQuery(id: id)).first else {
                 throw FollowUpError.unknown(String(id))
             }
             guard current.state == .open else { throw FollowUpError.alreadyResolved(id: id, state: current.state, by: current.resolvedBy) }
             _ = try await Self.closingRows(connection, FollowUpSQL.resolve,
                                            [.text(recorder.stamp()), .text(recorder.name), .text(reason), .int(id)]) { _ in 0 }
             try await Self.audit(connection, QualityAudit.resolved(current, reason: reason, recorder: recorder))
-            return try await Self.followUps(connection, FollowUpQuery()).first { $0.id == id } ?? current
+            return try await Self.followUps(connection, FollowUpQuery(id: id)).first ?? current
         }
     }
 
@@ -48,9 +48,9 @@ extension PostgresWorkspace {
     }
 
     private static func followUps(_ connection: PostgresConnection, _ query: FollowUpQuery) async throws -> [FollowUp] {
-        let all = try await closingRows(connection, FollowUpSQL.list(under: query.under != nil), query.under.map { [.text($0)] } ?? []) { cells in
+        let (sql, values) = FollowUpSQL.list(query)
+        return try await closingRows(connection, sql, values) { cells in
             try? FollowUpSQL.followUp(int: { cells[$0].int.map(Int64.init) }, text: { cells[$0].text })
         }.compactMap { $0 }
-        return query.openOnly ? all.filter { $0.state == .open } : all
     }
 }

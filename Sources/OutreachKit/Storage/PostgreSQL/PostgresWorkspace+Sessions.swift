@@ -24,8 +24,9 @@ extension PostgresWorkspace {
                 team = t
             }
             var warnings = SessionRules.warnings(session, today: today, area: area, team: team)
-            warnings += try SessionRules.ruleWarnings(session, area: area,
-                                                      chain: try await Self.ruleChain(connection, session, areaID: area.id))
+            // The chain up the tree, read once when the entry rules need it; the lock check reuses it.
+            let chain = SessionRules.needsChain(session.day) ? try await Self.areaChain(connection, area.id) : nil
+            warnings += try SessionRules.ruleWarnings(session, area: area, chain: chain?.map(\.code) ?? [])
             var old: StoredSession? = nil
             var voidReason = ""
             if let replacing {
@@ -34,7 +35,7 @@ extension PostgresWorkspace {
             }
             var probes = [LockProbe(areaID: area.id, area: session.area, day: session.day)]
             if let old { probes.append(LockProbe(areaID: old.area, area: old.code, day: old.day, session: SessionID.format(old.uuid))) }
-            try await Self.refuseLocked(connection, probes, today: today)
+            try await Self.refuseLocked(connection, probes, today: today, known: chain.map { [area.id: $0.map(\.id)] } ?? [:])
             let notes = SessionRules.storedNotes(session.notes)
             var uuid = session.id.map(StableID.init) ?? StableID.random()
             var newID = try await Self.insertSession(connection, session, uuid: uuid, area: area.id, team: team?.id,

@@ -85,12 +85,14 @@ extension Store {
     }
 
     /// Refuses, with every locked one listed, sessions dated in a closed period.
-    static func refuseLocked(_ db: Database, _ probes: [LockProbe], today: Day, source: String? = nil) throws {
+    /// `known`: chains the caller has read already.
+    static func refuseLocked(_ db: Database, _ probes: [LockProbe], today: Day, source: String? = nil,
+                             known: [Int64: [Int64]] = [:]) throws {
         guard !probes.isEmpty else { return }
         let rules = try lockRules(db, today: today)
         guard !rules.isEmpty else { return }
-        var chains: [Int64: [Int64]] = [:]
-        for area in Set(probes.map(\.areaID)) { chains[area] = try Int64.fetchAll(db, sql: ClosingSQL.chain, arguments: [area]) }
+        var chains = known
+        for area in Set(probes.map(\.areaID)) where chains[area] == nil { chains[area] = try areaChain(db, area).map(\.id) }
         try rules.refuse(probes, chains: chains, source: source)
     }
 

@@ -27,14 +27,14 @@ extension Store {
         let recorder = Recorder.current
         let reason = try QualityAudit.reason(reason)
         return try write { db in
-            guard let current = try Store.followUps(db, FollowUpQuery()).first(where: { $0.id == id }) else {
+            guard let current = try Store.followUps(db, FollowUpQuery(id: id)).first else {
                 throw FollowUpError.unknown(String(id))
             }
             guard current.state == .open else { throw FollowUpError.alreadyResolved(id: id, state: current.state, by: current.resolvedBy) }
             let stamp = recorder.stamp()
             try db.execute(sql: FollowUpSQL.resolve, arguments: Store.arguments([.text(stamp), .text(recorder.name), .text(reason), .int(id)]))
             try Store.audit(db, QualityAudit.resolved(current, reason: reason, recorder: recorder))
-            return try Store.followUps(db, FollowUpQuery()).first { $0.id == id } ?? current
+            return try Store.followUps(db, FollowUpQuery(id: id)).first ?? current
         }
     }
 
@@ -49,9 +49,9 @@ extension Store {
     }
 
     private static func followUps(_ db: Database, _ query: FollowUpQuery) throws -> [FollowUp] {
-        let rows = try Row.fetchAll(db, sql: FollowUpSQL.list(under: query.under != nil),
-                                    arguments: query.under.map { [$0] } ?? [])
-        let all = try rows.compactMap { row in try FollowUpSQL.followUp(int: { row[$0] }, text: { row[$0] }) }
-        return query.openOnly ? all.filter { $0.state == .open } : all
+        let (sql, values) = FollowUpSQL.list(query)
+        return try Row.fetchAll(db, sql: sql, arguments: Store.arguments(values)).compactMap { row in
+            try FollowUpSQL.followUp(int: { row[$0] }, text: { row[$0] })
+        }
     }
 }

@@ -22,7 +22,9 @@ extension Store {
                 team = t
             }
             var warnings = SessionRules.warnings(session, today: today, area: area, team: team)
-            warnings += try SessionRules.ruleWarnings(session, area: area, chain: try Store.ruleChain(db, session, areaID: area.id))
+            // The chain up the tree, read once when the entry rules need it; the lock check reuses it.
+            let chain = SessionRules.needsChain(session.day) ? try Store.areaChain(db, area.id) : nil
+            warnings += try SessionRules.ruleWarnings(session, area: area, chain: chain?.map(\.code) ?? [])
             let values = session.metrics.values.map { $0 ?? 0 }
             let recorded = session.metrics.values.map { $0 != nil }
             var old: (id: Int64, area: Int64, day: Int, uuid: String, code: String)? = nil
@@ -33,7 +35,7 @@ extension Store {
             }
             var probes = [LockProbe(areaID: area.id, area: session.area, day: session.day)]
             if let old { probes.append(LockProbe(areaID: old.area, area: old.code, day: Day(number: old.day), session: old.uuid)) }
-            try Store.refuseLocked(db, probes, today: today)
+            try Store.refuseLocked(db, probes, today: today, known: chain.map { [area.id: $0.map(\.id)] } ?? [:])
             let uuid = withUnsafeBytes(of: (session.id ?? UUID()).uuid) { Array($0) }
             if session.id != nil, try Bool.fetchOne(db, sql: "SELECT 1 FROM session WHERE uuid = ?", arguments: [Data(uuid)]) == true {
                 throw SessionError.idTaken(SessionID.format(uuid))

@@ -1,15 +1,8 @@
 import GRDB
 
 extension Store {
-    /// The codes of the area `areaID` and of every unit above it, when a campaign's session
-    /// rules need them for a session (`SessionRules.needsChain`); empty otherwise.
-    static func ruleChain(_ db: Database, _ session: NewSession, areaID: Int64) throws -> [String] {
-        guard SessionRules.needsChain(session.day) else { return [] }
-        return try String.fetchAll(db, sql: """
-            WITH RECURSIVE up(id, parent_id, code, n) AS (
-                SELECT id, parent_id, code, 0 FROM area WHERE id = ?
-                UNION ALL SELECT a.id, a.parent_id, a.code, up.n + 1 FROM area a JOIN up ON a.id = up.parent_id WHERE up.n < 64)
-            SELECT code FROM up ORDER BY n
-            """, arguments: [areaID])
+    /// The area `areaID` and every unit above it, nearest first (`ClosingSQL.chain`).
+    static func areaChain(_ db: Database, _ areaID: Int64) throws -> [AreaLink] {
+        try Row.fetchAll(db, sql: ClosingSQL.chain, arguments: [areaID]).map { AreaLink(id: $0[0], code: $0[1]) }
     }
 }
