@@ -14,6 +14,8 @@ struct QualityCLITests {
                             "--people-reached", "40").status == 0)
         }
         let odd = try run("log", "--area", "16282-01", "--team", "P06-16282", "--date", "2026-11-20", "--eid-l2", "550", "--people-reached", "3")
+        // The rule is in three of the shipped campaigns over the hamlet: one warning names it.
+        #expect(odd.stderr.components(separatedBy: "eid-not-above-reached").count - 1 == 1, "\(odd.stderr)")
         let id = odd.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let found = try run("outliers", "--campaign", "de-an-06", "--by", "can-bo-xa")
         #expect(found.status == 0, "\(found.stderr)")

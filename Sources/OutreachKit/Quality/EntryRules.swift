@@ -66,12 +66,14 @@ public enum RuleValue {
 
 extension [EntryRules] {
     /// The rules broken by a session dated `day` whose values `value` gives by name (nil:
-    /// missing); `covers` says whether the session's area lies under a scope code.
+    /// missing); `covers` says whether the session's area lies under a scope code. The same
+    /// rule in several campaigns over the session is one finding (the first campaign's).
     func broken(day: Day, covers: (String) -> Bool, value: (String) -> Double?) -> [BrokenRule] {
         var out: [BrokenRule] = []
+        var seen = Set<String>()
         for set in self where set.applies(on: day) && (set.coversWholeTree || covers(set.scope)) {
             for rule in set.rules {
-                if let outcome = rule.check(value), !outcome.holds {
+                if let outcome = rule.check(value), !outcome.holds, seen.insert(rule.text + "|" + rule.severity.rawValue).inserted {
                     out.append(BrokenRule(campaign: set.campaign, rule: rule, outcome: outcome))
                 }
             }
@@ -147,11 +149,15 @@ struct CompiledRules {
     @inline(__always)
     func broken(day: Int, within: (Int64) -> Bool, raw: UnsafeBufferPointer<Double>, zeroed: UnsafeBufferPointer<Double>,
                 _ found: (Item, RuleOutcome) -> Void) {
+        // The same rule in several campaigns over the row is one finding (the first campaign's).
+        var seen: Set<String>? = nil
         for item in items where item.start <= day && day <= item.end {
             let values = item.rule.missing == .zero ? zeroed : raw
             let l = item.left.evaluate(values), r = item.right.evaluate(values)
             guard l.isFinite, r.isFinite, !item.rule.op.holds(l, r) else { continue }
             if let scope = item.scopeID, !within(scope) { continue }
+            if seen == nil { seen = [] }
+            guard seen!.insert(item.rule.text + "|" + item.rule.severity.rawValue).inserted else { continue }
             found(item, RuleOutcome(left: l, right: r, holds: false))
         }
     }
