@@ -44,6 +44,12 @@ enum ArgumentValue {
         }
         return day
     }
+
+    /// The tree a report rolls up under: `current` (today's) or a day.
+    static func tree(_ text: String) throws -> Day {
+        if text.lowercased() == "current" || text.lowercased() == "hien-tai" { return .today() }
+        return try day(text)
+    }
 }
 
 /// ArgumentParser's own errors (an unknown option, a missing value or argument, a value that is

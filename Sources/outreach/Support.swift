@@ -23,6 +23,12 @@ struct DatabaseOptions: ParsableArguments {
 
 /// The `--by` option of every command that writes: who makes the change, stored with it and in
 /// the audit trail (default `OUTREACH_USER`, else the login name).
+/// `--tree current|DATE`: the tree a report rolls up under (default: the one in force on its date).
+struct TreeOptions: ParsableArguments {
+    @Option(name: .customLong("tree"), help: Help.argument("option.tree", value: "current|date"), transform: ArgumentValue.tree)
+    var tree: Day?
+}
+
 struct ActorOptions: ParsableArguments {
     @Option(name: .customLong("by"), help: Help.argument("option.by", value: "name"))
     var by: String?

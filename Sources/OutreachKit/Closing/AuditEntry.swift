@@ -67,6 +67,12 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case followUpResolve = "followup.resolve"
     case accountAdd = "account.add"
     case accountChange = "account.change"
+    case areaMerge = "area.merge"
+    case areaSplit = "area.split"
+    case areaMove = "area.move"
+    case areaRename = "area.rename"
+    case areaRetire = "area.retire"
+    case areasReform = "areas.reform"
 }
 
 /// A value of an audit row's before or after object.

@@ -119,10 +119,18 @@ public struct CoverageReport: Equatable, Sendable {
         public var behindOnly: Bool
         /// Row order within each indicator.
         public var sort: Sort
+        /// The day whose tree the report rolls up under (nil: the tree in force on `asOf`).
+        public var tree: Day?
+        /// Where the sessions of units not in that tree are counted (set when the tree is dated).
+        var placement: [Int64: Int64]?
+
+        /// The day of the tree the report is built on.
+        public var treeDay: Day { tree ?? asOf }
 
         /// Options with the defaults of `outreach coverage`: every indicator, the whole scope.
         public init(asOf: Day, indicator: String? = nil, under: String? = nil, level: LevelFilter? = nil,
-                    behindOnly: Bool = false, sort: Sort = .tree) {
+                    behindOnly: Bool = false, sort: Sort = .tree, tree: Day? = nil) {
+            self.tree = tree
             self.asOf = asOf
             self.indicator = indicator
             self.under = under

@@ -8,6 +8,10 @@ public enum AreaLevel: String, CaseIterable, Codable, Sendable, Comparable {
     /// The whole country: never stored, only the root a whole-tree report adds above the provinces.
     case country
 
+    /// The first day of the two-level local government (Resolution 202/2025/QH15): from 1 July
+    /// 2025 there are no districts; provinces stand directly above communes.
+    public static let twoLevelSince = Day(year: 2025, month: 7, day: 1)!
+
     /// Commune-level units: the level that assigns targets to hamlets.
     public var isCommuneLevel: Bool { [.commune, .ward, .town, .specialZone].contains(self) }
 

@@ -7,6 +7,15 @@ public struct AreaMatch: Equatable, Sendable, Codable {
     public var path: String
     /// Whether the name contains the query with its accents as typed.
     public var exactAccents: Bool
+    /// A version told apart by its dates (a workspace with dated history): its first and last day.
+    public var from: Day? = nil
+    public var until: Day? = nil
+    /// An earlier name or a unit that has ended ("cũ").
+    public var isPast: Bool = false
+    /// What it is now, for a past one: "29194 Xã Đại Điền".
+    public var now: String? = nil
+    /// Whether `now` is the same unit under a new version (a reused code) rather than the unit it went into.
+    public var nowSameUnit: Bool = false
 }
 
 /// Matches what people type (often without accents) against area names.

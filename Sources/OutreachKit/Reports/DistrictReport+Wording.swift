@@ -27,6 +27,9 @@ struct ReportWording {
     var issuer: (upper: String?, name: [String]) {
         let place = report.place
         let body = report.signature.issuer
+        if let issuing = report.issuingBody {
+            return (nil, [body ?? l["report.issuer.committee"], issuing.name.uppercased()])
+        }
         switch place.level {
         case .country:
             return (nil, [body ?? l["report.issuer.summary"]])

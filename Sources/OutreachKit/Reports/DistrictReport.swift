@@ -76,6 +76,10 @@ public struct DistrictReport: Sendable {
     public var campaign: Campaign
     /// The area the report is about.
     public var place: Place
+    /// The body that issues the report when it is not the place's own committee: from 1 July
+    /// 2025 there is no district level, so a district's report is issued by its province's
+    /// committee (`AreaLevel.twoLevelSince`).
+    public var issuingBody: Place?
     /// The last day whose sessions count.
     public var asOf: Day
     /// Every area under `place`, in tree order, per indicator, with a total row each.
@@ -121,6 +125,16 @@ public struct DistrictReport: Sendable {
         self.campaign = campaign
         self.place = Place(code: node.code, name: node.name, level: node.level,
                            parentName: node.parent.map { tree.nodes[$0].name })
+        if coverage.asOf >= AreaLevel.twoLevelSince {
+            // The law in force on the report's date: no district committee issues or receives it.
+            let province = tree.ancestors(of: start).first { tree.nodes[$0].level == .province }
+            if node.level == .district, let province {
+                issuingBody = Place(code: tree.nodes[province].code, name: tree.nodes[province].name, level: .province)
+            }
+            if let p = node.parent, tree.nodes[p].level == .district {
+                place.parentName = province.map { tree.nodes[$0].name }
+            }
+        }
         self.asOf = coverage.asOf
         self.coverage = coverage
         self.structure = structure

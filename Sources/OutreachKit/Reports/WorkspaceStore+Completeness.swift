@@ -4,10 +4,10 @@ extension WorkspaceStore {
     /// Which hamlets under `code` (the campaign's scope when nil) reported for `period`, and on
     /// time. `countryName` names the row added above the provinces for a whole-tree campaign.
     public func completenessReport(campaign: Campaign, period: Period, under code: String?,
-                                   countryName: String = Campaign.wholeTreeName) async throws -> CompletenessReport {
+                                   countryName: String = Campaign.wholeTreeName, treeDay: Day? = nil) async throws -> CompletenessReport {
         // The tree and the teams (200,000 of them nationally) are read side by side.
         async let teams = self.teams()
-        let tree = try await campaignTree(campaign, countryName: countryName)
+        let tree = try await campaignTree(campaign, countryName: countryName, on: treeDay ?? min(period.end, campaign.end))
         let start = try Self.reportStart(campaign: campaign, under: code, in: tree)
         return try await completenessReport(campaign: campaign, period: period, tree: tree, start: start, teams: teams)
     }
@@ -24,10 +24,10 @@ extension WorkspaceStore {
     /// reported in the campaign, silent for more than `silentDays` days, or behind pace on the
     /// campaign's first indicator (as `outreach coverage` finds it).
     public func chaseList(campaign: Campaign, under code: String?, today: Day, silentDays: Int,
-                          countryName: String = Campaign.wholeTreeName) async throws -> ChaseList {
+                          countryName: String = Campaign.wholeTreeName, treeDay: Day? = nil) async throws -> ChaseList {
         guard silentDays >= 1 else { throw CompletenessError.badDays(silentDays) }
         async let teamsRead = self.teams()
-        let tree = try await campaignTree(campaign, countryName: countryName)
+        let tree = try await campaignTree(campaign, countryName: countryName, on: treeDay ?? today)
         let start = try Self.reportStart(campaign: campaign, under: code, in: tree)
         let through = min(today, campaign.end)
         let activity = through < campaign.start ? [:]
@@ -35,7 +35,8 @@ extension WorkspaceStore {
         var coverage: CoverageReport? = nil
         if let first = campaign.indicators.first {
             coverage = try await coverageReport(
-                campaign: campaign, options: .init(asOf: today, indicator: first.id, under: tree.nodes[start].code, level: .kind(.hamlet)),
+                campaign: campaign, options: .init(asOf: today, indicator: first.id, under: tree.nodes[start].code, level: .kind(.hamlet),
+                                                   tree: treeDay),
                 countryName: countryName, wholeTree: tree)
         }
         let teams = try await teamsRead
@@ -45,9 +46,11 @@ extension WorkspaceStore {
                          coverage: coverage, today: today, silentDays: silentDays)
     }
 
-    /// The whole tree, under a country root for a campaign over the whole tree.
-    private func campaignTree(_ campaign: Campaign, countryName: String) async throws -> AreaTree {
-        try await areaTree(addingRoot: campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil)
+    /// The whole tree in force on `day`, under a country root for a campaign over the whole tree.
+    private func campaignTree(_ campaign: Campaign, countryName: String, on day: Day) async throws -> AreaTree {
+        let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
+        if let dated = try await datedTree(on: day) { return root.map(dated.tree.addingRoot) ?? dated.tree }
+        return try await areaTree(addingRoot: root)
     }
 
     /// The index the report starts from: `under`, which must lie in the campaign's scope, or the scope.

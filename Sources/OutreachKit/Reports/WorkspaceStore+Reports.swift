@@ -14,6 +14,13 @@ extension WorkspaceStore {
     /// The same over `wholeTree` when the caller has already read it.
     func coverageReport(campaign: Campaign, options: CoverageReport.Options, countryName: String = Campaign.wholeTreeName,
                         wholeTree: AreaTree?) async throws -> CoverageReport {
+        var options = options
+        var wholeTree = wholeTree
+        if options.placement == nil, let dated = try await datedTree(on: options.treeDay) {
+            // A workspace with dated history: the tree of the chosen day, whatever the caller held.
+            options.placement = dated.placement
+            wholeTree = campaign.coversWholeTree ? dated.tree.addingRoot((code: Campaign.wholeTreeScope, name: countryName)) : dated.tree
+        }
         let inputs = try await coverageInputs(campaign: campaign, options: options, countryName: countryName, wholeTree: wholeTree)
         var report = try CoverageReport(campaign: campaign, tree: inputs.tree, ownTotals: inputs.totals, options: options)
         let sources = try await areaSources()
@@ -33,13 +40,17 @@ extension WorkspaceStore {
     /// With `quality`, it also holds the teams' quality, the recognition table and the open
     /// follow-ups (reading every session of the campaign under the unit).
     public func districtReport(campaign: Campaign, under code: String?, asOf: Day, areas given: AreaTree? = nil,
-                               quality: Bool = false) async throws -> DistrictReport {
+                               quality: Bool = false, treeDay: Day? = nil) async throws -> DistrictReport {
         // The whole tree, the teams and the leaflet moves are read once, for every part of the
         // report: coverage, structure and stock are built from them as their own commands build them.
+        // With dated history, the tree is the one in force on `treeDay` (default: `asOf`).
+        let dated = try await datedTree(on: treeDay ?? asOf)
         let areas: AreaTree
-        if let given { areas = given } else { areas = try await areaTree(addingRoot: nil) }
+        if let dated { areas = dated.tree } else if let given { areas = given } else { areas = try await areaTree(addingRoot: nil) }
         let tree = campaign.coversWholeTree ? areas.addingRoot((code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName)) : areas
-        let coverage = try await coverageReport(campaign: campaign, options: .init(asOf: asOf, under: code), wholeTree: tree)
+        var options = CoverageReport.Options(asOf: asOf, under: code, tree: treeDay)
+        options.placement = dated?.placement
+        let coverage = try await coverageReport(campaign: campaign, options: options, wholeTree: tree)
         let teams = try await self.teams()
         let counts = try await memberCounts(on: asOf)
         let moves = try await leafletMoves(through: asOf)
@@ -47,7 +58,11 @@ extension WorkspaceStore {
         let isRoot = tree.nodes[start].level == .country
         // The added root is the last node: every other index is the same in `areas`.
         let unit = isRoot ? nil : start
-        let ids = isRoot ? nil : tree.preorder(from: [start]).map { tree.nodes[$0.index].id }
+        var ids = isRoot ? nil : tree.preorder(from: [start]).map { tree.nodes[$0.index].id }
+        if let placement = dated?.placement, let inside = ids.map(Set.init) {
+            // Units not in the tree whose sessions are counted under the start.
+            ids! += placement.filter { inside.contains($0.value) }.map(\.key)
+        }
         let handedOut = try await leafletsHandedOut(through: asOf, areas: ids)
         let through = min(asOf, campaign.end)
         let daily = through < campaign.start ? [:] : try await dailyTotals(areas: ids, from: campaign.start, through: through)
@@ -57,6 +72,16 @@ extension WorkspaceStore {
         let stock = LeafletStock(tree: areas, start: unit, moves: moves, handedOut: handedOut, asOf: asOf)
         var report = DistrictReport(campaign: campaign, tree: tree, start: start, coverage: coverage, structure: structure,
                                     leaflets: stock, daily: daily, units: units, lastDays: lastDays, teams: teams)
+        if let treeDay, treeDay < AreaLevel.twoLevelSince, asOf >= AreaLevel.twoLevelSince, report.place.level == .district,
+           let now = try await datedTree(on: asOf) {
+            // A district of the old tree reported on after the reform: its province then is the
+            // one its communes are in on the report's date.
+            let id = tree.nodes[start].id
+            if let i = now.tree.index(ofID: now.placement[id] ?? id),
+               let p = ([i] + now.tree.ancestors(of: i)).first(where: { now.tree.nodes[$0].level == .province }) {
+                report.issuingBody = DistrictReport.Place(code: now.tree.nodes[p].code, name: now.tree.nodes[p].name, level: .province)
+            }
+        }
         if let period = CompletenessReport.lastEndedPeriod(campaign: campaign, today: asOf) {
             report.completeness = try await completenessReport(campaign: campaign, period: period, tree: tree, start: start, teams: teams)
         }
@@ -70,8 +95,8 @@ extension WorkspaceStore {
 
     /// The structure report from `under` (the whole tree when nil) on `asOf`. Throws
     /// `AreaLookupError.unknownCode` for an unknown start.
-    public func structureReport(under code: String?, asOf: Day) async throws -> StructureReport {
-        let tree = try await areaTree(addingRoot: nil)
+    public func structureReport(under code: String?, asOf: Day, treeDay: Day? = nil) async throws -> StructureReport {
+        let tree = try await self.tree(on: treeDay ?? asOf)
         let start = try Self.start(code, in: tree)
         return StructureReport(tree: tree, start: start, teams: try await teams(), memberCounts: try await memberCounts(on: asOf),
                                asOf: asOf)

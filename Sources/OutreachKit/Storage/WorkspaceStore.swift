@@ -38,6 +38,16 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     /// Areas whose name or code matches `query`, best first.
     func findAreas(_ query: String, limit: Int) async throws -> [AreaMatch]
 
+    // MARK: Areas through time (`HistorySQL`; the rules are in `AreaChanges`)
+
+    /// Every unit's versions and the tree's dated changes.
+    func areaHistory() async throws -> AreaHistory
+    /// Whether any unit has a dated version or an end (without, every tree is today's).
+    func hasDatedAreas() async throws -> Bool
+    /// Works out a dated change from the history (`make`) and applies it, all or nothing, in
+    /// one transaction; returns the plan applied (empty: nothing to change).
+    func changeAreas(_ make: @Sendable (AreaHistory) throws -> AreaChangePlan) async throws -> AreaChangePlan
+
     // MARK: Teams and members
 
     func importTeams(_ rows: [TeamRow], file: String, on day: Day) async throws -> RosterImportSummary
@@ -173,7 +183,11 @@ extension CoverageInputs {
         let startCode = campaign.startCode(under: options.under)
         let chosen: AreaTree
         let sums: DenseTotals?
-        if let wholeTree {
+        if let wholeTree, let placement = options.placement {
+            // A dated tree: every area's totals, those of units not in it counted where they went.
+            chosen = wholeTree
+            sums = try await totals(metrics, campaignMetrics, nil).map { var folded = $0; folded.fold(placement); return folded }
+        } else if let wholeTree {
             chosen = wholeTree
             let start = startCode.flatMap { wholeTree.index(of: $0) }
             sums = try await totals(metrics, campaignMetrics, start.map { wholeTree.preorder(from: [$0]).map { wholeTree.nodes[$0.index].id } })

@@ -3,7 +3,8 @@ import OutreachKit
 
 extension Outreach {
     struct Areas: ParsableCommand {
-        static let configuration = Help.command("areas", subcommands: [Import.self, List.self, Find.self])
+        static let configuration = Help.command("areas", subcommands: [Import.self, List.self, Find.self, History.self, Merge.self,
+                                                                        Split.self, Move.self, Rename.self, Retire.self, Reform.self])
     }
 }
 
@@ -68,13 +69,13 @@ extension Outreach.Areas {
 
         func run() async throws {
             let l = try language.labels()
-            let matches = try await database.open().findAreas(text, limit: limit)
+            let matches = try await database.open().findAreas(text, limit: limit, today: .today())
             guard !matches.isEmpty else { throw AreaLookupError.noMatch(text) }
             switch format {
             case .table:
                 Console.out(TextTable.render(
                     [TableColumn(l["areas.col.code"]), TableColumn(l["areas.col.area"]), TableColumn(l["areas.col.kind"])],
-                    matches.map { [$0.code, $0.path, l.kind($0.kind)] }))
+                    matches.map { [$0.code, $0.display(l), l.kind($0.kind)] }))
             case .csv:
                 Console.out(CSVWriter.render(header: ["code", "name", "kind", "path"],
                                              rows: matches.map { [$0.code, $0.name, $0.kind.rawValue, $0.path] }))
@@ -82,6 +83,148 @@ extension Outreach.Areas {
                 Console.out(try JSONOutput.render(matches))
             }
         }
+    }
+}
+
+extension Outreach.Areas {
+    struct History: AsyncParsableCommand, SpeaksLanguage {
+        static let configuration = Help.command("areas.history")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var language: LanguageOptions
+        @Argument(help: Help.argument("areas.history.code", value: "code")) var code: String
+        @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
+
+        func run() async throws {
+            let l = try language.labels()
+            let listing = try AreaHistoryListing(history: try await database.open().areaHistory(), code: code)
+            switch format {
+            case .json: Console.out(try JSONOutput.render(listing))
+            case .table, .csv: Console.out(listing.text(l))
+            }
+        }
+    }
+
+    /// What every dated change takes: the day it takes effect and the decision behind it.
+    struct ChangeOptions: ParsableArguments {
+        @Option(help: Help.argument("areas.change.effective", value: "date"), transform: ArgumentValue.day) var effective: Day
+        @Option(help: Help.argument("areas.change.basis", value: "text")) var basis: String?
+    }
+
+    /// A dated change of the tree: worked out against the history and applied, all or nothing;
+    /// what it did is printed per province.
+    protocol DatedAreaChange: AsyncParsableCommand, SpeaksLanguage, RecordsChanges {
+        var database: DatabaseOptions { get }
+        var language: LanguageOptions { get }
+        var change: ChangeOptions { get }
+        /// The change to work out against the history.
+        func plan() throws -> @Sendable (AreaChanges) throws -> AreaChangePlan
+    }
+
+    struct Merge: DatedAreaChange {
+        static let configuration = Help.command("areas.merge")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+        @OptionGroup var language: LanguageOptions
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: Help.argument("areas.merge.old", value: "code")) var old: [String]
+        @Option(help: Help.argument("areas.merge.into", value: "code")) var into: String
+
+        func plan() -> @Sendable (AreaChanges) throws -> AreaChangePlan {
+            let (old, into, day) = (old, into, change.effective)
+            return { try $0.merge(old, into: into, on: day) }
+        }
+    }
+
+    struct Split: DatedAreaChange {
+        static let configuration = Help.command("areas.split")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+        @OptionGroup var language: LanguageOptions
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: Help.argument("areas.split.old", value: "code")) var old: String
+        @Option(parsing: .upToNextOption, help: Help.argument("areas.split.into", value: "code")) var into: [String]
+
+        func plan() -> @Sendable (AreaChanges) throws -> AreaChangePlan {
+            let (old, into, day) = (old, into, change.effective)
+            return { try $0.split(old, into: into, on: day) }
+        }
+    }
+
+    struct Move: DatedAreaChange {
+        static let configuration = Help.command("areas.move")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+        @OptionGroup var language: LanguageOptions
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: Help.argument("areas.move.code", value: "code")) var code: String
+        @Option(help: Help.argument("areas.move.to", value: "code")) var to: String
+
+        func plan() -> @Sendable (AreaChanges) throws -> AreaChangePlan {
+            let (code, to, day) = (code, to, change.effective)
+            return { try $0.move(code, to: to, on: day) }
+        }
+    }
+
+    struct Rename: DatedAreaChange {
+        static let configuration = Help.command("areas.rename")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+        @OptionGroup var language: LanguageOptions
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: Help.argument("areas.rename.code", value: "code")) var code: String
+        @Argument(help: Help.argument("areas.rename.name", value: "name")) var name: String
+
+        func plan() -> @Sendable (AreaChanges) throws -> AreaChangePlan {
+            let (code, name, day) = (code, name, change.effective)
+            return { try $0.rename(code, to: name, on: day) }
+        }
+    }
+
+    struct Retire: DatedAreaChange {
+        static let configuration = Help.command("areas.retire")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+        @OptionGroup var language: LanguageOptions
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: Help.argument("areas.retire.code", value: "code")) var code: String
+
+        func plan() -> @Sendable (AreaChanges) throws -> AreaChangePlan {
+            let (code, day) = (code, change.effective)
+            return { try $0.retire(code, on: day) }
+        }
+    }
+
+    struct Reform: DatedAreaChange {
+        static let configuration = Help.command("areas.reform")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var actor: ActorOptions
+        @OptionGroup var language: LanguageOptions
+        @OptionGroup var change: ChangeOptions
+        @Argument(help: Help.argument("areas.reform.mapping", value: "file"), completion: .file(extensions: ["csv"])) var mapping: String
+        @Option(help: Help.argument("areas.reform.tree", value: "file"), completion: .file(extensions: ["csv"])) var tree: String
+        @Option(help: Help.argument("areas.reform.hamlets", value: "file"), completion: .file(extensions: ["csv"])) var hamlets: String?
+
+        func plan() throws -> @Sendable (AreaChanges) throws -> AreaChangePlan {
+            let table = try ReformMapping.read(try CSVReader(path: mapping))
+            let rows = try AreaFile.read(try CSVReader(path: tree))
+            let homes = try hamlets.map { try HamletHomes.read(try CSVReader(path: $0)) }
+            let day = change.effective
+            return { try $0.reform(table, tree: rows, homes: homes, on: day) }
+        }
+    }
+}
+
+extension Outreach.Areas.DatedAreaChange {
+    func run() async throws {
+        let plan = try await database.open().changeAreas(basis: change.basis, try plan())
+        Console.out(plan.summary.text(try language.labels(), effective: change.effective))
     }
 }
 

@@ -8,6 +8,7 @@ extension Outreach {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
+        @OptionGroup var treeOption: TreeOptions
         @Option(help: Help.argument("chase.campaign", value: "id")) var campaign: String
         @Option(help: Help.argument("chase.days", value: "n"), transform: ArgumentValue.count) var days: Int = 14
         @Option(help: Help.argument("chase.under", value: "code")) var under: String?

@@ -8,6 +8,7 @@ extension Outreach {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
+        @OptionGroup var treeOption: TreeOptions
         @Option(help: Help.argument("coverage.campaign", value: "id")) var campaign: String
         @Option(help: Help.argument("coverage.indicator", value: "id")) var indicator: String?
         @Option(help: Help.argument("coverage.under", value: "code")) var under: String?
@@ -33,7 +34,7 @@ extension Outreach {
             let report = try await store.coverageReport(
                 campaign: definition,
                 options: .init(asOf: asOf ?? .today(), indicator: indicator, under: under,
-                               level: level.flatMap(CoverageReport.LevelFilter.init(parsing:)), behindOnly: behind, sort: sort),
+                               level: level.flatMap(CoverageReport.LevelFilter.init(parsing:)), behindOnly: behind, sort: sort, tree: treeOption.tree),
                 countryName: country)
             Console.out(try report.renderedBytes(as: format, labels: labels))
         }

@@ -9,6 +9,7 @@ extension Outreach {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var campaigns: CampaignOptions
         @OptionGroup var language: LanguageOptions
+        @OptionGroup var treeOption: TreeOptions
         @Option(help: Help.argument("report.campaign", value: "id")) var campaign: String
         @Option(help: Help.argument("report.under", value: "code")) var under: String?
         @Option(help: Help.argument("report.as_of", value: "date"), transform: ArgumentValue.day) var asOf: Day?
@@ -21,7 +22,8 @@ extension Outreach {
             let format = try ReportFile.format(of: out)
             let labels = try language.labels()
             let definition = try campaigns.catalog().campaign(campaign)
-            var report = try await database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today(), quality: true)
+            var report = try await database.open().districtReport(campaign: definition, under: under, asOf: asOf ?? .today(), quality: true,
+                                                                    treeDay: treeOption.tree)
             report.signature = ReportSignature(issuer: issuer, title: signerTitle, name: signerName)
             let text = format == .html ? report.html(labels: labels) : report.markdown(labels: labels)
             try ReportFile.write(text, to: out)

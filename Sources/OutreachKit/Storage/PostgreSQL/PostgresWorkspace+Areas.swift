@@ -524,7 +524,7 @@ extension CopyText {
     }
 
     /// Sends the rows into `table`'s `columns`, a megabyte at a time (nothing when there are none).
-    fileprivate func copy(into table: String, _ columns: [String], _ connection: PostgresConnection) async throws {
+    func copy(into table: String, _ columns: [String], _ connection: PostgresConnection) async throws {
         if isEmpty { return }
         let all = bytes
         try await connection.copyFrom(table: table, columns: columns, logger: PostgresWorkspace.quiet) { writer in

@@ -394,6 +394,31 @@ struct DenseTotals {
         }
     }
 
+    /// Adds the totals of each unit `from` into the unit `to` of `placement` (the unit of a dated
+    /// tree that counts the sessions of a unit not in it), leaving none in `from`.
+    mutating func fold(_ placement: [Int64: Int64]) {
+        let width = metrics.count
+        for (from, to) in placement.sorted(by: { $0.key < $1.key }) {
+            let f = Int(from), t = Int(to)
+            guard f >= 0, f < sessions.count, t >= 0, t < sessions.count, f != t, sessions[f] > 0 else { continue }
+            sessions[t] += sessions[f]
+            sessions[f] = 0
+            lastDays[t] = max(lastDays[t], lastDays[f])
+            for i in 0..<width where recorded[f * width + i] {
+                sums[t * width + i] = sums[t * width + i].addingClamped(sums[f * width + i])
+                recorded[t * width + i] = true
+                sums[f * width + i] = 0
+                recorded[f * width + i] = false
+            }
+            for k in campaignSums.indices where f < campaignRecorded[k].count && campaignRecorded[k][f] {
+                campaignSums[k][t] = campaignSums[k][t].addingClamped(campaignSums[k][f])
+                campaignRecorded[k][t] = true
+                campaignSums[k][f] = 0
+                campaignRecorded[k][f] = false
+            }
+        }
+    }
+
     /// The totals by index of `tree` (areas of the tree without an id here have none).
     func own(for tree: AreaTree) -> OwnTotals {
         var own = OwnTotals(count: tree.nodes.count, campaignMetrics: campaignMetrics)
