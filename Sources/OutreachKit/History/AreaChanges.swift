@@ -147,8 +147,8 @@ public struct AreaChanges: Sendable {
         /// A unit that can take a new version from `day` (a move or rename).
         func changeable(_ code: String, on day: Day) throws -> (AreaHistory.Unit, AreaHistory.Version) {
             guard let u = history.unit(code: code) else { throw AreaChangeError.unknown(code: code) }
-            if let from = u.latest.from, from > day { throw AreaChangeError.laterChanges(code: code, name: u.latest.name, date: from) }
             if let began = u.began, began > day { throw AreaChangeError.beforeExisted(code: code, name: u.latest.name, date: began) }
+            if let from = u.latest.from, from > day { throw AreaChangeError.laterChanges(code: code, name: u.latest.name, date: from) }
             guard let v = u.version(on: day) else {
                 throw AreaChangeError.alreadyEnded(code: code, name: u.latest.name, date: u.ended ?? day)
             }

@@ -1,0 +1,234 @@
+import Foundation
+import Testing
+@testable import OutreachKit
+
+/// Huyện Thạnh Phú (Bến Tre, 83) with two hamlets per commune, sessions in 2024, and the official
+/// conversion of 1 July 2025 into six communes of Tỉnh Vĩnh Long (86).
+struct ReformWorkspace {
+    let store: any WorkspaceStore
+    static let today = Day(year: 2026, month: 12, day: 5)!
+    static let reformDay = Day(year: 2025, month: 7, day: 1)!
+    static let before = Day(year: 2025, month: 6, day: 30)!
+    static let spring2024 = Day(year: 2024, month: 5, day: 10)!
+    static let spring2026 = Day(year: 2026, month: 3, day: 10)!
+
+    static let campaign = Campaign(
+        id: "thanh-phu", name: "Kích hoạt 2024–2026", scope: Campaign.wholeTreeScope, start: Day(year: 2024, month: 1, day: 1)!,
+        end: Day(year: 2026, month: 12, day: 31)!,
+        indicators: [Indicator(id: "eid", label: "eID", numerator: ["eid_l2"], denominator: "adults", target: .share(0.9))])
+
+    /// The old tree and its hamlets (`<commune>-01`, `-02`, 100 and 200 adults).
+    static func oldTree() throws -> [AreaRow] {
+        let path = ClosingWorkspace.resource("areas/thanh_phu.csv")
+        var rows = try AreaFile.read(try CSVReader(path: path))
+        var line = 100
+        for commune in rows where commune.level.isCommuneLevel {
+            for i in 1...2 {
+                line += 1
+                rows.append(AreaRow(line: line, code: "\(commune.code)-0\(i)", name: "Ấp \(i) \(commune.name.withoutAdministrativePrefix)",
+                                    level: .hamlet, localKind: "ấp", parentCode: commune.code, attributes: AreaAttributes(adults: 100 * i)))
+            }
+        }
+        return rows
+    }
+
+    static func make(_ engine: StorageEngine) async throws -> ReformWorkspace {
+        let store = try await Workspaces.open(try await ClosingWorkspace.location(engine), create: true)
+        _ = try await store.importAreas(try oldTree(), file: "thanh_phu.csv", on: today)
+        let w = ReformWorkspace(store: store)
+        for commune in ["29182", "29185", "29188", "29194", "29203", "29215"] { try await w.log("\(commune)-01", spring2024, eid: 10) }
+        // One session logged at a commune itself, not in a hamlet.
+        try await w.log("29185", spring2024, eid: 5)
+        return w
+    }
+
+    func log(_ area: String, _ day: Day, eid: Int) async throws {
+        _ = try await store.logSession(NewSession(day: day, area: area, metrics: MetricValues([.eidL2: eid])),
+                                       today: Self.today, replacing: nil, reason: nil, campaignMetrics: [])
+    }
+
+    static func mapping() throws -> ReformMapping {
+        try ReformMapping.read(try CSVReader(path: ClosingWorkspace.resource("areas/thanh_phu_2025_mapping.csv")))
+    }
+
+    static func newTree() throws -> [AreaRow] {
+        try AreaFile.read(try CSVReader(path: ClosingWorkspace.resource("areas/vn_units_2025.csv")))
+    }
+
+    @discardableResult
+    func reform(homes: HamletHomes? = nil, mapping: ReformMapping? = nil) async throws -> AreaChangePlan {
+        let table = try mapping ?? Self.mapping()
+        let tree = try Self.newTree()
+        return try await store.changeAreas(basis: "Nghị quyết 1686/NQ-UBTVQH15") {
+            try $0.reform(table, tree: tree, homes: homes, on: Self.reformDay)
+        }
+    }
+
+    /// Each commune-level unit's value of the indicator under the tree of `tree` (nil: as of `asOf`).
+    func communes(asOf: Day = today, tree: Day? = nil) async throws -> (rows: [String: Int], total: Int?) {
+        let report = try await store.coverageReport(campaign: Self.campaign,
+                                                    options: .init(asOf: asOf, level: .kind(.commune), tree: tree))
+        var rows: [String: Int] = [:]
+        var total: Int?
+        for row in report.rows {
+            if row.isTotal { total = row.value } else { rows[row.code] = row.value ?? 0 }
+        }
+        return (rows, total)
+    }
+}
+
+@Suite("Areas through time: the 2025 reform, dated changes and reports under either tree")
+struct ReformTests {
+    @Test("the official conversion of Thạnh Phú: six new communes, totals the same under both trees, applied twice changes nothing",
+          arguments: ClosingWorkspace.engines)
+    func thanhPhu(_ engine: StorageEngine) async throws {
+        let w = try await ReformWorkspace.make(engine)
+        let plan = try await w.reform()
+        #expect(plan.summary.provinces.map(\.province) == ["86"])
+        let counts = try #require(plan.summary.provinces.first)
+        #expect(counts.provinceName == "Tỉnh Vĩnh Long")
+        // Province 86 is new; 6 communes keep their code with a new version; 12 old communes,
+        // the district and the old province end; the 24 hamlets of the 12 move.
+        #expect((counts.created, counts.versioned, counts.ended, counts.moved) == (1, 6, 14, 24))
+        try await w.log("29185-02", ReformWorkspace.spring2026, eid: 7)
+        try await w.log("29194", ReformWorkspace.spring2026, eid: 3)
+
+        let now = try await w.communes()
+        #expect(Set(now.rows.keys) == ["29182", "29191", "29194", "29221", "29224", "29227"])
+        // Đại Điền (29194): the hamlets of Phú Khánh, Đại Điền, Tân Phong and Thới Thạnh, the
+        // session logged at old Phú Khánh itself, and two sessions of 2026.
+        #expect(now.rows["29194"] == 10 + 10 + 10 + 10 + 5 + 7 + 3)
+        #expect(now.rows["29224"] == 10)
+        let old = try await w.communes(tree: ReformWorkspace.before)
+        #expect(old.rows.count == 18)
+        #expect(old.rows["29185"] == 10 + 5 + 7)
+        #expect(old.rows["29194"] == 10 + 3)
+        #expect(old.total == now.total)
+        #expect(now.total == 6 * 10 + 5 + 7 + 3)
+
+        // Applied again: nothing to do, nothing written.
+        let again = try await w.reform()
+        #expect(again.isEmpty)
+        #expect(try await w.communes().total == now.total)
+    }
+
+    @Test("a reused code names two versions told apart by their dates; history and search show where a unit went",
+          arguments: ClosingWorkspace.engines)
+    func identityThroughTime(_ engine: StorageEngine) async throws {
+        let w = try await ReformWorkspace.make(engine)
+        try await w.reform()
+        let history = try await w.store.areaHistory()
+        let unit = try #require(history.unit(code: "29194"))
+        #expect(unit.versions.map(\.name) == ["Xã Tân Phong", "Xã Đại Điền"])
+        let l = Labels(.vi)
+        #expect(history.label(unit, unit.versions[0], l) == "29194 Xã Tân Phong (đến 30/06/2025)")
+        #expect(history.label(unit, unit.versions[1], l) == "29194 Xã Đại Điền (từ 01/07/2025)")
+        // A hamlet keeps one identity: the same id, another parent.
+        let hamlet = try #require(history.unit(code: "29185-01"))
+        #expect(hamlet.version(on: ReformWorkspace.before)?.parentID == history.unit(code: "29185")?.id)
+        #expect(hamlet.version(on: ReformWorkspace.reformDay)?.parentID == unit.id)
+
+        let listing = try AreaHistoryListing(history: history, code: "29194")
+        #expect(Set(listing.cameFrom.map(\.code)) == ["29185", "29188", "29203"])
+        #expect(listing.cameFrom.allSatisfy { $0.basis == "Nghị quyết 1686/NQ-UBTVQH15" })
+        #expect(try AreaHistoryListing(history: history, code: "29218").wentInto.map(\.code) == ["29224"])
+
+        let tanPhong = try await w.store.findAreas("tân phong", limit: 10, today: ReformWorkspace.today)
+        let former = try #require(tanPhong.first { $0.code == "29194" })
+        #expect(former.isPast)
+        #expect(former.display(l).hasSuffix("(cũ) → nay thuộc Xã Đại Điền (29194)"))
+        let daiDien = try await w.store.findAreas("đại điền", limit: 10, today: ReformWorkspace.today)
+        let communes = daiDien.filter { $0.kind == .commune }.map { "\($0.code) \($0.isPast)" }
+        #expect(communes == ["29194 false", "29188 true"])
+    }
+
+    @Test("a split commune's hamlets need a home: refused listing them, then placed by --hamlets", arguments: ClosingWorkspace.engines)
+    func splitWithHamlets(_ engine: StorageEngine) async throws {
+        let w = try await ReformWorkspace.make(engine)
+        // The official table, with old Xã An Thuận (29215) split between An Qui and Thạnh Hải.
+        var table = try ReformWorkspace.mapping()
+        for i in table.rows.indices where table.rows[i].oldCode == "29215" { table.rows[i].partial = true }
+        table.rows.append(ReformMapping.Row(line: 20, oldCode: "29215", newCode: "29221", partial: true))
+        await #expect(throws: AreaChangeError.homeless(hamlets: ["29215-01 Ấp 1 An Thuận (29215)", "29215-02 Ấp 2 An Thuận (29215)"])) {
+            try await w.reform(mapping: table)
+        }
+        #expect(try await w.store.hasDatedAreas() == false)
+        let homes = HamletHomes(file: "hamlets.csv", rows: [(2, "29215-01", "29224"), (3, "29215-02", "29221")])
+        try await w.reform(homes: homes, mapping: table)
+        let now = try await w.communes()
+        #expect(now.rows["29224"] == 10)
+        #expect(now.rows["29221"] == 0)
+        let history = try await w.store.areaHistory()
+        #expect(Set(try AreaHistoryListing(history: history, code: "29215").wentInto.map(\.code)) == ["29221", "29224"])
+        #expect(try AreaHistoryListing(history: history, code: "29215").wentInto.allSatisfy { $0.change == "split" })
+    }
+
+    @Test("a rename without a merge keeps the old name for earlier dates and in search", arguments: ClosingWorkspace.engines)
+    func renameOnly(_ engine: StorageEngine) async throws {
+        let w = try await ReformWorkspace.make(engine)
+        let day = Day(year: 2024, month: 9, day: 1)!
+        try await w.store.changeAreas(basis: nil) { try $0.rename("29233", to: "Xã Mỹ An Mới", on: day) }
+        let before = try await w.store.tree(on: Day(year: 2024, month: 8, day: 31)!)
+        let after = try await w.store.tree(on: day)
+        #expect(before.index(of: "29233").map { before.nodes[$0].name } == "Xã Mỹ An")
+        #expect(after.index(of: "29233").map { after.nodes[$0].name } == "Xã Mỹ An Mới")
+        let found = try await w.store.findAreas("my an", limit: 10, today: ReformWorkspace.today)
+        #expect(found.contains { $0.code == "29233" && $0.isPast && $0.name == "Xã Mỹ An" })
+        // The same rename again: nothing to do.
+        #expect(try await w.store.changeAreas(basis: nil) { try $0.rename("29233", to: "Xã Mỹ An Mới", on: day) }.isEmpty)
+    }
+
+    @Test("what cannot be true is refused, and nothing is written", arguments: ClosingWorkspace.engines)
+    func refusals(_ engine: StorageEngine) async throws {
+        let w = try await ReformWorkspace.make(engine)
+        let day = Day(year: 2025, month: 1, day: 1)!
+        try await w.store.changeAreas(basis: nil) { try $0.merge(["29185"], into: "29188", on: day) }
+        // Merged twice on one date.
+        await #expect(throws: AreaChangeError.endedAlready(code: "29185", name: "Xã Phú Khánh", date: day, into: "29188 Xã Đại Điền")) {
+            try await w.store.changeAreas(basis: nil) { try $0.merge(["29185"], into: "29194", on: day) }
+        }
+        // A move to a unit that has ended.
+        await #expect(throws: AreaChangeError.retiredTarget(code: "29185", name: "Xã Phú Khánh", date: Day(year: 2024, month: 12, day: 31)!)) {
+            try await w.store.changeAreas(basis: nil) { try $0.move("29182-01", to: "29185", on: Day(year: 2025, month: 2, day: 1)!) }
+        }
+        // The reform cannot find a commune that had already ended: refused, naming the line.
+        await #expect(throws: AreaChangeError.unknownOld(code: "29185", line: 3, file: ClosingWorkspace.resource("areas/thanh_phu_2025_mapping.csv"))) {
+            try await w.reform()
+        }
+        // A date before the unit existed.
+        let v = try await ReformWorkspace.make(engine)
+        try await v.reform()
+        await #expect(throws: AreaChangeError.beforeExisted(code: "86", name: "Tỉnh Vĩnh Long", date: ReformWorkspace.reformDay)) {
+            try await v.store.changeAreas(basis: nil) { try $0.rename("86", to: "Tỉnh Vĩnh Long Mới", on: day) }
+        }
+        // A unit with units under it cannot end; one cannot move under itself.
+        await #expect(throws: AreaChangeError.self) {
+            try await v.store.changeAreas(basis: nil) { try $0.retire("29194", on: ReformWorkspace.today) }
+        }
+        await #expect(throws: AreaChangeError.cycle(code: "86", target: "29194-01")) {
+            try await v.store.changeAreas(basis: nil) { try $0.move("86", to: "29194-01", on: ReformWorkspace.today) }
+        }
+        let history = try await v.store.areaHistory()
+        #expect(history.unit(code: "29194")?.ended == nil)
+        #expect(history.unit(code: "86")?.versions.count == 1)
+    }
+
+    @Test("a district's report dated after 1 July 2025 is issued by its province, never by a district committee")
+    func issuerFollowsTheLaw() async throws {
+        let w = try await ReformWorkspace.make(.sqlite)
+        let campaign = Campaign(id: "tp", name: "Thạnh Phú", scope: "837", start: Day(year: 2024, month: 1, day: 1)!,
+                                end: Day(year: 2025, month: 12, day: 31)!, indicators: ReformWorkspace.campaign.indicators)
+        let early = try await w.store.districtReport(campaign: campaign, under: nil, asOf: Day(year: 2025, month: 6, day: 1)!)
+        #expect(early.issuingBody == nil)
+        let late = try await w.store.districtReport(campaign: campaign, under: nil, asOf: Day(year: 2025, month: 9, day: 1)!)
+        #expect(late.issuingBody?.name == "Tỉnh Bến Tre")
+        let html = late.html(labels: Labels(.vi))
+        #expect(!html.contains("HUYỆN THẠNH PHÚ</"))
+        #expect(html.contains("TỈNH BẾN TRE"))
+        // After the reform is recorded, the old tree's district is issued for by the province of the day.
+        try await w.reform()
+        let dated = try await w.store.districtReport(campaign: campaign, under: nil, asOf: Day(year: 2025, month: 9, day: 1)!,
+                                                      treeDay: ReformWorkspace.before)
+        #expect(dated.issuingBody?.name == "Tỉnh Vĩnh Long")
+    }
+}
