@@ -25,7 +25,7 @@ struct DatabaseOptions: ParsableArguments {
 /// the audit trail (default `OUTREACH_USER`, else the login name).
 /// `--tree current|DATE`: the tree a report rolls up under (default: the one in force on its date).
 struct TreeOptions: ParsableArguments {
-    @Option(name: .customLong("tree"), help: Help.argument("option.tree", value: "current|date"), transform: ArgumentValue.tree)
+    @Option(name: .customLong("tree"), help: Help.argument("option.tree", value: "tree"), transform: ArgumentValue.tree)
     var tree: Day?
 }
 

@@ -64,13 +64,14 @@ struct CampaignsCLITests {
             ID                  NAME                                                       SCOPE  PERIOD                    INDICATORS
             de-an-06            Project 06 — level-2 VNeID activation, 2026                404    1 Jan 2026 – 31 Dec 2026           2
             example             Example — digital outreach in Tân Phúc commune             16282  1 Nov 2026 – 31 Dec 2026           4
+            thanh-phu           Level-2 VNeID activation, 2024–2026 (Thạnh Phú)            86     1 Jan 2024 – 31 Dec 2026           1
             thanh-toan-dien-tu  E-payment accounts for people aged 15 and over, 2025–2030  404    1 Jan 2025 – 31 Dec 2030           1
             to-cong-nghe-so     Community digital teams — online public services, Q4 2026  404    1 Oct 2026 – 31 Dec 2026           4
 
             """)
         let json = try cli.run("campaigns", "list", "--format", "json")
         let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
-        #expect(rows?.map { $0["id"] as? String } == ["de-an-06", "example", "thanh-toan-dien-tu", "to-cong-nghe-so"])
+        #expect(rows?.map { $0["id"] as? String } == ["de-an-06", "example", "thanh-phu", "thanh-toan-dien-tu", "to-cong-nghe-so"])
         #expect(rows?.first?["indicators"] as? Int == 2)
         #expect(rows?.first?["start"] as? String == "2026-01-01")
     }
@@ -94,7 +95,7 @@ struct CampaignsCLITests {
         #expect(try ids("--campaigns", "option") == ["from-option"])
         cli.environment["OUTREACH_CAMPAIGNS"] = ""
         try FileManager.default.removeItem(atPath: cli.path("Campaigns"))
-        #expect(try ids() == ["de-an-06", "example", "thanh-toan-dien-tu", "to-cong-nghe-so"])
+        #expect(try ids() == ["de-an-06", "example", "thanh-phu", "thanh-toan-dien-tu", "to-cong-nghe-so"])
         let missing = try cli.run("campaigns", "list", "--campaigns", "nowhere")
         #expect(missing.status == 1)
         #expect(missing.stderr == "error: the campaigns folder nowhere does not exist. Pass --campaigns DIR, set OUTREACH_CAMPAIGNS, or run the command where a Campaigns folder is.\n")
@@ -161,7 +162,7 @@ struct CampaignsCLITests {
         let r = try cli.run("campaigns", "show", "de-an-6", "--campaigns", shippedCampaigns)
         #expect(r.status == 1)
         #expect(r.stdout == "")
-        #expect(r.stderr == "error: there is no campaign \"de-an-6\" in \(shippedCampaigns); did you mean \"de-an-06\"? Campaigns there: de-an-06, example, thanh-toan-dien-tu, to-cong-nghe-so. See them with `outreach campaigns list`.\n")
+        #expect(r.stderr == "error: there is no campaign \"de-an-6\" in \(shippedCampaigns); did you mean \"de-an-06\"? Campaigns there: de-an-06, example, thanh-phu, thanh-toan-dien-tu, to-cong-nghe-so. See them with `outreach campaigns list`.\n")
     }
 
     @Test("campaigns show of a broken campaign prints its problems and exits 1")

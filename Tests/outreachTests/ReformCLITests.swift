@@ -56,7 +56,7 @@ struct ReformCLITests {
         defer { cli.cleanUp() }
         cli.environment["OUTREACH_CAMPAIGNS"] = cli.path("campaigns")
         try oldDistrict(cli)
-        let mapping = CLI.resource("areas/thanh_phu_2025_mapping.csv")
+        let mapping = CLI.resource("areas/conversions/thanh_phu_2025_mapping.csv")
         let tree = CLI.resource("areas/vn_units_2025.csv")
         let reform = try cli.run("areas", "reform", mapping, "--tree", tree, "--effective", "2025-07-01",
                                  "--basis", "Nghị quyết 1686/NQ-UBTVQH15", "--db", "w.sqlite")
@@ -100,7 +100,7 @@ struct ReformCLITests {
         defer { cli.cleanUp() }
         cli.environment["OUTREACH_CAMPAIGNS"] = cli.path("campaigns")
         try oldDistrict(cli)
-        var mapping = try String(contentsOfFile: CLI.resource("areas/thanh_phu_2025_mapping.csv"), encoding: .utf8)
+        var mapping = try String(contentsOfFile: CLI.resource("areas/conversions/thanh_phu_2025_mapping.csv"), encoding: .utf8)
         mapping = mapping.replacingOccurrences(of: "29215,Xã An Thuận,commune,837,29224,Xã An Qui,86,full",
                                                with: "29215,Xã An Thuận,commune,837,29224,Xã An Qui,86,partial")
         mapping += "29215,Xã An Thuận,commune,837,29221,Xã Thạnh Hải,86,partial,no\n"

@@ -63,9 +63,9 @@ struct ReportCLITests {
         defer { cli.cleanUp() }
         try cli.importSampleDistrict()
         let common = ["--campaign", "de-an-06", "--as-of", "2026-11-22", "--campaigns", Self.campaigns, "--db", "w.sqlite"]
-        for (file, lang, words) in [("vi.html", "vi", ["ỦY BAN NHÂN DÂN", "HUYỆN NÔNG CỐNG", "Độc lập - Tự do - Hạnh phúc",
-                                                        "Nông Cống, ngày 22 tháng 11 năm 2026", "Tổ công tác Đề án 06"]),
-                                    ("en.HTML", "en", ["PEOPLE'S COMMITTEE", "SOCIALIST REPUBLIC OF VIET NAM", "Nông Cống, 22 November 2026"])] {
+        for (file, lang, words) in [("vi.html", "vi", ["ỦY BAN NHÂN DÂN", "TỈNH THANH HÓA", "Độc lập - Tự do - Hạnh phúc",
+                                                        "Thanh Hóa, ngày 22 tháng 11 năm 2026", "Tổ công tác Đề án 06"]),
+                                    ("en.HTML", "en", ["PEOPLE'S COMMITTEE", "SOCIALIST REPUBLIC OF VIET NAM", "Thanh Hóa, 22 November 2026"])] {
             let result = try cli.run(["report", "--out", file, "--lang", lang] + common)
             #expect(result.status == 0, "\(result.stderr)")
             let html = try String(contentsOfFile: cli.path(file), encoding: .utf8)
@@ -119,6 +119,19 @@ struct ReportCLITests {
         let coverage = try cli.run("coverage", "--campaign", "de-an-06", "--under", "16282", "--campaigns", "demo/Campaigns",
                                    "--db", "demo/outreach.sqlite")
         #expect(coverage.status == 0, "\(coverage.stderr)")
+
+        // The reform story: Thạnh Phú's sessions before and after 1 July 2025, the same totals under either tree.
+        #expect(result.stdout.contains("Tỉnh Vĩnh Long (86): từ 01/07/2025, 1 đơn vị mới, 6 đơn vị đổi tên hoặc đổi cấp trên, 14 đơn vị kết thúc"))
+        var totals: [String] = []
+        for tree in ["current", "2025-06-30"] {
+            let r = try cli.run("coverage", "--campaign", "thanh-phu", "--level", "commune", "--tree", tree, "--campaigns", "demo/Campaigns",
+                                "--db", "demo/outreach.sqlite")
+            #expect(r.status == 0, "\(r.stderr)")
+            let total = try #require(r.stdout.split(separator: "\n").last { $0.contains("Tổng") })
+            totals.append(String(total.split(separator: " ", omittingEmptySubsequences: true).dropFirst(5).first ?? ""))
+            #expect(total.contains(tree == "current" ? "Tổng 6 đơn vị" : "Tổng 18 đơn vị"))
+        }
+        #expect(totals.count == 2 && totals[0] == totals[1] && !totals[0].isEmpty)
 
         // Running it again rebuilds the same folder; a folder it did not make is left alone.
         let again = try cli.run("demo", "--dir", "demo")

@@ -146,10 +146,14 @@ public struct AreaHistory: Sendable {
         for i in nodes.indices { nodes[i].parent = parents[i].flatMap { index[$0] } }
         let tree = AreaTree(nodes: nodes, addingRoot: root)
         var placement: [Int64: Int64] = [:]
+        var standsIn: [String: String] = [:]
         for unit in units where index[unit.id] == nil {
-            if let to = place(unit.id, on: day, present: index, seen: []) { placement[unit.id] = to }
+            if let to = place(unit.id, on: day, present: index, seen: []) {
+                placement[unit.id] = to
+                if let i = index[to] { standsIn[unit.code] = nodes[i].code }
+            }
         }
-        return DatedTree(day: day, tree: tree, placement: placement)
+        return DatedTree(day: day, tree: tree, placement: placement, standsIn: standsIn)
     }
 
     /// The unit of the tree of `day` that counts the sessions of `id`: itself when it existed
@@ -192,6 +196,14 @@ public struct DatedTree: Sendable {
     public var tree: AreaTree
     /// Unit id → id of the unit of `tree` that counts its sessions.
     public var placement: [Int64: Int64]
+    /// Code of a unit not in `tree` → code of the unit that stands for it there (a campaign
+    /// scoped to a unit made by the reform, reported under the old tree, starts there).
+    public var standsIn: [String: String] = [:]
+
+    /// `code` as a unit of this tree: itself, or the unit that stands for it.
+    public func resolve(_ code: String) -> String {
+        tree.index(of: code) != nil ? code : standsIn[code] ?? code
+    }
 }
 
 extension Optional where Wrapped == String {

@@ -93,7 +93,7 @@ struct ReportWording {
     var placeAndDate: String {
         let date = l.longDate(report.asOf)
         guard report.place.level != .country else { return date.prefix(1).uppercased() + date.dropFirst() }
-        return l("date.placed", ["place": report.place.name.withoutAdministrativePrefix, "date": date])
+        return l("date.placed", ["place": (report.issuingBody ?? report.place).name.withoutAdministrativePrefix, "date": date])
     }
 
     /// The campaign's name in the report's language.

@@ -7,8 +7,10 @@ extension WorkspaceStore {
                                    countryName: String = Campaign.wholeTreeName, treeDay: Day? = nil) async throws -> CompletenessReport {
         // The tree and the teams (200,000 of them nationally) are read side by side.
         async let teams = self.teams()
-        let tree = try await campaignTree(campaign, countryName: countryName, on: treeDay ?? min(period.end, campaign.end))
-        let start = try Self.reportStart(campaign: campaign, under: code, in: tree)
+        let (tree, dated) = try await campaignTree(campaign, countryName: countryName, on: treeDay ?? min(period.end, campaign.end))
+        var campaign = campaign
+        if let dated, !campaign.coversWholeTree { campaign.scope = dated.resolve(campaign.scope) }
+        let start = try Self.reportStart(campaign: campaign, under: code.map { dated?.resolve($0) ?? $0 }, in: tree)
         return try await completenessReport(campaign: campaign, period: period, tree: tree, start: start, teams: teams)
     }
 
@@ -27,8 +29,10 @@ extension WorkspaceStore {
                           countryName: String = Campaign.wholeTreeName, treeDay: Day? = nil) async throws -> ChaseList {
         guard silentDays >= 1 else { throw CompletenessError.badDays(silentDays) }
         async let teamsRead = self.teams()
-        let tree = try await campaignTree(campaign, countryName: countryName, on: treeDay ?? today)
-        let start = try Self.reportStart(campaign: campaign, under: code, in: tree)
+        let (tree, dated) = try await campaignTree(campaign, countryName: countryName, on: treeDay ?? today)
+        var campaign = campaign
+        if let dated, !campaign.coversWholeTree { campaign.scope = dated.resolve(campaign.scope) }
+        let start = try Self.reportStart(campaign: campaign, under: code.map { dated?.resolve($0) ?? $0 }, in: tree)
         let through = min(today, campaign.end)
         let activity = through < campaign.start ? [:]
             : try await reportingActivity(from: campaign.start, through: through, areas: Self.hamletIDs(tree, start))
@@ -47,10 +51,10 @@ extension WorkspaceStore {
     }
 
     /// The whole tree in force on `day`, under a country root for a campaign over the whole tree.
-    private func campaignTree(_ campaign: Campaign, countryName: String, on day: Day) async throws -> AreaTree {
+    private func campaignTree(_ campaign: Campaign, countryName: String, on day: Day) async throws -> (AreaTree, DatedTree?) {
         let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
-        if let dated = try await datedTree(on: day) { return root.map(dated.tree.addingRoot) ?? dated.tree }
-        return try await areaTree(addingRoot: root)
+        if let dated = try await datedTree(on: day) { return (root.map(dated.tree.addingRoot) ?? dated.tree, dated) }
+        return (try await areaTree(addingRoot: root), nil)
     }
 
     /// The index the report starts from: `under`, which must lie in the campaign's scope, or the scope.

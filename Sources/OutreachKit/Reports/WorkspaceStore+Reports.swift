@@ -16,7 +16,11 @@ extension WorkspaceStore {
                         wholeTree: AreaTree?) async throws -> CoverageReport {
         var options = options
         var wholeTree = wholeTree
+        var campaign = campaign
         if options.placement == nil, let dated = try await datedTree(on: options.treeDay) {
+            // Codes of units not in that tree start at the unit that stands for them.
+            campaign.scope = campaign.coversWholeTree ? campaign.scope : dated.resolve(campaign.scope)
+            options.under = options.under.map(dated.resolve)
             // A workspace with dated history: the tree of the chosen day, whatever the caller held.
             options.placement = dated.placement
             wholeTree = campaign.coversWholeTree ? dated.tree.addingRoot((code: Campaign.wholeTreeScope, name: countryName)) : dated.tree
@@ -45,6 +49,9 @@ extension WorkspaceStore {
         // report: coverage, structure and stock are built from them as their own commands build them.
         // With dated history, the tree is the one in force on `treeDay` (default: `asOf`).
         let dated = try await datedTree(on: treeDay ?? asOf)
+        var campaign = campaign
+        let code = code.map { dated?.resolve($0) ?? $0 }
+        if let dated, !campaign.coversWholeTree { campaign.scope = dated.resolve(campaign.scope) }
         let areas: AreaTree
         if let dated { areas = dated.tree } else if let given { areas = given } else { areas = try await areaTree(addingRoot: nil) }
         let tree = campaign.coversWholeTree ? areas.addingRoot((code: Campaign.wholeTreeScope, name: Campaign.wholeTreeName)) : areas

@@ -56,6 +56,10 @@ extension Outreach {
             if let given { store = given } else { store = try await Workspaces.open(folder.database, create: true) }
             try await store.loadDemo(demo, files: files, today: today)
             let accounts = try await DemoAccounts.create(in: store)
+            // The reform story: Thạnh Phú's sessions before and after 1 July 2025, the official conversion between.
+            let story = DemoReform(tree: try AreaFile.read(try CSVReader(path: DemoReform.oldTree)), today: today)
+            let reform = try await store.loadReformStory(story, folder: folder.data, today: today)
+            let storyCampaign = try? catalog.campaign(DemoReform.campaign)
 
             let report = try await store.districtReport(campaign: main, under: nil, asOf: today, quality: true)
             try ReportFile.write(report.html(labels: l, notice: l["demo.notice"]), to: folder.report)
@@ -73,7 +77,15 @@ extension Outreach {
             out += l("demo.report", ["path": folder.report]) + "\n\n"
             let run = CommandLine.arguments.first.map { $0.contains(".build") } == true ? "swift run outreach" : "outreach"
             let db = "--db " + (database.db == nil ? folder.database : "'\(store.displayLocation)'")
-            out += l["demo.next"] + "\n"
+            out += l("demo.reform", ["sessions": l.count(story.sessionCount), "hamlets": l.count(story.hamletCount),
+                                     "date": l.date(DemoReform.effective), "basis": DemoReform.basis]) + "\n"
+            out += reform.summary.text(l, effective: DemoReform.effective)
+            if let storyCampaign {
+                let now = try await store.coverageReport(
+                    campaign: storyCampaign, options: .init(asOf: today, indicator: storyCampaign.indicators.first?.id, level: .kind(.commune)))
+                out += "\n" + (try now.rendered(as: .table, labels: l))
+            }
+            out += "\n" + l["demo.next"] + "\n"
             for (command, key) in [
                 ("\(run) coverage --campaign de-an-06 --under 16282 \(db)", "demo.next.commune"),
                 ("\(run) coverage --campaign de-an-06 --level hamlet --behind --sort coverage \(db)", "demo.next.behind"),
@@ -81,6 +93,9 @@ extension Outreach {
                 ("\(run) report --campaign de-an-06 --under 16282 --out \(folder.path("tan-phuc.md")) \(db)", "demo.next.markdown"),
                 ("\(run) leaflets stock --under 16282 \(db)", "demo.next.leaflets"),
                 ("\(run) sessions list --under 16282-01 \(db)", "demo.next.sessions"),
+                ("\(run) coverage --campaign thanh-phu --level commune --tree 2025-06-30 \(db)", "demo.next.old_tree"),
+                ("\(run) areas history 29194 \(db)", "demo.next.history"),
+                ("\(run) areas find \"tân phong\" \(db)", "demo.next.find"),
             ] {
                 out += "  " + command + "\n      " + l[key] + "\n"
             }

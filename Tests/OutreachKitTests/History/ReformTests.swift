@@ -48,7 +48,7 @@ struct ReformWorkspace {
     }
 
     static func mapping() throws -> ReformMapping {
-        try ReformMapping.read(try CSVReader(path: ClosingWorkspace.resource("areas/thanh_phu_2025_mapping.csv")))
+        try ReformMapping.read(try CSVReader(path: ClosingWorkspace.resource("areas/conversions/thanh_phu_2025_mapping.csv")))
     }
 
     static func newTree() throws -> [AreaRow] {
@@ -192,7 +192,7 @@ struct ReformTests {
             try await w.store.changeAreas(basis: nil) { try $0.move("29182-01", to: "29185", on: Day(year: 2025, month: 2, day: 1)!) }
         }
         // The reform cannot find a commune that had already ended: refused, naming the line.
-        await #expect(throws: AreaChangeError.unknownOld(code: "29185", line: 3, file: ClosingWorkspace.resource("areas/thanh_phu_2025_mapping.csv"))) {
+        await #expect(throws: AreaChangeError.unknownOld(code: "29185", line: 3, file: ClosingWorkspace.resource("areas/conversions/thanh_phu_2025_mapping.csv"))) {
             try await w.reform()
         }
         // A date before the unit existed.

@@ -165,12 +165,14 @@ struct DistrictReportTests {
         #expect(html.components(separatedBy: "<svg").count > 6)
         #expect(html.contains("@media print") && html.contains("size: A4"))
         if language == .vi {
-            for text in ["ỦY BAN NHÂN DÂN", "HUYỆN NÔNG CỐNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                         "Nông Cống, ngày 20 tháng 11 năm 2026", "BÁO CÁO", "23,4%", "600/2.560"] {
+            // Dated after 1 July 2025: no district committee; the province issues it (issue 17).
+            #expect(!html.contains("HUYỆN NÔNG CỐNG</"))
+            for text in ["ỦY BAN NHÂN DÂN", "TỈNH THANH HÓA", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                         "Thanh Hóa, ngày 20 tháng 11 năm 2026", "BÁO CÁO", "23,4%", "600/2.560"] {
                 #expect(html.contains(text), "missing \(text)")
             }
         } else {
-            #expect(html.contains("SOCIALIST REPUBLIC OF VIET NAM") && html.contains("Nông Cống, 20 November 2026"))
+            #expect(html.contains("SOCIALIST REPUBLIC OF VIET NAM") && html.contains("Thanh Hóa, 20 November 2026"))
             #expect(html.contains("Adults with level-2 VNeID") && html.contains("23.4%"))
         }
     }
@@ -210,12 +212,12 @@ struct DistrictReportTests {
 
         report.signature = ReportSignature(issuer: " BAN CHỈ ĐẠO ĐỀ ÁN 06 ", title: "TRƯỞNG BAN", name: "Nguyễn Văn An")
         let signed = report.html(labels: Labels(.vi))
-        #expect(signed.contains("<span class=\"strong\">BAN CHỈ ĐẠO ĐỀ ÁN 06</span><br/><span class=\"strong\">HUYỆN NÔNG CỐNG</span>"))
+        #expect(signed.contains("<span class=\"strong\">BAN CHỈ ĐẠO ĐỀ ÁN 06</span><br/><span class=\"strong\">TỈNH THANH HÓA</span>"))
         #expect(signed.contains("<p class=\"strong\">TM. BAN CHỈ ĐẠO ĐỀ ÁN 06</p><p class=\"strong\">TRƯỞNG BAN</p>"))
         #expect(signed.contains("<p class=\"strong signer-name\">Nguyễn Văn An</p>"))
         #expect(!signed.contains("CHỦ TỊCH") && !signed.contains("ỦY BAN NHÂN DÂN"))
         let markdown = report.markdown(labels: Labels(.vi))
-        #expect(markdown.contains("| BAN CHỈ ĐẠO ĐỀ ÁN 06 HUYỆN NÔNG CỐNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |"))
+        #expect(markdown.contains("| BAN CHỈ ĐẠO ĐỀ ÁN 06 TỈNH THANH HÓA | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |"))
         #expect(markdown.contains("| Nơi nhận: | TM. BAN CHỈ ĐẠO ĐỀ ÁN 06 |"))
         #expect(markdown.contains("| **TRƯỞNG BAN** |") && markdown.contains("| **Nguyễn Văn An** |"))
         #expect(ReportSignature(issuer: "  ", title: "", name: nil) == ReportSignature())
