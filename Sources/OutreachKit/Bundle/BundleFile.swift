@@ -20,19 +20,27 @@ public struct BundleCounts: Equatable, Sendable {
     public var approvals = 0
     /// Audit rows (format 3).
     public var audit = 0
+    /// Units' dated histories (format 4).
+    public var areaHistories = 0
 
     public init() {}
 
-    static let keys = ["areas", "teams", "members", "sessions", "voids", "session_metrics", "leaflet_moves", "approvals", "audit"]
-    /// The counts format 1 and 2 have.
+    static let keys = ["areas", "teams", "members", "sessions", "voids", "session_metrics", "leaflet_moves", "approvals", "audit",
+                       "area_histories"]
+    /// The counts format 1 and 2 have, and format 3.
     static let keysV2 = Array(keys.prefix(7))
+    static let keysV3 = Array(keys.prefix(9))
 
-    var values: [Int] { [areas, teams, members, sessions, voids, sessionMetrics, leafletMoves, approvals, audit] }
+    /// The counts a bundle of format `version` has.
+    static func keys(version: Int) -> [String] { version >= 4 ? keys : version >= 3 ? keysV3 : keysV2 }
+
+    var values: [Int] { [areas, teams, members, sessions, voids, sessionMetrics, leafletMoves, approvals, audit, areaHistories] }
 
     init(values: [Int]) {
         (areas, teams, members, sessions, voids, sessionMetrics, leafletMoves) =
             (values[0], values[1], values[2], values[3], values[4], values[5], values[6])
         if values.count > 8 { (approvals, audit) = (values[7], values[8]) }
+        if values.count > 9 { areaHistories = values[9] }
     }
 }
 
@@ -44,7 +52,8 @@ public struct BundleHeader: Equatable, Sendable {
     /// The bundle format this version writes and reads (and every older one it reads).
     /// 2: sessions carry their row key (`key`, before `voided_on`).
     /// 3: approval states and audit rows follow the leaflet moves.
-    public static let currentVersion = 3
+    /// 4: units' dated histories (areas through time) follow the approval states.
+    public static let currentVersion = 4
     /// Bytes the header line takes, newline included: the JSON is padded with spaces, so the
     /// header can be written once the body (and its checksum) is known.
     static let reservedBytes = 2048
@@ -74,11 +83,12 @@ public struct BundleHeader: Equatable, Sendable {
     /// The record types in the order the body holds them, with their columns.
     static let recordColumns: [[String]] = [AreaRecord.columns, TeamRecord.columns, MemberRecord.columns,
                                             SessionRecord.columns, SessionMetricRecord.columns, MoveRecord.columns,
-                                            ApprovalRecord.columns, AuditRecord.columns]
+                                            ApprovalRecord.columns, AreaHistoryRecord.columns, AuditRecord.columns]
 
     /// The record columns a bundle of format `version` declares.
     static func recordColumns(version: Int) -> [[String]] {
-        let kinds = version >= 3 ? recordColumns : Array(recordColumns.prefix(6))
+        let kinds = version >= 4 ? recordColumns
+            : version >= 3 ? recordColumns.filter { $0[0] != AreaHistoryRecord.columns[0] } : Array(recordColumns.prefix(6))
         return version >= 2 ? kinds : kinds.map { $0[0] == SessionRecord.columns[0] ? SessionRecord.columnsV1 : $0 }
     }
 
@@ -90,7 +100,7 @@ public struct BundleHeader: Equatable, Sendable {
             w.begin(s)
             return String(decoding: w.bytes.dropFirst(), as: UTF8.self)
         }
-        let counts = zip(version >= 3 ? BundleCounts.keys : BundleCounts.keysV2, self.counts.values)
+        let counts = zip(BundleCounts.keys(version: version), self.counts.values)
             .map { "\"\($0)\":\($1)" }.joined(separator: ",")
         let columns = BundleHeader.recordColumns(version: version).map { c in
             "\(quoted(c[0])):[\(c.dropFirst().map(quoted).joined(separator: ","))]"
@@ -128,7 +138,7 @@ public struct BundleHeader: Equatable, Sendable {
             throw damaged(.headerField)
         }
         var values: [Int] = []
-        for key in version >= 3 ? BundleCounts.keys : BundleCounts.keysV2 {
+        for key in BundleCounts.keys(version: version) {
             guard let n = countsObject[key] as? Int, n >= 0 else { throw damaged(.headerCount(kind: key)) }
             values.append(n)
         }
@@ -244,7 +254,8 @@ struct BundleReader {
             if !c.done {
                 c.done = true
                 let h = header.counts
-                let expected = [h.areas, h.teams, h.members, h.sessions, h.sessionMetrics, h.leafletMoves, h.approvals, h.audit]
+                let expected = [h.areas, h.teams, h.members, h.sessions, h.sessionMetrics, h.leafletMoves, h.approvals, h.areaHistories,
+                                h.audit]
                 if c.seen != expected || c.voids != h.voids { throw BundleError.damaged(file: name, reason: .recordCounts) }
             }
             return nil

@@ -52,14 +52,20 @@ extension BundleSelection {
     /// Writes a bundle's approval and audit records (format 3): the states of the units in scope
     /// (`inScope`: area ids, all when nil; `code` names an id), and the audit rows of those areas
     /// made since the scope's day (rows of no area only in a bundle of the whole workspace).
-    static func writeClosing(approvals: [ApprovalRow], audit: [AuditEntry], inScope: Set<Int64>?, code: (Int64) -> String,
-                             counts: inout BundleCounts, into writer: inout BundleWriter, line: inout BundleLineWriter) throws {
+    static func writeClosing(approvals: [ApprovalRow], histories: [AreaHistoryRecord] = [], audit: [AuditEntry], inScope: Set<Int64>?,
+                             code: (Int64) -> String, counts: inout BundleCounts, into writer: inout BundleWriter,
+                             line: inout BundleLineWriter) throws {
         let codes = inScope.map { Set($0.map(code)) }
         for row in approvals.sorted(by: { ($0.code, $0.period.description) < ($1.code, $1.period.description) })
         where inScope?.contains(row.areaID) ?? true {
             ApprovalRecord(row).encode(&line)
             try writer.write(&line)
             counts.approvals += 1
+        }
+        for record in histories {
+            record.encode(&line)
+            try writer.write(&line)
+            counts.areaHistories += 1
         }
         try writer.markContentEnd()
         for entry in audit {

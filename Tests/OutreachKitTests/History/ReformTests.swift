@@ -231,4 +231,49 @@ struct ReformTests {
                                                       treeDay: ReformWorkspace.before)
         #expect(dated.issuingBody?.name == "Tỉnh Vĩnh Long")
     }
+
+    @Test("bundles carry area changes: a laptop on the old tree learns the reform, and its later sessions count under the new communes",
+          arguments: ClosingWorkspace.engines)
+    func bundles(_ engine: StorageEngine) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("outreach-reform-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // The laptop is a copy of the office's workspace before the reform.
+        let office = try await ReformWorkspace.make(engine)
+        let laptop = ReformWorkspace(store: try await Workspaces.open(try await ClosingWorkspace.location(engine), create: true))
+        let copy = folder.appendingPathComponent("copy.outreach").path
+        _ = try await office.store.exportBundle(to: copy, name: nil, scope: BundleScope(), now: Date())
+        _ = try await laptop.store.mergeBundle(file: copy, name: nil, today: ReformWorkspace.today, now: Date(), setAsideConflicts: false)
+        try await office.reform()
+
+        // The laptop, still on the old tree, logs in a hamlet of old Phú Khánh after the reform.
+        try await laptop.log("29185-02", ReformWorkspace.spring2026, eid: 7)
+        let fromLaptop = folder.appendingPathComponent("laptop.outreach").path
+        let header = try await laptop.store.exportBundle(to: fromLaptop, name: nil, scope: BundleScope(), now: Date())
+        #expect(header.counts.areaHistories == 0)
+        _ = try await office.store.mergeBundle(file: fromLaptop, name: nil, today: ReformWorkspace.today, now: Date(),
+                                               setAsideConflicts: false)
+        // Landed in its hamlet, counted under the new commune; the office's tree is unchanged.
+        let office2026 = try await office.communes()
+        #expect(office2026.rows["29194"] == 10 + 10 + 10 + 10 + 5 + 7)
+        #expect(try await office.store.areaHistory().unit(code: "29185")?.ended == Day(year: 2025, month: 6, day: 30)!)
+
+        // The office's bundle teaches the laptop the reform.
+        let fromOffice = folder.appendingPathComponent("office.outreach").path
+        let sent = try await office.store.exportBundle(to: fromOffice, name: nil, scope: BundleScope(), now: Date())
+        #expect(sent.counts.areaHistories > 0)
+        _ = try await laptop.store.mergeBundle(file: fromOffice, name: nil, today: ReformWorkspace.today, now: Date(),
+                                               setAsideConflicts: true)
+        let learned = try await laptop.communes()
+        #expect(Set(learned.rows.keys) == ["29182", "29191", "29194", "29221", "29224", "29227"])
+        #expect(learned.total == office2026.total)
+        let old = try await laptop.communes(tree: ReformWorkspace.before)
+        #expect(old.rows.count == 18 && old.total == learned.total)
+        let history = try await laptop.store.areaHistory()
+        #expect(history.unit(code: "29194")?.versions.map(\.name) == ["Xã Tân Phong", "Xã Đại Điền"])
+        #expect(history.successors(of: try #require(history.unit(code: "29185")?.id)) == [try #require(history.unit(code: "29194")?.id)])
+        // Merged again: nothing new.
+        _ = try await laptop.store.mergeBundle(file: fromOffice, name: nil, today: ReformWorkspace.today, now: Date(), setAsideConflicts: true)
+        #expect(try await laptop.store.areaHistory().changes.count == history.changes.count)
+    }
 }

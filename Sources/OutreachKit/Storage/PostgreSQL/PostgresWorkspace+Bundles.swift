@@ -88,6 +88,11 @@ extension PostgresWorkspace {
             if let area = try r.int64(11) { areaIDs.insert(area) }
         }
 
+        // Units with dated history travel with it, and with the units it names.
+        var histories: [AreaHistoryRecord] = []
+        if try await Self.closingRows(connection, HistorySQL.anyDated, [], { $0[0].int ?? 0 }).first ?? 0 > 0 {
+            (areaIDs, histories) = AreaHistoryRecord.selection(try await Self.areaHistory(connection), ids: areaIDs)
+        }
         var counts = BundleCounts()
         var line = BundleLineWriter()
         for i in areas.closedUpward(areaIDs) {
@@ -159,7 +164,8 @@ extension PostgresWorkspace {
         let audit = try await Self.closingRows(connection, auditSQL, auditValues) { cells in
             try? ClosingSQL.auditEntry(bytes: { cells[$0].blob }, text: { cells[$0].text })
         }.compactMap { $0 }
-        try BundleSelection.writeClosing(approvals: try await Self.approvalRows(connection, period: nil), audit: audit, inScope: inScope,
+        try BundleSelection.writeClosing(approvals: try await Self.approvalRows(connection, period: nil), histories: histories, audit: audit,
+                                         inScope: inScope,
                                          code: areas.code(of:), counts: &counts, into: &writer, line: &line)
         let body = try writer.seal()
         var workspace = ""

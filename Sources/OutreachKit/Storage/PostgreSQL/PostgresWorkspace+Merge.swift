@@ -95,6 +95,7 @@ struct PostgresMerge {
                     continue
                 case 5: try await move(MoveRecord(record.values), line: record.line)
                 case 6: try await approval(ApprovalRecord(record.values))
+                case 7: try await areaHistory(AreaHistoryRecord(record.values))
                 default: try await PostgresWorkspace.audit(connection, AuditRecord(record.values).entry)
                 }
             } catch let error as RecordError {
@@ -134,6 +135,19 @@ struct PostgresMerge {
         guard ours.map({ $0 < record.stamp }) ?? true else { return }
         _ = try await PostgresWorkspace.closingRows(connection, ClosingSQL.upsertApproval, ClosingSQL.upsertValues(
             areaID: id, period: record.period, state: record.state, actor: record.actor, stamp: record.stamp, reason: record.reason)) { _ in 0 }
+    }
+
+    /// A unit's dated history: the versions this workspace lacks, and every dated change.
+    private func areaHistory(_ record: AreaHistoryRecord) async throws {
+        let local = try await PostgresWorkspace.closingRows(connection, AreaHistoryRecord.localSQL, [.text(record.code)]) {
+            ($0[0].int, $0[1].int ?? 1)
+        }
+        guard let (ended, versions) = local.first else {
+            throw RecordError("the area \"\(record.code)\" of a dated history is neither in the bundle nor in this workspace")
+        }
+        for (sql, values) in record.statements(localVersions: versions, localEnded: ended != nil, mergeDay: today) {
+            _ = try await PostgresWorkspace.closingRows(connection, sql, values) { _ in 0 }
+        }
     }
 
     private mutating func finishPhase() async throws {

@@ -98,6 +98,7 @@ struct BundleMerge {
             case 4: try sessionMetric(SessionMetricRecord(values), line: line)
             case 5: try move(MoveRecord(values), line: line)
             case 6: try approval(ApprovalRecord(values))
+            case 7: try areaHistory(AreaHistoryRecord(values))
             default: try Store.audit(db, AuditRecord(values).entry)
             }
         }
@@ -130,6 +131,17 @@ struct BundleMerge {
         guard ours.map({ $0 < record.stamp }) ?? true else { return }
         try db.execute(sql: ClosingSQL.upsertApproval, arguments: Store.arguments(ClosingSQL.upsertValues(
             areaID: id, period: record.period, state: record.state, actor: record.actor, stamp: record.stamp, reason: record.reason)))
+    }
+
+    /// A unit's dated history: the versions this workspace lacks, and every dated change.
+    private func areaHistory(_ record: AreaHistoryRecord) throws {
+        guard let local = try Row.fetchOne(db, sql: AreaHistoryRecord.localSQL, arguments: [record.code]) else {
+            throw RecordError("the area \"\(record.code)\" of a dated history is neither in the bundle nor in this workspace")
+        }
+        for (sql, values) in record.statements(localVersions: local[1], localEnded: (local[0] as Int?) != nil, mergeDay: today) {
+            // `?N` binds by number on SQLite, whatever order the markers come in.
+            try db.execute(sql: sql.replacingOccurrences(of: "$", with: "?"), arguments: Store.arguments(values))
+        }
     }
 
     private mutating func finishPhase() throws {

@@ -85,6 +85,11 @@ extension Store {
             """).filter { teamIDs.contains($0[0]) }
         for team in teams { areaIDs.insert(team[11]) }
 
+        // Units with dated history travel with it, and with the units it names.
+        var histories: [AreaHistoryRecord] = []
+        if try Int.fetchOne(db, sql: HistorySQL.anyDated) ?? 0 > 0 {
+            (areaIDs, histories) = AreaHistoryRecord.selection(try Store.areaHistory(db), ids: areaIDs)
+        }
         var counts = BundleCounts()
         var line = BundleLineWriter()
         for i in areas.closedUpward(areaIDs) {
@@ -129,7 +134,7 @@ extension Store {
         let audit = try Row.fetchAll(db, sql: auditSQL, arguments: Store.arguments(auditValues)).compactMap { row in
             try ClosingSQL.auditEntry(bytes: { (row[$0] as Data?).map { [UInt8]($0) } }, text: { row[$0] })
         }
-        try BundleSelection.writeClosing(approvals: try Store.approvalRows(db, period: nil), audit: audit, inScope: inScope,
+        try BundleSelection.writeClosing(approvals: try Store.approvalRows(db, period: nil), histories: histories, audit: audit, inScope: inScope,
                                          code: areas.code(of:), counts: &counts, into: &writer, line: &line)
         let body = try writer.seal()
         return BundleHeader(workspace: try String.fetchOne(db, sql: "SELECT id FROM workspace") ?? "",
