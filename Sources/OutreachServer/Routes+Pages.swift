@@ -211,7 +211,7 @@ extension OutreachServer {
     // MARK: Dashboard
 
     /// The campaign and the unit a dashboard request asks for, checked against the scope.
-    func dashboardChoice(_ request: Request, _ account: Account, _ l: Labels) async throws -> (Campaign, [Campaign], String) {
+    func dashboardChoice(_ request: Request, _ account: Account, _ l: Labels, dated: Bool = false) async throws -> (Campaign, [Campaign], String) {
         let campaigns = state.campaigns(from: configuration.campaigns).all
         guard !campaigns.isEmpty else {
             throw Refusal(status: .notFound, detail: l("web.dashboard.no_campaign", ["dir": configuration.campaigns]))
@@ -222,17 +222,41 @@ extension OutreachServer {
             throw Refusal(status: .notFound, detail: error.message(in: l) ?? error.message)
         }
         let under = request.uri.queryParameters.get("under").map { String($0) } ?? account.area
-        guard try await inScope(under, of: account) else { throw forbidden(l) }
+        // A unit of a dated tree is checked against that tree (`treeChoice`).
+        let datedRequest = dated && !(request.uri.queryParameters.get("tree") ?? "").isEmpty
+        if !datedRequest, !(try await inScope(under, of: account)) { throw forbidden(l) }
         return (campaign, campaigns, under)
+    }
+
+    /// The tree a dashboard request asks for (`tree=current|YYYY-MM-DD`; nil: the one in force
+    /// today); under a dated tree the unit must lie under what stands for the account's area there.
+    func treeChoice(_ request: Request, _ account: Account, under: String, _ l: Labels) async throws -> Day? {
+        guard let asked = request.uri.queryParameters.get("tree"), !asked.isEmpty else { return nil }
+        let text = String(asked)
+        let day: Day
+        if text == "current" { day = configuration.today() } else {
+            guard let parsed = Day(parsing: text) else {
+                throw Refusal(status: .badRequest, detail: l("web.dashboard.bad_tree", ["text": String(text.prefix(40))]))
+            }
+            day = parsed
+        }
+        if let dated = try await store.datedTree(on: day), under != account.area {
+            let tree = dated.tree
+            guard let top = tree.index(of: dated.resolve(account.area)), let unit = tree.index(of: under),
+                  tree.isInSubtree(unit, of: top) else { throw forbidden(l) }
+        }
+        return day
     }
 
     func dashboard(_ request: Request) async throws -> Response {
         let viewer = try await signedIn(request)
         let l = labels(request)
-        let (campaign, campaigns, under) = try await dashboardChoice(request, viewer.account, l)
+        let (campaign, campaigns, asked) = try await dashboardChoice(request, viewer.account, l, dated: true)
+        let tree = try await treeChoice(request, viewer.account, under: asked, l)
+        let under = asked
         // The report is built on the viewer's part of the tree, kept between requests.
         let report = try await store.districtReport(campaign: campaign, under: under, asOf: configuration.today(),
-                                                    areas: try await scopeTree(viewer.account.area))
+                                                    areas: try await scopeTree(viewer.account.area), treeDay: tree)
         let recent = try await store.sessions(SessionQuery(under: under, includeVoided: true, latest: 20))
         // The unit above, if it is still in the viewer's scope.
         var up: (code: String, name: String)? = nil
@@ -242,14 +266,15 @@ extension OutreachServer {
         }
         let page = WebPages.dashboard(labels: l, viewer: viewer.page, .init(
             campaigns: campaigns.map { ($0.id, l.language == .en ? ($0.nameEnglish ?? $0.name) : $0.name) }, campaign: campaign.id,
-            under: under, report: report, recent: recent, up: up))
+            under: under, report: report, recent: recent, up: up, tree: tree?.iso))
         return Self.html(page)
     }
 
     func download(_ request: Request, file: String) async throws -> Response {
         let viewer = try await signedIn(request)
         let l = labels(request)
-        let (campaign, _, under) = try await dashboardChoice(request, viewer.account, l)
+        let (campaign, _, under) = try await dashboardChoice(request, viewer.account, l, dated: true)
+        let tree = try await treeChoice(request, viewer.account, under: under, l)
         let today = configuration.today()
         func attachment(_ text: String, type: String, name: String) -> Response {
             Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\""],
@@ -258,18 +283,18 @@ extension OutreachServer {
         switch file {
         case "coverage.csv", "coverage.json":
             let format: CoverageFormat = file.hasSuffix("csv") ? .csv : .json
-            let report = try await store.coverageReport(campaign: campaign, options: .init(asOf: today, under: under),
+            let report = try await store.coverageReport(campaign: campaign, options: .init(asOf: today, under: under, tree: tree),
                                                         countryName: Campaign.wholeTreeName)
             return attachment(try report.rendered(as: format, labels: l),
                               type: format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
                               name: "\(campaign.id)-\(under).\(format.rawValue)")
         case "report.html":
-            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today, quality: true)
+            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today, quality: true, treeDay: tree)
             return Self.html(report.html(labels: l))
         case let name where DashboardTables.Table.allCases.contains { name == "\($0.rawValue).csv" || name == "\($0.rawValue).json" }:
             let parts = name.split(separator: ".")
             let table = DashboardTables.Table(rawValue: String(parts[0]))!
-            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today)
+            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today, treeDay: tree)
             let sessions = table == .sessions
                 ? try await store.sessions(SessionQuery(under: under, from: campaign.start, to: min(today, campaign.end), includeVoided: true))
                 : []
@@ -280,7 +305,7 @@ extension OutreachServer {
             return attachment(try DashboardTables.json(table, report: report, sessions: sessions), type: "application/json; charset=utf-8",
                               name: "\(table.rawValue)-\(under).json")
         case "report.md":
-            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today, quality: true)
+            let report = try await store.districtReport(campaign: campaign, under: under, asOf: today, quality: true, treeDay: tree)
             return attachment(report.markdown(labels: l), type: "text/markdown; charset=utf-8", name: "\(campaign.id)-\(under).md")
         default:
             throw HTTPError(.notFound)

@@ -161,9 +161,12 @@ public enum WebPages {
         public var recent: [SessionEntry]
         /// The unit above, when the viewer's scope reaches it.
         public var up: (code: String, name: String)?
+        /// The tree asked for (`YYYY-MM-DD`; nil: the one in force today).
+        public var tree: String?
         public init(campaigns: [(id: String, name: String)], campaign: String, under: String, report: DistrictReport, recent: [SessionEntry],
-                    up: (code: String, name: String)? = nil) {
+                    up: (code: String, name: String)? = nil, tree: String? = nil) {
             self.up = up
+            self.tree = tree
             self.campaigns = campaigns
             self.campaign = campaign
             self.under = under
@@ -178,9 +181,11 @@ public enum WebPages {
         let coverage = d.report.coverage
         h.element("h1", "\(d.report.place.name) — \(l.language == .en ? (d.report.campaign.nameEnglish ?? d.report.campaign.name) : d.report.campaign.name)")
         h.element("p", l("web.dashboard.as_of", ["date": l.date(d.report.asOf)]))
+        let treeQuery = d.tree.map { "&tree=\(percent($0))" } ?? ""
+        if let tree = d.tree, let day = Day(parsing: tree) { h.element("p", l("web.dashboard.tree_of", ["date": l.date(day)])) }
         if let up = d.up {
             h.open("p")
-            h.element("a", ["href": "/dashboard?campaign=\(percent(d.campaign))&under=\(percent(up.code))"], "↑ " + up.name)
+            h.element("a", ["href": "/dashboard?campaign=\(percent(d.campaign))&under=\(percent(up.code))\(treeQuery)"], "↑ " + up.name)
             h.close("p")
         }
         h.open("form", ["method": "get", "action": "/dashboard", "class": "inline"])
@@ -191,9 +196,12 @@ public enum WebPages {
         }
         h.close("select")
         h.void("input", ["type": "hidden", "name": "under", "value": d.under])
+        // The tree to roll up under: the one in force today, or the tree of a past day (before a reform).
+        h.element("label", ["for": "tree"], l["web.dashboard.tree"])
+        h.void("input", ["type": "date", "name": "tree", "id": "tree", "value": d.tree ?? ""])
         h.element("button", ["type": "submit"], l["web.dashboard.show"])
         h.close("form")
-        let query = "campaign=\(percent(d.campaign))&under=\(percent(d.under))"
+        let query = "campaign=\(percent(d.campaign))&under=\(percent(d.under))\(treeQuery)"
         h.open("p", ["class": "downloads"])
         h.write(l["web.dashboard.download"] + " ")
         for (format, text) in [("csv", "CSV"), ("json", "JSON")] {
@@ -222,7 +230,8 @@ public enum WebPages {
                 h.open("tr", ["class": row.isTotal ? "total" : "depth\(min(row.depth - base, 4))"])
                 h.open("td")
                 if !row.isTotal, row.kind != .hamlet, row.code != d.under {
-                    h.element("a", ["href": "/dashboard?campaign=\(percent(d.campaign))&under=\(percent(row.code))"], "\(row.name) (\(row.code))")
+                    h.element("a", ["href": "/dashboard?campaign=\(percent(d.campaign))&under=\(percent(row.code))\(treeQuery)"],
+                              "\(row.name) (\(row.code))")
                 } else {
                     h.write(row.isTotal ? l["web.dashboard.total"] : "\(row.name) (\(row.code))")
                 }
