@@ -77,6 +77,7 @@ struct ReformCLITests {
                               "--tree", "2025-06-30", "--db", "w.sqlite")
         #expect(old.stdout.split(separator: "\n").filter { $0.hasPrefix("29") }.count == 18)
         #expect(old.stdout.contains("Xã Tân Phong"))
+        #expect(old.stdout.contains("Rolled up under the tree in force on 30 Jun 2025."))
         var totals: [Int?] = []
         for choice in [[], ["--tree", "2025-06-30"], ["--tree", "current"]] {
             totals.append(total(try cli.run(["coverage", "--campaign", "thanh-phu", "--as-of", "2026-06-30", "--format", "json",

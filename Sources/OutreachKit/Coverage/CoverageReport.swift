@@ -209,6 +209,20 @@ public struct CoverageReport: Equatable, Sendable {
     /// Where the denominators of the report's areas come from (`source`, `as_of` of the areas
     /// files), with how many areas each; empty when no file named one.
     public var denominatorSources: [DenominatorSource] = []
+    /// The day whose tree the figures roll up under, when the workspace has dated history.
+    public var treeDay: Day?
+    /// Per-area targets set on units that are not in that tree, and the unit they are now part of.
+    public var targetsElsewhere: [TargetElsewhere] = []
+
+    /// A per-area target set on a unit not in the report's tree.
+    public struct TargetElsewhere: Equatable, Sendable, Codable {
+        public var code: String
+        public var name: String
+        /// Its last day, when it has ended.
+        public var until: Day?
+        /// The unit of the report's tree that stands for it ("29194 Xã Đại Điền").
+        public var now: String?
+    }
     /// The campaign's Vietnamese name.
     public var campaignName: String
     /// The names of the metrics the campaign declares with a label, by code.

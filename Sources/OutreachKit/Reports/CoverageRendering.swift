@@ -21,6 +21,18 @@ extension CoverageReport {
         }
     }
 
+    /// The tree the figures roll up under, and what became of targets set on units not in it.
+    public func treeLines(_ l: Labels) -> [String] {
+        var lines: [String] = []
+        if let treeDay { lines.append(l("web.dashboard.tree_of", ["date": l.date(treeDay)])) }
+        for t in targetsElsewhere {
+            lines.append(l(t.now == nil ? "history.target_gone" : "history.target_elsewhere",
+                           ["code": t.code, "name": "\(t.code) \(t.name)" + (t.until.map { " (" + l("history.until", ["date": l.date($0)]) + ")" } ?? ""),
+                            "now": t.now ?? ""]))
+        }
+        return lines
+    }
+
     /// Each indicator with the range of its rows (its total last).
     var sections: [(indicator: Indicator, rows: Range<Int>)] {
         var out: [(Indicator, Range<Int>)] = []
@@ -38,6 +50,7 @@ extension CoverageReport {
         var out = CoverageText()
         out.line(w.title(self))
         if let note = w.selection(self) { out.line(note) }
+        for line in treeLines(w.labels) { out.line(line) }
         for (indicator, range) in sections {
             out.line("")
             out.line(w.heading(indicator))
@@ -174,7 +187,29 @@ extension CoverageReport {
             out.raw(row.value.map(String.init) ?? "null")
             out.raw("\n    }")
         }
-        out.raw("\n  ]\n}\n")
+        out.raw("\n  ]")
+        if !targetsElsewhere.isEmpty {
+            // Per-area targets set on units not in the tree: {"code", "name", "now", "until"}.
+            out.raw(",\n  \"targetsElsewhere\" : [")
+            for (i, t) in targetsElsewhere.enumerated() {
+                out.raw(i == 0 ? "\n    {\n      \"code\" : " : ",\n    {\n      \"code\" : ")
+                out.jsonString(t.code)
+                out.raw(",\n      \"name\" : ")
+                out.jsonString(t.name)
+                out.raw(",\n      \"now\" : ")
+                if let now = t.now { out.jsonString(now) } else { out.raw("null") }
+                out.raw(",\n      \"until\" : ")
+                if let until = t.until { out.jsonString(until.iso) } else { out.raw("null") }
+                out.raw("\n    }")
+            }
+            out.raw("\n  ]")
+        }
+        if let treeDay {
+            // The day of the tree the figures roll up under (a workspace with dated history).
+            out.raw(",\n  \"tree\" : ")
+            out.jsonString(treeDay.iso)
+        }
+        out.raw("\n}\n")
         return out
     }
 

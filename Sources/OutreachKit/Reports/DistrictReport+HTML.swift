@@ -61,6 +61,7 @@ private struct HTMLPage {
         leaflets()
         completeness()
         quality()
+        for line in report.coverage.treeLines(l) { w.element("p", ["class": "note"], line) }
         if !report.coverage.denominatorSources.isEmpty {
             w.element("p", ["class": "note"], DenominatorSource.text(report.coverage.denominatorSources, l))
         }

@@ -184,6 +184,7 @@ extension DistrictReport {
                 out.paragraph(l["quality.recognition.rule"])
             }
         }
+        for line in coverage.treeLines(l) { out.paragraph("*" + MarkdownText.escape(line) + "*", escaped: true) }
         if !coverage.denominatorSources.isEmpty { out.paragraph("*" + MarkdownText.escape(DenominatorSource.text(coverage.denominatorSources, l)) + "*", escaped: true) }
         // Closing, as in the HTML: the recipients on the left, the signer on the right.
         let recipients = words.recipientLines

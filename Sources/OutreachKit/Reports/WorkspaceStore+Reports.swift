@@ -27,6 +27,20 @@ extension WorkspaceStore {
         }
         let inputs = try await coverageInputs(campaign: campaign, options: options, countryName: countryName, wholeTree: wholeTree)
         var report = try CoverageReport(campaign: campaign, tree: inputs.tree, ownTotals: inputs.totals, options: options)
+        if options.placement != nil {
+            report.treeDay = options.treeDay
+            // Targets the commune set on a unit that is not in this tree say what became of them.
+            let missing = Set(campaign.areaTargets.values.flatMap(\.keys)).filter { inputs.tree.index(of: $0) == nil }.sorted()
+            if !missing.isEmpty {
+                let dated = try await datedTree(on: options.treeDay)
+                let history = try await areaHistory()
+                for code in missing {
+                    guard let unit = history.unit(code: code) else { continue }
+                    let now = dated?.standsIn[code].flatMap { c in inputs.tree.index(of: c).map { "\(c) \(inputs.tree.nodes[$0].name)" } }
+                    report.targetsElsewhere.append(.init(code: code, name: unit.latest.name, until: unit.ended, now: now))
+                }
+            }
+        }
         let sources = try await areaSources()
         if !sources.isEmpty, let start = inputs.tree.index(of: report.startCode) {
             // The lowest units hold the denominators; the units above sum them.

@@ -276,4 +276,74 @@ struct ReformTests {
         _ = try await laptop.store.mergeBundle(file: fromOffice, name: nil, today: ReformWorkspace.today, now: Date(), setAsideConflicts: true)
         #expect(try await laptop.store.areaHistory().changes.count == history.changes.count)
     }
+
+    @Test("a target set on an old commune says what became of it under the new tree, and applies under the old one",
+          arguments: ClosingWorkspace.engines)
+    func targetOnOldUnit(_ engine: StorageEngine) async throws {
+        let w = try await ReformWorkspace.make(engine)
+        try await w.reform()
+        var campaign = ReformWorkspace.campaign
+        campaign.areaTargets = ["eid": ["29185": .share(0.5)]]
+        let now = try await w.store.coverageReport(campaign: campaign, options: .init(asOf: ReformWorkspace.today, level: .kind(.commune)))
+        #expect(now.treeDay == ReformWorkspace.today)
+        #expect(now.targetsElsewhere == [.init(code: "29185", name: "Xã Phú Khánh", until: ReformWorkspace.before, now: "29194 Xã Đại Điền")])
+        #expect(now.treeLines(Labels(.vi)).last == "Chỉ tiêu riêng đặt cho 29185 Xã Phú Khánh (đến 30/06/2025) không áp dụng theo cây địa bàn này: đơn vị đó nay thuộc 29194 Xã Đại Điền. Đặt chỉ tiêu cho 29194 Xã Đại Điền nếu cần.")
+        let json = try now.rendered(as: .json, labels: Labels(.en))
+        #expect(json.contains("\"targetsElsewhere\"") && json.contains("\"tree\" : \"2026-12-05\""))
+        let old = try await w.store.coverageReport(campaign: campaign, options: .init(asOf: ReformWorkspace.today, level: .kind(.commune),
+                                                                                     tree: ReformWorkspace.before))
+        #expect(old.targetsElsewhere.isEmpty)
+        #expect(old.rows.first { $0.code == "29185" }?.target == .share(0.5))
+    }
+
+    @Test("each province's totals are the same under both trees; a new unit's denominator is the sum of its parts unless given",
+          arguments: ClosingWorkspace.engines)
+    func provincesConserved(_ engine: StorageEngine) async throws {
+        let store = try await Workspaces.open(try await ClosingWorkspace.location(engine), create: true)
+        var rows: [AreaRow] = []
+        var line = 1
+        func add(_ code: String, _ name: String, _ level: AreaLevel, _ parent: String?, adults: Int? = nil) {
+            line += 1
+            rows.append(AreaRow(line: line, code: code, name: name, level: level, parentCode: parent, attributes: AreaAttributes(adults: adults)))
+        }
+        var mapping: [ReformMapping.Row] = []
+        var newTree: [AreaRow] = []
+        for p in ["01", "02"] {
+            add(p, "Tỉnh \(p)", .province, nil)
+            newTree.append(AreaRow(line: newTree.count + 2, code: p, name: "Tỉnh \(p)", level: .province))
+            add("\(p)1", "Huyện \(p)", .district, p)
+            for c in 1...4 {
+                let code = "\(p)1\(c)"
+                add(code, "Xã \(code)", .commune, "\(p)1", adults: 100 * c)
+                for h in 1...2 { add("\(code)-\(h)", "Thôn \(h)", .hamlet, code) }
+                let head = "\(p)1\(c <= 2 ? 1 : 3)"
+                mapping.append(ReformMapping.Row(line: mapping.count + 2, oldCode: code, newCode: head, partial: false))
+                if c == 1 || c == 3 {
+                    newTree.append(AreaRow(line: newTree.count + 2, code: head, name: "Xã mới \(head)", level: .commune, parentCode: p,
+                                           attributes: c == 3 && p == "02" ? AreaAttributes(adults: 999) : AreaAttributes()))
+                }
+            }
+        }
+        _ = try await store.importAreas(rows, file: "areas.csv", on: ReformWorkspace.today)
+        for (i, r) in rows.enumerated() where r.level == .hamlet || i % 5 == 0 {
+            _ = try await store.logSession(NewSession(day: ReformWorkspace.spring2024, area: r.code, metrics: MetricValues([.eidL2: i + 1])),
+                                           today: ReformWorkspace.today, replacing: nil, reason: nil, campaignMetrics: [])
+        }
+        let table = ReformMapping(file: "mapping.csv", rows: mapping)
+        let tree = newTree
+        _ = try await store.changeAreas(basis: nil) { try $0.reform(table, tree: tree, homes: nil, on: ReformWorkspace.reformDay) }
+        func totals(_ tree: Day?) async throws -> [String: Int] {
+            let report = try await store.coverageReport(campaign: ReformWorkspace.campaign,
+                                                        options: .init(asOf: ReformWorkspace.today, level: .kind(.province), tree: tree))
+            return Dictionary(uniqueKeysWithValues: report.rows.filter { !$0.isTotal }.map { ($0.code, $0.value ?? 0) })
+        }
+        let now = try await totals(nil), old = try await totals(ReformWorkspace.before)
+        #expect(now.keys.sorted() == ["01", "02"] && now == old)
+        // Denominators: 0111 is the sum of its parts (100 + 200); 0213 was given (999).
+        let communes = try await store.coverageReport(campaign: ReformWorkspace.campaign,
+                                                      options: .init(asOf: ReformWorkspace.today, level: .kind(.commune)))
+        #expect(communes.rows.first { $0.code == "0111" }?.denominator == 300)
+        #expect(communes.rows.first { $0.code == "0213" }?.denominator == 999)
+        #expect(communes.rows.filter { !$0.isTotal }.count == 4)
+    }
 }
