@@ -89,7 +89,7 @@ struct ConventionsCLITests {
         #expect(lines[0].hasPrefix("outreach ") && lines[0].count > 9)
         #expect(lines[1].hasPrefix("Lược đồ tệp dữ liệu: phiên bản "))
         #expect(lines[2] == "Tệp dữ liệu outreach.sqlite: chưa có (`outreach init` sẽ tạo)")
-        #expect(lines[3] == "Định dạng gói dữ liệu: phiên bản 3")
+        #expect(lines[3] == "Định dạng gói dữ liệu: phiên bản 4")
         #expect(!FileManager.default.fileExists(atPath: cli.path("outreach.sqlite")))
         try #require(try cli.run("init", "--db", "w.sqlite").status == 0)
         let schema = lines[1].dropFirst("Lược đồ tệp dữ liệu: phiên bản ".count).prefix { $0.isNumber }
@@ -99,7 +99,7 @@ struct ConventionsCLITests {
             \(lines[0])
             Workspace schema: version \(schema) (the latest this Outreach knows)
             Workspace w.sqlite: schema version \(schema)
-            Bundle format: version 3
+            Bundle format: version 4
 
             """)
         try cli.write("notes.txt", "not a workspace")

@@ -59,17 +59,17 @@ func campaignProblems(_ text: String, tables: [String: String] = [:], language: 
 
 @Suite("Reading campaign files")
 struct CampaignFileTests {
-    @Test("the shipped campaigns are the four expected ones, and each of them reads")
+    @Test("the shipped campaigns are the five expected ones, and each of them reads")
     func shippedCampaignsRead() throws {
         let catalog = CampaignCatalog(directory: campaignsFolder)
-        #expect(try catalog.ids() == ["de-an-06", "example", "thanh-toan-dien-tu", "to-cong-nghe-so"])
+        #expect(try catalog.ids() == ["de-an-06", "example", "thanh-phu", "thanh-toan-dien-tu", "to-cong-nghe-so"])
         for id in try catalog.ids() {
             let campaign = try catalog.campaign(id)
             #expect(campaign.id == id)
             #expect(!campaign.indicators.isEmpty)
         }
         let (all, rejected) = try catalog.all()
-        #expect(all.map(\.id) == ["de-an-06", "example", "thanh-toan-dien-tu", "to-cong-nghe-so"])
+        #expect(all.map(\.id) == ["de-an-06", "example", "thanh-phu", "thanh-toan-dien-tu", "to-cong-nghe-so"])
         #expect(rejected.isEmpty)
     }
 
