@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 // Areas through time on SQLite (`HistorySQL`; the rules are in `AreaChanges`).
 extension Store {
@@ -32,28 +33,37 @@ extension Store {
         }
     }
 
+    /// Read through the C API: a national workspace after a reform holds about 100,000 areas,
+    /// 100,000 earlier versions and 120,000 dated changes, and every dated report starts here.
     static func areaHistory(_ db: Database) throws -> AreaHistory {
         func day(_ n: Int?) -> Day? { n.map(Day.init(number:)) }
+        func rows(_ sql: String, _ body: (SQLiteColumns) -> Void) throws {
+            let statement = try db.makeStatement(sql: sql)
+            let c = SQLiteColumns(statement.sqliteStatement)
+            defer { sqlite3_reset(c.stmt) }
+            while try c.step(db) { body(c) }
+        }
+        func version(_ c: SQLiteColumns, from first: Int32) -> AreaHistory.Version {
+            AreaHistory.Version(
+                name: c.text(first) ?? "", level: AreaLevel(rawValue: c.text(first + 1) ?? "") ?? .hamlet, localKind: c.text(first + 2),
+                parentID: c.int(first + 3).map(Int64.init),
+                attributes: AreaAttributes(population: c.int(first + 4), adults: c.int(first + 5), workingAge: c.int(first + 6),
+                                           households: c.int(first + 7)),
+                from: day(c.int(first + 8)), to: day(c.int(first + 9)))
+        }
         var pending: [Int64: [AreaHistory.Version]] = [:]
-        for r in try Row.fetchAll(db, sql: HistorySQL.versions) {
-            pending[r[0], default: []].append(AreaHistory.Version(
-                name: r[1], level: AreaLevel(rawValue: r[2]) ?? .hamlet, localKind: r[3], parentID: r[4],
-                attributes: AreaAttributes(population: r[5], adults: r[6], workingAge: r[7], households: r[8]),
-                from: day(r[9]), to: day(r[10])))
-        }
+        try rows(HistorySQL.versions) { c in pending[Int64(c.int(0) ?? 0), default: []].append(version(c, from: 1)) }
         var units: [AreaHistory.Unit] = []
-        let cursor = try Row.fetchCursor(db, sql: HistorySQL.areas)
-        while let r = try cursor.next() {
-            let id: Int64 = r[0]
-            let current = AreaHistory.Version(
-                name: r[2], level: AreaLevel(rawValue: r[3]) ?? .hamlet, localKind: r[4], parentID: r[5],
-                attributes: AreaAttributes(population: r[6], adults: r[7], workingAge: r[8], households: r[9]),
-                from: day(r[10]), to: day(r[11]))
-            units.append(AreaHistory.Unit(id: id, code: r[1], versions: (pending[id] ?? []) + [current]))
+        try rows(HistorySQL.areas) { c in
+            let id = Int64(c.int(0) ?? 0)
+            let current = version(c, from: 2)
+            units.append(AreaHistory.Unit(id: id, code: c.text(1) ?? "", versions: (pending[id] ?? []) + [current]))
         }
-        let changes = try Row.fetchAll(db, sql: HistorySQL.changes).map { r in
-            AreaHistory.Change(areaID: r[0], day: Day(number: r[1]), kind: r[2], oldName: r[3], oldParentID: r[4],
-                               otherID: r[5], basis: r[6], by: r[7], recorded: r[8])
+        var changes: [AreaHistory.Change] = []
+        try rows(HistorySQL.changes) { c in
+            changes.append(AreaHistory.Change(areaID: Int64(c.int(0) ?? 0), day: Day(number: c.int(1) ?? 0), kind: c.text(2) ?? "",
+                                              oldName: c.text(3), oldParentID: c.int(4).map(Int64.init), otherID: c.int(5).map(Int64.init),
+                                              basis: c.text(6), by: c.text(7), recorded: c.text(8)))
         }
         return AreaHistory(units: units, changes: changes)
     }
