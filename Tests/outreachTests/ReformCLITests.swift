@@ -87,6 +87,10 @@ struct ReformCLITests {
 
         let found = try cli.run("areas", "find", "tân phong", "--lang", "vi", "--db", "w.sqlite")
         #expect(found.stdout.contains("Xã Tân Phong — Thạnh Phú — Bến Tre (đến 30/06/2025) (cũ) → nay thuộc Xã Đại Điền (29194)"))
+        let listed = try cli.run("areas", "list", "--depth", "1", "--db", "w.sqlite")
+        #expect(listed.stdout.contains("86    Tỉnh Vĩnh Long") && !listed.stdout.contains("Bến Tre"))
+        let before = try cli.run("areas", "list", "--depth", "1", "--tree", "2025-06-30", "--db", "w.sqlite")
+        #expect(before.stdout.contains("Tỉnh Bến Tre") && !before.stdout.contains("Vĩnh Long"))
         let history = try cli.run("areas", "history", "29194", "--db", "w.sqlite")
         #expect(history.stdout.contains("29194 Xã Tân Phong (until 30 Jun 2025), commune — under Huyện Thạnh Phú (837)"))
         #expect(history.stdout.contains("29194 Xã Đại Điền (from 1 Jul 2025), commune — under Tỉnh Vĩnh Long (86)"))

@@ -39,6 +39,7 @@ extension Outreach.Areas {
         @Option(help: Help.argument("areas.list.under", value: "code")) var under: String?
         @Option(parsing: .unconditional, help: Help.argument("areas.list.depth", value: "n")) var depth: Int?
         @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
+        @OptionGroup var treeOption: TreeOptions
 
         func validate() throws {
             if let depth, depth < 0 {
@@ -48,7 +49,8 @@ extension Outreach.Areas {
 
         func run() async throws {
             let labels = try language.labels()
-            let tree = try await database.open().areaTree(addingRoot: nil)
+            // The tree in force today (or on --tree): units that have ended are not in it.
+            let tree = try await database.open().tree(on: treeOption.tree ?? .today())
             var start: Int? = nil
             if let under {
                 guard let i = tree.index(of: under) else { throw AreaLookupError.unknownCode(under) }
