@@ -60,6 +60,12 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     func voidSession(_ id: String, reason: String, on day: Day) async throws -> String
     /// Sessions matching `query`, as `sessions list` shows them.
     func sessions(_ query: SessionQuery) async throws -> [SessionEntry]
+    /// Folds the live sessions `scan` selects into `initial` with `fold`, one at a time in no
+    /// particular order, reading only their ids, days, areas, teams and the counts `scan.metrics`
+    /// names: what `validate` runs over a whole country without a `SessionEntry` per session.
+    /// `fold` starts again from `initial` when the engine retries its read.
+    func scanSessions<State: Sendable>(_ scan: SessionScan, into initial: State,
+                                       _ fold: @Sendable (inout State, ScannedSession) -> Void) async throws -> State
     /// Imports a sessions file, all or nothing.
     func importSessions(file path: String, name: String?, today: Day, campaignMetrics: [String], problemLimit: Int,
                         corrections: LikelyCorrections, progress: ImportProgress?) async throws -> SessionImportSummary
