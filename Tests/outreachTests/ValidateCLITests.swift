@@ -162,6 +162,43 @@ struct ValidateCLITests {
         #expect(one.stdout.split(separator: "\n").count == 2 && one.stdout.contains("16282-02,"), "\(one.stdout)")
     }
 
+    @Test("an import checks a rule naming working_age against the hamlet's working-age people")
+    func workingAgeAtImport() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write("areas.csv", """
+            code,name,kind,parent_code,working_age
+            16282,Xã Tân Phúc,commune,,
+            16282-01,Thôn 1,hamlet,16282,60
+
+            """)
+        try FileManager.default.createDirectory(at: cli.dir.appendingPathComponent("Campaigns"), withIntermediateDirectories: true)
+        try cli.write("Campaigns/lao-dong.yaml", """
+            version: 1
+            id: lao-dong
+            name: Thử
+            scope: "16282"
+            period: {start: 2026-10-01, end: 2026-12-31}
+            indicators:
+              - {id: s, label: S, numerator: smartphone_setup, denominator: working_age, target: 80%}
+            rules:
+              - id: setup-not-above-working-age
+                rule: smartphone_setup <= working_age
+                severity: error
+                message: Vượt số người trong độ tuổi lao động
+                message_en: Above the working-age people
+
+            """)
+        for args in [["init"], ["areas", "import", "areas.csv"]] {
+            try #require(try cli.run(args + ["--db", "w.sqlite"]).status == 0)
+        }
+        try cli.write("s.csv", "date,area,smartphone_setup\n2026-11-03,16282-01,50\n2026-11-04,16282-01,75\n")
+        let r = try run(cli, ["sessions", "import", "s.csv", "--lang", "en"])
+        #expect(r.status != 0, "75 people helped in a hamlet of 60 working-age people is refused: \(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("s.csv:3") && r.stderr.contains("setup-not-above-working-age") && !r.stderr.contains("s.csv:2"),
+                "\(r.stderr)")
+    }
+
     @Test("campaigns check names the line of a rule with a problem")
     func check() throws {
         let cli = try CLI(lang: "en")
