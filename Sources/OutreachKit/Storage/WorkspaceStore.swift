@@ -44,6 +44,8 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     func addTeam(_ team: Team, on day: Day) async throws
     /// Every team, by code.
     func teams() async throws -> [Team]
+    /// Every team's code by its database id (`ScannedSession.team`).
+    func teamCodes() async throws -> [Int64: String]
     func importMembers(_ rows: [MemberRow], file: String) async throws -> RosterImportSummary
     func addMember(_ member: Member) async throws -> (id: StableID, warnings: [Warning])
     /// The members of one team (every member when nil).
