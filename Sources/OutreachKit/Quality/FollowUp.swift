@@ -59,6 +59,20 @@ public enum FollowUpError: Error, Equatable, Sendable, UserFacingError {
 }
 
 /// The follow-ups' SQL, written once for both engines (`ClosingSQL.Value` parameters).
+/// A follow-up as team quality counts it: its session (the UUID's 16 bytes as two big-endian
+/// halves) and whether it is still open. No detail is read: a country can hold half a million.
+public struct FollowUpMark: Sendable, Equatable {
+    public var uuidHigh: UInt64
+    public var uuidLow: UInt64
+    public var open: Bool
+
+    public init(uuidHigh: UInt64, uuidLow: UInt64, open: Bool) {
+        self.uuidHigh = uuidHigh
+        self.uuidLow = uuidLow
+        self.open = open
+    }
+}
+
 enum FollowUpSQL {
     /// The columns after the engine's id column.
     static let columns = """
@@ -94,6 +108,16 @@ enum FollowUpSQL {
         guard let bytes = SessionID.parse(flag.session) else { return nil }
         let detail = (try? JSONEncoder().encode(flag)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return [.bytes(bytes), .text(flag.kind.rawValue), .text(flag.metric), .text(detail), .text(stamp), .text(recorder.name)]
+    }
+
+    /// Each follow-up's session and whether it is open (`FollowUpMark`), under the area `$1` when
+    /// `under`.
+    static func marks(under: Bool) -> String {
+        (under ? "WITH RECURSIVE sub(id) AS (SELECT id FROM area WHERE code = $1 UNION ALL SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id) " : "")
+            + """
+            SELECT f.session_uuid, CASE WHEN f.resolution IS NULL AND v.session_id IS NULL THEN 1 ELSE 0 END
+            FROM followup f JOIN session s ON s.uuid = f.session_uuid LEFT JOIN session_void v ON v.session_id = s.id
+            """ + (under ? " WHERE s.area_id IN (SELECT id FROM sub)" : "")
     }
 
     /// The follow-ups `query` asks for (its area, then its id, as `$1`, `$2`), oldest first.

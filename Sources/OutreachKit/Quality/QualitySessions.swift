@@ -83,6 +83,27 @@ public struct QualitySessions: Sendable {
         return k
     }
 
+    /// Per session: whether a follow-up names it, and how many of them are open.
+    func followUpCounts(_ marks: [FollowUpMark]) -> (flagged: [Bool], open: [Int32]) {
+        var flagged = [Bool](repeating: false, count: count), open = [Int32](repeating: 0, count: count)
+        guard !marks.isEmpty, case let .uuids(high, low) = ids else { return (flagged, open) }
+        struct Key: Hashable { var high: UInt64, low: UInt64 }
+        var byKey: [Key: (open: Int32, any: Bool)] = [:]
+        for m in marks {
+            let k = Key(high: m.uuidHigh, low: m.uuidLow)
+            var v = byKey[k] ?? (0, false)
+            v.any = true
+            if m.open { v.open += 1 }
+            byKey[k] = v
+        }
+        for i in 0..<count {
+            guard let v = byKey[Key(high: high[i], low: low[i])] else { continue }
+            flagged[i] = v.any
+            open[i] = v.open
+        }
+        return (flagged, open)
+    }
+
     /// Listed sessions (voided ones left out), each area's commune given by `commune` (a code).
     public init(_ sessions: [SessionEntry], metrics: [String], commune: (String) -> String? = { _ in nil }) {
         self.metrics = metrics

@@ -71,13 +71,6 @@ public struct TeamQualityReport: Sendable, Equatable {
     /// The same over sessions as numbers (`QualitySessions`, holding at least `metrics(campaign)`).
     public init(campaign: Campaign, tree: AreaTree, start: Int?, teams: [Team], sessions q: QualitySessions, followUps: [FollowUp],
                 from: Day, through: Day) {
-        self.campaign = campaign.id
-        self.from = from
-        self.through = through
-        let indicator = Self.recognitionIndicator(campaign)
-        self.indicator = indicator?.id
-        let visits = tree.preorder(from: start.map { [$0] } ?? tree.roots)
-        let inScope = Set(visits.map(\.index))
         // The follow-ups of each session (by position): any, and open ones.
         let named = q.positions(of: Set(followUps.map(\.flag.session)))
         let openCounts = Dictionary(grouping: followUps.filter { $0.state == .open }, by: \.flag.session).mapValues(\.count)
@@ -87,6 +80,28 @@ public struct TeamQualityReport: Sendable, Equatable {
             flagged[i] = true
             open[i] = Int32(openCounts[id] ?? 0)
         }
+        self.init(campaign: campaign, tree: tree, start: start, teams: teams, sessions: q, flagged: flagged, open: open,
+                  from: from, through: through)
+    }
+
+    /// The same with the follow-ups read as marks (`WorkspaceStore.followUpMarks`).
+    public init(campaign: Campaign, tree: AreaTree, start: Int?, teams: [Team], sessions q: QualitySessions, marks: [FollowUpMark],
+                from: Day, through: Day) {
+        let (flagged, open) = q.followUpCounts(marks)
+        self.init(campaign: campaign, tree: tree, start: start, teams: teams, sessions: q, flagged: flagged, open: open,
+                  from: from, through: through)
+    }
+
+    /// `flagged` and `open`: per session position, whether a follow-up names it and how many are open.
+    init(campaign: Campaign, tree: AreaTree, start: Int?, teams: [Team], sessions q: QualitySessions, flagged: [Bool], open: [Int32],
+         from: Day, through: Day) {
+        self.campaign = campaign.id
+        self.from = from
+        self.through = through
+        let indicator = Self.recognitionIndicator(campaign)
+        self.indicator = indicator?.id
+        let visits = tree.preorder(from: start.map { [$0] } ?? tree.roots)
+        let inScope = Set(visits.map(\.index))
         let byTeam = OutlierDetection.group(q.count, keys: q.teamCodes.count) { Int(q.teams[$0]) }
         var teamKeys: [String: Int] = [:]
         for (k, code) in q.teamCodes.enumerated() where teamKeys[code] == nil { teamKeys[code] = k }

@@ -63,8 +63,8 @@ extension WorkspaceStore {
         let (tree, code, start) = try await qualityTree(campaign, under: under)
         let sessions = try await qualitySessions(tree: tree, under: code, from: from, through: through,
                                                  metrics: TeamQualityReport.metrics(campaign))
-        let followUps = try await followUps(FollowUpQuery(under: code))
+        let marks = try await followUpMarks(under: code)
         return TeamQualityReport(campaign: campaign, tree: tree, start: start, teams: try await teams(), sessions: sessions,
-                                 followUps: followUps, from: from, through: through)
+                                 marks: marks, from: from, through: through)
     }
 }

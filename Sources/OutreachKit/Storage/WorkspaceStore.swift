@@ -138,6 +138,8 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     func recordFollowUps(_ flags: [OutlierFlag]) async throws -> Int
     /// The follow-ups `query` asks for, oldest first, with the state of their sessions.
     func followUps(_ query: FollowUpQuery) async throws -> [FollowUp]
+    /// Each follow-up's session and whether it is open, under `under` (everywhere when nil).
+    func followUpMarks(under: String?) async throws -> [FollowUpMark]
     /// Marks an open follow-up as checked and correct, with the reason; audited.
     func resolveFollowUp(_ id: Int64, reason: String) async throws -> FollowUp
 

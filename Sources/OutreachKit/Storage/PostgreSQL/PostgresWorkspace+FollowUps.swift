@@ -21,6 +21,22 @@ extension PostgresWorkspace {
         try await read { connection in try await Self.followUps(connection, query) }
     }
 
+    public func followUpMarks(under: String?) async throws -> [FollowUpMark] {
+        try await read { connection in
+            var binds = PostgresBindings()
+            if let under { binds.append(under) }
+            var out: [FollowUpMark] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: FollowUpSQL.marks(under: under != nil), binds: binds),
+                                                            logger: Self.quiet) {
+                let cells = row.makeRandomAccess()
+                guard var bytes = cells[0].bytes, bytes.readableBytes == 16, let high = bytes.readInteger(as: UInt64.self),
+                      let low = bytes.readInteger(as: UInt64.self) else { continue }
+                out.append(FollowUpMark(uuidHigh: high, uuidLow: low, open: (cells[1].int ?? 0) != 0))
+            }
+            return out
+        }
+    }
+
     public func resolveFollowUp(_ id: Int64, reason: String) async throws -> FollowUp {
         let recorder = Recorder.current
         let reason = try QualityAudit.reason(reason)

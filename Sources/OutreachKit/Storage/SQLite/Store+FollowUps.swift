@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 // Follow-ups of data quality in an SQLite workspace: `FollowUpSQL`'s statements.
 extension Store {
@@ -21,6 +22,20 @@ extension Store {
 
     public func followUps(_ query: FollowUpQuery) throws -> [FollowUp] {
         try read { db in try Store.followUps(db, query) }
+    }
+
+    public func followUpMarks(under: String?) throws -> [FollowUpMark] {
+        try read { db in
+            let statement = try db.makeStatement(sql: FollowUpSQL.marks(under: under != nil))
+            if let under { try statement.setArguments([under]) }
+            var out: [FollowUpMark] = []
+            try statement.forEachRawRow(db) { stmt in
+                guard sqlite3_column_bytes(stmt, 0) == 16, let blob = sqlite3_column_blob(stmt, 0) else { return }
+                let (high, low) = ScannedSession.halves(blob)
+                out.append(FollowUpMark(uuidHigh: high, uuidLow: low, open: sqlite3_column_int(stmt, 1) != 0))
+            }
+            return out
+        }
     }
 
     public func resolveFollowUp(_ id: Int64, reason: String) throws -> FollowUp {
