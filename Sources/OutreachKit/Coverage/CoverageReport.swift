@@ -201,6 +201,9 @@ public struct CoverageReport: Equatable, Sendable {
     /// Where the denominators of the report's areas come from (`source`, `as_of` of the areas
     /// files), with how many areas each; empty when no file named one.
     public var denominatorSources: [DenominatorSource] = []
+    /// The baselines counted in the report's indicators, by indicator and source (see
+    /// `BaselineSource.summary`); empty when the campaign has none under the start.
+    public var baselineSources: [BaselineSource] = []
     /// The campaign's Vietnamese name.
     public var campaignName: String
     /// The names of the metrics the campaign declares with a label, by code.
