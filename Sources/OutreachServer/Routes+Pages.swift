@@ -234,6 +234,7 @@ extension OutreachServer {
         let report = try await store.districtReport(campaign: campaign, under: under, asOf: configuration.today(),
                                                     areas: try await scopeTree(viewer.account.area))
         let recent = try await store.sessions(SessionQuery(under: under, includeVoided: true, latest: 20))
+        let followUps = try await store.followUps(FollowUpQuery(under: under, openOnly: true))
         // The unit above, if it is still in the viewer's scope.
         var up: (code: String, name: String)? = nil
         if under != viewer.account.area, let tree = try await scopeTree(viewer.account.area), let i = tree.index(of: under),
@@ -242,7 +243,7 @@ extension OutreachServer {
         }
         let page = WebPages.dashboard(labels: l, viewer: viewer.page, .init(
             campaigns: campaigns.map { ($0.id, l.language == .en ? ($0.nameEnglish ?? $0.name) : $0.name) }, campaign: campaign.id,
-            under: under, report: report, recent: recent, up: up))
+            under: under, report: report, recent: recent, up: up, followUps: followUps))
         return Self.html(page)
     }
 
