@@ -104,9 +104,11 @@ enum FollowUpSQL {
         ON CONFLICT (session_uuid, kind, metric) DO NOTHING
         """
 
-    static func insertValues(_ flag: OutlierFlag, recorder: Recorder, stamp: String) -> [ClosingSQL.Value]? {
+    /// The values of `insert` for `flag`; `encoder` is made once per batch (making one costs more
+    /// than encoding a flag).
+    static func insertValues(_ flag: OutlierFlag, recorder: Recorder, stamp: String, encoder: JSONEncoder) -> [ClosingSQL.Value]? {
         guard let bytes = SessionID.parse(flag.session) else { return nil }
-        let detail = (try? JSONEncoder().encode(flag)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let detail = (try? encoder.encode(flag)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return [.bytes(bytes), .text(flag.kind.rawValue), .text(flag.metric), .text(detail), .text(stamp), .text(recorder.name)]
     }
 
@@ -147,9 +149,9 @@ enum FollowUpSQL {
 
     static let resolve = "UPDATE followup SET resolution = 'correct', resolved = $1, resolved_by = $2, reason = $3 WHERE id = $4 AND resolution IS NULL"
 
-    static func followUp(int: (Int) throws -> Int64?, text: (Int) throws -> String?) throws -> FollowUp? {
+    static func followUp(int: (Int) throws -> Int64?, text: (Int) throws -> String?, decoder: JSONDecoder) throws -> FollowUp? {
         guard let id = try int(0), let detail = try text(1),
-              let flag = try? JSONDecoder().decode(OutlierFlag.self, from: Data(detail.utf8)) else { return nil }
+              let flag = try? decoder.decode(OutlierFlag.self, from: Data(detail.utf8)) else { return nil }
         var state: FollowUp.State = try text(4) == "correct" ? .correct : .open
         var resolved = try text(5), resolvedBy = try text(6), reason = try text(7)
         if try int(8) == 1 {

@@ -8,8 +8,9 @@ extension PostgresWorkspace {
         let stamp = recorder.stamp()
         return try await transaction { connection in
             var added = 0
+            let encoder = JSONEncoder()
             for flag in flags {
-                guard let values = FollowUpSQL.insertValues(flag, recorder: recorder, stamp: stamp) else { continue }
+                guard let values = FollowUpSQL.insertValues(flag, recorder: recorder, stamp: stamp, encoder: encoder) else { continue }
                 added += try await Self.closingRows(connection, FollowUpSQL.insert + " RETURNING 1", values) { _ in 1 }.count
             }
             if added > 0 { try await Self.audit(connection, QualityAudit.flagged(added, of: flags.count)) }
@@ -65,8 +66,9 @@ extension PostgresWorkspace {
 
     private static func followUps(_ connection: PostgresConnection, _ query: FollowUpQuery) async throws -> [FollowUp] {
         let (sql, values) = FollowUpSQL.list(query)
+        let decoder = JSONDecoder()
         return try await closingRows(connection, sql, values) { cells in
-            try? FollowUpSQL.followUp(int: { cells[$0].int.map(Int64.init) }, text: { cells[$0].text })
+            try? FollowUpSQL.followUp(int: { cells[$0].int.map(Int64.init) }, text: { cells[$0].text }, decoder: decoder)
         }.compactMap { $0 }
     }
 }

@@ -10,8 +10,9 @@ extension Store {
         return try write { db in
             var added = 0
             let statement = try db.makeStatement(sql: FollowUpSQL.insert)
+            let encoder = JSONEncoder()
             for flag in flags {
-                guard let values = FollowUpSQL.insertValues(flag, recorder: recorder, stamp: stamp) else { continue }
+                guard let values = FollowUpSQL.insertValues(flag, recorder: recorder, stamp: stamp, encoder: encoder) else { continue }
                 try statement.execute(arguments: Store.arguments(values))
                 added += db.changesCount
             }
@@ -65,8 +66,9 @@ extension Store {
 
     private static func followUps(_ db: Database, _ query: FollowUpQuery) throws -> [FollowUp] {
         let (sql, values) = FollowUpSQL.list(query)
+        let decoder = JSONDecoder()
         return try Row.fetchAll(db, sql: sql, arguments: Store.arguments(values)).compactMap { row in
-            try FollowUpSQL.followUp(int: { row[$0] }, text: { row[$0] })
+            try FollowUpSQL.followUp(int: { row[$0] }, text: { row[$0] }, decoder: decoder)
         }
     }
 }
