@@ -31,8 +31,11 @@ public struct FollowUpQuery: Sendable, Equatable {
     public var openOnly: Bool
     /// Only this one.
     public var id: Int64?
+    /// At most this many, the latest flagged first (all, oldest first, when nil).
+    public var latest: Int?
 
-    public init(under: String? = nil, openOnly: Bool = false, id: Int64? = nil) {
+    public init(under: String? = nil, openOnly: Bool = false, id: Int64? = nil, latest: Int? = nil) {
+        self.latest = latest
         self.under = under
         self.openOnly = openOnly
         self.id = id
@@ -122,7 +125,8 @@ enum FollowUpSQL {
             """ + (under ? " WHERE s.area_id IN (SELECT id FROM sub)" : "")
     }
 
-    /// The follow-ups `query` asks for (its area, then its id, as `$1`, `$2`), oldest first.
+    /// The follow-ups `query` asks for (its area, then its id, as `$1`, `$2`), oldest first (the
+    /// latest first with `latest`).
     static func list(_ query: FollowUpQuery) -> (sql: String, values: [ClosingSQL.Value]) {
         var values: [ClosingSQL.Value] = []
         var conditions: [String] = []
@@ -143,7 +147,7 @@ enum FollowUpSQL {
                    v.reason
             FROM followup f JOIN session s ON s.uuid = f.session_uuid LEFT JOIN session_void v ON v.session_id = s.id
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY f.id
+            ORDER BY f.id\(query.latest.map { " DESC LIMIT \(max(0, $0))" } ?? "")
             """, values)
     }
 

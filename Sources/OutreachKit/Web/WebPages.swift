@@ -161,11 +161,13 @@ public enum WebPages {
         public var recent: [SessionEntry]
         /// The unit above, when the viewer's scope reaches it.
         public var up: (code: String, name: String)?
-        /// The open follow-ups under the unit (`outreach outliers`).
+        /// How many follow-ups are open under the unit (`outreach outliers`), and the latest of them.
+        public var openFollowUps: Int
         public var followUps: [FollowUp]
         public init(campaigns: [(id: String, name: String)], campaign: String, under: String, report: DistrictReport, recent: [SessionEntry],
-                    up: (code: String, name: String)? = nil, followUps: [FollowUp] = []) {
+                    up: (code: String, name: String)? = nil, openFollowUps: Int = 0, followUps: [FollowUp] = []) {
             self.up = up
+            self.openFollowUps = openFollowUps
             self.followUps = followUps
             self.campaigns = campaigns
             self.campaign = campaign
@@ -294,18 +296,18 @@ public enum WebPages {
         return page(l, title: d.report.place.name, viewer: viewer, body: h.text)
     }
 
-    /// How many of the open follow-ups the dashboard lists: the most recent.
-    static let dashboardFollowUps = 5
+    /// How many of the open follow-ups the dashboard lists: the latest flagged.
+    public static let dashboardFollowUps = 5
 
     /// The dashboard's "Cần kiểm tra (N)": the most recent open follow-ups under the unit, and
     /// the way to the quality page, where they are settled.
     static func followUpsSection(_ h: inout HTMLWriter, _ l: Labels, _ d: Dashboard, query: String) {
-        h.element("h2", ["id": "followups"], l("web.quality.followups", ["count": l.count(d.followUps.count)]))
+        h.element("h2", ["id": "followups"], l("web.quality.followups", ["count": l.count(d.openFollowUps)]))
         if d.followUps.isEmpty {
             h.element("p", l["quality.followups.none"])
         } else {
             let recent = d.followUps.sorted { ($0.flag.day, $0.id) > ($1.flag.day, $1.id) }.prefix(dashboardFollowUps)
-            if d.followUps.count > recent.count {
+            if d.openFollowUps > recent.count {
                 h.element("p", l("web.dashboard.followups.latest", ["shown": l.count(recent.count)]))
             }
             h.open("div", ["class": "scroll"])
