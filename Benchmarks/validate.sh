@@ -9,6 +9,11 @@
 # Budgets: validate under 5 s (goal 1 s); session rules add under 10% to the import.
 # First run (release, 2 busy cores, 1 run): validate 16.6 s table / 10.4 s CSV (over budget:
 # it reads WorkspaceStore.sessions, 1M SessionEntry values); import 3.16 s without rules, 3.07 s with.
+# Since the session rules run in one scan (WorkspaceStore.scanSessions), 5 Dec 2026, `--runs 3`,
+# release build, both cores shared with two other engineers' builds and tests (load 5-10, so
+# conservative): validate 1.224 s table / 1.217 s CSV, peak 95 MB (0.83 s in a quieter moment);
+# import 11.48 s without rules, 12.02 s with (+4.7%; 3.1 s quiet, the ratio is what counts).
+# The workspace is a copy of national-1m.sqlite, migrated once before anything is timed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=3
@@ -53,7 +58,10 @@ printf '\n%s\n' "$rules" >> "$out/rules-campaigns/national.yaml"
 mkdir -p "$out/no-campaigns"
 
 national_workspace
-db="$out/national-1m.sqlite"
+# A copy: opening a workspace migrates it, and bench-out/ is shared with other builds.
+db="$out/validate.sqlite"
+cp "$out/national-1m.sqlite" "$db"; rm -f "$db-"*
+$outreach validate --campaign national --campaigns "$out/rules-campaigns" --db "$db" >/dev/null  # migrates once
 
 echo "validate, national tree, 1M sessions (SQLite)"
 measure "validate (table, whole country, 2 session + 2 cumulative rules)" \

@@ -258,6 +258,10 @@ extension OutreachServer {
         let report = try await store.districtReport(campaign: campaign, under: under, asOf: configuration.today(),
                                                     areas: try await scopeTree(viewer.account.area), treeDay: tree)
         let recent = try await store.sessions(SessionQuery(under: under, includeVoided: true, latest: 20))
+        // The open follow-ups: counted from their marks, the latest few read whole.
+        let openFollowUps = try await store.followUpMarks(under: under).filter(\.open).count
+        let followUps = openFollowUps == 0 ? []
+            : try await store.followUps(FollowUpQuery(under: under, openOnly: true, latest: WebPages.dashboardFollowUps))
         // The unit above, if it is still in the viewer's scope.
         var up: (code: String, name: String)? = nil
         if under != viewer.account.area, let tree = try await scopeTree(viewer.account.area), let i = tree.index(of: under),
@@ -266,7 +270,8 @@ extension OutreachServer {
         }
         let page = WebPages.dashboard(labels: l, viewer: viewer.page, .init(
             campaigns: campaigns.map { ($0.id, l.language == .en ? ($0.nameEnglish ?? $0.name) : $0.name) }, campaign: campaign.id,
-            under: under, report: report, recent: recent, up: up, tree: tree?.iso))
+            under: under, report: report, recent: recent, up: up, tree: tree?.iso, openFollowUps: openFollowUps,
+            followUps: followUps))
         return Self.html(page)
     }
 

@@ -155,6 +155,36 @@ struct CampaignsCLITests {
         #expect(example.stdout.contains("  Roll-up:          all (met only when every unit meets its target)\n"))
     }
 
+    @Test("baselines say where they come from: campaigns show, the coverage JSON and the report's notes")
+    func baselineProvenance() throws {
+        let cli = try cli()
+        defer { cli.cleanUp() }
+        let show = try cli.run("campaigns", "show", "example", "--campaigns", shippedCampaigns)
+        #expect(show.stdout.contains("  Baseline sources: Công an xã Tân Phúc (30 Oct 2026): 4 rows; Agribank Nông Cống: 2 rows\n"),
+                "\(show.stdout)")
+        #expect(show.stdout.contains("  Baselines:        Công an xã Tân Phúc (30 Oct 2026): 4 areas\n"), "eid-l2: \(show.stdout)")
+        #expect(show.stdout.contains("  Baselines:        Agribank Nông Cống: 2 areas\n"), "e-payment: \(show.stdout)")
+
+        try cli.importSampleDistrict()
+        let json = try cli.run("coverage", "--campaign", "example", "--as-of", "2026-11-30", "--format", "json",
+                               "--campaigns", shippedCampaigns, "--db", "w.sqlite")
+        #expect(json.status == 0, "\(json.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let sources = try #require(document["baselineSources"] as? [[String: Any]], "\(json.stdout.prefix(600))")
+        #expect(sources.map { "\($0["indicator"]!) \($0["source"]!) \($0["asOf"]!) \($0["areas"]!)" }
+                == ["eid-l2 Công an xã Tân Phúc 2026-10-30 4", "e-payment Agribank Nông Cống <null> 2"], "\(sources)")
+        let one = try cli.run("coverage", "--campaign", "example", "--under", "16282-02", "--indicator", "eid-l2", "--as-of", "2026-11-30",
+                              "--format", "json", "--campaigns", shippedCampaigns, "--db", "w.sqlite")
+        #expect(one.stdout.contains("\"areas\" : 1,") && !one.stdout.contains("Agribank"), "only the unit's baselines: \(one.stdout.prefix(600))")
+
+        let report = try cli.run("report", "--campaign", "example", "--as-of", "2026-11-30", "--out", "r.md",
+                                 "--campaigns", shippedCampaigns, "--db", "w.sqlite")
+        #expect(report.status == 0, "\(report.stderr)")
+        let markdown = try String(contentsOfFile: cli.path("r.md"), encoding: .utf8)
+        #expect(markdown.contains("Baselines counted in: indicator eid-l2 (Công an xã Tân Phúc (30 Oct 2026): 4 areas); indicator e-payment (Agribank Nông Cống: 2 areas)."),
+                "\(markdown.suffix(800))")
+    }
+
     @Test("campaigns show of an unknown id lists the ids there are and exits 1")
     func showUnknown() throws {
         let cli = try cli()

@@ -121,6 +121,84 @@ struct ValidateCLITests {
         #expect(v.stdout.contains("eid-limit"))
     }
 
+    @Test("validate reads a declared metric's counts, leaves voided sessions out and keeps to --under")
+    func declaredMetric() throws {
+        let cli = try Self.workspace()
+        defer { cli.cleanUp() }
+        try FileManager.default.createDirectory(at: cli.dir.appendingPathComponent("Declared"), withIntermediateDirectories: true)
+        try cli.write("Declared/dvc.yaml", """
+            version: 1
+            id: dvc
+            name: Hồ sơ
+            scope: "16282"
+            period: {start: 2026-10-01, end: 2026-12-31}
+            metrics: [dvc_submitted]
+            indicators:
+              - {id: d, label: D, numerator: dvc_submitted, denominator: none, target: 100}
+            rules:
+              - id: filed-not-above-reached
+                rule: dvc_submitted <= people_reached
+                message: Hồ sơ nhiều hơn số người
+                message_en: More dossiers than people
+
+            """)
+        func declared(_ args: [String]) throws -> CLI.Result {
+            try cli.run(args + ["--campaigns", cli.path("Declared"), "--db", "w.sqlite", "--lang", "en"])
+        }
+        var ids: [String] = []
+        for (area, day, filed) in [("16282-01", "2026-11-03", 9), ("16282-02", "2026-11-04", 7), ("16282-01", "2026-11-05", 8)] {
+            let r = try declared(["log", "--area", area, "--date", day, "--metric", "dvc_submitted=\(filed)", "--people-reached", "4"])
+            try #require(r.status == 0, "\(r.stderr)")
+            ids.append(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: .whitespaces).last ?? "")
+        }
+        #expect(try cli.run(["sessions", "void", ids[2], "--reason", "nhập nhầm", "--db", "w.sqlite"]).status == 0)
+        let all = try declared(["validate", "--campaign", "dvc", "--format", "csv"])
+        #expect(all.status == 0, "\(all.stderr)")
+        let lines = all.stdout.split(separator: "\n").dropFirst()
+        #expect(lines.count == 2 && lines.allSatisfy { $0.contains("filed-not-above-reached") }, "\(all.stdout)")
+        #expect(lines.first?.contains("16282-01") == true && lines.last?.contains("16282-02") == true, "by date: \(all.stdout)")
+        #expect(!all.stdout.contains(",8,"), "the voided session is not checked: \(all.stdout)")
+        let one = try declared(["validate", "--campaign", "dvc", "--under", "16282-02", "--format", "csv"])
+        #expect(one.stdout.split(separator: "\n").count == 2 && one.stdout.contains("16282-02,"), "\(one.stdout)")
+    }
+
+    @Test("an import checks a rule naming working_age against the hamlet's working-age people")
+    func workingAgeAtImport() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        try cli.write("areas.csv", """
+            code,name,kind,parent_code,working_age
+            16282,Xã Tân Phúc,commune,,
+            16282-01,Thôn 1,hamlet,16282,60
+
+            """)
+        try FileManager.default.createDirectory(at: cli.dir.appendingPathComponent("Campaigns"), withIntermediateDirectories: true)
+        try cli.write("Campaigns/lao-dong.yaml", """
+            version: 1
+            id: lao-dong
+            name: Thử
+            scope: "16282"
+            period: {start: 2026-10-01, end: 2026-12-31}
+            indicators:
+              - {id: s, label: S, numerator: smartphone_setup, denominator: working_age, target: 80%}
+            rules:
+              - id: setup-not-above-working-age
+                rule: smartphone_setup <= working_age
+                severity: error
+                message: Vượt số người trong độ tuổi lao động
+                message_en: Above the working-age people
+
+            """)
+        for args in [["init"], ["areas", "import", "areas.csv"]] {
+            try #require(try cli.run(args + ["--db", "w.sqlite"]).status == 0)
+        }
+        try cli.write("s.csv", "date,area,smartphone_setup\n2026-11-03,16282-01,50\n2026-11-04,16282-01,75\n")
+        let r = try run(cli, ["sessions", "import", "s.csv", "--lang", "en"])
+        #expect(r.status != 0, "75 people helped in a hamlet of 60 working-age people is refused: \(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("s.csv:3") && r.stderr.contains("setup-not-above-working-age") && !r.stderr.contains("s.csv:2"),
+                "\(r.stderr)")
+    }
+
     @Test("campaigns check names the line of a rule with a problem")
     func check() throws {
         let cli = try CLI(lang: "en")

@@ -209,6 +209,9 @@ public struct CoverageReport: Equatable, Sendable {
     /// Where the denominators of the report's areas come from (`source`, `as_of` of the areas
     /// files), with how many areas each; empty when no file named one.
     public var denominatorSources: [DenominatorSource] = []
+    /// The baselines counted in the report's indicators, by indicator and source (see
+    /// `BaselineSource.summary`); empty when the campaign has none under the start.
+    public var baselineSources: [BaselineSource] = []
     /// The day whose tree the figures roll up under, when the workspace has dated history.
     public var treeDay: Day?
     /// Per-area targets set on units that are not in that tree, and the unit they are now part of.

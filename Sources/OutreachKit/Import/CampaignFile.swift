@@ -31,6 +31,8 @@ public enum CampaignFile {
     public static let targetColumns = ["area", "indicator", "target"]
     /// The columns of the baselines table.
     public static let baselineColumns = ["area", "metric", "value"]
+    /// The optional columns of the baselines table: where a row's figure comes from and its date.
+    public static let baselineOptionalColumns = ["source", "as_of"]
     /// Column names of sessions.csv that a declared metric may not take.
     static let reservedMetricCodes = ["id", "date", "area", "team", "logged_by", "notes", "voided",
                                       "void_reason", "replaced_by"]
@@ -321,11 +323,12 @@ struct CampaignReader {
 
         var areaTargets: [String: [String: Target]] = [:]
         var baselines: [String: [String: Int]] = [:]
+        var baselineSources: [String: [String: AreaSource]] = [:]
         if let (_, node) = fields["targets"], let (name, bytes) = loadTable(node, key: "targets", load: load) {
             areaTargets = readTargets(bytes, name: name, kinds: indicatorKinds, order: indicatorOrder)
         }
         if let (_, node) = fields["baselines"], let (name, bytes) = loadTable(node, key: "baselines", load: load) {
-            baselines = readBaselines(bytes, name: name, metrics: knownMetrics)
+            (baselines, baselineSources) = readBaselines(bytes, name: name, metrics: knownMetrics)
         }
 
         var closing = ClosingRules()
@@ -348,6 +351,7 @@ struct CampaignReader {
         guard problems.isEmpty, tableProblems.isEmpty, let id, let name, let scope, let period else { return nil }
         return Campaign(id: id, name: name, nameEnglish: nameEnglish, scope: scope, start: period.start, end: period.end,
                         indicators: indicators, extraMetrics: extraMetrics, areaTargets: areaTargets, baselines: baselines,
+                        baselineSources: baselineSources,
                         metricNames: Dictionary(uniqueKeysWithValues: declared.compactMap { m in m.name.map { (m.code, $0) } }),
                         closing: closing, rules: rules)
     }
@@ -707,7 +711,7 @@ struct CampaignReader {
     }
 
     /// Opens a table, turning problems with its shape into diagnostics.
-    mutating func openTable(_ bytes: [UInt8], name: String, columns: [String]) -> (CSVReader, CSVHeader)? {
+    mutating func openTable(_ bytes: [UInt8], name: String, columns: [String], optional: [String]) -> (CSVReader, CSVHeader)? {
         var shape = DiagnosticList(file: name, limit: .max)
         var opened: (CSVReader, CSVHeader)? = nil
         var notATable: Int? = nil
@@ -718,7 +722,7 @@ struct CampaignReader {
                 // Not a table of this kind at all (a path to some other file): say so without
                 // quoting its first line, and read no further.
                 guard reader.header.contains(where: columns.contains) else { notATable = reader.headerLine; return }
-                opened = (reader, try CSVHeader(reader.header, file: name, line: reader.headerLine, required: columns, optional: []))
+                opened = (reader, try CSVHeader(reader.header, file: name, line: reader.headerLine, required: columns, optional: optional))
             }
             if let line = notATable {
                 shape.add(line: line, Phrase("campaigns.problem.table.not_a_table", ["columns": columns.joined(separator: ",")]))
@@ -785,13 +789,19 @@ struct CampaignReader {
         return out
     }
 
-    mutating func readBaselines(_ bytes: [UInt8], name: String, metrics: [String]) -> [String: [String: Int]] {
+    /// The baselines by area and metric, and where each row that says so comes from (`source`,
+    /// `as_of`).
+    mutating func readBaselines(_ bytes: [UInt8], name: String, metrics: [String])
+        -> ([String: [String: Int]], [String: [String: AreaSource]]) {
         var out: [String: [String: Int]] = [:]
+        var sources: [String: [String: AreaSource]] = [:]
         var lines: [String: Int] = [:]
-        readTable(bytes, name: name, columns: CampaignFile.baselineColumns) { r, header, problems in
+        readTable(bytes, name: name, columns: CampaignFile.baselineColumns, optional: CampaignFile.baselineOptionalColumns) { r, header, problems in
             let area = r.text(header["area"], column: "area", into: &problems)
             let metric = r.text(header["metric"], column: "metric", into: &problems)
             let value = r.count(header["value"], column: "value", into: &problems)
+            let sourceName = r.text(header["source"], column: "source", into: &problems)
+            let sourceDay = r.rosterDay(header["as_of"], column: "as_of", into: &problems)
             guard let area else {
                 problems.add(line: r.line, column: "area", Phrase("campaigns.problem.baselines.no_area"))
                 return
@@ -823,15 +833,16 @@ struct CampaignReader {
             }
             lines[key] = r.line
             out[area, default: [:]][metric] = value
+            if sourceName != nil || sourceDay != nil { sources[area, default: [:]][metric] = AreaSource(source: sourceName, asOf: sourceDay) }
         }
-        return out
+        return (out, sources)
     }
 
     /// Opens a table and runs `row` over each record of the right width; its problems, and a
     /// broken quote that ends the pass, join `tableProblems` in line order.
-    mutating func readTable(_ bytes: [UInt8], name: String, columns: [String],
+    mutating func readTable(_ bytes: [UInt8], name: String, columns: [String], optional: [String] = [],
                             _ row: (CSVRecord, CSVHeader, inout DiagnosticList) -> Void) {
-        guard let (reader, header) = openTable(bytes, name: name, columns: columns) else { return }
+        guard let (reader, header) = openTable(bytes, name: name, columns: columns, optional: optional) else { return }
         var problems = DiagnosticList(file: name, limit: .max)
         var shape = DiagnosticList(file: name, limit: .max)
         let width = reader.header.count

@@ -33,7 +33,6 @@ struct AreaFacts {
     var adults: Int?
     var population: Int?
     var households: Int?
-    /// Known for an area looked up alone (`log`); nil in the import's table.
     var workingAge: Int? = nil
 }
 

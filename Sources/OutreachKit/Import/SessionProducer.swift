@@ -365,7 +365,7 @@ final class SessionProducer: @unchecked Sendable {
                 let at = RuleSlots.attributesAt
                 ruleRaw[at] = area.population.map(Double.init) ?? .nan
                 ruleRaw[at + 1] = area.adults.map(Double.init) ?? .nan
-                ruleRaw[at + 2] = .nan
+                ruleRaw[at + 2] = area.workingAge.map(Double.init) ?? .nan
                 ruleRaw[at + 3] = area.households.map(Double.init) ?? .nan
                 let metricsAt = rules.slots.campaignMetricsAt
                 for k in 0..<campaignMetrics.count { ruleRaw[metricsAt + k] = .nan }

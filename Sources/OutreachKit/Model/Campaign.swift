@@ -21,6 +21,9 @@ public struct Campaign: Equatable, Sendable {
     public var areaTargets: [String: [String: Target]]
     /// Counts before the campaign started: area code → metric code → value.
     public var baselines: [String: [String: Int]]
+    /// Where baselines come from, by area code and metric: the `source` and `as_of` of the
+    /// baselines file's rows that name them.
+    public var baselineSources: [String: [String: AreaSource]]
     /// The names people read of the declared metrics that give them (`metrics:` entries with a
     /// `label`), by code.
     public var metricNames: [String: MetricName]
@@ -32,7 +35,7 @@ public struct Campaign: Equatable, Sendable {
 
     public init(id: String, name: String, nameEnglish: String? = nil, scope: String, start: Day, end: Day,
                 indicators: [Indicator], extraMetrics: [String] = [], areaTargets: [String: [String: Target]] = [:],
-                baselines: [String: [String: Int]] = [:], metricNames: [String: MetricName] = [:],
+                baselines: [String: [String: Int]] = [:], baselineSources: [String: [String: AreaSource]] = [:], metricNames: [String: MetricName] = [:],
                 closing: ClosingRules = ClosingRules(), rules: [ValidationRule] = []) {
         self.closing = closing
         self.rules = rules
@@ -46,6 +49,7 @@ public struct Campaign: Equatable, Sendable {
         self.extraMetrics = extraMetrics
         self.areaTargets = areaTargets
         self.baselines = baselines
+        self.baselineSources = baselineSources
         self.metricNames = metricNames
     }
 

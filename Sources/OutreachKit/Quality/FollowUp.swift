@@ -31,8 +31,11 @@ public struct FollowUpQuery: Sendable, Equatable {
     public var openOnly: Bool
     /// Only this one.
     public var id: Int64?
+    /// At most this many, the latest flagged first (all, oldest first, when nil).
+    public var latest: Int?
 
-    public init(under: String? = nil, openOnly: Bool = false, id: Int64? = nil) {
+    public init(under: String? = nil, openOnly: Bool = false, id: Int64? = nil, latest: Int? = nil) {
+        self.latest = latest
         self.under = under
         self.openOnly = openOnly
         self.id = id
@@ -59,6 +62,20 @@ public enum FollowUpError: Error, Equatable, Sendable, UserFacingError {
 }
 
 /// The follow-ups' SQL, written once for both engines (`ClosingSQL.Value` parameters).
+/// A follow-up as team quality counts it: its session (the UUID's 16 bytes as two big-endian
+/// halves) and whether it is still open. No detail is read: a country can hold half a million.
+public struct FollowUpMark: Sendable, Equatable {
+    public var uuidHigh: UInt64
+    public var uuidLow: UInt64
+    public var open: Bool
+
+    public init(uuidHigh: UInt64, uuidLow: UInt64, open: Bool) {
+        self.uuidHigh = uuidHigh
+        self.uuidLow = uuidLow
+        self.open = open
+    }
+}
+
 enum FollowUpSQL {
     /// The columns after the engine's id column.
     static let columns = """
@@ -90,13 +107,26 @@ enum FollowUpSQL {
         ON CONFLICT (session_uuid, kind, metric) DO NOTHING
         """
 
-    static func insertValues(_ flag: OutlierFlag, recorder: Recorder, stamp: String) -> [ClosingSQL.Value]? {
+    /// The values of `insert` for `flag`; `encoder` is made once per batch (making one costs more
+    /// than encoding a flag).
+    static func insertValues(_ flag: OutlierFlag, recorder: Recorder, stamp: String, encoder: JSONEncoder) -> [ClosingSQL.Value]? {
         guard let bytes = SessionID.parse(flag.session) else { return nil }
-        let detail = (try? JSONEncoder().encode(flag)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let detail = (try? encoder.encode(flag)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return [.bytes(bytes), .text(flag.kind.rawValue), .text(flag.metric), .text(detail), .text(stamp), .text(recorder.name)]
     }
 
-    /// The follow-ups `query` asks for (its area, then its id, as `$1`, `$2`), oldest first.
+    /// Each follow-up's session and whether it is open (`FollowUpMark`), under the area `$1` when
+    /// `under`.
+    static func marks(under: Bool) -> String {
+        (under ? "WITH RECURSIVE sub(id) AS (SELECT id FROM area WHERE code = $1 UNION ALL SELECT a.id FROM area a JOIN sub ON a.parent_id = sub.id) " : "")
+            + """
+            SELECT f.session_uuid, CASE WHEN f.resolution IS NULL AND v.session_id IS NULL THEN 1 ELSE 0 END
+            FROM followup f JOIN session s ON s.uuid = f.session_uuid LEFT JOIN session_void v ON v.session_id = s.id
+            """ + (under ? " WHERE s.area_id IN (SELECT id FROM sub)" : "")
+    }
+
+    /// The follow-ups `query` asks for (its area, then its id, as `$1`, `$2`), oldest first (the
+    /// latest first with `latest`).
     static func list(_ query: FollowUpQuery) -> (sql: String, values: [ClosingSQL.Value]) {
         var values: [ClosingSQL.Value] = []
         var conditions: [String] = []
@@ -117,15 +147,15 @@ enum FollowUpSQL {
                    v.reason
             FROM followup f JOIN session s ON s.uuid = f.session_uuid LEFT JOIN session_void v ON v.session_id = s.id
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY f.id
+            ORDER BY f.id\(query.latest.map { " DESC LIMIT \(max(0, $0))" } ?? "")
             """, values)
     }
 
     static let resolve = "UPDATE followup SET resolution = 'correct', resolved = $1, resolved_by = $2, reason = $3 WHERE id = $4 AND resolution IS NULL"
 
-    static func followUp(int: (Int) throws -> Int64?, text: (Int) throws -> String?) throws -> FollowUp? {
+    static func followUp(int: (Int) throws -> Int64?, text: (Int) throws -> String?, decoder: JSONDecoder) throws -> FollowUp? {
         guard let id = try int(0), let detail = try text(1),
-              let flag = try? JSONDecoder().decode(OutlierFlag.self, from: Data(detail.utf8)) else { return nil }
+              let flag = try? decoder.decode(OutlierFlag.self, from: Data(detail.utf8)) else { return nil }
         var state: FollowUp.State = try text(4) == "correct" ? .correct : .open
         var resolved = try text(5), resolvedBy = try text(6), reason = try text(7)
         if try int(8) == 1 {

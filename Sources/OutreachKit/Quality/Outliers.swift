@@ -54,54 +54,112 @@ public struct OutlierDetection: Sendable {
     /// The flags among `sessions` (live ones; voided ones are left out), `commune` naming each
     /// hamlet's commune code; in session date order, then by kind.
     public func flags(_ sessions: [SessionEntry], commune: (String) -> String?, metrics: [String]) -> [OutlierFlag] {
-        let live = sessions.filter { $0.voided == nil }
+        // Duplicates compare every count a session holds, outliers only those of `metrics`.
+        var all = metrics
+        for code in Set(sessions.flatMap(\.metrics.keys)).sorted() where !all.contains(code) { all.append(code) }
+        return flags(QualitySessions(sessions, metrics: all, commune: commune), outlierMetrics: Array(metrics.indices))
+    }
+
+    /// The flags among `q`'s sessions, outliers among the metrics at `outlierMetrics` (positions
+    /// in `q.metrics`); in session date order, then by kind. Sessions are grouped by sorting their
+    /// positions (by area, by commune, by day), never through a dictionary per session.
+    public func flags(_ q: QualitySessions, outlierMetrics: [Int]) -> [OutlierFlag] {
+        let n = q.count
+        let areaCount = q.areaCodes.count
         var out: [OutlierFlag] = []
-        // Outliers, per metric.
-        for metric in metrics {
-            var byHamlet: [String: [Double]] = [:]
-            var byCommune: [String: [Double]] = [:]
-            for s in live {
-                guard let v = s.metrics[metric] else { continue }
-                byHamlet[s.area, default: []].append(Double(v))
-                if let c = commune(s.area) { byCommune[c, default: []].append(Double(v)) }
+        func flag(_ kind: OutlierFlag.Kind, _ i: Int) -> OutlierFlag {
+            let a = Int(q.areas[i]), t = Int(q.teams[i])
+            return OutlierFlag(kind: kind, session: q.id(i), day: Day(number: Int(q.days[i])), area: q.areaCodes[a],
+                               areaName: q.areaNames[a], team: t >= 0 ? q.teamCodes[t] : nil, metric: "")
+        }
+        // Positions grouped by area key, and by the commune key of their area.
+        let byArea = Self.group(n, keys: areaCount) { Int(q.areas[$0]) }
+        let byCommune = Self.group(n, keys: areaCount) { Int(q.communes[Int(q.areas[$0])]) }
+        for m in outlierMetrics {
+            func values(_ group: ArraySlice<Int32>) -> [Double] { group.compactMap { q.value(Int($0), m).map(Double.init) } }
+            var communeStats = [Robust?](repeating: nil, count: areaCount)
+            for c in 0..<areaCount where byCommune.start[c] < byCommune.start[c + 1] {
+                let v = values(byCommune.positions[byCommune.start[c]..<byCommune.start[c + 1]])
+                if !v.isEmpty { communeStats[c] = Robust(v) }
             }
-            let hamletStats = byHamlet.mapValues(Robust.init)
-            let communeStats = byCommune.mapValues(Robust.init)
-            for s in live {
-                guard let v = s.metrics[metric], let c = commune(s.area), let cs = communeStats[c], let cz = cs.score(Double(v)),
-                      cz >= threshold else { continue }
-                let hs = hamletStats[s.area]
+            // A hamlet's figures are summed up only when one of its values stands out in its commune.
+            var hamletStats = [Robust?](repeating: nil, count: areaCount)
+            var hamletDone = [Bool](repeating: false, count: areaCount)
+            for i in 0..<n {
+                let a = Int(q.areas[i]), c = Int(q.communes[a])
+                guard c >= 0, let v = q.value(i, m), let cs = communeStats[c], let cz = cs.score(Double(v)), cz >= threshold else { continue }
+                if !hamletDone[a] {
+                    hamletDone[a] = true
+                    let own = values(byArea.positions[byArea.start[a]..<byArea.start[a + 1]])
+                    if !own.isEmpty { hamletStats[a] = Robust(own) }
+                }
+                let hs = hamletStats[a]
                 var score = cz
                 if let hs, hs.count >= minimumSessions {
                     guard let hz = hs.score(Double(v)), hz >= threshold else { continue }
                     score = min(hz, cz)
                 }
-                out.append(OutlierFlag(kind: .outlier, session: s.id, day: s.date, area: s.area, areaName: s.areaName, team: s.team,
-                                       metric: metric, value: v, hamletMedian: hs?.median, communeMedian: cs.median,
-                                       score: (score * 10).rounded() / 10))
+                var f = flag(.outlier, i)
+                f.metric = q.metrics[m]
+                f.value = v
+                f.hamletMedian = hs?.median
+                f.communeMedian = cs.median
+                f.score = (score * 10).rounded() / 10
+                out.append(f)
             }
         }
-        // Exact duplicates: the same day, hamlet, team and counts as an earlier session.
-        var first: [String: String] = [:]
-        for s in live.sorted(by: { ($0.date, $0.id) < ($1.date, $1.id) }) {
-            let key = "\(s.date.number)|\(s.area)|\(s.team ?? "")|" + s.metrics.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-            if let earlier = first[key] {
-                out.append(OutlierFlag(kind: .duplicate, session: s.id, day: s.date, area: s.area, areaName: s.areaName, team: s.team,
-                                       metric: "", other: earlier))
-            } else {
-                first[key] = s.id
+        // Per day: exact duplicates (the same hamlet, team and counts as a session with a smaller
+        // id) and bursts (every session of a team on a day it logged more than `burst`).
+        let minDay = q.days.min().map(Int.init) ?? 0, maxDay = q.days.max().map(Int.init) ?? -1
+        let byDay = Self.group(n, keys: max(0, maxDay - minDay + 1)) { Int(q.days[$0]) - minDay }
+        let w = q.metrics.count
+        for d in 0..<max(0, maxDay - minDay + 1) where byDay.start[d] < byDay.start[d + 1] {
+            let day = byDay.positions[byDay.start[d]..<byDay.start[d + 1]].map(Int.init)
+            let sorted = day.sorted { i, j in
+                if q.areas[i] != q.areas[j] { return q.areas[i] < q.areas[j] }
+                if q.teams[i] != q.teams[j] { return q.teams[i] < q.teams[j] }
+                for k in 0..<w where q.values[i * w + k] != q.values[j * w + k] { return q.values[i * w + k] < q.values[j * w + k] }
+                return q.idBefore(i, j)
             }
-        }
-        // Bursts: every session of a team on a day it logged more than `burst`.
-        let byTeamDay = Dictionary(grouping: live.filter { $0.team != nil }, by: { "\($0.team!)|\($0.date.number)" })
-        for (_, group) in byTeamDay where group.count > burst {
-            for s in group {
-                out.append(OutlierFlag(kind: .burst, session: s.id, day: s.date, area: s.area, areaName: s.areaName, team: s.team,
-                                       metric: "", count: group.count))
+            var first = -1
+            for (k, i) in sorted.enumerated() {
+                if k > 0, first >= 0, q.areas[i] == q.areas[first], q.teams[i] == q.teams[first],
+                   (0..<w).allSatisfy({ q.values[i * w + $0] == q.values[first * w + $0] }) {
+                    var f = flag(.duplicate, i)
+                    f.other = q.id(first)
+                    out.append(f)
+                } else {
+                    first = i
+                }
+            }
+            var perTeam: [Int32: Int] = [:]
+            for i in day where q.teams[i] >= 0 { perTeam[q.teams[i], default: 0] += 1 }
+            for i in day where q.teams[i] >= 0 {
+                guard let c = perTeam[q.teams[i]], c > burst else { continue }
+                var f = flag(.burst, i)
+                f.count = c
+                out.append(f)
             }
         }
         let order = Dictionary(uniqueKeysWithValues: OutlierFlag.Kind.allCases.enumerated().map { ($1, $0) })
         return out.sorted { ($0.day, order[$0.kind]!, $0.session, $0.metric) < ($1.day, order[$1.kind]!, $1.session, $1.metric) }
+    }
+
+    /// Positions 0..<n grouped by `key` (0..<keys; a negative key leaves the position out): a
+    /// counting sort, the positions of key k at `positions[start[k]..<start[k + 1]]`, in order.
+    static func group(_ n: Int, keys: Int, _ key: (Int) -> Int) -> (start: [Int], positions: [Int32]) {
+        var start = [Int](repeating: 0, count: keys + 1)
+        for i in 0..<n { let k = key(i); if k >= 0 { start[k + 1] += 1 } }
+        for k in 0..<keys { start[k + 1] += start[k] }
+        var next = start
+        var positions = [Int32](repeating: 0, count: start[keys])
+        for i in 0..<n {
+            let k = key(i)
+            guard k >= 0 else { continue }
+            positions[next[k]] = Int32(i)
+            next[k] += 1
+        }
+        return (start, positions)
     }
 }
 

@@ -46,21 +46,68 @@ public struct TeamQualityReport: Sendable, Equatable {
     public var lines: [Line]
     public var recognition: [Recognition]
 
+    /// The metrics the report reads: people reached, activations, households visited and the
+    /// numerator of the campaign's recognition indicator.
+    public static func metrics(_ campaign: Campaign) -> [String] {
+        var out = ["people_reached", "eid_l2", "households_visited"]
+        for code in recognitionIndicator(campaign)?.numerator ?? [] where !out.contains(code) { out.append(code) }
+        return out
+    }
+
+    /// The first indicator with a denominator and a share as its target: what teams are ranked on.
+    static func recognitionIndicator(_ campaign: Campaign) -> Indicator? {
+        campaign.indicators.first { $0.denominator != nil && { if case .share = $0.target { true } else { false } }($0) }
+    }
+
     /// Builds the report over `sessions` dated `from`…`through` under the part of the tree `tree`
     /// starts at (`start`), for the teams whose area is there.
     public init(campaign: Campaign, tree: AreaTree, start: Int?, teams: [Team], sessions: [SessionEntry], followUps: [FollowUp],
                 from: Day, through: Day) {
+        let live = sessions.filter { $0.date >= from && $0.date <= through }
+        self.init(campaign: campaign, tree: tree, start: start, teams: teams,
+                  sessions: QualitySessions(live, metrics: Self.metrics(campaign)), followUps: followUps, from: from, through: through)
+    }
+
+    /// The same over sessions as numbers (`QualitySessions`, holding at least `metrics(campaign)`).
+    public init(campaign: Campaign, tree: AreaTree, start: Int?, teams: [Team], sessions q: QualitySessions, followUps: [FollowUp],
+                from: Day, through: Day) {
+        // The follow-ups of each session (by position): any, and open ones.
+        let named = q.positions(of: Set(followUps.map(\.flag.session)))
+        let openCounts = Dictionary(grouping: followUps.filter { $0.state == .open }, by: \.flag.session).mapValues(\.count)
+        var flagged = [Bool](repeating: false, count: q.count)
+        var open = [Int32](repeating: 0, count: q.count)
+        for (i, id) in named {
+            flagged[i] = true
+            open[i] = Int32(openCounts[id] ?? 0)
+        }
+        self.init(campaign: campaign, tree: tree, start: start, teams: teams, sessions: q, flagged: flagged, open: open,
+                  from: from, through: through)
+    }
+
+    /// The same with the follow-ups read as marks (`WorkspaceStore.followUpMarks`).
+    public init(campaign: Campaign, tree: AreaTree, start: Int?, teams: [Team], sessions q: QualitySessions, marks: [FollowUpMark],
+                from: Day, through: Day) {
+        let (flagged, open) = q.followUpCounts(marks)
+        self.init(campaign: campaign, tree: tree, start: start, teams: teams, sessions: q, flagged: flagged, open: open,
+                  from: from, through: through)
+    }
+
+    /// `flagged` and `open`: per session position, whether a follow-up names it and how many are open.
+    init(campaign: Campaign, tree: AreaTree, start: Int?, teams: [Team], sessions q: QualitySessions, flagged: [Bool], open: [Int32],
+         from: Day, through: Day) {
         self.campaign = campaign.id
         self.from = from
         self.through = through
-        let indicator = campaign.indicators.first { $0.denominator != nil && { if case .share = $0.target { true } else { false } }($0) }
+        let indicator = Self.recognitionIndicator(campaign)
         self.indicator = indicator?.id
         let visits = tree.preorder(from: start.map { [$0] } ?? tree.roots)
         let inScope = Set(visits.map(\.index))
-        let live = sessions.filter { $0.voided == nil && $0.date >= from && $0.date <= through }
-        let flagged = Set(followUps.map(\.flag.session))
-        let open = Dictionary(grouping: followUps.filter { $0.state == .open }, by: \.flag.session)
-        let byTeam = Dictionary(grouping: live.filter { $0.team != nil }, by: { $0.team! })
+        let byTeam = OutlierDetection.group(q.count, keys: q.teamCodes.count) { Int(q.teams[$0]) }
+        var teamKeys: [String: Int] = [:]
+        for (k, code) in q.teamCodes.enumerated() where teamKeys[code] == nil { teamKeys[code] = k }
+        func metric(_ code: String) -> Int? { q.metrics.firstIndex(of: code) }
+        let reachedAt = metric("people_reached"), eidAt = metric("eid_l2"), visitedAt = metric("households_visited")
+        let numerator = (indicator?.numerator ?? []).compactMap(metric)
         var lines: [Line] = []
         var recognition: [Recognition] = []
         let order = Dictionary(uniqueKeysWithValues: visits.enumerated().map { ($1.index, $0) })
@@ -71,21 +118,22 @@ public struct TeamQualityReport: Sendable, Equatable {
         for (_, team) in placed {
             guard let i = tree.index(of: team.areaCode) else { continue }
             let hamlets = tree.preorder(from: [i]).map(\.index).filter { tree.nodes[$0].level == .hamlet }
-            let own = byTeam[team.code] ?? []
-            func sum(_ code: String, _ list: [SessionEntry]) -> Int { list.reduce(0) { $0 + ($1.metrics[code] ?? 0) } }
-            let reached = sum("people_reached", own)
-            let activations = sum("eid_l2", own)
-            let worked = Set(own.map(\.area))
-            lines.append(Line(team: team.code, name: team.name, area: team.areaCode, sessions: own.count, daysActive: Set(own.map(\.date)).count,
+            let own = teamKeys[team.code].map { k in byTeam.positions[byTeam.start[k]..<byTeam.start[k + 1]].map(Int.init) } ?? []
+            func sum(_ m: Int?, _ list: [Int]) -> Int { m.map { m in list.reduce(0) { $0 + (q.value($1, m) ?? 0) } } ?? 0 }
+            let reached = sum(reachedAt, own)
+            let activations = sum(eidAt, own)
+            let worked = Set(own.map { q.areaCodes[Int(q.areas[$0])] })
+            lines.append(Line(team: team.code, name: team.name, area: team.areaCode, sessions: own.count,
+                              daysActive: Set(own.map { q.days[$0] }).count,
                               peopleReached: reached, activations: activations,
                               activationsPerReached: reached > 0 ? Double(activations) / Double(reached) : nil,
-                              householdsVisited: sum("households_visited", own), hamlets: hamlets.count,
+                              householdsVisited: sum(visitedAt, own), hamlets: hamlets.count,
                               hamletsCovered: hamlets.filter { worked.contains(tree.nodes[$0].code) }.count,
-                              flaggedSessions: own.filter { flagged.contains($0.id) }.count,
-                              openFollowUps: own.reduce(0) { $0 + (open[$1.id]?.count ?? 0) }))
+                              flaggedSessions: own.filter { flagged[$0] }.count,
+                              openFollowUps: own.reduce(0) { $0 + Int(open[$1]) }))
             if let indicator, let attribute = indicator.denominator {
-                let clean = own.filter { open[$0.id] == nil }
-                let value = clean.reduce(0) { total, s in total + indicator.numerator.reduce(0) { $0 + (s.metrics[$1] ?? 0) } }
+                let clean = own.filter { open[$0] == 0 }
+                let value = clean.reduce(0) { total, i in total + numerator.reduce(0) { $0 + (q.value(i, $1) ?? 0) } }
                 var expected = 0.0
                 for h in hamlets {
                     let node = tree.nodes[h]

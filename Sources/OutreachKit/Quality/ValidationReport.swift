@@ -55,40 +55,13 @@ public struct Violation: Equatable, Sendable {
 
 /// The checks of `validate`, pure: the caller reads the sessions, the tree and the totals.
 public enum Validation {
-    /// The breaches of `campaign`'s session rules by `sessions` (live, in date order), whose
-    /// hamlets' attributes `attributes` gives by area code.
-    public static func sessionViolations(_ campaign: Campaign, sessions: [SessionEntry],
-                                         attributes: (String) -> AreaAttributes?) -> [Violation] {
-        let rules = campaign.rules.filter { $0.scope == .session }
-        if rules.isEmpty { return [] }
-        let slots = RuleSlots(campaignMetrics: campaign.extraMetrics)
-        let compiled = rules.map { (rule: $0, left: $0.left.resolved(slots.places), right: $0.right.resolved(slots.places)) }
-        var raw = [Double](repeating: .nan, count: slots.width)
-        var zeroed = raw
-        var out: [Violation] = []
-        var lastArea = ""
-        var lastAttributes: AreaAttributes? = nil
-        for s in sessions {
-            for i in raw.indices { raw[i] = .nan }
-            for (code, value) in s.metrics { if let at = slots.places[code] { raw[at] = Double(value) } }
-            if s.area != lastArea { lastArea = s.area; lastAttributes = attributes(s.area) }
-            if let a = lastAttributes {
-                for (i, name) in AreaAttributes.names.enumerated() { raw[RuleSlots.attributesAt + i] = a[name].map(Double.init) ?? .nan }
-            }
-            for i in raw.indices { zeroed[i] = raw[i].isNaN ? 0 : raw[i] }
-            raw.withUnsafeBufferPointer { r in
-                zeroed.withUnsafeBufferPointer { z in
-                    for c in compiled {
-                        let values = c.rule.missing == .zero ? z : r
-                        let l = c.left.evaluate(values), rv = c.right.evaluate(values)
-                        guard l.isFinite, rv.isFinite, !c.rule.op.holds(l, rv) else { continue }
-                        out.append(Violation(unit: s.area, unitName: s.areaName, session: s.id, date: s.date,
-                                             outcome: RuleOutcome(left: l, right: rv, holds: false), rule: c.rule))
-                    }
-                }
-            }
-        }
-        return out
+    /// The breaches of `campaign`'s session rules by `sessions` (live ones), whose hamlets
+    /// `tree` holds: the checks of a scan (`SessionRuleScan`) over a list. By date, then row.
+    public static func sessionViolations(_ campaign: Campaign, sessions: [ScannedSession], tree: AreaTree) -> [Violation] {
+        let scan = SessionRuleScan(campaign, tree: tree)
+        var state = SessionRuleScan.State(scan)
+        for s in sessions { scan.check(s, &state) }
+        return scan.violations(state)
     }
 
     /// The breaches of `campaign`'s cumulative rules by the units of `tree` under `starts`
@@ -145,5 +118,106 @@ public enum Validation {
             }
         }
         return out
+    }
+}
+
+/// The session rules of a campaign compiled for a scan of sessions (`WorkspaceStore.scanSessions`):
+/// each session's counts of the metrics the rules name, and its hamlet's attributes from the tree,
+/// in a table of numbers the rules read by place. Pure and `Sendable`: the engine calls `check`
+/// on each session as it reads it, and only breaches are kept.
+public struct SessionRuleScan: Sendable {
+    /// The metrics the session rules name, in the order a scan reads them (`SessionScan.metrics`).
+    public let metrics: [String]
+    private let rules: [ValidationRule]
+    private let compiled: [(left: RuleExpression, right: RuleExpression, zero: Bool)]
+    private let tree: AreaTree
+    /// Each tree node's attributes in `AreaAttributes.names` order (NaN: not set); empty when no
+    /// rule names one.
+    private let attributes: [Double]
+    private let width: Int
+
+    /// One rule broken by one session, numbers only until the report is made.
+    struct Breach: Sendable {
+        var session: ScannedSession
+        var rule: Int
+        var left: Double
+        var right: Double
+    }
+
+    /// What a scan carries from session to session: the breaches so far and the value tables,
+    /// reused.
+    public struct State: Sendable {
+        var breaches: [Breach] = []
+        var raw: [Double]
+        var zeroed: [Double]
+
+        public init(_ scan: SessionRuleScan) {
+            raw = [Double](repeating: .nan, count: scan.width)
+            zeroed = raw
+        }
+    }
+
+    public init(_ campaign: Campaign, tree: AreaTree) {
+        rules = campaign.rules.filter { $0.scope == .session }
+        var metrics: [String] = []
+        for rule in rules {
+            for n in rule.names where !AreaAttributes.names.contains(n) && !metrics.contains(n) { metrics.append(n) }
+        }
+        self.metrics = metrics
+        var places: [String: Int] = [:]
+        for (i, code) in metrics.enumerated() { places[code] = i }
+        for (i, name) in AreaAttributes.names.enumerated() { places[name] = metrics.count + i }
+        width = metrics.count + AreaAttributes.names.count
+        compiled = rules.map { ($0.left.resolved(places), $0.right.resolved(places), $0.missing == .zero) }
+        self.tree = tree
+        if rules.contains(where: { $0.names.contains(where: AreaAttributes.names.contains) }) {
+            var table = [Double](repeating: .nan, count: tree.nodes.count * AreaAttributes.names.count)
+            for (i, node) in tree.nodes.enumerated() {
+                for (k, name) in AreaAttributes.names.enumerated() {
+                    if let v = node.attributes[name] { table[i * AreaAttributes.names.count + k] = Double(v) }
+                }
+            }
+            attributes = table
+        } else {
+            attributes = []
+        }
+    }
+
+    /// Whether there is any session rule to check.
+    public var isEmpty: Bool { rules.isEmpty }
+
+    /// Checks one session, keeping its breaches in `state`.
+    public func check(_ s: ScannedSession, _ state: inout State) {
+        let m = metrics.count
+        for i in 0..<m { state.raw[i] = s.values[i].map(Double.init) ?? .nan }
+        let n = AreaAttributes.names.count
+        if !attributes.isEmpty, let at = tree.index(ofID: s.area) {
+            for k in 0..<n { state.raw[m + k] = attributes[at * n + k] }
+        } else {
+            for k in 0..<n { state.raw[m + k] = .nan }
+        }
+        for i in 0..<width { state.zeroed[i] = state.raw[i].isNaN ? 0 : state.raw[i] }
+        var found: [Breach] = []
+        state.raw.withUnsafeBufferPointer { r in
+            state.zeroed.withUnsafeBufferPointer { z in
+                for (i, c) in compiled.enumerated() {
+                    let values = c.zero ? z : r
+                    let l = c.left.evaluate(values), rv = c.right.evaluate(values)
+                    guard l.isFinite, rv.isFinite, !rules[i].op.holds(l, rv) else { continue }
+                    found.append(Breach(session: s, rule: i, left: l, right: rv))
+                }
+            }
+        }
+        if !found.isEmpty { state.breaches += found }
+    }
+
+    /// The breaches kept in `state` as violations, by date, then the order the sessions were
+    /// stored in, then the rules' order; each names its hamlet by the tree.
+    public func violations(_ state: State) -> [Violation] {
+        state.breaches.sorted { ($0.session.day, $0.session.row, $0.rule) < ($1.session.day, $1.session.row, $1.rule) }.map { b in
+            let node = tree.index(ofID: b.session.area).map { tree.nodes[$0] }
+            return Violation(unit: node?.code ?? "", unitName: node?.name ?? "", session: b.session.id, date: b.session.day,
+                             outcome: RuleOutcome(left: b.left, right: b.right, holds: false), rule: rules[b.rule])
+        }
     }
 }

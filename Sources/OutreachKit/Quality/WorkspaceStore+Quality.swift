@@ -28,10 +28,9 @@ public struct OutlierRun: Sendable {
 }
 
 extension WorkspaceStore {
-    /// The live sessions of `campaign` dated up to `asOf` under `under` (the campaign's scope by
-    /// default), and the part of the tree around them.
-    func campaignSessions(_ campaign: Campaign, under: String?, from: Day? = nil, through: Day? = nil,
-                          asOf: Day) async throws -> (sessions: [SessionEntry], tree: AreaTree, start: Int?) {
+    /// The part of the tree `campaign`'s checks under `under` (its scope by default) read, and
+    /// its start's index there (nil: the whole tree).
+    func qualityTree(_ campaign: Campaign, under: String?) async throws -> (tree: AreaTree, code: String?, start: Int?) {
         let code = campaign.startCode(under: under)
         let tree: AreaTree
         if let code {
@@ -40,24 +39,19 @@ extension WorkspaceStore {
         } else {
             tree = try await areaTree(addingRoot: nil)
         }
-        let first = max(from ?? campaign.start, campaign.start), last = min(through ?? campaign.end, campaign.end, asOf)
-        let sessions = first > last ? [] : try await self.sessions(SessionQuery(under: code, from: first, to: last))
-        return (sessions, tree, code.flatMap { tree.index(of: $0) })
+        return (tree, code, code.flatMap { tree.index(of: $0) })
     }
 
     /// Finds the outliers, duplicates and bursts of `campaign`'s sessions under `under` and stores
     /// each as a follow-up (once).
     public func outliers(campaign: Campaign, under: String?, detection: OutlierDetection, asOf: Day) async throws -> OutlierRun {
-        let (sessions, tree, _) = try await campaignSessions(campaign, under: under, asOf: asOf)
-        var communes: [String: String] = [:]
-        for (i, node) in tree.nodes.enumerated() where node.level == .hamlet {
-            guard let c = tree.ancestors(of: i).first(where: { tree.nodes[$0].level.isCommuneLevel }) else { continue }
-            communes[node.code] = tree.nodes[c].code
-        }
+        let (tree, code, _) = try await qualityTree(campaign, under: under)
         let metrics = Metric.allCases.map(\.code) + campaign.extraMetrics
-        let flags = detection.flags(sessions, commune: { communes[$0] }, metrics: metrics)
+        let sessions = try await qualitySessions(tree: tree, under: code, from: campaign.start, through: min(campaign.end, asOf),
+                                                 metrics: metrics)
+        let flags = detection.flags(sessions, outlierMetrics: Array(metrics.indices))
         let added = try await recordFollowUps(flags)
-        let stored = try await followUps(FollowUpQuery(under: campaign.startCode(under: under)))
+        let stored = try await followUps(FollowUpQuery(under: code))
         return OutlierRun(flags: flags, added: added, followUps: stored)
     }
 
@@ -66,9 +60,11 @@ extension WorkspaceStore {
     public func teamQuality(campaign: Campaign, under: String?, period: Period?, asOf: Day) async throws -> TeamQualityReport {
         let from = max(period?.start ?? campaign.start, campaign.start)
         let through = min(period?.end ?? campaign.end, campaign.end, asOf)
-        let (sessions, tree, start) = try await campaignSessions(campaign, under: under, from: from, through: through, asOf: asOf)
-        let followUps = try await followUps(FollowUpQuery(under: campaign.startCode(under: under)))
+        let (tree, code, start) = try await qualityTree(campaign, under: under)
+        let sessions = try await qualitySessions(tree: tree, under: code, from: from, through: through,
+                                                 metrics: TeamQualityReport.metrics(campaign))
+        let marks = try await followUpMarks(under: code)
         return TeamQualityReport(campaign: campaign, tree: tree, start: start, teams: try await teams(), sessions: sessions,
-                                 followUps: followUps, from: from, through: through)
+                                 marks: marks, from: from, through: through)
     }
 }

@@ -136,28 +136,38 @@ extension CoverageReport {
         return out
     }
 
+    /// `"key" : [{"areas", "asOf", ["indicator",] "source"}, …]` after a comma; nothing when empty.
+    private func sources(_ out: inout CoverageText, _ key: String, _ list: [(areas: Int, source: AreaSource?, indicator: String?)]) {
+        guard !list.isEmpty else { return }
+        out.raw(",\n  \"\(key)\" : [")
+        for (i, s) in list.enumerated() {
+            out.raw(i == 0 ? "\n    {\n      \"areas\" : " : ",\n    {\n      \"areas\" : ")
+            out.raw(String(s.areas))
+            out.raw(",\n      \"asOf\" : ")
+            if let day = s.source?.asOf { out.jsonString(day.iso) } else { out.raw("null") }
+            if let indicator = s.indicator {
+                out.raw(",\n      \"indicator\" : ")
+                out.jsonString(indicator)
+            }
+            out.raw(",\n      \"source\" : ")
+            if let name = s.source?.source { out.jsonString(name) } else { out.raw("null") }
+            out.raw("\n    }")
+        }
+        out.raw("\n  ]")
+    }
+
     /// The JSON document as `JSONOutput` writes `JSONReport` (pretty, sorted keys, slashes
     /// unescaped), written directly.
     private func json() -> CoverageText {
         var out = CoverageText()
         out.raw("{\n  \"asOf\" : ")
         out.jsonString(asOf.iso)
+        // Which figures include a baseline: {"areas", "asOf", "indicator", "source"} per source.
+        sources(&out, "baselineSources", baselineSources.map { ($0.areas, $0.source, $0.indicator) })
         out.raw(",\n  \"campaign\" : ")
         out.jsonString(campaign)
-        if !denominatorSources.isEmpty {
-            // Where the denominators come from: {"areas", "asOf", "source"} per source (nulls for none).
-            out.raw(",\n  \"denominatorSources\" : [")
-            for (i, s) in denominatorSources.enumerated() {
-                out.raw(i == 0 ? "\n    {\n      \"areas\" : " : ",\n    {\n      \"areas\" : ")
-                out.raw(String(s.areas))
-                out.raw(",\n      \"asOf\" : ")
-                if let day = s.source?.asOf { out.jsonString(day.iso) } else { out.raw("null") }
-                out.raw(",\n      \"source\" : ")
-                if let name = s.source?.source { out.jsonString(name) } else { out.raw("null") }
-                out.raw("\n    }")
-            }
-            out.raw("\n  ]")
-        }
+        // Where the denominators come from: {"areas", "asOf", "source"} per source (nulls for none).
+        sources(&out, "denominatorSources", denominatorSources.map { ($0.areas, $0.source, nil) })
         out.raw(",\n  \"rows\" : [\n")
         for (i, row) in rows.enumerated() {
             out.raw(i == 0 ? "    {\n      \"code\" : " : ",\n    {\n      \"code\" : ")

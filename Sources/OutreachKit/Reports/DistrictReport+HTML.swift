@@ -65,6 +65,9 @@ private struct HTMLPage {
         if !report.coverage.denominatorSources.isEmpty {
             w.element("p", ["class": "note"], DenominatorSource.text(report.coverage.denominatorSources, l))
         }
+        if !report.coverage.baselineSources.isEmpty {
+            w.element("p", ["class": "note"], BaselineSource.text(report.coverage.baselineSources, l))
+        }
         signature()
         w.close("main")
         w.close("body")

@@ -186,6 +186,7 @@ extension DistrictReport {
         }
         for line in coverage.treeLines(l) { out.paragraph("*" + MarkdownText.escape(line) + "*", escaped: true) }
         if !coverage.denominatorSources.isEmpty { out.paragraph("*" + MarkdownText.escape(DenominatorSource.text(coverage.denominatorSources, l)) + "*", escaped: true) }
+        if !coverage.baselineSources.isEmpty { out.paragraph("*" + MarkdownText.escape(BaselineSource.text(coverage.baselineSources, l)) + "*", escaped: true) }
         // Closing, as in the HTML: the recipients on the left, the signer on the right.
         let recipients = words.recipientLines
         var signer = words.signerLines.dropFirst().map { "**" + MarkdownText.escape($0) + "**" }

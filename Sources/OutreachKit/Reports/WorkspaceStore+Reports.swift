@@ -47,6 +47,11 @@ extension WorkspaceStore {
             let ids = inputs.tree.preorder(from: [start]).filter { inputs.tree.children[$0.index].isEmpty }.map { inputs.tree.nodes[$0.index].id }
             report.denominatorSources = DenominatorSource.summary(ids, sources: sources)
         }
+        if !campaign.baselines.isEmpty, let start = inputs.tree.index(of: report.startCode) {
+            let codes = Set(inputs.tree.preorder(from: [start]).map { inputs.tree.nodes[$0.index].code })
+            let chosen = options.indicator.map { id in campaign.indicators.filter { $0.id == id } }
+            report.baselineSources = BaselineSource.summary(campaign, indicators: chosen, counts: codes.contains)
+        }
         return report
     }
 

@@ -24,11 +24,14 @@ extension WorkspaceStore {
         let tree = inputs.tree
         let startCode = campaign.startCode(under: under)
         let starts = startCode.flatMap { tree.index(of: $0) }.map { [$0] }
-        if campaign.rules.contains(where: { $0.scope == .session }) {
-            let sessions = try await self.sessions(SessionQuery(under: startCode, from: start, to: end))
-            report.violations += Validation.sessionViolations(campaign, sessions: sessions) { code in
-                tree.index(of: code).map { tree.nodes[$0].attributes }
+        let rules = SessionRuleScan(campaign, tree: tree)
+        if !rules.isEmpty {
+            // One pass over the window's live sessions, reading only the counts the rules name.
+            let scan = SessionScan(under: startCode, from: start, through: end, metrics: rules.metrics)
+            let state = try await scanSessions(scan, into: SessionRuleScan.State(rules)) { state, session in
+                rules.check(session, &state)
             }
+            report.violations += rules.violations(state)
         }
         report.violations += Validation.cumulativeViolations(campaign, tree: tree, totals: inputs.totals, starts: starts)
         return report

@@ -149,6 +149,7 @@ struct AreaFactsTable {
     private var adults: [Int] = []
     private var population: [Int] = []
     private var households: [Int] = []
+    private var workingAge: [Int] = []
     /// A denominator the area does not have.
     static let none = Int.min
 
@@ -159,15 +160,18 @@ struct AreaFactsTable {
         adults.reserveCapacity(n)
         population.reserveCapacity(n)
         households.reserveCapacity(n)
+        workingAge.reserveCapacity(n)
     }
 
     /// Adds an area (in increasing id order); nil denominators are those it does not have.
-    mutating func add(id: Int64, code: UnsafeBufferPointer<UInt8>, adults: Int?, population: Int?, households: Int?) {
+    mutating func add(id: Int64, code: UnsafeBufferPointer<UInt8>, adults: Int?, population: Int?, households: Int?,
+                      workingAge: Int?) {
         ids.append(id)
         codes.add(code)
         self.adults.append(adults ?? AreaFactsTable.none)
         self.population.append(population ?? AreaFactsTable.none)
         self.households.append(households ?? AreaFactsTable.none)
+        self.workingAge.append(workingAge ?? AreaFactsTable.none)
     }
 
     /// Finds each area's commune: itself or the nearest commune-level ancestor (64 steps at
@@ -224,7 +228,8 @@ struct AreaFactsTable {
     func facts(at i: Int) -> AreaFacts {
         func denominator(_ v: Int) -> Int? { v == AreaFactsTable.none ? nil : v }
         return AreaFacts(id: ids[i], communeID: communes[i] == 0 ? nil : communes[i], adults: denominator(adults[i]),
-                         population: denominator(population[i]), households: denominator(households[i]))
+                         population: denominator(population[i]), households: denominator(households[i]),
+                         workingAge: denominator(workingAge[i]))
     }
 
     /// The facts of the area whose code is `code` (its bytes, as read).

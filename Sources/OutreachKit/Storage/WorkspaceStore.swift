@@ -54,6 +54,8 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     func addTeam(_ team: Team, on day: Day) async throws
     /// Every team, by code.
     func teams() async throws -> [Team]
+    /// Every team's code by its database id (`ScannedSession.team`).
+    func teamCodes() async throws -> [Int64: String]
     func importMembers(_ rows: [MemberRow], file: String) async throws -> RosterImportSummary
     func addMember(_ member: Member) async throws -> (id: StableID, warnings: [Warning])
     /// The members of one team (every member when nil).
@@ -70,6 +72,12 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     func voidSession(_ id: String, reason: String, on day: Day) async throws -> String
     /// Sessions matching `query`, as `sessions list` shows them.
     func sessions(_ query: SessionQuery) async throws -> [SessionEntry]
+    /// Folds the live sessions `scan` selects into `initial` with `fold`, one at a time in no
+    /// particular order, reading only their ids, days, areas, teams and the counts `scan.metrics`
+    /// names: what `validate` runs over a whole country without a `SessionEntry` per session.
+    /// `fold` starts again from `initial` when the engine retries its read.
+    func scanSessions<State: Sendable>(_ scan: SessionScan, into initial: State,
+                                       _ fold: @Sendable (inout State, ScannedSession) -> Void) async throws -> State
     /// Imports a sessions file, all or nothing.
     func importSessions(file path: String, name: String?, today: Day, campaignMetrics: [String], problemLimit: Int,
                         corrections: LikelyCorrections, progress: ImportProgress?) async throws -> SessionImportSummary
@@ -140,6 +148,8 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     func recordFollowUps(_ flags: [OutlierFlag]) async throws -> Int
     /// The follow-ups `query` asks for, oldest first, with the state of their sessions.
     func followUps(_ query: FollowUpQuery) async throws -> [FollowUp]
+    /// Each follow-up's session and whether it is open, under `under` (everywhere when nil).
+    func followUpMarks(under: String?) async throws -> [FollowUpMark]
     /// Marks an open follow-up as checked and correct, with the reason; audited.
     func resolveFollowUp(_ id: Int64, reason: String) async throws -> FollowUp
 

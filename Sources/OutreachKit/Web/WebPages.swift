@@ -163,10 +163,15 @@ public enum WebPages {
         public var up: (code: String, name: String)?
         /// The tree asked for (`YYYY-MM-DD`; nil: the one in force today).
         public var tree: String?
+        /// How many follow-ups are open under the unit (`outreach outliers`), and the latest of them.
+        public var openFollowUps: Int
+        public var followUps: [FollowUp]
         public init(campaigns: [(id: String, name: String)], campaign: String, under: String, report: DistrictReport, recent: [SessionEntry],
-                    up: (code: String, name: String)? = nil, tree: String? = nil) {
+                    up: (code: String, name: String)? = nil, tree: String? = nil, openFollowUps: Int = 0, followUps: [FollowUp] = []) {
             self.up = up
             self.tree = tree
+            self.openFollowUps = openFollowUps
+            self.followUps = followUps
             self.campaigns = campaigns
             self.campaign = campaign
             self.under = under
@@ -251,6 +256,7 @@ public enum WebPages {
             h.element("h2", l("completeness.report.heading", ["period": c.period.text(l)]))
             h.element("p", c.rule(l) + " " + c.summary(l))
         }
+        followUpsSection(&h, l, d, query: query)
         h.element("h2", l["web.dashboard.quiet"])
         downloads(&h, l, file: "quiet", query: query)
         if d.report.quiet.isEmpty {
@@ -297,6 +303,44 @@ public enum WebPages {
         downloads(&h, l, file: "sessions", query: query)
         sessionsTable(&h, l, viewer: viewer, sessions: d.recent, canVoid: viewer.role.writesSessions)
         return page(l, title: d.report.place.name, viewer: viewer, body: h.text)
+    }
+
+    /// How many of the open follow-ups the dashboard lists: the latest flagged.
+    public static let dashboardFollowUps = 5
+
+    /// The dashboard's "Cần kiểm tra (N)": the most recent open follow-ups under the unit, and
+    /// the way to the quality page, where they are settled.
+    static func followUpsSection(_ h: inout HTMLWriter, _ l: Labels, _ d: Dashboard, query: String) {
+        h.element("h2", ["id": "followups"], l("web.quality.followups", ["count": l.count(d.openFollowUps)]))
+        if d.followUps.isEmpty {
+            h.element("p", l["quality.followups.none"])
+        } else {
+            let recent = d.followUps.sorted { ($0.flag.day, $0.id) > ($1.flag.day, $1.id) }.prefix(dashboardFollowUps)
+            if d.openFollowUps > recent.count {
+                h.element("p", l("web.dashboard.followups.latest", ["shown": l.count(recent.count)]))
+            }
+            h.open("div", ["class": "scroll"])
+            h.open("table")
+            h.open("tr")
+            for title in ["#", l["quality.col.date"], l["quality.col.area"], l["quality.col.kind"], l["quality.col.why"]] {
+                h.element("th", ["scope": "col"], title)
+            }
+            h.close("tr")
+            for f in recent {
+                h.open("tr")
+                h.element("td", ["class": "n"], String(f.id))
+                h.element("td", l.date(f.flag.day))
+                h.element("td", "\(f.flag.areaName) (\(f.flag.area))")
+                h.element("td", l["quality.kind." + f.flag.kind.rawValue])
+                h.element("td", FollowUpListing.why(f, l))
+                h.close("tr")
+            }
+            h.close("table")
+            h.close("div")
+        }
+        h.open("p")
+        h.element("a", ["href": "/quality?\(query)"], l["web.dashboard.followups.all"])
+        h.close("p")
     }
 
     // MARK: Teams, members and leaflets (officers)

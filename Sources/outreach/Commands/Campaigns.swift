@@ -163,7 +163,7 @@ enum CampaignDescription {
                      l["campaigns.field.period"], l["campaigns.field.extra_metrics"], l["campaigns.field.area_targets"],
                      l["campaigns.field.baselines"], l["campaigns.field.numerator"], l["campaigns.field.denominator"],
                      l["campaigns.field.target"], l["campaigns.field.milestones"], l["campaigns.field.rollup"],
-                     l["campaigns.field.closing"]]
+                     l["campaigns.field.closing"], l["campaigns.field.baseline_sources"]]
         let width = (names.map(\.count).max() ?? 0) + 2
         var lines: [String] = []
         func field(_ name: String, _ value: String) {
@@ -186,6 +186,7 @@ enum CampaignDescription {
         field(names[5], targetCount == 0 ? none : "\(l.count(targetCount)) (\(areas(targetAreas)))")
         let baselineCount = c.baselines.values.reduce(0) { $0 + $1.count }
         field(names[6], baselineCount == 0 ? none : "\(l.count(baselineCount)) (\(areas(c.baselines.count)))")
+        if baselineCount > 0 { field(names[13], BaselineSource.rows(c, l)) }
         field(names[12], c.closing.text(l))
         for indicator in c.indicators {
             lines.append("")
@@ -201,6 +202,9 @@ enum CampaignDescription {
             if let assigned = c.areaTargets[indicator.id], !assigned.isEmpty {
                 field(names[5], areas(assigned.count))
             }
+            // Which of the indicator's figures include a baseline, and where it came from.
+            let baselines = BaselineSource.summary(c, indicators: [indicator])
+            if !baselines.isEmpty { field(names[6], BaselineSource.sources(baselines, l)) }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -142,6 +142,37 @@ struct CampaignFileTests {
                                 "16282-03": ["eid_l2": 530, "bank_account": 140], "16282-04": ["eid_l2": 268]])
     }
 
+    @Test("baselines take source and as_of: kept per row, counted per indicator and source; a bad as_of names the file, line and column")
+    func baselineSources() throws {
+        let text = campaignText("indicators:", "baselines: b.csv\nindicators:")
+        let c = try parseCampaign(text, tables: ["b.csv": """
+            area,metric,value,source,as_of
+            404-01,eid_l2,412,Công an xã Tân Phúc,30/10/2026
+            404-02,eid_l2,350,Công an xã Tân Phúc,2026-10-30
+            404-03,eid_l2,530,,
+            404-03,bank_account,140,Ngân hàng,
+
+            """])
+        #expect(c.baselines["404-03"] == ["eid_l2": 530, "bank_account": 140])
+        #expect(c.baselineSources["404-01"]?["eid_l2"] == AreaSource(source: "Công an xã Tân Phúc", asOf: Day(year: 2026, month: 10, day: 30)))
+        #expect(c.baselineSources["404-03"]?["eid_l2"] == nil && c.baselineSources["404-03"]?["bank_account"] == AreaSource(source: "Ngân hàng", asOf: nil))
+        let summary = BaselineSource.summary(c)
+        #expect(summary.map { "\($0.indicator) \($0.source?.source ?? "-") \($0.areas)" } == ["eid-l2 Công an xã Tân Phúc 2", "eid-l2 - 1"])
+        #expect(BaselineSource.summary(c, counts: { $0 == "404-03" }).map(\.areas) == [1])
+        #expect(BaselineSource.text(summary, Labels(.vi))
+            == "Số liệu ban đầu được cộng vào: chỉ số eid-l2 (Công an xã Tân Phúc (30/10/2026): 2 đơn vị; chưa ghi nguồn: 1 đơn vị).")
+        #expect(BaselineSource.rows(c, Labels(.vi)) == "Công an xã Tân Phúc (30/10/2026): 2 dòng; Ngân hàng: 1 dòng; chưa ghi nguồn: 1 dòng")
+        #expect(BaselineSource.summary(try parseCampaign(baseCampaign)).isEmpty)
+
+        let bad = ["b.csv": "area,metric,value,as_of\n404-01,eid_l2,412,31/02/2026\n"]
+        #expect(campaignProblems(text, tables: bad) == [
+            "b.csv:2: column \"as_of\": \"31/02/2026\" is not a date. Write YYYY-MM-DD or DD/MM/YYYY (31/02 and other impossible days are refused).",
+        ])
+        #expect(campaignProblems(text, tables: bad, language: .vi) == [
+            "b.csv:2: cột \"as_of\": \"31/02/2026\" không phải là ngày. Ghi YYYY-MM-DD hoặc DD/MM/YYYY (ngày không có thật như 31/02 bị từ chối).",
+        ])
+    }
+
     @Test("the example documents every key of the format")
     func exampleDocumentsEveryKey() throws {
         let text = try String(contentsOfFile: campaignsFolder + "/example.yaml", encoding: .utf8)

@@ -37,19 +37,28 @@ struct ValidationTests {
         #expect(found.allSatisfy { $0.session == nil && $0.scope == .cumulative })
     }
 
-    @Test("session rules read the session's counts (declared metrics too) and its hamlet's attributes")
+    @Test("session rules read the session's counts (declared metrics too) and its hamlet's attributes, by date then row")
     func sessions() throws {
         let rules = [try ValidationRule(id: "reached", rule: "eid_l2 + dvc_submitted <= people_reached", message: "r"),
                      try ValidationRule(id: "adults", rule: "eid_l2 <= adults", severity: .error, message: "a")]
         let day = Day(year: 2026, month: 11, day: 3)!
-        let sessions = [
-            SessionEntry(id: "a", date: day, area: "16282-01", areaName: "Thôn 1", metrics: ["eid_l2": 5, "dvc_submitted": 3, "people_reached": 7]),
-            SessionEntry(id: "b", date: day, area: "16282-02", areaName: "Thôn 2", metrics: ["eid_l2": 60]),
-        ]
-        let found = Validation.sessionViolations(Self.campaign(rules), sessions: sessions) { code in
-            Self.tree.index(of: code).map { Self.tree.nodes[$0].attributes }
+        let scan = SessionRuleScan(Self.campaign(rules), tree: Self.tree)
+        #expect(scan.metrics == ["eid_l2", "dvc_submitted", "people_reached"], "only the metrics the rules name are read")
+        func session(_ row: Int64, area: Int64, _ counts: [String: Int], on date: Day = day) -> ScannedSession {
+            ScannedSession(row: row, uuidHigh: 0, uuidLow: UInt64(row), day: date, area: area, team: nil,
+                           values: scan.metrics.map { counts[$0] })
         }
-        #expect(found.map { "\($0.rule) \($0.session!) \(RuleValue.text($0.left)) \(RuleValue.text($0.right))" } == ["reached a 8 7", "adults b 60 50"])
+        // Read out of order, as a scan reads them: reported by date, then by row.
+        let sessions = [
+            session(3, area: 3, ["eid_l2": 70], on: day.adding(days: 1)),
+            session(2, area: 3, ["eid_l2": 60]),
+            session(1, area: 2, ["eid_l2": 5, "dvc_submitted": 3, "people_reached": 7]),
+        ]
+        let found = Validation.sessionViolations(Self.campaign(rules), sessions: sessions, tree: Self.tree)
+        #expect(found.map { "\($0.rule) \($0.unit) \($0.session!.suffix(1)) \(RuleValue.text($0.left)) \(RuleValue.text($0.right))" } == [
+            "reached 16282-01 1 8 7", "adults 16282-02 2 60 50", "adults 16282-02 3 70 50",
+        ])
+        #expect(found[0].session == "00000000-0000-0000-0000-000000000001" && found[0].unitName == "Thôn 1")
         #expect(ValidationReport(campaign: "thu", start: day, end: day, ruleCount: 2, violations: found).hasErrors)
         #expect(!ValidationReport(campaign: "thu", start: day, end: day, ruleCount: 2, violations: Array(found.prefix(1))).hasErrors)
     }

@@ -228,6 +228,17 @@ extension PostgresWorkspace {
         }
     }
 
+    public func teamCodes() async throws -> [Int64: String] {
+        try await read { connection in
+            var out: [Int64: String] = [:]
+            for try await (id, code) in try await connection.query("SELECT id, code FROM team", logger: Self.quiet)
+                .decode((Int64, String).self) {
+                out[id] = code
+            }
+            return out
+        }
+    }
+
     public func teams() async throws -> [Team] {
         try await read { connection in
             try await Self.storedTeams(connection).values.map(\.team).sorted { $0.code < $1.code }

@@ -8,8 +8,9 @@ extension PostgresWorkspace {
         let stamp = recorder.stamp()
         return try await transaction { connection in
             var added = 0
+            let encoder = JSONEncoder()
             for flag in flags {
-                guard let values = FollowUpSQL.insertValues(flag, recorder: recorder, stamp: stamp) else { continue }
+                guard let values = FollowUpSQL.insertValues(flag, recorder: recorder, stamp: stamp, encoder: encoder) else { continue }
                 added += try await Self.closingRows(connection, FollowUpSQL.insert + " RETURNING 1", values) { _ in 1 }.count
             }
             if added > 0 { try await Self.audit(connection, QualityAudit.flagged(added, of: flags.count)) }
@@ -19,6 +20,22 @@ extension PostgresWorkspace {
 
     public func followUps(_ query: FollowUpQuery) async throws -> [FollowUp] {
         try await read { connection in try await Self.followUps(connection, query) }
+    }
+
+    public func followUpMarks(under: String?) async throws -> [FollowUpMark] {
+        try await read { connection in
+            var binds = PostgresBindings()
+            if let under { binds.append(under) }
+            var out: [FollowUpMark] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: FollowUpSQL.marks(under: under != nil), binds: binds),
+                                                            logger: Self.quiet) {
+                let cells = row.makeRandomAccess()
+                guard var bytes = cells[0].bytes, bytes.readableBytes == 16, let high = bytes.readInteger(as: UInt64.self),
+                      let low = bytes.readInteger(as: UInt64.self) else { continue }
+                out.append(FollowUpMark(uuidHigh: high, uuidLow: low, open: (cells[1].int ?? 0) != 0))
+            }
+            return out
+        }
     }
 
     public func resolveFollowUp(_ id: Int64, reason: String) async throws -> FollowUp {
@@ -49,8 +66,9 @@ extension PostgresWorkspace {
 
     private static func followUps(_ connection: PostgresConnection, _ query: FollowUpQuery) async throws -> [FollowUp] {
         let (sql, values) = FollowUpSQL.list(query)
+        let decoder = JSONDecoder()
         return try await closingRows(connection, sql, values) { cells in
-            try? FollowUpSQL.followUp(int: { cells[$0].int.map(Int64.init) }, text: { cells[$0].text })
+            try? FollowUpSQL.followUp(int: { cells[$0].int.map(Int64.init) }, text: { cells[$0].text }, decoder: decoder)
         }.compactMap { $0 }
     }
 }

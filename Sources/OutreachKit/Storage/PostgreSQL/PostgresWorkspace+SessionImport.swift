@@ -307,13 +307,14 @@ struct PostgresSessionImport {
         let levels = AreaLevel.allCases.filter(\.isCommuneLevel).map { "'\($0.rawValue)'" }.joined(separator: ",")
         var areas = AreaFactsTable(capacity: 0)
         var parents: [Int64] = [], communeLevel: [Bool] = []
-        for try await (id, code, parent, commune, adults, population, households) in try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT id, code, coalesce(parent_id, 0), level IN (\(levels)), adults, population, households FROM area ORDER BY id
-            """), logger: logger).decode((Int64, String, Int64, Bool, Int64?, Int64?, Int64?).self) {
+        for try await (id, code, parent, commune, adults, population, households, workingAge) in try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT id, code, coalesce(parent_id, 0), level IN (\(levels)), adults, population, households, working_age
+            FROM area ORDER BY id
+            """), logger: logger).decode((Int64, String, Int64, Bool, Int64?, Int64?, Int64?, Int64?).self) {
             var code = code
             code.withUTF8 { bytes in
                 areas.add(id: id, code: bytes, adults: adults.map(Int.init), population: population.map(Int.init),
-                          households: households.map(Int.init))
+                          households: households.map(Int.init), workingAge: workingAge.map(Int.init))
             }
             parents.append(parent)
             communeLevel.append(commune)

@@ -13,7 +13,7 @@ extension AreaFactsTable {
         communeLevel.reserveCapacity(n)
         let levels = AreaLevel.allCases.filter(\.isCommuneLevel).map { "'\($0.rawValue)'" }.joined(separator: ",")
         let statement = try db.makeStatement(sql: """
-            SELECT id, code, coalesce(parent_id, 0), level IN (\(levels)), adults, population, households
+            SELECT id, code, coalesce(parent_id, 0), level IN (\(levels)), adults, population, households, working_age
             FROM area ORDER BY id
             """)
         func count(_ stmt: OpaquePointer, _ column: Int32) -> Int? {
@@ -22,7 +22,7 @@ extension AreaFactsTable {
         try statement.forEachRawRow(db) { stmt in
             add(id: sqlite3_column_int64(stmt, 0),
                 code: UnsafeBufferPointer(start: sqlite3_column_text(stmt, 1), count: Int(sqlite3_column_bytes(stmt, 1))),
-                adults: count(stmt, 4), population: count(stmt, 5), households: count(stmt, 6))
+                adults: count(stmt, 4), population: count(stmt, 5), households: count(stmt, 6), workingAge: count(stmt, 7))
             parents.append(sqlite3_column_int64(stmt, 2))
             communeLevel.append(sqlite3_column_int(stmt, 3) != 0)
         }

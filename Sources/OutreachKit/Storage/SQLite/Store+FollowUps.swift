@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 // Follow-ups of data quality in an SQLite workspace: `FollowUpSQL`'s statements.
 extension Store {
@@ -9,8 +10,9 @@ extension Store {
         return try write { db in
             var added = 0
             let statement = try db.makeStatement(sql: FollowUpSQL.insert)
+            let encoder = JSONEncoder()
             for flag in flags {
-                guard let values = FollowUpSQL.insertValues(flag, recorder: recorder, stamp: stamp) else { continue }
+                guard let values = FollowUpSQL.insertValues(flag, recorder: recorder, stamp: stamp, encoder: encoder) else { continue }
                 try statement.execute(arguments: Store.arguments(values))
                 added += db.changesCount
             }
@@ -21,6 +23,20 @@ extension Store {
 
     public func followUps(_ query: FollowUpQuery) throws -> [FollowUp] {
         try read { db in try Store.followUps(db, query) }
+    }
+
+    public func followUpMarks(under: String?) throws -> [FollowUpMark] {
+        try read { db in
+            let statement = try db.makeStatement(sql: FollowUpSQL.marks(under: under != nil))
+            if let under { try statement.setArguments([under]) }
+            var out: [FollowUpMark] = []
+            try statement.forEachRawRow(db) { stmt in
+                guard sqlite3_column_bytes(stmt, 0) == 16, let blob = sqlite3_column_blob(stmt, 0) else { return }
+                let (high, low) = ScannedSession.halves(blob)
+                out.append(FollowUpMark(uuidHigh: high, uuidLow: low, open: sqlite3_column_int(stmt, 1) != 0))
+            }
+            return out
+        }
     }
 
     public func resolveFollowUp(_ id: Int64, reason: String) throws -> FollowUp {
@@ -50,8 +66,9 @@ extension Store {
 
     private static func followUps(_ db: Database, _ query: FollowUpQuery) throws -> [FollowUp] {
         let (sql, values) = FollowUpSQL.list(query)
+        let decoder = JSONDecoder()
         return try Row.fetchAll(db, sql: sql, arguments: Store.arguments(values)).compactMap { row in
-            try FollowUpSQL.followUp(int: { row[$0] }, text: { row[$0] })
+            try FollowUpSQL.followUp(int: { row[$0] }, text: { row[$0] }, decoder: decoder)
         }
     }
 }
