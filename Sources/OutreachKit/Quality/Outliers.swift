@@ -44,11 +44,26 @@ public struct OutlierDetection: Sendable {
     public var minimumSessions: Int
     /// A team's sessions in one day above this count are a burst.
     public var burst: Int
+    /// At most this many outliers are listed and kept for follow-up, the strongest first
+    /// (DHIS2's outlier detection returns 500 by default); 0: every one. Duplicates and bursts
+    /// are always all kept.
+    public var maxResults: Int
 
-    public init(threshold: Double = 3.0, minimumSessions: Int = 5, burst: Int = 12) {
+    public init(threshold: Double = 3.0, minimumSessions: Int = 5, burst: Int = 12, maxResults: Int = 500) {
         self.threshold = threshold
         self.minimumSessions = minimumSessions
         self.burst = burst
+        self.maxResults = maxResults
+    }
+
+    /// `flags` with only the `maxResults` strongest outliers (by score, then date and session),
+    /// in their order; and how many outliers there were in all.
+    public func strongest(_ flags: [OutlierFlag]) -> (flags: [OutlierFlag], outliers: Int) {
+        let outliers = flags.filter { $0.kind == .outlier }
+        guard maxResults > 0, outliers.count > maxResults else { return (flags, outliers.count) }
+        let kept = Set(outliers.sorted { ($0.score ?? 0, $1.day, $1.session) > ($1.score ?? 0, $0.day, $0.session) }
+            .prefix(maxResults).map { "\($0.session)|\($0.metric)" })
+        return (flags.filter { $0.kind != .outlier || kept.contains("\($0.session)|\($0.metric)") }, outliers.count)
     }
 
     /// The flags among `sessions` (live ones; voided ones are left out), `commune` naming each

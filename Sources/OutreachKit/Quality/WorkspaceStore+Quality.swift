@@ -5,6 +5,9 @@ public struct OutlierRun: Sendable {
     public var flags: [OutlierFlag]
     /// How many of them were new follow-ups.
     public var added: Int
+    /// How many values were beyond the threshold, listed or not (`OutlierDetection.maxResults`).
+    public var outliersFound = 0
+    public var maxResults = 0
     /// The stored follow-up of each flag (by session, kind and metric).
     public var followUps: [FollowUp] {
         didSet { index = OutlierRun.index(followUps) }
@@ -49,10 +52,13 @@ extension WorkspaceStore {
         let metrics = Metric.allCases.map(\.code) + campaign.extraMetrics
         let sessions = try await qualitySessions(tree: tree, under: code, from: campaign.start, through: min(campaign.end, asOf),
                                                  metrics: metrics)
-        let flags = detection.flags(sessions, outlierMetrics: Array(metrics.indices))
+        let (flags, found) = detection.strongest(detection.flags(sessions, outlierMetrics: Array(metrics.indices)))
         let added = try await recordFollowUps(flags)
         let stored = try await followUps(FollowUpQuery(under: code))
-        return OutlierRun(flags: flags, added: added, followUps: stored)
+        var run = OutlierRun(flags: flags, added: added, followUps: stored)
+        run.outliersFound = found
+        run.maxResults = detection.maxResults
+        return run
     }
 
     /// Per-team quality and the recognition table of `campaign` under `under`, over `period`

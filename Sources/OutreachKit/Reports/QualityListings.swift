@@ -16,7 +16,10 @@ extension OutlierRun {
                     [f.map { String($0.id) } ?? "", l.date(flag.day), "\(flag.areaName) (\(flag.area))", flag.team ?? "",
                      l["quality.kind." + flag.kind.rawValue], QualityWording.why(flag, l), f.map { QualityWording.state($0, l) } ?? ""]
                 })
-            return table + l("quality.outliers.summary", ["count": l.count(flags.count), "added": l.count(added)]) + "\n"
+            let listed = flags.filter { $0.kind == .outlier }.count
+            let more = outliersFound > listed
+                ? l("quality.outliers.more", ["found": l.count(outliersFound), "listed": l.count(listed)]) + "\n" : ""
+            return table + l("quality.outliers.summary", ["count": l.count(flags.count), "added": l.count(added)]) + "\n" + more
         case .csv:
             return CSVWriter.render(header: QualityWording.flagHeader + ["followup", "state"], rows: rows.map { flag, f in
                 QualityWording.flagCells(flag) + [f.map { String($0.id) } ?? "", f?.state.rawValue ?? ""]

@@ -16,6 +16,7 @@ extension Outreach {
         @Option(help: Help.argument("outliers.under", value: "code")) var under: String?
         @Option(help: Help.argument("outliers.threshold", value: "n")) var threshold: Double = 3.0
         @Option(help: Help.argument("outliers.burst", value: "n")) var burst: Int = 12
+        @Option(name: .customLong("max"), help: Help.argument("outliers.max", value: "n"), transform: ArgumentValue.count) var maxResults: Int = 500
         @Option(help: Help.argument("option.format")) var format: OutputFormat = .table
         var campaignsFolder: CampaignOptions? { campaigns }
 
@@ -28,7 +29,8 @@ extension Outreach {
             let l = try language.labels()
             let definition = try campaigns.catalog().campaign(campaign)
             let run = try await database.open().outliers(campaign: definition, under: under,
-                                                          detection: OutlierDetection(threshold: threshold, burst: burst), asOf: .today())
+                                                          detection: OutlierDetection(threshold: threshold, burst: burst, maxResults: maxResults),
+                                                          asOf: .today())
             Console.out(try run.rendered(as: format, labels: l))
         }
     }

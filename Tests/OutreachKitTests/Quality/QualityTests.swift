@@ -121,6 +121,22 @@ struct QualityTests {
         let audit = try await w.store.auditEntries(AuditQuery(by: "hung"))
         #expect(audit.map(\.action) == [.followUpFlag, .followUpResolve])
     }
+    @Test("at most maxResults outliers are kept, the strongest first (DHIS2's 500); duplicates and bursts are all kept")
+    func strongestOutliers() {
+        func flag(_ kind: OutlierFlag.Kind, _ session: String, score: Double?) -> OutlierFlag {
+            OutlierFlag(kind: kind, session: session, day: Day(year: 2026, month: 11, day: 1)!, area: "16282-01", areaName: "Thôn 1",
+                        team: nil, metric: kind == .outlier ? "eid_l2" : "", value: 9, hamletMedian: nil, communeMedian: nil,
+                        score: score, other: nil, count: nil)
+        }
+        let flags = [flag(.outlier, "a", score: 3.1), flag(.duplicate, "b", score: nil), flag(.outlier, "c", score: 9.0),
+                     flag(.outlier, "d", score: 4.5), flag(.burst, "e", score: nil)]
+        let (kept, found) = OutlierDetection(maxResults: 2).strongest(flags)
+        #expect(found == 3)
+        #expect(kept.map(\.session) == ["b", "c", "d", "e"])
+        #expect(OutlierDetection(maxResults: 0).strongest(flags).flags == flags)
+        #expect(OutlierDetection().strongest(flags).flags == flags)
+    }
+
 }
 
 @Suite("Where denominators come from")
