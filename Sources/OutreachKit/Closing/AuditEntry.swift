@@ -67,6 +67,8 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case followUpResolve = "followup.resolve"
     case accountAdd = "account.add"
     case accountChange = "account.change"
+    case targetSet = "target.set"
+    case targetClear = "target.clear"
 }
 
 /// A value of an audit row's before or after object.

@@ -14,6 +14,8 @@ extension WorkspaceStore {
     /// The same over `wholeTree` when the caller has already read it.
     func coverageReport(campaign: Campaign, options: CoverageReport.Options, countryName: String = Campaign.wholeTreeName,
                         wholeTree: AreaTree?) async throws -> CoverageReport {
+        // The targets set in the workspace override the campaign file's.
+        let campaign = campaign.withWorkspaceTargets(try await areaTargets(campaign: campaign.id))
         let inputs = try await coverageInputs(campaign: campaign, options: options, countryName: countryName, wholeTree: wholeTree)
         var report = try CoverageReport(campaign: campaign, tree: inputs.tree, ownTotals: inputs.totals, options: options)
         let sources = try await areaSources()

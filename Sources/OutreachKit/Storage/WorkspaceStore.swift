@@ -123,6 +123,15 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     /// The audit rows `query` asks for, oldest first.
     func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry]
 
+    // MARK: Targets set in the workspace (`TargetSQL`; the rules are in `AreaTargetRules`)
+
+    /// The per-area targets set in the workspace, of one campaign (every campaign when nil), by
+    /// campaign, area code and indicator.
+    func areaTargets(campaign: String?) async throws -> [AreaTarget]
+    /// Sets or clears (`target` nil, with a reason) the target of one area and indicator of a
+    /// campaign, with an audit row (old → new, who, why); nothing is written when it is already so.
+    func changeAreaTarget(_ request: AreaTargetRequest) async throws -> AreaTargetChange
+
     // MARK: Data quality (`FollowUpSQL`; the detection is `OutlierDetection`, above the seam)
 
     /// Stores flags as follow-ups, each once (a flag already stored, resolved or not, is kept as it
