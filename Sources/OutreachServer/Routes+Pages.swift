@@ -230,10 +230,22 @@ extension OutreachServer {
         let viewer = try await signedIn(request)
         let l = labels(request)
         let (campaign, campaigns, under) = try await dashboardChoice(request, viewer.account, l)
-        // The report is built on the viewer's part of the tree, kept between requests.
-        let report = try await store.districtReport(campaign: campaign, under: under, asOf: configuration.today(),
+        // The figures are kept until the workspace changes (on an engine that can tell cheaply):
+        // the stamp is read before them, so a change made while they are read drops them.
+        let today = configuration.today()
+        let key = [campaign.id, under, viewer.account.area, today.iso].joined(separator: "\u{0}")
+        let stamp = try await store.changeStamp()
+        let report: DistrictReport
+        let recent: [SessionEntry]
+        if let stamp, let kept = state.dashboard(key, stamp: stamp, campaign: campaign) {
+            (report, recent) = (kept.report, kept.recent)
+        } else {
+            // The report is built on the viewer's part of the tree, kept between requests.
+            report = try await store.districtReport(campaign: campaign, under: under, asOf: today,
                                                     areas: try await scopeTree(viewer.account.area))
-        let recent = try await store.sessions(SessionQuery(under: under, includeVoided: true, latest: 20))
+            recent = try await store.sessions(SessionQuery(under: under, includeVoided: true, latest: 20))
+            if let stamp { state.keep(.init(stamp: stamp, campaign: campaign, report: report, recent: recent), for: key) }
+        }
         // The unit above, if it is still in the viewer's scope.
         var up: (code: String, name: String)? = nil
         if under != viewer.account.area, let tree = try await scopeTree(viewer.account.area), let i = tree.index(of: under),

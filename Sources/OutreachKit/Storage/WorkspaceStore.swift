@@ -25,6 +25,9 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     var displayLocation: String { get }
     /// The workspace's stable id, made by `init`.
     func workspaceID() async throws -> String
+    /// A value that differs once anything has been committed to the workspace since it was read,
+    /// or nil when the engine cannot tell cheaply: what the server's cache of dashboards is keyed on.
+    func changeStamp() async throws -> String?
 
     // MARK: Areas
 
