@@ -118,6 +118,30 @@ final class ServerState: @unchecked Sendable {
         return read
     }
 
+    /// A dashboard's figures, kept until the workspace changes (`WorkspaceStore.changeStamp`).
+    struct Dashboard: Sendable {
+        var stamp: String
+        var campaign: Campaign
+        var report: DistrictReport
+        var recent: [SessionEntry]
+    }
+    private var dashboards: [String: Dashboard] = [:]
+
+    /// The figures kept for `key` when they were read at `stamp` for this very campaign.
+    func dashboard(_ key: String, stamp: String, campaign: Campaign) -> Dashboard? {
+        lock.lock(); defer { lock.unlock() }
+        guard let kept = dashboards[key], kept.stamp == stamp, kept.campaign == campaign else { return nil }
+        return kept
+    }
+
+    func keep(_ dashboard: Dashboard, for key: String) {
+        lock.lock(); defer { lock.unlock() }
+        // Anything kept at another stamp is out of date.
+        dashboards = dashboards.filter { $0.value.stamp == dashboard.stamp }
+        if dashboards.count >= 64 { dashboards.removeAll() }
+        dashboards[key] = dashboard
+    }
+
     func cachedTree(_ code: String) -> AreaTree? {
         lock.lock(); defer { lock.unlock() }
         guard let kept = trees[code], Date().timeIntervalSince(kept.read) < Self.treeLifetime else { return nil }

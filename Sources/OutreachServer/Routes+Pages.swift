@@ -251,13 +251,24 @@ extension OutreachServer {
     func dashboard(_ request: Request) async throws -> Response {
         let viewer = try await signedIn(request)
         let l = labels(request)
-        let (campaign, campaigns, asked) = try await dashboardChoice(request, viewer.account, l, dated: true)
-        let tree = try await treeChoice(request, viewer.account, under: asked, l)
-        let under = asked
-        // The report is built on the viewer's part of the tree, kept between requests.
-        let report = try await store.districtReport(campaign: campaign, under: under, asOf: configuration.today(),
+        let (campaign, campaigns, under) = try await dashboardChoice(request, viewer.account, l, dated: true)
+        let tree = try await treeChoice(request, viewer.account, under: under, l)
+        // The figures are kept until the workspace changes (on an engine that can tell cheaply):
+        // the stamp is read before them, so a change made while they are read drops them.
+        let today = configuration.today()
+        let key = [campaign.id, under, viewer.account.area, today.iso, tree?.iso ?? ""].joined(separator: "\u{0}")
+        let stamp = try await store.changeStamp()
+        let report: DistrictReport
+        let recent: [SessionEntry]
+        if let stamp, let kept = state.dashboard(key, stamp: stamp, campaign: campaign) {
+            (report, recent) = (kept.report, kept.recent)
+        } else {
+            // The report is built on the viewer's part of the tree, kept between requests.
+            report = try await store.districtReport(campaign: campaign, under: under, asOf: today,
                                                     areas: try await scopeTree(viewer.account.area), treeDay: tree)
-        let recent = try await store.sessions(SessionQuery(under: under, includeVoided: true, latest: 20))
+            recent = try await store.sessions(SessionQuery(under: under, includeVoided: true, latest: 20))
+            if let stamp { state.keep(.init(stamp: stamp, campaign: campaign, report: report, recent: recent), for: key) }
+        }
         // The open follow-ups: counted from their marks, the latest few read whole.
         let openFollowUps = try await store.followUpMarks(under: under).filter(\.open).count
         let followUps = openFollowUps == 0 ? []
@@ -326,7 +337,38 @@ extension OutreachServer {
         for team in try await store.teams() where try await inScope(team.areaCode, of: viewer.account) { teams.append(team) }
         let counts = try await store.memberCounts(on: configuration.today())
         return Self.html(WebPages.manage(labels: l, viewer: viewer.page, teams: teams, memberCounts: counts, today: configuration.today(),
-                                         message: message, error: error), status: status)
+                                         targets: try await targetForm(viewer.account), message: message, error: error), status: status)
+    }
+
+    /// The campaigns over the account's area (a campaign of the whole tree, of a unit above it or
+    /// of one inside it), its hamlets, and the targets set in the workspace under it.
+    func targetForm(_ account: Account) async throws -> WebPages.TargetForm {
+        let campaigns = state.campaigns(from: configuration.campaigns).all
+        var over: [Campaign] = []
+        if let tree = try await scopeTree(account.area), let top = tree.index(of: account.area) {
+            let above = Set(([top] + tree.ancestors(of: top)).map { tree.nodes[$0].code })
+            for campaign in campaigns {
+                let inside = try await inScope(campaign.scope, of: account)
+                if campaign.coversWholeTree || above.contains(campaign.scope) || inside { over.append(campaign) }
+            }
+        }
+        var set: [AreaTarget] = []
+        for target in try await store.areaTargets(campaign: nil) where try await inScope(target.area, of: account) { set.append(target) }
+        return WebPages.TargetForm(campaigns: over, hamlets: try await hamlets(of: account), set: set)
+    }
+
+    /// Sets (`target`) or clears (`target-clear`) a hamlet's target from the officer's page.
+    func changeTarget(_ fields: [String: String], clear: Bool, _ account: Account, _ l: Labels) async throws -> String {
+        func text(_ name: String) -> String { (fields[name] ?? "").trimmingCharacters(in: .whitespaces) }
+        guard try await inScope(text("area"), of: account) else { throw forbidden(l) }
+        let choice = text("indicator").split(separator: "/", maxSplits: 1).map(String.init)
+        guard choice.count == 2, let campaign = try await targetForm(account).campaigns.first(where: { $0.id == choice[0] }) else {
+            throw Refusal(status: .unprocessableContent, detail: l["web.manage.target_choose"])
+        }
+        let target = clear ? nil : try AreaTargetRules.parse(text("value"), indicator: choice[1], of: campaign)
+        let change = try await store.changeAreaTarget(AreaTargetRequest(campaign: campaign, area: text("area"), indicator: choice[1],
+                                                                        target: target, reason: text("reason").isEmpty ? nil : text("reason")))
+        return change.text(l)
     }
 
     /// Adds a team or a member, or passes leaflets on, in the officer's scope.
@@ -374,10 +416,15 @@ extension OutreachServer {
                                                      allowNegative: false, id: UUID())
                 return try await managePage(request, message: l("web.manage.allocated", ["quantity": l.count(quantity), "from": text("from"),
                                                                                        "to": text("to")]), error: nil)
+            case "target", "target-clear":
+                let done = try await changeTarget(fields, clear: what == "target-clear", viewer.account, l)
+                return try await managePage(request, message: done, error: nil)
             default:
                 throw HTTPError(.notFound)
             }
             }
+        } catch let refusal as Refusal where refusal.status == .unprocessableContent {
+            return try await managePage(request, message: nil, error: refusal.detail, status: .unprocessableContent)
         } catch let error as any UserFacingError {
             return try await managePage(request, message: nil, error: Self.sentence(error, l), status: .unprocessableContent)
         }

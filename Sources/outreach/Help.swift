@@ -38,7 +38,7 @@ struct CommandLineScan: Sendable {
     }
 
     /// The commands that only group subcommands (a test checks this list against the tree).
-    static let groups: Set<String> = ["areas", "teams", "members", "sessions", "leaflets", "campaigns", "users", "followups"]
+    static let groups: Set<String> = ["areas", "teams", "members", "sessions", "leaflets", "targets", "campaigns", "users", "followups"]
 
     /// The language `--lang` or `OUTREACH_LANG` asks for; Vietnamese when neither does, or when
     /// it is not one Outreach speaks (the command then reports that).

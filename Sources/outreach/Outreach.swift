@@ -6,7 +6,7 @@ import OutreachKit
 struct Outreach: AsyncParsableCommand {
     static let configuration = Help.command(
         "outreach", name: "outreach",
-        subcommands: [Init.self, Areas.self, Teams.self, Members.self, Structure.self, Log.self, Sessions.self, Leaflets.self, Campaigns.self, Coverage.self, Completeness.self, Chase.self, Validate.self, Report.self, Demo.self]
+        subcommands: [Init.self, Areas.self, Teams.self, Members.self, Structure.self, Log.self, Sessions.self, Leaflets.self, Targets.self, Campaigns.self, Coverage.self, Completeness.self, Chase.self, Validate.self, Report.self, Demo.self]
             + [Approve.self, Unapprove.self, ApprovalStates.self, Audit.self, Outliers.self, FollowUps.self]
             + [Export.self, Merge.self, Backup.self, Check.self, Serve.self, Users.self])
 

@@ -73,6 +73,8 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case areaRename = "area.rename"
     case areaRetire = "area.retire"
     case areasReform = "areas.reform"
+    case targetSet = "target.set"
+    case targetClear = "target.clear"
 }
 
 /// A value of an audit row's before or after object.

@@ -59,6 +59,7 @@ extension ClosingSQL {
     enum Value: Sendable, Equatable {
         case text(String?)
         case int(Int64?)
+        case double(Double?)
         case bytes([UInt8])
     }
 

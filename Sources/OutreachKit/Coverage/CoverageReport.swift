@@ -23,8 +23,8 @@ public enum CoverageFormat: String, CaseIterable, Sendable {
 ///   plus its baselines; "no data" (nil) when none of them is recorded. Built-in metrics and the
 ///   metrics the campaign declares (`metrics:`, logged in `session_metric`) count alike: each is
 ///   a column of `OwnTotals`, and a metric without a column there counts through baselines only.
-/// - The target of an area is its per-area target when the campaign assigns one, else the
-///   indicator's. A share target is compared with coverage, a count target with the value.
+/// - The target of an area is the one set in the workspace for it (`outreach targets set`), else
+///   its per-area target when the campaign file assigns one, else the indicator's. A share target is compared with coverage, a count target with the value.
 /// - `met`: the final target is reached. `on track`: the measure reaches the target × the
 ///   elapsed share of the period, or the target of the last milestone on or before `asOf` when
 ///   that is higher (milestones apply to areas on the indicator's target; an area with its own
@@ -165,6 +165,9 @@ public struct CoverageReport: Equatable, Sendable {
         public var coverage: Double?
         /// The target this area is measured against.
         public var target: Target
+        /// Where `target` comes from: set in the workspace, the campaign file's per-area table, or
+        /// the indicator.
+        public var targetOrigin: TargetOrigin
         /// How the area stands against `target` on the report's day.
         public var status: Status
         /// Coverage above 100 %: shown and flagged, not clamped.
@@ -181,7 +184,8 @@ public struct CoverageReport: Equatable, Sendable {
 
         /// A row as the report builds it.
         public init(code: String, name: String, kind: AreaLevel, localKind: String? = nil, within: String? = nil, depth: Int,
-                    indicator: String, value: Int?, denominator: Int?, coverage: Double?, target: Target, status: Status,
+                    indicator: String, value: Int?, denominator: Int?, coverage: Double?, target: Target,
+                    targetOrigin: TargetOrigin = .indicator, status: Status,
                     over: Bool = false, coverageIsMean: Bool = false, isTotal: Bool = false, summedAreas: Int? = nil,
                     leftOut: Int = 0) {
             self.code = code
@@ -195,6 +199,7 @@ public struct CoverageReport: Equatable, Sendable {
             self.denominator = denominator
             self.coverage = coverage
             self.target = target
+            self.targetOrigin = targetOrigin
             self.status = status
             self.over = over
             self.coverageIsMean = coverageIsMean
@@ -469,6 +474,8 @@ extension CoverageReport {
         let tallies: [Tally]
         /// Per-area targets by position (nil: the indicator's).
         let ownTargets: [Target?]
+        /// Where each position's target comes from.
+        let origins: [TargetOrigin]
         let coverages: [Double?]
         let statuses: [Status]
         /// The on-track bar of areas on the indicator's target.
@@ -507,13 +514,21 @@ extension CoverageReport {
             self.tallies = tallies
 
             // Targets and on-track thresholds.
+            // The campaign file's per-area targets, then those set in the workspace over them.
             var ownTargets = [Target?](repeating: nil, count: n)
-            for (code, target) in campaign.areaTargets[indicator.id] ?? [:] {
-                guard let i = tree.index(of: code) else { continue }
-                let position = layout.position(of: i)
-                if position >= 0 { ownTargets[position] = target }
+            var origins = [TargetOrigin](repeating: .indicator, count: n)
+            for (targets, origin) in [(campaign.areaTargets, TargetOrigin.campaignFile), (campaign.workspaceTargets, .workspace)] {
+                for (code, target) in targets[indicator.id] ?? [:] {
+                    guard let i = tree.index(of: code) else { continue }
+                    let position = layout.position(of: i)
+                    if position >= 0 {
+                        ownTargets[position] = target
+                        origins[position] = origin
+                    }
+                }
             }
             self.ownTargets = ownTargets
+            self.origins = origins
             let lastMilestone = indicator.milestones.last { $0.day <= asOf && $0.target.isSameKind(as: indicator.target) }
             indicatorThreshold = max(indicator.target.number * elapsedShare, lastMilestone?.target.number ?? 0)
 
@@ -618,7 +633,7 @@ extension CoverageReport {
             return Row(code: node.code, name: node.name, kind: node.level, localKind: node.localKind, within: within,
                        depth: layout.walk.depths[position], indicator: indicator.id, value: tallies[position].value,
                        denominator: tallies[position].denominator, coverage: coverage,
-                       target: ownTargets[position] ?? indicator.target, status: statuses[position],
+                       target: ownTargets[position] ?? indicator.target, targetOrigin: origins[position], status: statuses[position],
                        over: (coverage ?? 0) > 1, coverageIsMean: indicator.rollUp == .mean && layout.hasChildren[position],
                        leftOut: tallies[position].leftOut)
         }

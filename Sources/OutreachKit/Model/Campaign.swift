@@ -19,6 +19,10 @@ public struct Campaign: Equatable, Sendable {
     /// Targets a commune assigns to each hamlet: indicator id → area code → target. They
     /// override the indicator's target for that area.
     public var areaTargets: [String: [String: Target]]
+    /// Targets set in the workspace for this campaign (`outreach targets set`): indicator id →
+    /// area code → target. They override `areaTargets` and the indicator's target; empty until
+    /// a report reads them (`withWorkspaceTargets`).
+    public var workspaceTargets: [String: [String: Target]] = [:]
     /// Counts before the campaign started: area code → metric code → value.
     public var baselines: [String: [String: Int]]
     /// Where baselines come from, by area code and metric: the `source` and `as_of` of the

@@ -138,7 +138,7 @@ public struct TeamQualityReport: Sendable, Equatable {
                 for h in hamlets {
                     let node = tree.nodes[h]
                     guard let denominator = node.attributes[attribute] else { continue }
-                    let target = campaign.areaTargets[indicator.id]?[node.code] ?? indicator.target
+                    let target = campaign.effectiveTarget(indicator, area: node.code).target
                     if case let .share(share) = target { expected += share * Double(denominator) }
                 }
                 recognition.append(Recognition(rank: 0, team: team.code, name: team.name, value: value, expected: expected,

@@ -64,6 +64,7 @@ extension WorkspaceStore {
     /// Per-team quality and the recognition table of `campaign` under `under`, over `period`
     /// (the campaign up to `asOf` when nil).
     public func teamQuality(campaign: Campaign, under: String?, period: Period?, asOf: Day) async throws -> TeamQualityReport {
+        let campaign = campaign.withWorkspaceTargets(try await areaTargets(campaign: campaign.id))
         let from = max(period?.start ?? campaign.start, campaign.start)
         let through = min(period?.end ?? campaign.end, campaign.end, asOf)
         let (tree, code, start) = try await qualityTree(campaign, under: under)

@@ -193,6 +193,8 @@ extension CoverageReport {
             case let .share(share): out.raw(CoverageText.jsonNumber(share))
             case let .count(count): out.raw(String(count))
             }
+            out.raw(",\n      \"targetOrigin\" : ")
+            out.jsonString(row.targetOrigin.rawValue)
             out.raw(",\n      \"value\" : ")
             out.raw(row.value.map(String.init) ?? "null")
             out.raw("\n    }")
@@ -241,7 +243,7 @@ extension CoverageReport {
         var row: Row
 
         enum CodingKeys: String, CodingKey {
-            case code, name, kind, depth, indicator, value, denominator, coverage, target, status, leftOut
+            case code, name, kind, depth, indicator, value, denominator, coverage, target, targetOrigin, status, leftOut
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -258,6 +260,7 @@ extension CoverageReport {
             case let .share(share): try c.encode(share, forKey: .target)
             case let .count(count): try c.encode(count, forKey: .target)
             }
+            try c.encode(row.targetOrigin.rawValue, forKey: .targetOrigin)
             try c.encode(row.status.rawValue, forKey: .status)
             try c.encode(row.leftOut, forKey: .leftOut)
         }

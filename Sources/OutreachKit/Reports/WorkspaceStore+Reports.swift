@@ -14,9 +14,10 @@ extension WorkspaceStore {
     /// The same over `wholeTree` when the caller has already read it.
     func coverageReport(campaign: Campaign, options: CoverageReport.Options, countryName: String = Campaign.wholeTreeName,
                         wholeTree: AreaTree?) async throws -> CoverageReport {
+        // The targets set in the workspace override the campaign file's.
+        var campaign = campaign.withWorkspaceTargets(try await areaTargets(campaign: campaign.id))
         var options = options
         var wholeTree = wholeTree
-        var campaign = campaign
         if options.placement == nil, let dated = try await datedTree(on: options.treeDay) {
             // Codes of units not in that tree start at the unit that stands for them.
             campaign.scope = campaign.coversWholeTree ? campaign.scope : dated.resolve(campaign.scope)

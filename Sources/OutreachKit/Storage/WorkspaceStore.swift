@@ -25,6 +25,9 @@ public protocol WorkspaceStore: AnyObject, Sendable {
     var displayLocation: String { get }
     /// The workspace's stable id, made by `init`.
     func workspaceID() async throws -> String
+    /// A value that differs once anything has been committed to the workspace since it was read,
+    /// or nil when the engine cannot tell cheaply: what the server's cache of dashboards is keyed on.
+    func changeStamp() async throws -> String?
 
     // MARK: Areas
 
@@ -140,6 +143,15 @@ public protocol WorkspaceStore: AnyObject, Sendable {
                      expected: ApprovalRow.State) async throws
     /// The audit rows `query` asks for, oldest first.
     func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry]
+
+    // MARK: Targets set in the workspace (`TargetSQL`; the rules are in `AreaTargetRules`)
+
+    /// The per-area targets set in the workspace, of one campaign (every campaign when nil), by
+    /// campaign, area code and indicator.
+    func areaTargets(campaign: String?) async throws -> [AreaTarget]
+    /// Sets or clears (`target` nil, with a reason) the target of one area and indicator of a
+    /// campaign, with an audit row (old → new, who, why); nothing is written when it is already so.
+    func changeAreaTarget(_ request: AreaTargetRequest) async throws -> AreaTargetChange
 
     // MARK: Data quality (`FollowUpSQL`; the detection is `OutlierDetection`, above the seam)
 

@@ -347,8 +347,22 @@ public enum WebPages {
 
     /// The officer's page: the teams under their area, and forms to add a team, add a member and
     /// pass leaflets on.
+    /// The officer's targets form: the campaigns over the officer's commune, its hamlets, and the
+    /// targets set in the workspace there.
+    public struct TargetForm: Sendable {
+        public var campaigns: [Campaign]
+        public var hamlets: [(code: String, name: String)]
+        public var set: [AreaTarget]
+
+        public init(campaigns: [Campaign], hamlets: [(code: String, name: String)], set: [AreaTarget]) {
+            self.campaigns = campaigns
+            self.hamlets = hamlets
+            self.set = set
+        }
+    }
+
     public static func manage(labels l: Labels, viewer: Viewer, teams: [Team], memberCounts: [String: Int], today: Day,
-                              message: String? = nil, error: String? = nil) -> String {
+                              targets: TargetForm? = nil, message: String? = nil, error: String? = nil) -> String {
         var h = HTMLWriter()
         h.element("h1", l["web.manage.title"])
         if let message { h.element("p", ["class": "ok", "role": "status"], message) }
@@ -404,7 +418,58 @@ public enum WebPages {
         field(&h, label: l["web.entry.date"], input: ["name": "date", "id": "leaflets-date", "value": Labels(.vi).date(today), "inputmode": "numeric"])
         h.element("button", ["type": "submit"], l["web.manage.allocate"])
         h.close("form")
+        if let targets { targetForm(&h, targets, l, viewer) }
         return page(l, title: l["web.manage.title"], viewer: viewer, body: h.text)
+    }
+
+    /// The hamlets' targets: those set in the workspace, and a form to set or clear one.
+    static func targetForm(_ h: inout HTMLWriter, _ form: TargetForm, _ l: Labels, _ viewer: Viewer) {
+        h.element("h2", ["id": "targets"], l["web.manage.targets"])
+        h.element("p", l["web.manage.target_hint"])
+        if !form.set.isEmpty {
+            h.open("div", ["class": "scroll"])
+            h.open("table")
+            h.open("tr")
+            for title in [l["targets.col.area"], l["targets.col.indicator"], l["targets.col.target"], l["targets.col.by"]] {
+                h.element("th", ["scope": "col"], title)
+            }
+            h.close("tr")
+            for t in form.set {
+                h.open("tr")
+                h.element("td", "\(t.areaName) (\(t.area))")
+                h.element("td", "\(t.campaign) / \(t.indicator)")
+                h.element("td", ["class": "n"], l.target(t.target))
+                h.element("td", t.setBy)
+                h.close("tr")
+            }
+            h.close("table")
+            h.close("div")
+        }
+        h.open("form", ["method": "post", "action": "/manage/target"])
+        csrfField(&h, viewer.csrf)
+        h.open("div", ["class": "field"])
+        h.element("label", ["for": "target-area"], l["web.entry.area"])
+        h.open("select", ["name": "area", "id": "target-area"])
+        for hamlet in form.hamlets { h.element("option", ["value": hamlet.code], "\(hamlet.name) (\(hamlet.code))") }
+        h.close("select")
+        h.close("div")
+        h.open("div", ["class": "field"])
+        h.element("label", ["for": "target-indicator"], l["web.manage.target_indicator"])
+        h.open("select", ["name": "indicator", "id": "target-indicator"])
+        for campaign in form.campaigns {
+            for indicator in campaign.indicators {
+                let label = l.language == .en ? indicator.labelEnglish ?? indicator.label : indicator.label
+                h.element("option", ["value": "\(campaign.id)/\(indicator.id)"],
+                          "\(campaign.id) — \(label) (\(l["web.manage.target_default"]) \(l.target(indicator.target)))")
+            }
+        }
+        h.close("select")
+        h.close("div")
+        field(&h, label: l["web.manage.target_value"], input: ["name": "value", "id": "target-value", "inputmode": "decimal", "autocomplete": "off"])
+        field(&h, label: l["web.manage.target_reason"], input: ["name": "reason", "id": "target-reason", "autocomplete": "off"])
+        h.element("button", ["type": "submit"], l["web.manage.target_set"])
+        h.element("button", ["type": "submit", "formaction": "/manage/target-clear", "class": "secondary"], l["web.manage.target_clear"])
+        h.close("form")
     }
 
     // MARK: Accounts

@@ -596,6 +596,7 @@ struct CoverageRenderingTests {
                   "name" : "Phường Hai",
                   "status" : "met",
                   "target" : 200,
+                  "targetOrigin" : "indicator",
                   "value" : 240
                 },
                 {
@@ -609,6 +610,7 @@ struct CoverageRenderingTests {
                   "name" : "Tổ 1",
                   "status" : "met",
                   "target" : 200,
+                  "targetOrigin" : "indicator",
                   "value" : 240
                 },
                 {
@@ -622,6 +624,7 @@ struct CoverageRenderingTests {
                   "name" : "Tổ 2",
                   "status" : "no data",
                   "target" : 200,
+                  "targetOrigin" : "indicator",
                   "value" : null
                 },
                 {
@@ -635,6 +638,7 @@ struct CoverageRenderingTests {
                   "name" : "Tổ 3",
                   "status" : "behind",
                   "target" : 200,
+                  "targetOrigin" : "indicator",
                   "value" : 0
                 },
                 {
@@ -648,6 +652,7 @@ struct CoverageRenderingTests {
                   "name" : "Phường Hai",
                   "status" : "met",
                   "target" : 200,
+                  "targetOrigin" : "indicator",
                   "value" : 240
                 }
               ]
@@ -665,8 +670,9 @@ struct CoverageRenderingTests {
         #expect(rows.count == 10)
         for row in rows {
             #expect(Set(row.keys) == ["code", "name", "kind", "depth", "indicator", "value", "denominator", "coverage", "target", "status",
-                                      "leftOut"])
+                                      "leftOut", "targetOrigin"])
             #expect((row["target"] as? Double) == 0.5)
+            #expect((row["targetOrigin"] as? String) == "indicator")
         }
         #expect(rows[6]["coverage"] as? Double == 1.2)
         #expect(rows[4]["coverage"] is NSNull)

@@ -329,6 +329,7 @@ enum PostgresSchema {
             )
             """),
         Migration(name: "pg6 follow-ups of data quality, sources of denominators", sql: FollowUpSQL.pgTable + ";\n" + ProvenanceSQL.pgTable),
+        Migration(name: "pg7 targets set in the workspace", sql: TargetSQL.pgTable),
         Migration(name: "pg9 areas through time: versions, lineage, basis", sql: HistorySQL.pgMigration),
     ]
 }

@@ -19,12 +19,14 @@ extension PostgresWorkspace {
     }
 
     public func accountCredentials(named name: String) async throws -> (Account, passwordHash: String?)? {
-        let rows = try await read { connection in try await Self.accounts(connection, AccountSQL.byName, [.text(name)]) }
+        // One statement: no transaction around it (a page request's first question).
+        let rows = try await single { connection in try await Self.accounts(connection, AccountSQL.byName, [.text(name)]) }
         return rows.first.map { ($0.0, passwordHash: $0.1) }
     }
 
     public func account(tokenDigest: String) async throws -> Account? {
-        try await read { connection in try await Self.accounts(connection, AccountSQL.byToken, [.text(tokenDigest)]).first?.0 }
+        // One statement: no transaction around it (every API call's first question).
+        try await single { connection in try await Self.accounts(connection, AccountSQL.byToken, [.text(tokenDigest)]).first?.0 }
     }
 
     public func updateAccount(named name: String, _ change: AccountChange) async throws {

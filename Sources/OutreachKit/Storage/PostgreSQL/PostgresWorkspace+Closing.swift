@@ -123,6 +123,7 @@ extension PostgresWorkspace {
             switch value {
             case let .text(text): binds.append(text)
             case let .int(n): binds.append(n)
+            case let .double(x): binds.append(x)
             case let .bytes(b): binds.append(ByteBuffer(bytes: b))
             }
         }

@@ -30,6 +30,7 @@ extension PostgresWorkspace {
                     switch value {
                     case let .text(t): rows.add(t)
                     case let .int(n): rows.add(n)
+                    case let .double(d): rows.add(d.map { String($0) })
                     case .bytes: rows.null()
                     }
                 }

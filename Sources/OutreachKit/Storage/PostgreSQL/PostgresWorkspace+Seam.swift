@@ -3,6 +3,20 @@
 extension PostgresWorkspace: WorkspaceStore {
     public var engine: StorageEngine { .postgresql }
     public var displayLocation: String { location.masked }
+
+    /// The server's current snapshot (`xmin:xmax:in-progress ids`): a transaction that writes
+    /// takes an id, which moves `xmax`, and leaves the in-progress list when it ends, so any commit
+    /// since the stamp was read changes it. Transaction ids are the cluster's, so a write to
+    /// another database changes it too: a cache keyed on it is dropped more often than needed,
+    /// never kept too long.
+    public func changeStamp() async throws -> String? {
+        try await single { connection in
+            for try await stamp in try await connection.query("SELECT pg_current_snapshot()::text", logger: Self.quiet).decode(String.self) {
+                return stamp
+            }
+            return nil
+        }
+    }
 }
 
 extension PostgresWorkspace {

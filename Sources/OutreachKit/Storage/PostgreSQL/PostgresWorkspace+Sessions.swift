@@ -14,6 +14,9 @@ extension PostgresWorkspace {
                            campaignMetrics: [String]) async throws -> LoggedSession {
         try SessionRules.validate(session, campaignMetrics: campaignMetrics)
         let recorder = Recorder.current
+        // A new session takes the two-statement path (`logNewSession`); a correction, which voids
+        // another session too, one transaction.
+        if replacing == nil { return try await logNewSession(session, today: today, recorder: recorder) }
         return try await transaction { connection in
             guard let area = try await Self.areaFacts(connection, code: session.area) else {
                 throw SessionError.unknownArea(session.area)
@@ -157,16 +160,7 @@ extension PostgresWorkspace {
     static func insertSession(_ connection: PostgresConnection, _ session: NewSession, uuid: StableID, area: Int64,
                               team: Int64?, notes: String?, recorder: Recorder) async throws -> Int64? {
         let codes = Metric.allCases.map(\.code)
-        var binds = PostgresBindings(capacity: 8 + codes.count)
-        try binds.append(uuid.data)
-        binds.append(session.day.number)
-        binds.append(area)
-        binds.append(team)
-        binds.append(SessionRules.storedLoggedBy(session.loggedBy))
-        for value in session.metrics.values { binds.append(value) }
-        binds.append(notes)
-        binds.append(recorder.name)
-        binds.append(Int(recorder.now().timeIntervalSince1970))
+        let binds = try sessionBindings(session, uuid: uuid, area: area, team: team, notes: notes, recorder: recorder)
         let sql = """
             INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes, recorded_by, recorded)
             VALUES (\((1...binds.count).map { "$\($0)" }.joined(separator: ", ")))
@@ -177,6 +171,23 @@ extension PostgresWorkspace {
             return id
         }
         return nil
+    }
+
+    /// The values of a session row, in the order of `session`'s columns uuid, day, area_id,
+    /// team_id, logged_by, the built-in metrics, notes, recorded_by, recorded.
+    static func sessionBindings(_ session: NewSession, uuid: StableID, area: Int64, team: Int64?, notes: String?,
+                                recorder: Recorder, capacity: Int = 16) throws -> PostgresBindings {
+        var binds = PostgresBindings(capacity: capacity)
+        try binds.append(uuid.data)
+        binds.append(session.day.number)
+        binds.append(area)
+        binds.append(team)
+        binds.append(SessionRules.storedLoggedBy(session.loggedBy))
+        for value in session.metrics.values { binds.append(value) }
+        binds.append(notes)
+        binds.append(recorder.name)
+        binds.append(Int(recorder.now().timeIntervalSince1970))
+        return binds
     }
 
     /// Voids `old`. When another writer voided it since it was looked up, nothing is written and

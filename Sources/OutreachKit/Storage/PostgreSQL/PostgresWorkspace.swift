@@ -96,6 +96,26 @@ public final class PostgresWorkspace: Sendable {
         }
     }
 
+    /// Runs `body` on a pooled connection with no transaction around it: for work whose every
+    /// statement stands alone (one statement is its own snapshot and is all or nothing), in a
+    /// round trip each rather than three more for BEGIN and COMMIT. Serialization failures and
+    /// deadlocks are retried as `transaction` retries them; every other error is translated.
+    func single<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection { connection in try await body(connection) }
+            } catch {
+                if attempt < 20, Self.isRetryable(error) {
+                    try await Task.sleep(nanoseconds: UInt64.random(in: 1_000_000...(5_000_000 * UInt64(attempt))))
+                    continue
+                }
+                throw PostgresWorkspace.translate(error, location: location)
+            }
+        }
+    }
+
     /// A consistent read: one `REPEATABLE READ READ ONLY` transaction.
     func read<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await transaction("REPEATABLE READ, READ ONLY", body)

@@ -339,6 +339,9 @@ enum Schema {
             try db.execute(sql: FollowUpSQL.table)
             try db.execute(sql: ProvenanceSQL.table)
         }
+        m.registerMigration("v10 targets set in the workspace") { db in
+            try db.execute(sql: TargetSQL.table)
+        }
         m.registerMigration("v12 areas through time: versions, lineage, basis") { db in
             try db.execute(sql: HistorySQL.migration)
         }

@@ -111,6 +111,7 @@ extension Store {
             switch value {
             case let .text(text): text
             case let .int(n): n
+            case let .double(x): x
             case let .bytes(b): Data(b)
             }
         })
