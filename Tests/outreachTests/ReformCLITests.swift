@@ -94,9 +94,19 @@ struct ReformCLITests {
         let history = try cli.run("areas", "history", "29194", "--db", "w.sqlite")
         #expect(history.stdout.contains("29194 Xã Tân Phong (until 30 Jun 2025), commune — under Huyện Thạnh Phú (837)"))
         #expect(history.stdout.contains("29194 Xã Đại Điền (from 1 Jul 2025), commune — under Tỉnh Vĩnh Long (86)"))
-        let chase = try cli.run("completeness", "--campaign", "thanh-phu", "--period", "2026-03", "--tree", "2025-06-30",
-                                "--format", "json", "--db", "w.sqlite")
+        // Completeness, the chase list and the structure under the old tree: its 36 hamlets under its 18 communes.
+        let completeness = try cli.run("completeness", "--campaign", "thanh-phu", "--period", "2026-03", "--tree", "2025-06-30",
+                                       "--format", "json", "--db", "w.sqlite")
+        #expect(completeness.status == 0, "\(completeness.stderr)")
+        #expect(completeness.stdout.contains("\"code\" : \"29185\"") && !completeness.stdout.contains("\"code\" : \"86\""))
+        let chase = try cli.run("chase", "--campaign", "thanh-phu", "--tree", "2025-06-30", "--format", "csv", "--db", "w.sqlite")
         #expect(chase.status == 0, "\(chase.stderr)")
+        #expect(chase.stdout.hasPrefix("code,name,within,reason"))
+        let structure = try cli.run("structure", "--tree", "2025-06-30", "--format", "csv", "--db", "w.sqlite")
+        #expect(structure.status == 0, "\(structure.stderr)")
+        let structureNow = try cli.run("structure", "--format", "csv", "--db", "w.sqlite")
+        #expect(structure.stdout.contains("district,project06,0,1,") && structure.stdout.contains("commune,project06,0,18,"))
+        #expect(!structureNow.stdout.contains("district,") && structureNow.stdout.contains("commune,project06,0,6,"))
     }
 
     @Test("a split commune's hamlets without a home: refused, every one named, nothing changed")

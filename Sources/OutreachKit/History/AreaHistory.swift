@@ -114,11 +114,6 @@ public struct AreaHistory: Sendable {
     public func unit(id: Int64) -> Unit? { position[id].map { units[$0] } }
     public func unit(code: String) -> Unit? { byCode[code].map { units[$0] } }
 
-    /// Whether any unit has more than one version or an end: without that every tree is today's.
-    public var isDated: Bool {
-        units.contains { $0.versions.count > 1 || $0.latest.to != nil || $0.versions[0].from != nil }
-    }
-
     /// The units `id` went into (merge or split), first recorded first.
     public func successors(of id: Int64) -> [Int64] { wentInto[id] ?? [] }
 

@@ -139,8 +139,7 @@ struct BundleMerge {
             throw RecordError("the area \"\(record.code)\" of a dated history is neither in the bundle nor in this workspace")
         }
         for (sql, values) in record.statements(localVersions: local[1], localEnded: (local[0] as Int?) != nil, mergeDay: today) {
-            // `?N` binds by number on SQLite, whatever order the markers come in.
-            try db.execute(sql: sql.replacingOccurrences(of: "$", with: "?"), arguments: Store.arguments(values))
+            try Store.executeShared(db, sql, values)
         }
     }
 

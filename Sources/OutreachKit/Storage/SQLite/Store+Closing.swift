@@ -106,6 +106,17 @@ extension Store {
         return out
     }
 
+    /// Runs SQL written once for both engines, whose `$N` markers bind by number: SQLite reads
+    /// `?N` so, whatever order the markers come in (as `$N` it would number them by first use).
+    static func executeShared(_ db: Database, _ sql: String, _ values: [ClosingSQL.Value]) throws {
+        try sharedStatement(db, sql).execute(arguments: arguments(values))
+    }
+
+    /// The statement of such SQL, prepared once per connection.
+    static func sharedStatement(_ db: Database, _ sql: String) throws -> Statement {
+        try db.cachedStatement(sql: sql.replacingOccurrences(of: "$", with: "?"))
+    }
+
     static func arguments(_ values: [ClosingSQL.Value]) -> StatementArguments {
         StatementArguments(values.map { value -> (any DatabaseValueConvertible)? in
             switch value {

@@ -20,9 +20,9 @@ extension Store {
             try db.execute(sql: "DROP TABLE IF EXISTS temp.area_step")
             try db.execute(sql: HistorySQL.stepTable)
             try db.execute(sql: HistorySQL.stepIndex)
-            let insert = try db.makeStatement(sql: HistorySQL.insertStep)
             let by = plan.audit.first?.actor ?? Recorder.current.name
             let stamp = plan.audit.first?.stamp ?? Recorder.current.stamp()
+            let insert = try Store.sharedStatement(db, HistorySQL.insertStep)
             for (seq, step) in plan.steps.enumerated() {
                 try insert.execute(arguments: Store.arguments(step.values(seq: seq, by: by, stamp: stamp)))
             }
