@@ -82,8 +82,10 @@ extension OutreachServer {
     func apiCoverage(_ request: Request) async throws -> Response {
         let account = try await apiAccount(request)
         let l = labels(request)
-        let (campaign, _, under) = try await dashboardChoice(request, account, l)
-        let report = try await store.coverageReport(campaign: campaign, options: .init(asOf: configuration.today(), under: under),
+        let (campaign, _, under) = try await dashboardChoice(request, account, l, dated: true)
+        let tree = try await treeChoice(request, account, under: under, l)
+        let report = try await store.coverageReport(campaign: campaign,
+                                                    options: .init(asOf: configuration.today(), under: under, tree: tree),
                                                     countryName: Campaign.wholeTreeName)
         return Self.json(try report.rendered(as: .json, labels: l))
     }

@@ -62,11 +62,11 @@ struct CampaignsCLITests {
         #expect(listed.stderr == "")
         #expect(listed.stdout == """
             ID                  NAME                                                       SCOPE  PERIOD                    INDICATORS
-            de-an-06            Project 06 — level-2 VNeID activation, 2026                404    1 Jan 2026 – 31 Dec 2026           2
+            de-an-06            Project 06 — level-2 VNeID activation, 2026                38     1 Jan 2026 – 31 Dec 2026           2
             example             Example — digital outreach in Tân Phúc commune             16282  1 Nov 2026 – 31 Dec 2026           4
             thanh-phu           Level-2 VNeID activation, 2024–2026 (Thạnh Phú)            86     1 Jan 2024 – 31 Dec 2026           1
-            thanh-toan-dien-tu  E-payment accounts for people aged 15 and over, 2025–2030  404    1 Jan 2025 – 31 Dec 2030           1
-            to-cong-nghe-so     Community digital teams — online public services, Q4 2026  404    1 Oct 2026 – 31 Dec 2026           4
+            thanh-toan-dien-tu  E-payment accounts for people aged 15 and over, 2025–2030  38     1 Jan 2025 – 31 Dec 2030           1
+            to-cong-nghe-so     Community digital teams — online public services, Q4 2026  38     1 Oct 2026 – 31 Dec 2026           4
 
             """)
         let json = try cli.run("campaigns", "list", "--format", "json")
@@ -124,7 +124,7 @@ struct CampaignsCLITests {
             de-an-06: Kích hoạt tài khoản định danh điện tử mức 2 năm 2026 (Đề án 06)
               English:          Project 06 — level-2 VNeID activation, 2026
               File:             \(shippedCampaigns)/de-an-06.yaml
-              Scope:            404
+              Scope:            38
               Period:           1 Jan 2026 – 31 Dec 2026 (365 days)
               Extra metrics:    none
               Per-area targets: none

@@ -199,6 +199,37 @@ public struct DatedTree: Sendable {
     public func resolve(_ code: String) -> String {
         tree.index(of: code) != nil ? code : standsIn[code] ?? code
     }
+
+    /// `teams` with each team of a unit not in this tree at the unit that counts that unit's
+    /// sessions: a team of a commune merged away works under the commune it went into.
+    public func placing(_ teams: [Team]) -> [Team] {
+        guard !standsIn.isEmpty else { return teams }
+        return teams.map { team in
+            var team = team
+            team.areaCode = resolve(team.areaCode)
+            return team
+        }
+    }
+
+    /// `moves` between the units of this tree: a move to or from a unit not in it is at the unit
+    /// that stands for it, and a move that then stays inside one unit is left out.
+    public func placing(_ moves: [LeafletMove]) -> [LeafletMove] {
+        guard !standsIn.isEmpty else { return moves }
+        return moves.compactMap { move in
+            var move = move
+            move.to = resolve(move.to)
+            move.from = move.from.map(resolve)
+            return move.from == move.to ? nil : move
+        }
+    }
+
+    /// Counts per unit code, those of units not in this tree added to the unit standing for them.
+    public func placing(_ counts: [String: Int]) -> [String: Int] {
+        guard !standsIn.isEmpty else { return counts }
+        var placed: [String: Int] = [:]
+        for (code, n) in counts { placed[resolve(code), default: 0] += n }
+        return placed
+    }
 }
 
 extension Optional where Wrapped == String {

@@ -71,7 +71,10 @@ extension WorkspaceStore {
         let sessions = try await qualitySessions(tree: tree, under: code, from: from, through: through,
                                                  metrics: TeamQualityReport.metrics(campaign))
         let marks = try await followUpMarks(under: code)
-        return TeamQualityReport(campaign: campaign, tree: tree, start: start, teams: try await teams(), sessions: sessions,
+        // A team of a unit merged away works under the unit it went into.
+        let read = try await teams()
+        let teams = try await datedTree(on: through)?.placing(read) ?? read
+        return TeamQualityReport(campaign: campaign, tree: tree, start: start, teams: teams, sessions: sessions,
                                  marks: marks, from: from, through: through)
     }
 }

@@ -11,7 +11,9 @@ extension WorkspaceStore {
         var campaign = campaign
         if let dated, !campaign.coversWholeTree { campaign.scope = dated.resolve(campaign.scope) }
         let start = try Self.reportStart(campaign: campaign, under: code.map { dated?.resolve($0) ?? $0 }, in: tree)
-        return try await completenessReport(campaign: campaign, period: period, tree: tree, start: start, teams: teams)
+        let read = try await teams
+        return try await completenessReport(campaign: campaign, period: period, tree: tree, start: start,
+                                            teams: dated?.placing(read) ?? read)
     }
 
     /// The same from a tree and teams the caller has read (the district report's).
@@ -43,7 +45,8 @@ extension WorkspaceStore {
                                                    tree: treeDay),
                 countryName: countryName, wholeTree: tree)
         }
-        let teams = try await teamsRead
+        let read = try await teamsRead
+        let teams = dated?.placing(read) ?? read
         // Members are read only when a team names no leader itself.
         let members = teams.contains { $0.leader == nil } ? try await self.members(ofTeam: nil) : []
         return ChaseList(campaign: campaign, tree: tree, start: start, teams: teams, members: members, activity: activity,

@@ -78,9 +78,11 @@ extension WorkspaceStore {
         var options = CoverageReport.Options(asOf: asOf, under: code, tree: treeDay)
         options.placement = dated?.placement
         let coverage = try await coverageReport(campaign: campaign, options: options, wholeTree: tree)
-        let teams = try await self.teams()
+        // Teams and leaflet moves of units not in this tree work at the unit standing for them.
+        let allTeams = try await self.teams(), allMoves = try await leafletMoves(through: asOf)
+        let teams = dated?.placing(allTeams) ?? allTeams
         let counts = try await memberCounts(on: asOf)
-        let moves = try await leafletMoves(through: asOf)
+        let moves = dated?.placing(allMoves) ?? allMoves
         guard let start = tree.index(of: coverage.startCode) else { throw AreaLookupError.unknownCode(coverage.startCode) }
         let isRoot = tree.nodes[start].level == .country
         // The added root is the last node: every other index is the same in `areas`.
@@ -90,7 +92,8 @@ extension WorkspaceStore {
             // Units not in the tree whose sessions are counted under the start.
             ids! += placement.filter { inside.contains($0.value) }.map(\.key)
         }
-        let handedOut = try await leafletsHandedOut(through: asOf, areas: ids)
+        let given = try await leafletsHandedOut(through: asOf, areas: ids)
+        let handedOut = dated?.placing(given) ?? given
         let through = min(asOf, campaign.end)
         let daily = through < campaign.start ? [:] : try await dailyTotals(areas: ids, from: campaign.start, through: through)
         let units = DistrictReport.sessionUnits(tree: tree, start: start)
@@ -123,10 +126,12 @@ extension WorkspaceStore {
     /// The structure report from `under` (the whole tree when nil) on `asOf`. Throws
     /// `AreaLookupError.unknownCode` for an unknown start.
     public func structureReport(under code: String?, asOf: Day, treeDay: Day? = nil) async throws -> StructureReport {
-        let tree = try await self.tree(on: treeDay ?? asOf)
-        let start = try Self.start(code, in: tree)
-        return StructureReport(tree: tree, start: start, teams: try await teams(), memberCounts: try await memberCounts(on: asOf),
-                               asOf: asOf)
+        let dated = try await datedTree(on: treeDay ?? asOf)
+        let tree = if let dated { dated.tree } else { try await areaTree(addingRoot: nil) }
+        let start = try Self.start(code.map { dated?.resolve($0) ?? $0 }, in: tree)
+        let teams = try await teams()
+        return StructureReport(tree: tree, start: start, teams: dated?.placing(teams) ?? teams,
+                               memberCounts: try await memberCounts(on: asOf), asOf: asOf)
     }
 
     /// The `teams list` report. Throws `AreaLookupError.unknownCode` for an unknown start.
@@ -138,11 +143,15 @@ extension WorkspaceStore {
     }
 
     /// The stock report under the unit `code` (the whole tree when nil) as of `asOf`.
+    /// With dated history, the tree is the one in force on `asOf`, and moves of units not in it
+    /// count at the unit standing for them.
     public func leafletStock(under code: String?, asOf: Day) async throws -> LeafletStock {
-        let tree = try await areaTree(addingRoot: nil)
-        let start = try Self.start(code, in: tree)
-        return LeafletStock(tree: tree, start: start, moves: try await leafletMoves(through: asOf),
-                            handedOut: try await leafletsHandedOut(through: asOf), asOf: asOf)
+        let dated = try await datedTree(on: asOf)
+        let tree = if let dated { dated.tree } else { try await areaTree(addingRoot: nil) }
+        let start = try Self.start(code.map { dated?.resolve($0) ?? $0 }, in: tree)
+        let moves = try await leafletMoves(through: asOf), handedOut = try await leafletsHandedOut(through: asOf)
+        return LeafletStock(tree: tree, start: start, moves: dated?.placing(moves) ?? moves,
+                            handedOut: dated?.placing(handedOut) ?? handedOut, asOf: asOf)
     }
 
     /// The index of `code` in `tree` (nil for the whole tree); an unknown code is an error.

@@ -61,10 +61,13 @@ extension Outreach {
             let reform = try await store.loadReformStory(story, folder: folder.data, today: today)
             let storyCampaign = try? catalog.campaign(DemoReform.campaign)
 
-            let report = try await store.districtReport(campaign: main, under: nil, asOf: today, quality: true)
+            // The shipped campaigns cover Tỉnh Thanh Hóa (the tree since 1 July 2025); the demo's
+            // sessions are those of the communes of the former Huyện Nông Cống, reported on alone.
+            let report = try await store.districtReport(campaign: main, under: DemoDistrict.districtCode, asOf: today, quality: true)
             try ReportFile.write(report.html(labels: l, notice: l["demo.notice"]), to: folder.report)
             let coverage = try await store.coverageReport(
-                campaign: main, options: .init(asOf: today, indicator: main.indicators.first?.id, level: .kind(.commune)))
+                campaign: main, options: .init(asOf: today, indicator: main.indicators.first?.id, under: DemoDistrict.districtCode,
+                                               level: .kind(.commune)))
             let took = (ContinuousClock.now - started).components
             let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
 
@@ -89,7 +92,7 @@ extension Outreach {
             for (command, key) in [
                 ("\(run) coverage --campaign de-an-06 --under 16282 \(db)", "demo.next.commune"),
                 ("\(run) coverage --campaign de-an-06 --level hamlet --behind --sort coverage \(db)", "demo.next.behind"),
-                ("\(run) report --campaign to-cong-nghe-so --out \(folder.path("to-cong-nghe-so.html")) \(db)", "demo.next.report"),
+                ("\(run) report --campaign to-cong-nghe-so --under 404 --out \(folder.path("to-cong-nghe-so.html")) \(db)", "demo.next.report"),
                 ("\(run) report --campaign de-an-06 --under 16282 --out \(folder.path("tan-phuc.md")) \(db)", "demo.next.markdown"),
                 ("\(run) leaflets stock --under 16282 \(db)", "demo.next.leaflets"),
                 ("\(run) sessions list --under 16282-01 \(db)", "demo.next.sessions"),

@@ -296,6 +296,46 @@ struct ReformTests {
         #expect(old.rows.first { $0.code == "29185" }?.target == .share(0.5))
     }
 
+    @Test("teams and leaflets of a commune merged away work under the commune it went into; under the old tree, where they were",
+          arguments: ClosingWorkspace.engines)
+    func teamsAndLeafletsFollow(_ engine: StorageEngine) async throws {
+        let w = try await ReformWorkspace.make(engine)
+        let spring = Day(year: 2025, month: 5, day: 2)!
+        try await w.store.addTeam(Team(code: "PK", name: "Tổ Đề án 06 Phú Khánh", kind: .project06, areaCode: "29185", leader: "Lê Văn Bảy"),
+                                  on: spring)
+        _ = try await w.store.receiveLeaflets(into: "29185", quantity: 100, on: spring, batch: nil, id: UUID())
+        _ = try await w.store.allocateLeaflets(from: "29185", to: "29185-01", quantity: 30, on: spring, batch: nil,
+                                               allowNegative: false, id: UUID())
+        try await w.reform()
+
+        func communeTeams(_ report: StructureReport) -> (withTeam: Int, teams: Int)? {
+            report.lines.first { $0.level == .commune && $0.kind == .project06 }.map { ($0.withTeam, $0.teams) }
+        }
+        // Today: Phú Khánh's team works in Đại Điền (29194), which took it in.
+        let now = try await w.store.structureReport(under: "29194", asOf: ReformWorkspace.today)
+        #expect(communeTeams(now).map { [$0.withTeam, $0.teams] } == [1, 1])
+        // A code of the old tree is read as the unit standing for it.
+        #expect(try await w.store.structureReport(under: "29185", asOf: ReformWorkspace.today).start?.code == "29194")
+        let then = try await w.store.structureReport(under: "29185", asOf: ReformWorkspace.today, treeDay: ReformWorkspace.before)
+        #expect(then.start?.code == "29185")
+        #expect(communeTeams(then).map { [$0.withTeam, $0.teams] } == [1, 1])
+
+        // The 100 leaflets Phú Khánh received are Đại Điền's; the 30 passed on are in its hamlet.
+        let stock = try await w.store.leafletStock(under: "29194", asOf: ReformWorkspace.today)
+        let row = try #require(stock.rows.first { $0.code == "29194" })
+        #expect((row.received, row.passedOn, row.onHand) == (100, 30, 70))
+        #expect(stock.rows.first { $0.code == "29185-01" }?.received == 30)
+        #expect(stock.total.receivedFromOutside == 100)
+
+        // The district report of the new commune has the team and the stock too; the chase list names the team.
+        let campaign = { var c = ReformWorkspace.campaign; c.scope = "86"; return c }()
+        let report = try await w.store.districtReport(campaign: campaign, under: "29194", asOf: ReformWorkspace.today)
+        #expect(communeTeams(report.structure).map { [$0.withTeam, $0.teams] } == [1, 1])
+        #expect(report.leaflets.total.receivedFromOutside == 100)
+        let chase = try await w.store.chaseList(campaign: campaign, under: "29194", today: ReformWorkspace.today, silentDays: 30)
+        #expect(chase.lines.contains { $0.team == "PK" && $0.leader == "Lê Văn Bảy" })
+    }
+
     @Test("each province's totals are the same under both trees; a new unit's denominator is the sum of its parts unless given",
           arguments: ClosingWorkspace.engines)
     func provincesConserved(_ engine: StorageEngine) async throws {

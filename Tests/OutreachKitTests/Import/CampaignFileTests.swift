@@ -76,7 +76,7 @@ struct CampaignFileTests {
     @Test("Project 06 counts level-2 activations over adults in Nông Cống, aiming at 90%")
     func projectSix() throws {
         let c = try CampaignCatalog(directory: campaignsFolder).campaign("de-an-06")
-        #expect(c.scope == "404")
+        #expect(c.scope == "38")
         #expect(c.start == Day(year: 2026, month: 1, day: 1))
         #expect(c.end == Day(year: 2026, month: 12, day: 31))
         let eid = try #require(c.indicator("eid-l2"))
@@ -90,7 +90,7 @@ struct CampaignFileTests {
     @Test("the e-payment campaign sums bank accounts and e-wallets over adults: 50% by 2025, 80% by 2030")
     func ePayment() throws {
         let c = try CampaignCatalog(directory: campaignsFolder).campaign("thanh-toan-dien-tu")
-        #expect(c.scope == "404")
+        #expect(c.scope == "38")
         #expect(c.end == Day(year: 2030, month: 12, day: 31))
         #expect(c.indicators.count == 1)
         let e = c.indicators[0]
