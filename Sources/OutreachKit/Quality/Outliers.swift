@@ -79,14 +79,67 @@ public struct OutlierDetection: Sendable {
     /// in `q.metrics`); in session date order, then by kind. Sessions are grouped by sorting their
     /// positions (by area, by commune, by day), never through a dictionary per session.
     public func flags(_ q: QualitySessions, outlierMetrics: [Int]) -> [OutlierFlag] {
+        let (outliers, others) = found(q, outlierMetrics: outlierMetrics)
+        return Self.ordered(outliers.map { $0.flag(q) } + others)
+    }
+
+    /// The same with only the `maxResults` strongest outliers (as `strongest(_:)` keeps them),
+    /// and how many outliers there were in all. Only the flags kept are made: a whole country
+    /// can have half a million outliers.
+    public func strongestFlags(_ q: QualitySessions, outlierMetrics: [Int]) -> (flags: [OutlierFlag], outliers: Int) {
+        var (outliers, others) = found(q, outlierMetrics: outlierMetrics)
+        let count = outliers.count
+        if maxResults > 0, count > maxResults {
+            outliers.sort { a, b in
+                if a.score != b.score { return a.score > b.score }
+                if q.days[a.session] != q.days[b.session] { return q.days[a.session] < q.days[b.session] }
+                return q.idBefore(a.session, b.session)
+            }
+            outliers.removeSubrange(maxResults...)
+        }
+        return (Self.ordered(outliers.map { $0.flag(q) } + others), count)
+    }
+
+    /// An outlier as numbers, made into a flag only when it is kept.
+    struct Candidate {
+        var session: Int
+        var metric: Int
+        var value: Int
+        var hamletMedian: Double?
+        var communeMedian: Double
+        var score: Double
+
+        func flag(_ q: QualitySessions) -> OutlierFlag {
+            var f = OutlierDetection.flag(.outlier, session, q)
+            f.metric = q.metrics[metric]
+            f.value = value
+            f.hamletMedian = hamletMedian
+            f.communeMedian = communeMedian
+            f.score = score
+            return f
+        }
+    }
+
+    /// Flag `kind` on session `i` of `q`.
+    static func flag(_ kind: OutlierFlag.Kind, _ i: Int, _ q: QualitySessions) -> OutlierFlag {
+        let a = Int(q.areas[i]), t = Int(q.teams[i])
+        return OutlierFlag(kind: kind, session: q.id(i), day: Day(number: Int(q.days[i])), area: q.areaCodes[a],
+                           areaName: q.areaNames[a], team: t >= 0 ? q.teamCodes[t] : nil, metric: "")
+    }
+
+    /// `flags` in session date order, then by kind, session and metric.
+    static func ordered(_ flags: [OutlierFlag]) -> [OutlierFlag] {
+        func rank(_ k: OutlierFlag.Kind) -> Int { OutlierFlag.Kind.allCases.firstIndex(of: k) ?? 0 }
+        return flags.sorted { ($0.day, rank($0.kind), $0.session, $0.metric) < ($1.day, rank($1.kind), $1.session, $1.metric) }
+    }
+
+    /// The outliers among `q`'s sessions, as numbers, and the duplicates and bursts, as flags.
+    func found(_ q: QualitySessions, outlierMetrics: [Int]) -> (outliers: [Candidate], others: [OutlierFlag]) {
         let n = q.count
         let areaCount = q.areaCodes.count
+        var outliers: [Candidate] = []
         var out: [OutlierFlag] = []
-        func flag(_ kind: OutlierFlag.Kind, _ i: Int) -> OutlierFlag {
-            let a = Int(q.areas[i]), t = Int(q.teams[i])
-            return OutlierFlag(kind: kind, session: q.id(i), day: Day(number: Int(q.days[i])), area: q.areaCodes[a],
-                               areaName: q.areaNames[a], team: t >= 0 ? q.teamCodes[t] : nil, metric: "")
-        }
+        func flag(_ kind: OutlierFlag.Kind, _ i: Int) -> OutlierFlag { Self.flag(kind, i, q) }
         // Positions grouped by area key, and by the commune key of their area.
         let byArea = Self.group(n, keys: areaCount) { Int(q.areas[$0]) }
         let byCommune = Self.group(n, keys: areaCount) { Int(q.communes[Int(q.areas[$0])]) }
@@ -114,13 +167,8 @@ public struct OutlierDetection: Sendable {
                     guard let hz = hs.score(Double(v)), hz >= threshold else { continue }
                     score = min(hz, cz)
                 }
-                var f = flag(.outlier, i)
-                f.metric = q.metrics[m]
-                f.value = v
-                f.hamletMedian = hs?.median
-                f.communeMedian = cs.median
-                f.score = (score * 10).rounded() / 10
-                out.append(f)
+                outliers.append(Candidate(session: i, metric: m, value: v, hamletMedian: hs?.median, communeMedian: cs.median,
+                                          score: (score * 10).rounded() / 10))
             }
         }
         // Per day: exact duplicates (the same hamlet, team and counts as a session with a smaller
@@ -156,8 +204,7 @@ public struct OutlierDetection: Sendable {
                 out.append(f)
             }
         }
-        let order = Dictionary(uniqueKeysWithValues: OutlierFlag.Kind.allCases.enumerated().map { ($1, $0) })
-        return out.sorted { ($0.day, order[$0.kind]!, $0.session, $0.metric) < ($1.day, order[$1.kind]!, $1.session, $1.metric) }
+        return (outliers, out)
     }
 
     /// Positions 0..<n grouped by `key` (0..<keys; a negative key leaves the position out): a

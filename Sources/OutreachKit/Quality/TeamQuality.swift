@@ -101,49 +101,94 @@ public struct TeamQualityReport: Sendable, Equatable {
         let indicator = Self.recognitionIndicator(campaign)
         self.indicator = indicator?.id
         let visits = tree.preorder(from: start.map { [$0] } ?? tree.roots)
-        let inScope = Set(visits.map(\.index))
+        // Each unit's subtree is a run of the preorder: from its position to `end`. A national
+        // run (221,000 teams) then walks no subtree and makes no set per team.
+        let nodeCount = tree.nodes.count
+        var position = [Int32](repeating: -1, count: nodeCount)
+        for (p, v) in visits.enumerated() { position[v.index] = Int32(p) }
+        var end = [Int32](repeating: 0, count: nodeCount)
+        for v in visits.reversed() {
+            var e = position[v.index] + 1
+            for c in tree.children[v.index] where position[c] >= 0 { e = max(e, end[c]) }
+            end[v.index] = e
+        }
+        let isHamlet = visits.map { tree.nodes[$0.index].level == .hamlet }
+        var hamletsBefore = [Int32](repeating: 0, count: visits.count + 1)
+        for p in visits.indices { hamletsBefore[p + 1] = hamletsBefore[p] + (isHamlet[p] ? 1 : 0) }
+        // Each session's area as a unit of the tree (-1: not in it).
+        let areaNode = q.areaCodes.map { Int32(tree.index(of: $0) ?? -1) }
         let byTeam = OutlierDetection.group(q.count, keys: q.teamCodes.count) { Int(q.teams[$0]) }
         var teamKeys: [String: Int] = [:]
         for (k, code) in q.teamCodes.enumerated() where teamKeys[code] == nil { teamKeys[code] = k }
         func metric(_ code: String) -> Int? { q.metrics.firstIndex(of: code) }
         let reachedAt = metric("people_reached"), eidAt = metric("eid_l2"), visitedAt = metric("households_visited")
         let numerator = (indicator?.numerator ?? []).compactMap(metric)
+        // What each hamlet is expected to reach: the target's share of its denominator.
+        var expectedAt: [Double?] = []
+        if let indicator, let attribute = indicator.denominator {
+            expectedAt = visits.indices.map { p in
+                guard isHamlet[p] else { return nil }
+                let node = tree.nodes[visits[p].index]
+                guard let denominator = node.attributes[attribute],
+                      case let .share(share) = campaign.effectiveTarget(indicator, area: node.code).target else { return nil }
+                return share * Double(denominator)
+            }
+        }
         var lines: [Line] = []
         var recognition: [Recognition] = []
-        let order = Dictionary(uniqueKeysWithValues: visits.enumerated().map { ($1.index, $0) })
-        let placed = teams.compactMap { team -> (Int, Team)? in
-            guard let i = tree.index(of: team.areaCode), inScope.contains(i) else { return nil }
-            return (order[i] ?? 0, team)
-        }.sorted { ($0.0, $0.1.code) < ($1.0, $1.1.code) }
-        for (_, team) in placed {
-            guard let i = tree.index(of: team.areaCode) else { continue }
-            let hamlets = tree.preorder(from: [i]).map(\.index).filter { tree.nodes[$0].level == .hamlet }
-            let own = teamKeys[team.code].map { k in byTeam.positions[byTeam.start[k]..<byTeam.start[k + 1]].map(Int.init) } ?? []
-            func sum(_ m: Int?, _ list: [Int]) -> Int { m.map { m in list.reduce(0) { $0 + (q.value($1, m) ?? 0) } } ?? 0 }
-            let reached = sum(reachedAt, own)
-            let activations = sum(eidAt, own)
-            let worked = Set(own.map { q.areaCodes[Int(q.areas[$0])] })
-            lines.append(Line(team: team.code, name: team.name, area: team.areaCode, sessions: own.count,
-                              daysActive: Set(own.map { q.days[$0] }).count,
+        var placed: [(order: Int32, team: Int, node: Int)] = []
+        for (t, team) in teams.enumerated() {
+            guard let i = tree.index(of: team.areaCode), position[i] >= 0 else { continue }
+            placed.append((position[i], t, i))
+        }
+        placed.sort { a, b in a.order != b.order ? a.order < b.order : teams[a.team].code < teams[b.team].code }
+        lines.reserveCapacity(placed.count)
+        var seenBy = [Int32](repeating: -1, count: nodeCount)
+        var days: [Int32] = []
+        for (n, (order, t, i)) in placed.enumerated() {
+            let code = teams[t].code, name = teams[t].name
+            let from = Int(order), to = Int(end[i])
+            let own = teamKeys[code].map { k in byTeam.positions[byTeam.start[k]..<byTeam.start[k + 1]] } ?? []
+            func sum(_ m: Int?) -> Int { m.map { m in own.reduce(0) { $0 + (q.value(Int($1), m) ?? 0) } } ?? 0 }
+            let reached = sum(reachedAt)
+            let activations = sum(eidAt)
+            // The team's hamlets it held a session in, each once.
+            var covered = 0
+            days.removeAll(keepingCapacity: true)
+            var flaggedCount = 0, openCount = 0
+            for s in own {
+                let s = Int(s)
+                days.append(q.days[s])
+                if flagged[s] { flaggedCount += 1 }
+                openCount += Int(open[s])
+                let node = Int(areaNode[Int(q.areas[s])])
+                guard node >= 0, seenBy[node] != Int32(n) else { continue }
+                let p = Int(position[node])
+                if p >= from, p < to, isHamlet[p] {
+                    seenBy[node] = Int32(n)
+                    covered += 1
+                }
+            }
+            days.sort()
+            var daysActive = 0
+            for (k, d) in days.enumerated() where k == 0 || days[k - 1] != d { daysActive += 1 }
+            lines.append(Line(team: code, name: name, area: teams[t].areaCode, sessions: own.count,
+                              daysActive: daysActive,
                               peopleReached: reached, activations: activations,
                               activationsPerReached: reached > 0 ? Double(activations) / Double(reached) : nil,
-                              householdsVisited: sum(visitedAt, own), hamlets: hamlets.count,
-                              hamletsCovered: hamlets.filter { worked.contains(tree.nodes[$0].code) }.count,
-                              flaggedSessions: own.filter { flagged[$0] }.count,
-                              openFollowUps: own.reduce(0) { $0 + Int(open[$1]) }))
-            if let indicator, let attribute = indicator.denominator {
-                let clean = own.filter { open[$0] == 0 }
-                let value = clean.reduce(0) { total, i in total + numerator.reduce(0) { $0 + (q.value(i, $1) ?? 0) } }
-                var expected = 0.0
-                for h in hamlets {
-                    let node = tree.nodes[h]
-                    guard let denominator = node.attributes[attribute] else { continue }
-                    let target = campaign.effectiveTarget(indicator, area: node.code).target
-                    if case let .share(share) = target { expected += share * Double(denominator) }
+                              householdsVisited: sum(visitedAt), hamlets: Int(hamletsBefore[to] - hamletsBefore[from]),
+                              hamletsCovered: covered, flaggedSessions: flaggedCount, openFollowUps: openCount))
+            if indicator != nil, !expectedAt.isEmpty {
+                var value = 0, clean = 0
+                for s in own where open[Int(s)] == 0 {
+                    clean += 1
+                    for m in numerator { value += q.value(Int(s), m) ?? 0 }
                 }
-                recognition.append(Recognition(rank: 0, team: team.code, name: team.name, value: value, expected: expected,
+                var expected = 0.0
+                for p in from..<to { if let e = expectedAt[p] { expected += e } }
+                recognition.append(Recognition(rank: 0, team: code, name: name, value: value, expected: expected,
                                                progress: expected > 0 ? Double(value) / expected : nil,
-                                               setAside: own.count - clean.count))
+                                               setAside: own.count - clean))
             }
         }
         recognition.sort { a, b in

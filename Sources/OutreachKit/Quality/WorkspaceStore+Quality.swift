@@ -52,7 +52,7 @@ extension WorkspaceStore {
         let metrics = Metric.allCases.map(\.code) + campaign.extraMetrics
         let sessions = try await qualitySessions(tree: tree, under: code, from: campaign.start, through: min(campaign.end, asOf),
                                                  metrics: metrics)
-        let (flags, found) = detection.strongest(detection.flags(sessions, outlierMetrics: Array(metrics.indices)))
+        let (flags, found) = detection.strongestFlags(sessions, outlierMetrics: Array(metrics.indices))
         let added = try await recordFollowUps(flags)
         let stored = try await followUps(FollowUpQuery(under: code))
         var run = OutlierRun(flags: flags, added: added, followUps: stored)
@@ -68,11 +68,14 @@ extension WorkspaceStore {
         let from = max(period?.start ?? campaign.start, campaign.start)
         let through = min(period?.end ?? campaign.end, campaign.end, asOf)
         let (tree, code, start) = try await qualityTree(campaign, under: under)
+        // The teams (221,000 nationally) and the follow-ups are read while the sessions are scanned.
+        async let teamsRead = teams()
+        async let marksRead = followUpMarks(under: code)
         let sessions = try await qualitySessions(tree: tree, under: code, from: from, through: through,
                                                  metrics: TeamQualityReport.metrics(campaign))
-        let marks = try await followUpMarks(under: code)
+        let marks = try await marksRead
         // A team of a unit merged away works under the unit it went into.
-        let read = try await teams()
+        let read = try await teamsRead
         let teams = try await datedTree(on: through)?.placing(read) ?? read
         return TeamQualityReport(campaign: campaign, tree: tree, start: start, teams: teams, sessions: sessions,
                                  marks: marks, from: from, through: through)

@@ -44,8 +44,8 @@ extension ChaseList {
                 rows: lines.map { line in
                     let figures = Self.figures(line.reason)
                     return [line.code, line.name, line.within ?? "", figures.reason, figures.days.map(String.init) ?? "",
-                            line.lastSession?.iso ?? "", figures.coverage.map { String(format: "%.4f", $0) } ?? "",
-                            figures.target.map { String(format: "%.4f", $0) } ?? "", figures.gap.map { String(format: "%.4f", $0) } ?? "",
+                            line.lastSession?.iso ?? "", figures.coverage.map { Labels.plain($0, digits: 4) } ?? "",
+                            figures.target.map { Labels.plain($0, digits: 4) } ?? "", figures.gap.map { Labels.plain($0, digits: 4) } ?? "",
                             line.team, line.teamName, line.leader ?? "", phone(line.phone) ?? ""]
                 })
         case .json:

@@ -79,7 +79,7 @@ extension CompletenessReport {
         for row in rows {
             out.csvRecord([row.code, row.name, row.kind.rawValue, row.within ?? "", String(row.depth), String(row.expected),
                            String(row.reported), String(row.onTime), String(row.late), String(row.never),
-                           row.rate.map { String(format: "%.4f", $0) } ?? "", p, d])
+                           row.rate.map { Labels.plain($0, digits: 4) } ?? "", p, d])
         }
         return out
     }

@@ -111,12 +111,12 @@ extension TeamQualityReport {
                          "households_visited", "hamlets", "hamlets_covered", "flagged_sessions", "open_followups"],
                 rows: lines.map { x in
                     [x.team, x.name, x.area, String(x.sessions), String(x.daysActive), String(x.peopleReached), String(x.activations),
-                     x.activationsPerReached.map { String(format: "%.3f", $0) } ?? "", String(x.householdsVisited), String(x.hamlets),
+                     x.activationsPerReached.map { Labels.plain($0, digits: 3) } ?? "", String(x.householdsVisited), String(x.hamlets),
                      String(x.hamletsCovered), String(x.flaggedSessions), String(x.openFollowUps)]
                 })
             let ranks = CSVWriter.render(header: ["rank", "team", "name", "value", "expected", "progress", "set_aside"], rows: recognition.map { r in
-                [String(r.rank), r.team, r.name, String(r.value), String(format: "%.1f", r.expected),
-                 r.progress.map { String(format: "%.4f", $0) } ?? "", String(r.setAside)]
+                [String(r.rank), r.team, r.name, String(r.value), Labels.plain(r.expected, digits: 1),
+                 r.progress.map { Labels.plain($0, digits: 4) } ?? "", String(r.setAside)]
             })
             return quality + "\n" + ranks
         case .json:

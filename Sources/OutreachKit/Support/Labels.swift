@@ -97,6 +97,18 @@ public struct Labels: Sendable {
         fixed(share * 100, digits: digits, suffix: UInt8(ascii: "%"))
     }
 
+    /// A number for machines (CSV): `digits` decimals after a point, no grouping, as
+    /// `String(format: "%.3f")` writes it but without Foundation's formatter (a national table
+    /// writes half a million of them).
+    public static func plain(_ x: Double, digits: Int) -> String {
+        guard x.isFinite else { return x.isNaN ? "nan" : x < 0 ? "-inf" : "inf" }
+        var scale: UInt = 1
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int(saturating: (x * Double(scale)).rounded())
+        return Labels.digits(scaled.magnitude / scale, negative: scaled < 0, group: nil,
+                      fraction: (scaled.magnitude % scale, digits, UInt8(ascii: ".")))
+    }
+
     /// The separators as bytes, for the number writer.
     private var groupByte: UInt8 { language == .vi ? UInt8(ascii: ".") : UInt8(ascii: ",") }
     private var decimalByte: UInt8 { language == .vi ? UInt8(ascii: ",") : UInt8(ascii: ".") }
@@ -113,7 +125,7 @@ public struct Labels: Sendable {
     /// The text of a number, measured first and then written right to left straight into the
     /// string: a national coverage table writes 300,000 numbers, so no intermediate strings, and
     /// numbers of up to 15 characters are small strings (no allocation).
-    private static func digits(_ whole: UInt, negative: Bool, group: UInt8,
+    private static func digits(_ whole: UInt, negative: Bool, group: UInt8?,
                                fraction: (value: UInt, digits: Int, separator: UInt8)? = nil, suffix: UInt8? = nil) -> String {
         var wholeDigits = 1
         var rest = whole
@@ -122,7 +134,7 @@ public struct Labels: Sendable {
             wholeDigits += 1
         }
         let fractionDigits = fraction.map { $0.digits > 0 ? $0.digits + 1 : 0 } ?? 0
-        let length = (negative ? 1 : 0) + wholeDigits + (wholeDigits - 1) / 3 + fractionDigits + (suffix == nil ? 0 : 1)
+        let length = (negative ? 1 : 0) + wholeDigits + (group == nil ? 0 : (wholeDigits - 1) / 3) + fractionDigits + (suffix == nil ? 0 : 1)
         return String(unsafeUninitializedCapacity: length) { buffer in
             var i = length
             func put(_ byte: UInt8) {
@@ -140,7 +152,7 @@ public struct Labels: Sendable {
             }
             var rest = whole
             for written in 0..<wholeDigits {
-                if written > 0, written % 3 == 0 { put(group) }
+                if let group, written > 0, written % 3 == 0 { put(group) }
                 put(UInt8(ascii: "0") + UInt8(rest % 10))
                 rest /= 10
             }

@@ -84,6 +84,40 @@ struct QualityTests {
         #expect(resolved.recognition.first?.team == "SMALL-T")
     }
 
+    @Test("a commune's team: its hamlets are those under the commune, covered once each however often and only inside it; days counted once; expected summed over them")
+    func communeTeam() throws {
+        let nodes = [AreaTree.Node(id: 1, code: "D", name: "Huyện", level: .district),
+                     AreaTree.Node(id: 2, code: "C1", name: "Xã 1", level: .commune, parent: 0),
+                     AreaTree.Node(id: 3, code: "H1", name: "Thôn 1", level: .hamlet, parent: 1, attributes: AreaAttributes(adults: 100)),
+                     AreaTree.Node(id: 4, code: "H2", name: "Thôn 2", level: .hamlet, parent: 1, attributes: AreaAttributes(adults: 200)),
+                     AreaTree.Node(id: 5, code: "H3", name: "Thôn 3", level: .hamlet, parent: 1),
+                     AreaTree.Node(id: 6, code: "C2", name: "Xã 2", level: .commune, parent: 0),
+                     AreaTree.Node(id: 7, code: "H4", name: "Thôn 4", level: .hamlet, parent: 5, attributes: AreaAttributes(adults: 400))]
+        let tree = AreaTree(nodes: nodes)
+        var campaign = Campaign(id: "c", name: "C", scope: "D", start: Day(year: 2026, month: 1, day: 1)!, end: Day(year: 2026, month: 12, day: 31)!,
+                                indicators: [Indicator(id: "eid", label: "eID", numerator: ["eid_l2"], denominator: "adults", target: .share(0.5))])
+        campaign.areaTargets = ["eid": ["H2": .share(0.25)]]
+        let teams = [Team(code: "T2", name: "Tổ xã 2", kind: .project06, areaCode: "C2"),
+                     Team(code: "T1", name: "Tổ xã 1", kind: .project06, areaCode: "C1"),
+                     Team(code: "T0", name: "Tổ thôn 1", kind: .project06, areaCode: "H1")]
+        let sessions = [Self.session(1, "2026-11-01", "H1", team: "T1", ["eid_l2": 5]),
+                        Self.session(2, "2026-11-01", "H1", team: "T1", ["eid_l2": 5]),
+                        Self.session(3, "2026-11-02", "H2", team: "T1", ["eid_l2": 5]),
+                        Self.session(4, "2026-11-03", "C1", team: "T1", ["eid_l2": 5]),
+                        Self.session(5, "2026-11-03", "H4", team: "T1", ["eid_l2": 5])]
+        let report = TeamQualityReport(campaign: campaign, tree: tree, start: 0, teams: teams, sessions: sessions, followUps: [],
+                                       from: campaign.start, through: campaign.end)
+        // In tree order: Xã 1's team, the hamlet's team under it, then Xã 2's.
+        #expect(report.lines.map(\.team) == ["T1", "T0", "T2"])
+        let t1 = try #require(report.lines.first)
+        #expect([t1.hamlets, t1.hamletsCovered, t1.daysActive, t1.sessions, t1.activations] as [Int] == [3, 2, 3, 5, 25])
+        let t2 = try #require(report.lines.last)
+        #expect([t2.hamlets, t2.hamletsCovered, t2.sessions] as [Int] == [1, 0, 0])
+        // 50% of 100 in Thôn 1, 25% of 200 in Thôn 2, nothing for Thôn 3 (no adults).
+        #expect(report.recognition.first { $0.team == "T1" }?.expected == 100.0)
+        #expect(report.recognition.first { $0.team == "T2" }?.expected == 200.0)
+    }
+
     @Test("follow-ups: stored once, listed open, resolved with a reason and audited, never reopened by a new run; a void or a correction settles them; the flagged session still counts",
           arguments: ClosingWorkspace.engines)
     func lifecycle(engine: StorageEngine) async throws {
@@ -135,6 +169,31 @@ struct QualityTests {
         #expect(kept.map(\.session) == ["b", "c", "d", "e"])
         #expect(OutlierDetection(maxResults: 0).strongest(flags).flags == flags)
         #expect(OutlierDetection().strongest(flags).flags == flags)
+    }
+
+    @Test("keeping the strongest while finding them gives the flags that finding all, then keeping the strongest, gives; ties by date, then session")
+    func strongestWhileFinding() {
+        // Twelve hamlets of one commune, each with usual sessions and two far above, some with the same score.
+        var sessions: [SessionEntry] = []
+        var id = 0
+        for h in 1...12 {
+            for k in 1...6 {
+                id += 1
+                sessions.append(Self.session(id, "2026-11-0\(k)", "H\(h)", ["eid_l2": 3 + k % 2, "people_reached": 20]))
+            }
+            for (k, value) in [(7, 40 + (h % 3) * 30), (8, 100 + (h % 4) * 50)] {
+                id += 1
+                sessions.append(Self.session(id, "2026-11-\(10 + (h + k) % 9)", "H\(h)", ["eid_l2": value, "people_reached": 20]))
+            }
+        }
+        let q = QualitySessions(sessions, metrics: ["eid_l2", "people_reached"], commune: { _ in "C" })
+        for max in [0, 1, 5, 7, 24, 500] {
+            let detection = OutlierDetection(maxResults: max)
+            let all = detection.strongest(detection.flags(q, outlierMetrics: [0, 1]))
+            let kept = detection.strongestFlags(q, outlierMetrics: [0, 1])
+            #expect(kept.outliers == all.outliers && kept.flags == all.flags, "maxResults \(max)")
+            #expect(all.outliers >= 20)
+        }
     }
 
 }

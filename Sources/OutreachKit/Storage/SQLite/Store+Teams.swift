@@ -84,7 +84,8 @@ extension Store {
                 teams.append(StoredTeam.team(code: row[1], name: row[2], kind: row[3], areaCode: row[4], leader: row[5],
                                              leaderPhone: row[6], formed: row[7], status: row[8], inactiveSince: row[9]))
             }
-            return teams.sorted { $0.code < $1.code }
+            teams.sort { $0.code < $1.code }
+            return teams
         }
     }
 
