@@ -15,6 +15,10 @@
 #   SQLite      POST 960/s, p50 66 ms, p99 537 ms; dashboard 1 conn p50 42 ms, 8 conn p50 85 ms
 #   PostgreSQL  POST 722/s, p50 80 ms, p99 911 ms; dashboard 1 conn p50 2.5 ms (kept figures),
 #               8 conn p50 17 ms; 0 lost, 0 duplicated on both. See README "Speed".
+# Quiet machine, 2026-12-05 17:15 UTC, same command:
+#   SQLite      POST 1,172/s, p50 73 ms, p99 99.6 ms; dashboard 1 conn p50 39 ms, 8 conn p50 198 ms; 66 MB
+#   PostgreSQL  POST 920/s, p50 65 ms, p99 301 ms (write budget not met); dashboard 1 conn p50 3.1 ms,
+#               8 conn p50 13 ms; 118 MB; 0 lost, 0 duplicated on both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=30 engine=both
