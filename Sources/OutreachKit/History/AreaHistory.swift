@@ -148,7 +148,7 @@ public struct AreaHistory: Sendable {
                 if let i = index[to] { standsIn[unit.code] = nodes[i].code }
             }
         }
-        return DatedTree(day: day, tree: tree, placement: placement, standsIn: standsIn)
+        return DatedTree(day: day, tree: tree, placement: placement, standsIn: standsIn, history: self)
     }
 
     /// The unit of the tree of `day` that counts the sessions of `id`: itself when it existed
@@ -194,6 +194,9 @@ public struct DatedTree: Sendable {
     /// Code of a unit not in `tree` → code of the unit that stands for it there (a campaign
     /// scoped to a unit made by the reform, reported under the old tree, starts there).
     public var standsIn: [String: String] = [:]
+    /// The history the tree was taken from: the tree of another day, or a unit's names and
+    /// dates, without reading it again.
+    public let history: AreaHistory
 
     /// `code` as a unit of this tree: itself, or the unit that stands for it.
     public func resolve(_ code: String) -> String {

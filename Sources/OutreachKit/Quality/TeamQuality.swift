@@ -178,7 +178,7 @@ public struct TeamQualityReport: Sendable, Equatable {
                               activationsPerReached: reached > 0 ? Double(activations) / Double(reached) : nil,
                               householdsVisited: sum(visitedAt), hamlets: Int(hamletsBefore[to] - hamletsBefore[from]),
                               hamletsCovered: covered, flaggedSessions: flaggedCount, openFollowUps: openCount))
-            if indicator != nil, !expectedAt.isEmpty {
+            if indicator != nil {
                 var value = 0, clean = 0
                 for s in own where open[Int(s)] == 0 {
                     clean += 1

@@ -18,13 +18,15 @@ extension WorkspaceStore {
         var campaign = campaign.withWorkspaceTargets(try await areaTargets(campaign: campaign.id))
         var options = options
         var wholeTree = wholeTree
-        if options.placement == nil, let dated = try await datedTree(on: options.treeDay) {
+        var dated: DatedTree? = nil
+        if options.placement == nil, let read = try await datedTree(on: options.treeDay) {
+            dated = read
             // Codes of units not in that tree start at the unit that stands for them.
-            campaign.scope = campaign.coversWholeTree ? campaign.scope : dated.resolve(campaign.scope)
-            options.under = options.under.map(dated.resolve)
+            campaign.scope = campaign.coversWholeTree ? campaign.scope : read.resolve(campaign.scope)
+            options.under = options.under.map(read.resolve)
             // A workspace with dated history: the tree of the chosen day, whatever the caller held.
-            options.placement = dated.placement
-            wholeTree = campaign.coversWholeTree ? dated.tree.addingRoot((code: Campaign.wholeTreeScope, name: countryName)) : dated.tree
+            options.placement = read.placement
+            wholeTree = campaign.coversWholeTree ? read.tree.addingRoot((code: Campaign.wholeTreeScope, name: countryName)) : read.tree
         }
         let inputs = try await coverageInputs(campaign: campaign, options: options, countryName: countryName, wholeTree: wholeTree)
         var report = try CoverageReport(campaign: campaign, tree: inputs.tree, ownTotals: inputs.totals, options: options)
@@ -33,11 +35,12 @@ extension WorkspaceStore {
             // Targets the commune set on a unit that is not in this tree say what became of them.
             let missing = Set(campaign.areaTargets.values.flatMap(\.keys)).filter { inputs.tree.index(of: $0) == nil }.sorted()
             if !missing.isEmpty {
-                let dated = try await datedTree(on: options.treeDay)
-                let history = try await areaHistory()
+                // The history already read, or (a caller gave the placement) read once here.
+                let history = if let dated { dated.history } else { try await areaHistory() }
+                let standsIn = dated?.standsIn ?? history.tree(on: options.treeDay).standsIn
                 for code in missing {
                     guard let unit = history.unit(code: code) else { continue }
-                    let now = dated?.standsIn[code].flatMap { c in inputs.tree.index(of: c).map { "\(c) \(inputs.tree.nodes[$0].name)" } }
+                    let now = standsIn[code].flatMap { c in inputs.tree.index(of: c).map { "\(c) \(inputs.tree.nodes[$0].name)" } }
                     report.targetsElsewhere.append(.init(code: code, name: unit.latest.name, until: unit.ended, now: now))
                 }
             }
@@ -103,7 +106,7 @@ extension WorkspaceStore {
         var report = DistrictReport(campaign: campaign, tree: tree, start: start, coverage: coverage, structure: structure,
                                     leaflets: stock, daily: daily, units: units, lastDays: lastDays, teams: teams)
         if let treeDay, treeDay < AreaLevel.twoLevelSince, asOf >= AreaLevel.twoLevelSince, report.place.level == .district,
-           let now = try await datedTree(on: asOf) {
+           let now = dated?.history.tree(on: asOf) {
             // A district of the old tree reported on after the reform: its province then is the
             // one its communes are in on the report's date.
             let id = tree.nodes[start].id

@@ -92,7 +92,7 @@ extension Outreach {
             for (command, key) in [
                 ("\(run) coverage --campaign de-an-06 --under 16282 \(db)", "demo.next.commune"),
                 ("\(run) coverage --campaign de-an-06 --level hamlet --behind --sort coverage \(db)", "demo.next.behind"),
-                ("\(run) report --campaign to-cong-nghe-so --under 404 --out \(folder.path("to-cong-nghe-so.html")) \(db)", "demo.next.report"),
+                ("\(run) report --campaign to-cong-nghe-so --under \(DemoDistrict.districtCode) --out \(folder.path("to-cong-nghe-so.html")) \(db)", "demo.next.report"),
                 ("\(run) report --campaign de-an-06 --under 16282 --out \(folder.path("tan-phuc.md")) \(db)", "demo.next.markdown"),
                 ("\(run) leaflets stock --under 16282 \(db)", "demo.next.leaflets"),
                 ("\(run) sessions list --under 16282-01 \(db)", "demo.next.sessions"),

@@ -293,6 +293,10 @@ struct ReformTests {
         let old = try await w.store.coverageReport(campaign: campaign, options: .init(asOf: ReformWorkspace.today, level: .kind(.commune),
                                                                                      tree: ReformWorkspace.before))
         #expect(old.targetsElsewhere.isEmpty)
+        // The district report, which hands coverage the tree it read, says the same.
+        campaign.scope = "86"
+        let report = try await w.store.districtReport(campaign: campaign, under: "29194", asOf: ReformWorkspace.today)
+        #expect(report.coverage.targetsElsewhere == now.targetsElsewhere)
         #expect(old.rows.first { $0.code == "29185" }?.target == .share(0.5))
     }
 
