@@ -82,8 +82,7 @@ extension OutreachServer {
     func apiCoverage(_ request: Request) async throws -> Response {
         let account = try await apiAccount(request)
         let l = labels(request)
-        let (campaign, _, under) = try await dashboardChoice(request, account, l, dated: true)
-        let tree = try await treeChoice(request, account, under: under, l)
+        let (campaign, _, under, tree) = try await dashboardChoice(request, account, l, dated: true)
         let report = try await store.coverageReport(campaign: campaign,
                                                     options: .init(asOf: configuration.today(), under: under, tree: tree),
                                                     countryName: Campaign.wholeTreeName)

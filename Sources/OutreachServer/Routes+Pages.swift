@@ -210,8 +210,13 @@ extension OutreachServer {
 
     // MARK: Dashboard
 
-    /// The campaign and the unit a dashboard request asks for, checked against the scope.
-    func dashboardChoice(_ request: Request, _ account: Account, _ l: Labels, dated: Bool = false) async throws -> (Campaign, [Campaign], String) {
+    /// The campaign and the unit a dashboard request asks for, checked against the scope, and
+    /// with `dated`, the tree it asks for (`tree=current|YYYY-MM-DD`; nil: the one in force
+    /// today). The scope is checked here, once, for every request: in the asked tree when the
+    /// workspace has dated history (the unit must lie under what stands for the account's area
+    /// there), else in the workspace's tree.
+    func dashboardChoice(_ request: Request, _ account: Account, _ l: Labels, dated: Bool = false) async throws
+        -> (campaign: Campaign, campaigns: [Campaign], under: String, tree: Day?) {
         let campaigns = state.campaigns(from: configuration.campaigns).all
         guard !campaigns.isEmpty else {
             throw Refusal(status: .notFound, detail: l("web.dashboard.no_campaign", ["dir": configuration.campaigns]))
@@ -222,37 +227,33 @@ extension OutreachServer {
             throw Refusal(status: .notFound, detail: error.message(in: l) ?? error.message)
         }
         let under = request.uri.queryParameters.get("under").map { String($0) } ?? account.area
-        // A unit of a dated tree is checked against that tree (`treeChoice`).
-        let datedRequest = dated && !(request.uri.queryParameters.get("tree") ?? "").isEmpty
-        if !datedRequest, !(try await inScope(under, of: account)) { throw forbidden(l) }
-        return (campaign, campaigns, under)
+        let day = dated ? try treeDay(request, l) : nil
+        if let day, let tree = try await store.datedTree(on: day) {
+            guard under == account.area || {
+                guard let top = tree.tree.index(of: tree.resolve(account.area)), let unit = tree.tree.index(of: under) else { return false }
+                return tree.tree.isInSubtree(unit, of: top)
+            }() else { throw forbidden(l) }
+        } else if !(try await inScope(under, of: account)) {
+            throw forbidden(l)
+        }
+        return (campaign, campaigns, under, day)
     }
 
-    /// The tree a dashboard request asks for (`tree=current|YYYY-MM-DD`; nil: the one in force
-    /// today); under a dated tree the unit must lie under what stands for the account's area there.
-    func treeChoice(_ request: Request, _ account: Account, under: String, _ l: Labels) async throws -> Day? {
+    /// The day of `tree=current|YYYY-MM-DD`; nil without it; 400 for anything else.
+    private func treeDay(_ request: Request, _ l: Labels) throws -> Day? {
         guard let asked = request.uri.queryParameters.get("tree"), !asked.isEmpty else { return nil }
         let text = String(asked)
-        let day: Day
-        if text == "current" { day = configuration.today() } else {
-            guard let parsed = Day(parsing: text) else {
-                throw Refusal(status: .badRequest, detail: l("web.dashboard.bad_tree", ["text": String(text.prefix(40))]))
-            }
-            day = parsed
+        if text == "current" { return configuration.today() }
+        guard let parsed = Day(parsing: text) else {
+            throw Refusal(status: .badRequest, detail: l("web.dashboard.bad_tree", ["text": String(text.prefix(40))]))
         }
-        if let dated = try await store.datedTree(on: day), under != account.area {
-            let tree = dated.tree
-            guard let top = tree.index(of: dated.resolve(account.area)), let unit = tree.index(of: under),
-                  tree.isInSubtree(unit, of: top) else { throw forbidden(l) }
-        }
-        return day
+        return parsed
     }
 
     func dashboard(_ request: Request) async throws -> Response {
         let viewer = try await signedIn(request)
         let l = labels(request)
-        let (campaign, campaigns, under) = try await dashboardChoice(request, viewer.account, l, dated: true)
-        let tree = try await treeChoice(request, viewer.account, under: under, l)
+        let (campaign, campaigns, under, tree) = try await dashboardChoice(request, viewer.account, l, dated: true)
         // The figures are kept until the workspace changes (on an engine that can tell cheaply):
         // the stamp is read before them, so a change made while they are read drops them.
         let today = configuration.today()
@@ -289,8 +290,7 @@ extension OutreachServer {
     func download(_ request: Request, file: String) async throws -> Response {
         let viewer = try await signedIn(request)
         let l = labels(request)
-        let (campaign, _, under) = try await dashboardChoice(request, viewer.account, l, dated: true)
-        let tree = try await treeChoice(request, viewer.account, under: under, l)
+        let (campaign, _, under, tree) = try await dashboardChoice(request, viewer.account, l, dated: true)
         let today = configuration.today()
         func attachment(_ text: String, type: String, name: String) -> Response {
             Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\""],

@@ -11,7 +11,7 @@ extension OutreachServer {
                      error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let viewer = try await signedIn(request)
         let l = labels(request)
-        var (campaign, campaigns, under) = try await dashboardChoice(request, viewer.account, l)
+        var (campaign, campaigns, under, _) = try await dashboardChoice(request, viewer.account, l)
         if let asked, let chosen = campaigns.first(where: { $0.id == asked }) { campaign = chosen }
         if let askedUnder {
             guard try await inScope(askedUnder, of: viewer.account) else { throw forbidden(l) }
@@ -51,7 +51,7 @@ extension OutreachServer {
     func qualityDownload(_ request: Request, file: String) async throws -> Response {
         let viewer = try await signedIn(request)
         let l = labels(request)
-        let (_, _, under) = try await dashboardChoice(request, viewer.account, l)
+        let (_, _, under, _) = try await dashboardChoice(request, viewer.account, l)
         let format: OutputFormat
         switch file {
         case "followups.csv": format = .csv

@@ -87,4 +87,21 @@ struct ReformServerTests {
                     == .forbidden)
         }
     }
+
+    @Test("tree= never skips the scope check, on a workspace without dated history too: a unit above the account's area is refused",
+          arguments: Engines.all)
+    func treeKeepsScope(_ engine: StorageEngine) async throws {
+        let f = try await Fixture.make(engine)
+        let token = try await f.token("huyen")
+        try await f.test { client in
+            let viewer = Browser(client)
+            try await viewer.signIn("huyen")
+            for tree in ["current", "2025-06-30"] {
+                #expect(try await viewer.get("/dashboard?campaign=de-an-06&tree=\(tree)&under=38").status == .forbidden)
+                #expect(try await viewer.get("/dashboard/coverage.json?campaign=de-an-06&tree=\(tree)&under=38").status == .forbidden)
+                #expect(try await client.api("/api/v1/coverage?campaign=de-an-06&tree=\(tree)&under=38", token: token).status == .forbidden)
+                #expect(try await viewer.get("/dashboard?campaign=de-an-06&tree=\(tree)&under=16282").status == .ok)
+            }
+        }
+    }
 }

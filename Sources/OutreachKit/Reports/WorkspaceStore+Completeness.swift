@@ -7,10 +7,8 @@ extension WorkspaceStore {
                                    countryName: String = Campaign.wholeTreeName, treeDay: Day? = nil) async throws -> CompletenessReport {
         // The tree and the teams (200,000 of them nationally) are read side by side.
         async let teams = self.teams()
-        let (tree, dated) = try await campaignTree(campaign, countryName: countryName, on: treeDay ?? min(period.end, campaign.end))
-        var campaign = campaign
-        if let dated, !campaign.coversWholeTree { campaign.scope = dated.resolve(campaign.scope) }
-        let start = try Self.reportStart(campaign: campaign, under: code.map { dated?.resolve($0) ?? $0 }, in: tree)
+        let (tree, dated, campaign, start) = try await campaignStart(campaign, under: code, countryName: countryName,
+                                                                    on: treeDay ?? min(period.end, campaign.end))
         let read = try await teams
         return try await completenessReport(campaign: campaign, period: period, tree: tree, start: start,
                                             teams: dated?.placing(read) ?? read)
@@ -31,19 +29,16 @@ extension WorkspaceStore {
                           countryName: String = Campaign.wholeTreeName, treeDay: Day? = nil) async throws -> ChaseList {
         guard silentDays >= 1 else { throw CompletenessError.badDays(silentDays) }
         async let teamsRead = self.teams()
-        let (tree, dated) = try await campaignTree(campaign, countryName: countryName, on: treeDay ?? today)
-        var campaign = campaign
-        if let dated, !campaign.coversWholeTree { campaign.scope = dated.resolve(campaign.scope) }
-        let start = try Self.reportStart(campaign: campaign, under: code.map { dated?.resolve($0) ?? $0 }, in: tree)
+        let (tree, dated, campaign, start) = try await campaignStart(campaign, under: code, countryName: countryName, on: treeDay ?? today)
         let through = min(today, campaign.end)
         let activity = through < campaign.start ? [:]
             : try await reportingActivity(from: campaign.start, through: through, areas: Self.hamletIDs(tree, start))
         var coverage: CoverageReport? = nil
         if let first = campaign.indicators.first {
-            coverage = try await coverageReport(
-                campaign: campaign, options: .init(asOf: today, indicator: first.id, under: tree.nodes[start].code, level: .kind(.hamlet),
-                                                   tree: treeDay),
-                countryName: countryName, wholeTree: tree)
+            var options = CoverageReport.Options(asOf: today, indicator: first.id, under: tree.nodes[start].code, level: .kind(.hamlet),
+                                                 tree: treeDay)
+            options.placement = dated?.placement  // the tree read above: coverage reads no history again
+            coverage = try await coverageReport(campaign: campaign, options: options, countryName: countryName, wholeTree: tree)
         }
         let read = try await teamsRead
         let teams = dated?.placing(read) ?? read
@@ -53,11 +48,20 @@ extension WorkspaceStore {
                          coverage: coverage, today: today, silentDays: silentDays)
     }
 
-    /// The whole tree in force on `day`, under a country root for a campaign over the whole tree.
-    private func campaignTree(_ campaign: Campaign, countryName: String, on day: Day) async throws -> (AreaTree, DatedTree?) {
+    /// The whole tree in force on `day` (under a country root for a campaign over the whole
+    /// tree), the campaign with its scope as a unit of that tree, and the index the report starts
+    /// from: `under`, or the scope; a code not in that tree is read as the unit standing for it.
+    private func campaignStart(_ campaign: Campaign, under code: String?, countryName: String, on day: Day) async throws
+        -> (tree: AreaTree, dated: DatedTree?, campaign: Campaign, start: Int) {
         let root = campaign.coversWholeTree ? (code: Campaign.wholeTreeScope, name: countryName) : nil
-        if let dated = try await datedTree(on: day) { return (root.map(dated.tree.addingRoot) ?? dated.tree, dated) }
-        return (try await areaTree(addingRoot: root), nil)
+        guard let dated = try await datedTree(on: day) else {
+            let tree = try await areaTree(addingRoot: root)
+            return (tree, nil, campaign, try Self.reportStart(campaign: campaign, under: code, in: tree))
+        }
+        let tree = root.map(dated.tree.addingRoot) ?? dated.tree
+        var campaign = campaign
+        if !campaign.coversWholeTree { campaign.scope = dated.resolve(campaign.scope) }
+        return (tree, dated, campaign, try Self.reportStart(campaign: campaign, under: code.map(dated.resolve), in: tree))
     }
 
     /// The index the report starts from: `under`, which must lie in the campaign's scope, or the scope.
