@@ -13,6 +13,7 @@ function init(args)
   hamlets = {}
   for line in io.lines(os.getenv("HAMLETS")) do table.insert(hamlets, line) end
   token = os.getenv("TOKEN"):gsub("%s+", "")
+  salt = os.getenv("SALT") or "0000"  -- 4 hex digits: another run on the same workspace posts new ids
   created, other = 0, 0
   answered = io.open(os.getenv("ANSWERED") .. "-" .. tid, "w")
   answered:setvbuf("line")
@@ -20,7 +21,7 @@ end
 
 function request()
   counter = counter + 1
-  local id = string.format("%08x-0000-4000-8000-%012x", tid, counter)
+  local id = string.format("%08x-%s-4000-8000-%012x", tid, salt, counter)
   local area = hamlets[(counter % #hamlets) + 1]
   local body = string.format('{"id":"%s","date":"2026-11-20","area":"%s","counts":{"eid_l2":%d,"people_reached":%d}}',
     id, area, counter % 7, 10 + counter % 30)

@@ -76,6 +76,10 @@ final class ServerState: @unchecked Sendable {
     private let lock = NSLock()
     private var setupToken: String?
     private var trees: [String: (tree: AreaTree, read: Date)] = [:]
+    /// The tree reads under way, one per code, which every request needing that tree awaits.
+    private var treeReads: [String: Task<AreaTree?, any Error>] = [:]
+    /// Counts `forgetTrees` calls: a read started before one is not kept.
+    private var treeGeneration = 0
     static let treeLifetime: TimeInterval = 30
 
     init(secret: String, setupToken: String?) {
@@ -142,20 +146,46 @@ final class ServerState: @unchecked Sendable {
         dashboards[key] = dashboard
     }
 
-    func cachedTree(_ code: String) -> AreaTree? {
+    /// The tree around `code` for scope checks. A kept tree younger than `treeLifetime` is
+    /// answered at once; an older one is answered too while one read refreshes it in the
+    /// background; with none kept, every request awaits the same read. So a burst of requests
+    /// on a cold or expired cache makes one read of the tree, not one each (64 at once cost
+    /// PostgreSQL seconds of work and every request its wait).
+    func tree(_ code: String, read: @escaping @Sendable () async throws -> AreaTree?) async throws -> AreaTree? {
+        let (kept, pending): (AreaTree?, Task<AreaTree?, any Error>?) = lock.withLock {
+            if let kept = trees[code], Date().timeIntervalSince(kept.read) < Self.treeLifetime { return (kept.tree, nil) }
+            if let pending = treeReads[code] { return (trees[code]?.tree, pending) }
+            let generation = treeGeneration
+            let task = Task<AreaTree?, any Error> { [weak self] in
+                do {
+                    let tree = try await read()
+                    self?.finishRead(code, tree, generation: generation)
+                    return tree
+                } catch {
+                    self?.finishRead(code, nil, generation: generation)
+                    throw error
+                }
+            }
+            treeReads[code] = task
+            return (trees[code]?.tree, task)
+        }
+        if let kept { return kept }
+        return try await pending?.value
+    }
+
+    private func finishRead(_ code: String, _ tree: AreaTree?, generation: Int) {
         lock.lock(); defer { lock.unlock() }
-        guard let kept = trees[code], Date().timeIntervalSince(kept.read) < Self.treeLifetime else { return nil }
-        return kept.tree
+        guard generation == treeGeneration else { return }  // forgotten meanwhile: another read may be under way
+        treeReads[code] = nil
+        guard let tree else { return }
+        if trees.count > 1000 { trees.removeAll() }
+        trees[code] = (tree, Date())
     }
 
     func forgetTrees() {
         lock.lock(); defer { lock.unlock() }
         trees.removeAll()
-    }
-
-    func keep(_ tree: AreaTree, for code: String) {
-        lock.lock(); defer { lock.unlock() }
-        if trees.count > 1000 { trees.removeAll() }
-        trees[code] = (tree, Date())
+        treeReads.removeAll()
+        treeGeneration += 1
     }
 }

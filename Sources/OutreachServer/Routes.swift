@@ -108,12 +108,11 @@ extension OutreachServer {
 
     // MARK: Scope
 
-    /// The part of the tree the account's scope starts at (cached for half a minute).
+    /// The part of the tree the account's scope starts at (kept for half a minute, read once
+    /// however many requests ask at the same time).
     func scopeTree(_ code: String) async throws -> AreaTree? {
-        if let tree = state.cachedTree(code) { return tree }
-        guard let tree = try await store.areaTree(around: code, addingRoot: nil) else { return nil }
-        state.keep(tree, for: code)
-        return tree
+        let store = store
+        return try await state.tree(code) { try await store.areaTree(around: code, addingRoot: nil) }
     }
 
     /// Whether `code` is the account's area or under it.

@@ -178,12 +178,12 @@ public enum Accounts {
 
     /// SHA-256 of a token, hex.
     public static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Checksum.sha256Hex(Array(token.utf8))  // every API call asks: no `String(format:)` per byte
     }
 
     public static func randomHex(_ bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return Checksum.hex((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
     static func stamp(_ date: Date) -> String {

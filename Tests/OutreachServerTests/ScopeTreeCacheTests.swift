@@ -1,0 +1,54 @@
+import Foundation
+import OutreachKit
+import Testing
+@testable import OutreachServer
+
+/// The scope tree kept by the server: a burst of requests on a cold cache reads it once (before,
+/// 64 posts at start-up made 45 reads of a province's tree on PostgreSQL, 6 s of its work).
+@Suite("outreach serve: the scope tree is read once per burst")
+struct ScopeTreeCacheTests {
+    final class Reads: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func add() { lock.withLock { count += 1 } }
+        var value: Int { lock.withLock { count } }
+    }
+
+    static let tree = AreaTree(nodes: [.init(id: 1, code: "86", name: "Tỉnh Vĩnh Long", level: .province)])
+
+    @Test("64 requests at once on a cold cache make one read and all get its tree")
+    func oneReadPerBurst() async throws {
+        let state = ServerState(secret: "s", setupToken: nil)
+        let reads = Reads()
+        let codes = try await withThrowingTaskGroup(of: String?.self) { group in
+            for _ in 0..<64 {
+                group.addTask {
+                    try await state.tree("86") {
+                        reads.add()
+                        try await Task.sleep(nanoseconds: 100_000_000)
+                        return Self.tree
+                    }?.nodes.first?.code
+                }
+            }
+            return try await group.reduce(into: [String?]()) { $0.append($1) }
+        }
+        #expect(reads.value == 1)
+        #expect(codes == Array(repeating: "86", count: 64))
+        // Kept: no read on the next request.
+        _ = try await state.tree("86") { reads.add(); return Self.tree }
+        #expect(reads.value == 1)
+    }
+
+    @Test("forgetting the trees makes the next request read again; a failed read is not kept")
+    func forgetAndFailure() async throws {
+        struct Down: Error {}
+        let state = ServerState(secret: "s", setupToken: nil)
+        let reads = Reads()
+        await #expect(throws: Down.self) { try await state.tree("86") { reads.add(); throw Down() } }
+        _ = try await state.tree("86") { reads.add(); return Self.tree }
+        #expect(reads.value == 2)
+        state.forgetTrees()
+        _ = try await state.tree("86") { reads.add(); return Self.tree }
+        #expect(reads.value == 3)
+    }
+}
