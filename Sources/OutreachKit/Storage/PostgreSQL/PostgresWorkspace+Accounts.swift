@@ -25,8 +25,28 @@ extension PostgresWorkspace {
     }
 
     public func account(tokenDigest: String) async throws -> Account? {
-        // One statement: no transaction around it (every API call's first question).
-        try await single { connection in try await Self.accounts(connection, AccountSQL.byToken, [.text(tokenDigest)]).first?.0 }
+        // One statement, prepared once per connection, with no transaction around it: every API
+        // call's first question.
+        try await single { connection in
+            for try await row in try await connection.execute(TokenAccountStatement(digest: tokenDigest), logger: Self.quiet) {
+                let cells = row.makeRandomAccess()
+                return try AccountSQL.account(text: { cells[$0].text }, int: { cells[$0].int }).0
+            }
+            return nil
+        }
+    }
+
+    /// `AccountSQL.byToken`, prepared once per connection.
+    struct TokenAccountStatement: PostgresPreparedStatement {
+        static let sql = AccountSQL.byToken
+        typealias Row = PostgresRow
+        var digest: String
+        func makeBindings() throws -> PostgresBindings {
+            var binds = PostgresBindings(capacity: 1)
+            binds.append(digest)
+            return binds
+        }
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
     }
 
     public func updateAccount(named name: String, _ change: AccountChange) async throws {
