@@ -19,6 +19,9 @@
 #   SQLite      POST 1,172/s, p50 73 ms, p99 99.6 ms; dashboard 1 conn p50 39 ms, 8 conn p50 198 ms; 66 MB
 #   PostgreSQL  POST 920/s, p50 65 ms, p99 301 ms (write budget not met); dashboard 1 conn p50 3.1 ms,
 #               8 conn p50 13 ms; 118 MB; 0 lost, 0 duplicated on both.
+# 2026-12-06, after the scope-tree, audit-JSON and prepared-statement mends, --engine postgresql:
+#   PostgreSQL  POST 985.6/s, p50 62.8 ms, p99 124.7 ms on a fresh workspace (1,046/s, p99 96.5 ms
+#               on a repeated run); dashboard 1 conn p50 6.6 ms, 8 conn p50 29.6 ms; 98 MB; 0 lost, 0 dup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=30 engine=both
