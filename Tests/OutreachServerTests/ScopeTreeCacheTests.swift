@@ -51,4 +51,20 @@ struct ScopeTreeCacheTests {
         _ = try await state.tree("86") { reads.add(); return Self.tree }
         #expect(reads.value == 3)
     }
+
+    @Test("a read under way when the trees are forgotten is not kept: the next request reads again")
+    func forgottenDuringRead() async throws {
+        let state = ServerState(secret: "s", setupToken: nil)
+        let reads = Reads()
+        async let first = state.tree("86") {
+            reads.add()
+            try await Task.sleep(nanoseconds: 200_000_000)
+            return Self.tree
+        }
+        try await Task.sleep(nanoseconds: 20_000_000)
+        state.forgetTrees()
+        #expect(try await first?.nodes.first?.code == "86")
+        _ = try await state.tree("86") { reads.add(); return Self.tree }
+        #expect(reads.value == 2)
+    }
 }

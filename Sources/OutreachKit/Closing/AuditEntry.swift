@@ -89,45 +89,25 @@ public enum AuditValue: Sendable, Equatable {
     /// Foundation's writer (its casts, `NSNull`, locale-aware key sort) took a sixth of the
     /// server's time under load.
     static func json(_ values: [String: AuditValue]) -> String {
-        var out = "{"
+        var out = Array("{".utf8)
         for (i, (key, value)) in values.sorted(by: { $0.key < $1.key }).enumerated() {
-            if i > 0 { out += "," }
-            string(key, into: &out)
-            out += ":"
+            if i > 0 { out += ",".utf8 }
+            JSONText.string(key, into: &out)
+            out += ":".utf8
             switch value {
-            case let .text(t): if let t { string(t, into: &out) } else { out += "null" }
-            case let .int(n): out += n.map(String.init) ?? "null"
+            case let .text(t): if let t { JSONText.string(t, into: &out) } else { out += "null".utf8 }
+            case let .int(n): out += (n.map(String.init) ?? "null").utf8
             case let .list(l):
-                out += "["
+                out += "[".utf8
                 for (j, item) in l.enumerated() {
-                    if j > 0 { out += "," }
-                    string(item, into: &out)
+                    if j > 0 { out += ",".utf8 }
+                    JSONText.string(item, into: &out)
                 }
-                out += "]"
+                out += "]".utf8
             }
         }
-        return out + "}"
-    }
-
-    /// `text` as a JSON string: quotes, backslashes and control characters escaped.
-    private static func string(_ text: String, into out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += "}".utf8
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -29,8 +29,7 @@ extension PostgresWorkspace {
         // call's first question.
         try await single { connection in
             for try await row in try await connection.execute(TokenAccountStatement(digest: tokenDigest), logger: Self.quiet) {
-                let cells = row.makeRandomAccess()
-                return try AccountSQL.account(text: { cells[$0].text }, int: { cells[$0].int }).0
+                return try Self.account(row).0
             }
             return nil
         }
@@ -67,12 +66,14 @@ extension PostgresWorkspace {
     private static func accounts(_ connection: PostgresConnection, _ sql: String,
                                  _ values: [AccountSQL.Value]) async throws -> [(Account, String?)] {
         var out: [(Account, String?)] = []
-        for try await row in try await connection.query(query(sql, values), logger: quiet) {
-            let cells = row.makeRandomAccess()
-            let (account, hash) = try AccountSQL.account(text: { cells[$0].text }, int: { cells[$0].int })
-            out.append((account, hash))
-        }
+        for try await row in try await connection.query(query(sql, values), logger: quiet) { out.append(try account(row)) }
         return out
+    }
+
+    /// An account row (`AccountSQL.columns`) and its password hash.
+    private static func account(_ row: PostgresRow) throws -> (Account, String?) {
+        let cells = row.makeRandomAccess()
+        return try AccountSQL.account(text: { cells[$0].text }, int: { cells[$0].int })
     }
 
     /// The first column of each row of `sql`, read by `cell`.
