@@ -5,7 +5,11 @@
 # or duplicated. Then wrk reads one commune's dashboard page for 15 s. Prints throughput, p50 and
 # p99 latency (wrk --latency) and the server's peak RSS.
 #
-#   Benchmarks/serve.sh [--seconds 30] [--engine sqlite|postgresql|both]
+#   Benchmarks/serve.sh [--seconds 30] [--runs 3] [--engine sqlite|postgresql|both]
+#
+# The posting is repeated --runs times on the same server and workspace (each run posts new ids:
+# SALT), and the median run (by sessions per second) is reported beside every run's figures: one
+# run on two cores shared by wrk, the server and the database moves by ±15 % from run to run.
 #
 # Data: bench-out/province-1m (Benchmarks/gen.py), as Benchmarks/run.sh makes it; a PostgreSQL
 # workspace on a throw-away cluster (.ci/postgres.sh) is loaded by `outreach sessions import`.
@@ -24,12 +28,13 @@
 #               on a repeated run); dashboard 1 conn p50 6.6 ms, 8 conn p50 29.6 ms; 98 MB; 0 lost, 0 dup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=30 engine=both
+seconds=30 engine=both runs=3
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
     --engine) engine=$2; shift 2 ;;
-    *) echo "usage: $0 [--seconds N] [--engine sqlite|postgresql|both]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--seconds N] [--runs N] [--engine sqlite|postgresql|both]" >&2; exit 2 ;;
   esac
 done
 out=bench-out
@@ -68,21 +73,31 @@ run() { # run LABEL DB
   $outreach serve --db "$db" --listen "127.0.0.1:$port" --campaigns "$out/campaigns" >"$out/.serve.log" 2>&1 &
   local pid=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-  rm -f "$out"/.answered-*
-  TOKEN=$(cat "$out/.token") HAMLETS="$out/.hamlets" ANSWERED="$out/.answered" wrk -t2 -c64 -d"${seconds}s" --latency -s Benchmarks/post-sessions.lua \
-    "http://127.0.0.1:$port" > "$out/.wrk-post.txt"
-  sleep 1  # requests still in flight when wrk stopped are finished by the server
+  rm -f "$out"/.answered-* "$out"/.wrk-post-*.txt
+  for r in $(seq "$runs"); do
+    SALT=$(printf %04x "$r") TOKEN=$(cat "$out/.token") HAMLETS="$out/.hamlets" ANSWERED="$out/.answered-run$r" \
+      wrk -t2 -c64 -d"${seconds}s" --latency -s Benchmarks/post-sessions.lua "http://127.0.0.1:$port" > "$out/.wrk-post-$r.txt"
+    sleep 1  # requests still in flight when wrk stopped are finished by the server
+  done
   local after; after=$(count "$db")
-  local created; created=$(grep -o 'created=[0-9]*' "$out/.wrk-post.txt" | cut -d= -f2)
-  local others; others=$(grep -o 'other=[0-9]*' "$out/.wrk-post.txt" | cut -d= -f2)
-  # Every id answered 201 is stored once; the stored sessions of the run are as many as their
+  # Every id answered 201 is stored once; the stored sessions of the runs are as many as their
   # distinct ids (the rest were answered after wrk stopped listening).
   cat "$out"/.answered-* | sort -u > "$out/.answered"
   local answered; answered=$(wc -l < "$out/.answered")
+  local created=0 others=0
+  for r in $(seq "$runs"); do
+    created=$((created + $(grep -o 'created=[0-9]*' "$out/.wrk-post-$r.txt" | cut -d= -f2)))
+    others=$((others + $(grep -o 'other=[0-9]*' "$out/.wrk-post-$r.txt" | cut -d= -f2)))
+  done
   local distinct; distinct=$(sql "$db" "SELECT count(DISTINCT uuid) FROM session")
   local lost; lost=$(comm -23 "$out/.answered" <(sql "$db" "SELECT lower(hex(uuid)) FROM session" | sort -u) | wc -l)
-  echo "$label: POST /api/v1/sessions, 64 connections, ${seconds} s"
-  grep -E "Requests/sec|^ +50%|^ +99%" "$out/.wrk-post.txt" | sed 's/^/    /'
+  echo "$label: POST /api/v1/sessions, 64 connections, $runs runs of ${seconds} s (sessions/s, p50, p99; median run marked)"
+  local median; median=$(for r in $(seq "$runs"); do echo "$(awk '/Requests\/sec/ {print $2}' "$out/.wrk-post-$r.txt") $r"; done | sort -n | awk -v m=$(( (runs + 1) / 2 )) 'NR == m {print $2}')
+  for r in $(seq "$runs"); do
+    printf '    run %d: %s/s, p50 %s, p99 %s%s\n' "$r" "$(awk '/Requests\/sec/ {print $2}' "$out/.wrk-post-$r.txt")" \
+      "$(awk '$1 == "50%" {print $2}' "$out/.wrk-post-$r.txt")" "$(awk '$1 == "99%" {print $2}' "$out/.wrk-post-$r.txt")" \
+      "$([ "$r" = "$median" ] && echo '   <- median')"
+  done
   echo "    201 answers: $created ($answered distinct ids), other answers: $others; sessions $before -> $after: $((after - before)) new," \
     "$distinct distinct ids in $after sessions, $lost answered ids missing"
   # One commune's dashboard, signed in.

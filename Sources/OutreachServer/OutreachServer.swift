@@ -182,6 +182,36 @@ final class ServerState: @unchecked Sendable {
         trees[code] = (tree, Date())
     }
 
+    /// The accounts of the API tokens used lately, by the token's digest (never the token),
+    /// kept `tokenLifetime`: every API call asked the workspace before, a round trip that cost
+    /// PostgreSQL more than its answer. A token replaced or an account disabled by `outreach users`
+    /// in another process stops working within that time; through this server's pages, at once
+    /// (`forgetTokens`). A token that names no account is asked again each time.
+    private var tokenAccounts: [String: (account: Account, read: Date)] = [:]
+    static let tokenLifetime: TimeInterval = 5
+
+    func tokenAccount(_ token: String, read: @Sendable () async throws -> Account?) async throws -> Account? {
+        let key = Accounts.digest(token)
+        let (kept, generation) = lock.withLock { (tokenAccounts[key], tokenGeneration) }
+        if let kept, Date().timeIntervalSince(kept.read) < Self.tokenLifetime { return kept.account }
+        guard let account = try await read() else { return nil }
+        lock.withLock {
+            guard generation == tokenGeneration else { return }  // forgotten meanwhile: not kept
+            if tokenAccounts.count > 10_000 { tokenAccounts.removeAll() }
+            tokenAccounts[key] = (account, Date())
+        }
+        return account
+    }
+
+    /// Counts `forgetTokens` calls: an account read before one is not kept.
+    private var tokenGeneration = 0
+
+    func forgetTokens() {
+        lock.lock(); defer { lock.unlock() }
+        tokenAccounts.removeAll()
+        tokenGeneration += 1
+    }
+
     func forgetTrees() {
         lock.lock(); defer { lock.unlock() }
         trees.removeAll()

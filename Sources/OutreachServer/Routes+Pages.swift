@@ -466,6 +466,7 @@ extension OutreachServer {
         guard try await inScope(account.area, of: viewer.account) else { throw forbidden(l) }
         guard ["disable", "enable"].contains(action) else { throw HTTPError(.notFound) }
         try await recording(viewer.account) { try await Accounts.setDisabled(action == "disable", for: name, in: store) }
+        state.forgetTokens()  // a disabled account's token stops working at once
         return Response.redirect(to: "/accounts")
     }
 }

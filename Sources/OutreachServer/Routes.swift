@@ -88,7 +88,9 @@ extension OutreachServer {
     /// The account of an API request's bearer token.
     func apiAccount(_ request: Request) async throws -> Account {
         let header = request.headers[.authorization] ?? ""
-        guard header.hasPrefix("Bearer "), let account = try await Accounts.account(forToken: String(header.dropFirst(7)), in: store) else {
+        let token = String(header.dropFirst(7))
+        guard header.hasPrefix("Bearer "),
+              let account = try await state.tokenAccount(token, read: { [store] in try await Accounts.account(forToken: token, in: store) }) else {
             throw Refusal(status: .unauthorized, detail: labels(request)["web.api.unauthorized"])
         }
         return account

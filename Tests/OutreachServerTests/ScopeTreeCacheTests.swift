@@ -68,3 +68,40 @@ struct ScopeTreeCacheTests {
         #expect(reads.value == 2)
     }
 }
+
+/// The accounts of API tokens kept by the server for `ServerState.tokenLifetime`: every API call
+/// asked the workspace before (on PostgreSQL a round trip per post).
+@Suite("outreach serve: a token's account is kept a few seconds")
+struct TokenCacheTests {
+    static let lan = Account(name: "lan", role: .leader, area: "16285", team: nil, created: "2026-12-06T00:00:00Z", hasPassword: true)
+
+    @Test("a token's account is read once, then kept; forgetting the tokens reads again; no account is never kept")
+    func keptAndForgotten() async throws {
+        let state = ServerState(secret: "s", setupToken: nil)
+        let reads = ScopeTreeCacheTests.Reads()
+        for _ in 0..<3 {
+            #expect(try await state.tokenAccount("otk_a") { reads.add(); return Self.lan }?.name == "lan")
+        }
+        #expect(reads.value == 1)
+        // Another token is another key.
+        #expect(try await state.tokenAccount("otk_b") { reads.add(); return nil } == nil)
+        #expect(try await state.tokenAccount("otk_b") { reads.add(); return nil } == nil)
+        #expect(reads.value == 3)
+        state.forgetTokens()
+        #expect(try await state.tokenAccount("otk_a") { reads.add(); return nil } == nil)  // disabled meanwhile
+        #expect(reads.value == 4)
+    }
+
+    @Test("an account read while the tokens are forgotten is not kept")
+    func forgottenDuringRead() async throws {
+        let state = ServerState(secret: "s", setupToken: nil)
+        let reads = ScopeTreeCacheTests.Reads()
+        _ = try await state.tokenAccount("otk_a") {
+            reads.add()
+            state.forgetTokens()  // an administrator disables the account while it is read
+            return Self.lan
+        }
+        _ = try await state.tokenAccount("otk_a") { reads.add(); return nil }
+        #expect(reads.value == 2)
+    }
+}

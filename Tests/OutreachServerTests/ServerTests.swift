@@ -319,10 +319,13 @@ struct ServerPageTests {
         }
     }
 
-    @Test("accounts: an administrator adds and disables accounts on the web; a disabled account is signed out", arguments: Engines.all)
+    @Test("accounts: an administrator adds and disables accounts on the web; a disabled account is signed out and its token refused at once",
+          arguments: Engines.all)
     func accounts(_ engine: StorageEngine) async throws {
         let f = try await Fixture.make(engine)
+        let token = try await f.token("lan")
         try await f.test { client in
+            #expect(try await client.api("/api/v1/sessions", token: token).status == .ok)  // the token's account is kept now
             let admin = Browser(client)
             try await admin.signIn("admin")
             #expect(try await admin.get("/accounts").status == .ok)
@@ -336,6 +339,7 @@ struct ServerPageTests {
             try await admin.get("/accounts")
             #expect(try await admin.post("/accounts/lan/disable", [:]).status == .seeOther)
             #expect(try await lan.get("/entry").status == .seeOther)  // back to /login
+            #expect(try await client.api("/api/v1/sessions", token: token).status == .unauthorized)
             #expect(try await f.store.accountCredentials(named: "lan")?.0.disabled == true)
         }
     }

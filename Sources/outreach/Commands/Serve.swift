@@ -13,12 +13,14 @@ extension Outreach {
         @OptionGroup var campaigns: CampaignOptions
         @Option(help: Help.argument("serve.listen", value: "address")) var listen = "127.0.0.1:8080"
         @Flag(help: Help.argument("serve.secure_cookies")) var secureCookies = false
+        @Option(help: Help.argument("serve.db_connections", value: "n"), transform: ArgumentValue.count) var dbConnections: Int = 8
 
         func run() async throws {
             let l = try language.labels()
             let (host, port) = try ListenAddress.parse(listen)
-            // A server answers many requests at once: a larger PostgreSQL pool than a command's.
-            let store = try await database.open(connections: 24)
+            // A PostgreSQL server does the most with about as many connections as it has cores to
+            // spare: more only queue inside PostgreSQL (measured in Benchmarks/serve.sh).
+            let store = try await database.open(connections: dbConnections)
             let setup = try await OutreachServer.setupToken(for: store)
             var logger = Logger(label: "outreach.serve")
             logger.logLevel = .info
