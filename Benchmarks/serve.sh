@@ -8,8 +8,8 @@
 #   Benchmarks/serve.sh [--seconds 30] [--runs 3] [--engine sqlite|postgresql|both]
 #
 # The posting is repeated --runs times on the same server and workspace (each run posts new ids:
-# SALT), and the median run (by sessions per second) is reported beside every run's figures: one
-# run on two cores shared by wrk, the server and the database moves by ±15 % from run to run.
+# SALT); every run's figures are printed, then the median of each (sessions per second, p50,
+# p99): one run on two cores shared by wrk, the server and the database moves by ±15 %.
 #
 # Data: bench-out/province-1m (Benchmarks/gen.py), as Benchmarks/run.sh makes it; a PostgreSQL
 # workspace on a throw-away cluster (.ci/postgres.sh) is loaded by `outreach sessions import`.
@@ -59,12 +59,22 @@ prepare() {
   $outreach sessions import "$out/province-1m/sessions.csv" --db "$db" >/dev/null
   echo "bench-password" | $outreach users add bench --role officer --area "$province" --password-stdin --db "$db" >/dev/null
   $outreach users token bench --db "$db" 2>/dev/null > "$out/.token"
+  # After a bulk load PostgreSQL's autovacuum vacuums and analyzes the new rows within minutes,
+  # on the same 2 cores as the measurement (the first runs on a fresh workspace were 15-25 %
+  # slower): done here first, as pgbench vacuums before it measures.
+  if [[ $db == postgres* ]]; then psql -X -q "$db" -c "VACUUM (ANALYZE)" -c "CHECKPOINT"; fi
 }
 
 sql() { # sql DB QUERY : rows of QUERY, one per line
   if [[ $1 == postgres* ]]; then psql -X -At "$1" -c "$(sed "s/hex(uuid)/encode(uuid, 'hex')/g" <<< "$2")"; else sqlite3 "$1" "$2"; fi
 }
 count() { sql "$1" "SELECT count(*) FROM session"; }
+ms() { # wrk's latency (850.00us, 61.2ms, 1.02s) in milliseconds
+  awk -v t="$1" 'BEGIN { v = t + 0; if (t ~ /us$/) v /= 1000; else if (t ~ /[0-9]s$/ && t !~ /ms$/) v *= 1000; printf "%.1f", v }'
+}
+median() { # the median of the numbers on standard input, one per line
+  grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 
 run() { # run LABEL DB
   local label=$1 db=$2 port=18$((RANDOM % 900 + 100))
@@ -91,13 +101,17 @@ run() { # run LABEL DB
   done
   local distinct; distinct=$(sql "$db" "SELECT count(DISTINCT uuid) FROM session")
   local lost; lost=$(comm -23 "$out/.answered" <(sql "$db" "SELECT lower(hex(uuid)) FROM session" | sort -u) | wc -l)
-  echo "$label: POST /api/v1/sessions, 64 connections, $runs runs of ${seconds} s (sessions/s, p50, p99; median run marked)"
-  local median; median=$(for r in $(seq "$runs"); do echo "$(awk '/Requests\/sec/ {print $2}' "$out/.wrk-post-$r.txt") $r"; done | sort -n | awk -v m=$(( (runs + 1) / 2 )) 'NR == m {print $2}')
+  echo "$label: POST /api/v1/sessions, 64 connections, $runs runs of ${seconds} s"
+  local rates="" p50s="" p99s=""
   for r in $(seq "$runs"); do
-    printf '    run %d: %s/s, p50 %s, p99 %s%s\n' "$r" "$(awk '/Requests\/sec/ {print $2}' "$out/.wrk-post-$r.txt")" \
-      "$(awk '$1 == "50%" {print $2}' "$out/.wrk-post-$r.txt")" "$(awk '$1 == "99%" {print $2}' "$out/.wrk-post-$r.txt")" \
-      "$([ "$r" = "$median" ] && echo '   <- median')"
+    local rate p50 p99
+    rate=$(awk '/Requests\/sec/ {print $2}' "$out/.wrk-post-$r.txt")
+    p50=$(awk '$1 == "50%" {print $2}' "$out/.wrk-post-$r.txt")
+    p99=$(awk '$1 == "99%" {print $2}' "$out/.wrk-post-$r.txt")
+    printf '    run %d: %s/s, p50 %s, p99 %s\n' "$r" "$rate" "$p50" "$p99"
+    rates+="$rate"$'\n' p50s+="$(ms "$p50")"$'\n' p99s+="$(ms "$p99")"$'\n'
   done
+  printf '    median: %s/s, p50 %s ms, p99 %s ms\n' "$(median <<< "$rates")" "$(median <<< "$p50s")" "$(median <<< "$p99s")"
   echo "    201 answers: $created ($answered distinct ids), other answers: $others; sessions $before -> $after: $((after - before)) new," \
     "$distinct distinct ids in $after sessions, $lost answered ids missing"
   # One commune's dashboard, signed in.

@@ -48,14 +48,14 @@ extension Store {
 
     /// Adds `entry` to the audit trail (once: a row already there is kept).
     static func audit(_ db: Database, _ entry: AuditEntry) throws {
-        try db.execute(sql: ClosingSQL.insertAudit, arguments: arguments(ClosingSQL.auditValues(entry)))
+        try db.cachedStatement(sql: ClosingSQL.insertAudit).execute(arguments: arguments(ClosingSQL.auditValues(entry)))
     }
 
     /// The rules that decide which sessions are locked on `today`, with the current task's
     /// self-closing campaigns.
     static func lockRules(_ db: Database, today: Day) throws -> LockRules {
         let autoLocks = Recorder.current.autoLocks
-        if autoLocks.isEmpty, try Int.fetchOne(db, sql: ClosingSQL.anyClosed) ?? 0 == 0 {
+        if autoLocks.isEmpty, try Int.fetchOne(db.cachedStatement(sql: ClosingSQL.anyClosed)) ?? 0 == 0 {
             return LockRules(rows: [], autoLocks: [], today: today)
         }
         let rows = try Row.fetchAll(db, sql: ClosingSQL.lockRows).compactMap { row in

@@ -77,7 +77,7 @@ extension Store {
 
     /// The facts of one area, by code (for single writes: no need to load the whole tree).
     static func areaFacts(_ db: Database, code: String) throws -> AreaFacts? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, adults, population, households, working_age FROM area WHERE code = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, adults, population, households, working_age FROM area WHERE code = ?"),
                                          arguments: [code]) else { return nil }
         let id: Int64 = row[0]
         return AreaFacts(id: id, communeID: try communeID(db, of: id), adults: row[1], population: row[2], households: row[3],
@@ -86,18 +86,22 @@ extension Store {
 
     /// The commune-level area that is `areaID` or contains it.
     static func communeID(_ db: Database, of areaID: Int64) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: communeIDSQL), arguments: [areaID])
+    }
+
+    static let communeIDSQL: String = {
         let levels = AreaLevel.allCases.filter(\.isCommuneLevel).map { "'\($0.rawValue)'" }.joined(separator: ",")
-        return try Int64.fetchOne(db, sql: """
+        return """
             WITH RECURSIVE up(id, parent_id, level, n) AS (
                 SELECT id, parent_id, level, 0 FROM area WHERE id = ?
                 UNION ALL SELECT a.id, a.parent_id, a.level, up.n + 1 FROM area a JOIN up ON a.id = up.parent_id WHERE up.n < 64)
             SELECT id FROM up WHERE level IN (\(levels)) ORDER BY n LIMIT 1
-            """, arguments: [areaID])
-    }
+            """
+    }()
 
     /// The facts of one team, by code.
     static func teamFacts(_ db: Database, code: String) throws -> TeamFacts? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, area_id, status FROM team WHERE code = ?", arguments: [code]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, area_id, status FROM team WHERE code = ?"), arguments: [code]) else {
             return nil
         }
         return TeamFacts(id: row[0], code: code, communeID: try communeID(db, of: row[1]), active: (row[2] as String) == "active")
@@ -195,7 +199,7 @@ struct MonthBuckets {
         try apply(db, slots, table: "area_month", group: "month")
         try apply(db, periodSlots, table: "period_total", group: "period_id")
         guard !metricSums.isEmpty else { return }
-        let statement = try db.makeStatement(sql: """
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO area_month_metric (metric, month, area_id, value) VALUES (?, ?, ?, ?)
             ON CONFLICT (metric, month, area_id) DO UPDATE SET value = value + excluded.value
             """)
@@ -227,7 +231,7 @@ struct MonthBuckets {
         guard !table.isEmpty else { return }
         let codes = Metric.allCases.map(\.code)
         let updates = codes.map { "\($0) = CASE WHEN excluded.\($0) IS NULL THEN \($0) ELSE coalesce(\($0), 0) + excluded.\($0) END" }
-        let statement = try db.makeStatement(sql: """
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO \(name) (area_id, \(group), sessions, \(codes.joined(separator: ", ")), last_day)
             VALUES (?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?)
             ON CONFLICT (\(group), area_id) DO UPDATE SET sessions = sessions + excluded.sessions,
@@ -266,6 +270,6 @@ struct PeriodRange: Sendable {
 
     /// Every registered period.
     static func all(_ db: Database) throws -> [PeriodRange] {
-        try Row.fetchAll(db, sql: "SELECT id, start, end FROM period").map { PeriodRange(id: $0[0], start: $0[1], end: $0[2]) }
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT id, start, end FROM period")).map { PeriodRange(id: $0[0], start: $0[1], end: $0[2]) }
     }
 }

@@ -13,7 +13,8 @@ extension Store {
                            reason: String? = nil, campaignMetrics: [String] = []) throws -> LoggedSession {
         try SessionRules.validate(session, campaignMetrics: campaignMetrics)
         let recorder = Recorder.current
-        try guarded { try writer.writeWithoutTransaction { try Store.syncAtCheckpoints($0) } }
+        // A pool (the server's) is already at NORMAL: no extra turn of its writer per session.
+        if !(writer is DatabasePool) { try guarded { try writer.writeWithoutTransaction { try Store.syncAtCheckpoints($0) } } }
         return try write { db in
             guard let area = try Store.areaFacts(db, code: session.area) else { throw SessionError.unknownArea(session.area) }
             var team: TeamFacts? = nil
@@ -37,23 +38,19 @@ extension Store {
             if let old { probes.append(LockProbe(areaID: old.area, area: old.code, day: Day(number: old.day), session: old.uuid)) }
             try Store.refuseLocked(db, probes, today: today, known: chain.map { [area.id: $0.map(\.id)] } ?? [:])
             let uuid = withUnsafeBytes(of: (session.id ?? UUID()).uuid) { Array($0) }
-            if session.id != nil, try Bool.fetchOne(db, sql: "SELECT 1 FROM session WHERE uuid = ?", arguments: [Data(uuid)]) == true {
+            if session.id != nil, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM session WHERE uuid = ?"), arguments: [Data(uuid)]) == true {
                 throw SessionError.idTaken(SessionID.format(uuid))
             }
-            let codes = Metric.allCases.map(\.code)
             var args: [(any DatabaseValueConvertible)?] = [Data(uuid), session.day.number, area.id, team?.id,
                                                              SessionRules.storedLoggedBy(session.loggedBy)]
             for v in session.metrics.values { args.append(v) }
             let notes = SessionRules.storedNotes(session.notes)
             args += [notes?.text, recorder.name, Int(recorder.now().timeIntervalSince1970)]
-            try db.execute(sql: """
-                INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes, recorded_by, recorded)
-                VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?)
-                """, arguments: StatementArguments(args))
+            try db.cachedStatement(sql: Store.insertSessionSQL).execute(arguments: StatementArguments(args))
             let newID = db.lastInsertedRowID
             for (code, value) in session.campaignCounts.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: "INSERT INTO session_metric (session_id, metric, value) VALUES (?, ?, ?)",
-                               arguments: [newID, code, value])
+                try db.cachedStatement(sql: "INSERT INTO session_metric (session_id, metric, value) VALUES (?, ?, ?)")
+                    .execute(arguments: [newID, code, value])
             }
             var buckets = MonthBuckets(periods: try PeriodRange.all(db))
             values.withUnsafeBufferPointer { v in
@@ -74,6 +71,15 @@ extension Store {
             return LoggedSession(id: SessionID.format(uuid), replaced: old?.uuid, warnings: warnings, maskedNumbers: notes?.masked ?? 0)
         }
     }
+
+    /// The statement that writes one new session (`logSession`).
+    static let insertSessionSQL: String = {
+        let codes = Metric.allCases.map(\.code)
+        return """
+            INSERT INTO session (uuid, day, area_id, team_id, logged_by, \(codes.joined(separator: ", ")), notes, recorded_by, recorded)
+            VALUES (?, ?, ?, ?, ?, \(codes.map { _ in "?" }.joined(separator: ", ")), ?, ?, ?)
+            """
+    }()
 
     /// In WAL mode, `synchronous = NORMAL` for this connection: a commit is written to the WAL
     /// without waiting for the disk, which is synced at every checkpoint, and the checkpoint

@@ -22,6 +22,8 @@ public final class Store: Sendable {
     public let isReadOnly: Bool
     /// What a write says when the workspace was opened for reading only.
     let writesFail: StoreError?
+    /// Counts the commits of every connection (`changeStamp`); none in memory.
+    let commits: CommitCounter?
 
     /// `PRAGMA application_id` of every Outreach workspace ("OUTR").
     static let applicationID: Int32 = 0x4F55_5452
@@ -31,6 +33,7 @@ public final class Store: Sendable {
         self.path = path
         self.isReadOnly = writesFail != nil
         self.writesFail = writesFail
+        self.commits = path == ":memory:" ? nil : CommitCounter(path: path)
     }
 
     /// A fresh workspace in memory, with every migration applied: for tests.
