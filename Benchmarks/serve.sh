@@ -14,18 +14,12 @@
 # Data: bench-out/province-1m (Benchmarks/gen.py), as Benchmarks/run.sh makes it; a PostgreSQL
 # workspace on a throw-away cluster (.ci/postgres.sh) is loaded by `outreach sessions import`.
 #
-# Medians recorded 2026-12-05 (`Benchmarks/serve.sh --engine both --seconds 30`, one run, 2 cores
-# shared with two other engineers' builds and tests, load average > 3: conservative figures):
-#   SQLite      POST 960/s, p50 66 ms, p99 537 ms; dashboard 1 conn p50 42 ms, 8 conn p50 85 ms
-#   PostgreSQL  POST 722/s, p50 80 ms, p99 911 ms; dashboard 1 conn p50 2.5 ms (kept figures),
-#               8 conn p50 17 ms; 0 lost, 0 duplicated on both. See README "Speed".
-# Quiet machine, 2026-12-05 17:15 UTC, same command:
-#   SQLite      POST 1,172/s, p50 73 ms, p99 99.6 ms; dashboard 1 conn p50 39 ms, 8 conn p50 198 ms; 66 MB
-#   PostgreSQL  POST 920/s, p50 65 ms, p99 301 ms (write budget not met); dashboard 1 conn p50 3.1 ms,
-#               8 conn p50 13 ms; 118 MB; 0 lost, 0 duplicated on both.
-# 2026-12-06, after the scope-tree, audit-JSON and prepared-statement mends, --engine postgresql:
-#   PostgreSQL  POST 985.6/s, p50 62.8 ms, p99 124.7 ms on a fresh workspace (1,046/s, p99 96.5 ms
-#               on a repeated run); dashboard 1 conn p50 6.6 ms, 8 conn p50 29.6 ms; 98 MB; 0 lost, 0 dup.
+# Recorded 2026-12-06 04:25 UTC (`Benchmarks/serve.sh --engine both --seconds 30 --runs 3`, load
+# average 4-5 on the shared 2-core machine), medians of 3 runs:
+#   SQLite      POST 1,228/s, p50 62.7 ms, p99 102.9 ms (a pass with --engine sqlite right after:
+#               1,258/s, p99 84.9 ms); dashboard 1 conn p50 11.4 ms, 8 conn p50 52.7 ms; 59 MB
+#   PostgreSQL  POST 1,089/s, p50 57.8 ms, p99 84.2 ms; dashboard 1 conn p50 7.2 ms, 8 conn
+#               p50 29.1 ms; 75 MB; 0 lost and 0 duplicated on both. See README "Speed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=30 engine=both runs=3
