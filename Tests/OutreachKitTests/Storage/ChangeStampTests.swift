@@ -51,4 +51,14 @@ struct ChangeStampTests {
     func inMemory() throws {
         #expect(try Store.inMemory().changeStamp() == nil)
     }
+
+    @Test("a workspace opened for reading only has no stamp: no connection of its own is opened on it")
+    func readOnly() throws {
+        let (store, path) = try Self.fileWorkspace()
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        try Self.log(store)
+        let reader = try Store.open(path: path, readOnly: true)
+        #expect(reader.isReadOnly)
+        #expect(try reader.changeStamp() == nil)
+    }
 }

@@ -24,12 +24,18 @@ extension PostgresWorkspace {
     func logNewSession(_ session: NewSession, today: Day, recorder: Recorder) async throws -> LoggedSession {
         // With no entry rule and no self-closing campaign, nothing the facts could show refuses a
         // session but an unknown area or team or a closed period, which SQL can see: one round trip.
-        if recorder.sessionRules.isEmpty && recorder.autoLocks.isEmpty,
-           let logged = try await logNewSessionAtOnce(session, today: today, recorder: recorder) {
-            return logged
+        // When a period has been closed, the facts that statement read are the ones checked below.
+        var known: EntryFacts? = nil
+        if recorder.sessionRules.isEmpty && recorder.autoLocks.isEmpty {
+            switch try await logNewSessionAtOnce(session, today: today, recorder: recorder) {
+            case let .logged(logged): return logged
+            case let .locksToCheck(facts): known = facts
+            case .randomIDTaken: break
+            }
         }
-        return try await single { connection in
-            let facts = try await Self.entryFacts(connection, area: session.area, team: session.team)
+        return try await single { [known] connection in
+            let facts: EntryFacts
+            if let known { facts = known } else { facts = try await Self.entryFacts(connection, area: session.area, team: session.team) }
             guard let area = facts.area else { throw SessionError.unknownArea(session.area) }
             if let code = session.team, facts.team == nil { throw SessionError.unknownTeam(code) }
             var warnings = SessionRules.warnings(session, today: today, area: area, team: facts.team)
@@ -57,10 +63,8 @@ extension PostgresWorkspace {
     /// A new session in one statement, when only an unknown area or team or a closed period
     /// could refuse it: the statement reads the facts (`entryFactsSQL`), writes the session, its
     /// counts and its audit row only when the area and the team exist and no period has ever been
-    /// closed, and answers the facts with the new id. Nil when a period has been closed (the
-    /// lock rules then decide: `logNewSession`'s two round trips) or, for a random id, when it
-    /// was taken.
-    func logNewSessionAtOnce(_ session: NewSession, today: Day, recorder: Recorder) async throws -> LoggedSession? {
+    /// closed, and answers the facts with the new id.
+    func logNewSessionAtOnce(_ session: NewSession, today: Day, recorder: Recorder) async throws -> AtOnce {
         let notes = SessionRules.storedNotes(session.notes)
         let uuid = session.id.map(StableID.init) ?? StableID.random()
         let audit = SessionAudit.logged(session, id: uuid.uuidString, replaced: nil, reason: nil, notes: notes?.text, recorder: recorder)
@@ -89,13 +93,24 @@ extension PostgresWorkspace {
         }
         guard let area = facts.area else { throw SessionError.unknownArea(session.area) }
         if let code = session.team, facts.team == nil { throw SessionError.unknownTeam(code) }
-        if facts.anyClosed { return nil }
+        if facts.anyClosed { return .locksToCheck(facts) }
         guard inserted != nil else {
             if session.id != nil { throw SessionError.idTaken(uuid.uuidString) }
-            return nil  // a random id met twice: the two-round-trip path draws another
+            return .randomIDTaken
         }
         let warnings = SessionRules.warnings(session, today: today, area: area, team: facts.team)
-        return LoggedSession(id: uuid.uuidString, replaced: nil, warnings: warnings, maskedNumbers: notes?.masked ?? 0)
+        return .logged(LoggedSession(id: uuid.uuidString, replaced: nil, warnings: warnings, maskedNumbers: notes?.masked ?? 0))
+    }
+
+    /// What `logNewSessionAtOnce` did.
+    enum AtOnce {
+        case logged(LoggedSession)
+        /// Nothing written: a period has been closed somewhere, so the lock rules decide, on
+        /// these facts (`logNewSession`'s other path).
+        case locksToCheck(EntryFacts)
+        /// Nothing written: a random id met one already stored (never in practice); the other
+        /// path draws another.
+        case randomIDTaken
     }
 
     /// The statement of `logNewSessionAtOnce`: `$1` the area's code, `$2` the team's, then the

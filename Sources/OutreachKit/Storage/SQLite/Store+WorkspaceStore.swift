@@ -7,7 +7,8 @@ extension Store: WorkspaceStore {
     public var engine: StorageEngine { .sqlite }
     public var displayLocation: String { path }
 
-    /// `PRAGMA data_version` on a connection of its own (`CommitCounter`): nil in memory.
+    /// `PRAGMA data_version` on a connection of its own (`CommitCounter`): nil in memory and
+    /// for a workspace opened for reading only.
     public func changeStamp() throws -> String? {
         guard let commits else { return nil }
         return try guarded { try commits.stamp() }

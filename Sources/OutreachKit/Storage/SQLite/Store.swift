@@ -22,7 +22,7 @@ public final class Store: Sendable {
     public let isReadOnly: Bool
     /// What a write says when the workspace was opened for reading only.
     let writesFail: StoreError?
-    /// Counts the commits of every connection (`changeStamp`); none in memory.
+    /// Counts the commits of every connection (`changeStamp`); none in memory or read-only.
     let commits: CommitCounter?
 
     /// `PRAGMA application_id` of every Outreach workspace ("OUTR").
@@ -33,7 +33,9 @@ public final class Store: Sendable {
         self.path = path
         self.isReadOnly = writesFail != nil
         self.writesFail = writesFail
-        self.commits = path == ":memory:" ? nil : CommitCounter(path: path)
+        // In memory, or opened for reading only (read-only media, where a connection of its own
+        // might not open), the dashboards are built every time.
+        self.commits = path == ":memory:" || writesFail != nil ? nil : CommitCounter(path: path)
     }
 
     /// A fresh workspace in memory, with every migration applied: for tests.
